@@ -1,0 +1,34 @@
+/* clock.c - nanosecond clocks used by the engine and the reports */
+#include "config.h"
+
+#include "clock.h"
+
+static int64_t read_clock(clockid_t id)
+{
+	struct timespec ts;
+
+	/* clock_gettime cannot fail for these clock ids on Linux. */
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * NP_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+int64_t np_clock_mono(void)
+{
+	return read_clock(CLOCK_MONOTONIC);
+}
+
+int64_t np_clock_real(void)
+{
+	return read_clock(CLOCK_REALTIME);
+}
+
+struct timespec np_ns_to_timespec(int64_t ns)
+{
+	struct timespec ts;
+
+	if (ns < 0)
+		ns = 0;
+	ts.tv_sec = (time_t)(ns / NP_NSEC_PER_SEC);
+	ts.tv_nsec = (long)(ns % NP_NSEC_PER_SEC);
+	return ts;
+}

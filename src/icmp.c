@@ -1,0 +1,147 @@
+/* icmp.c - building Echo Requests, the Internet checksum (RFC 1071) and the
+ * payload layout. */
+#include "config.h"
+
+#include "icmp.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "bytes.h"
+
+uint32_t np_csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t acc = sum;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		acc += (uint32_t)((p[i] << 8) | p[i + 1]);
+	if (len & 1)
+		acc += (uint32_t)(p[len - 1] << 8); /* pad with a zero byte */
+	/* Fold the 64-bit accumulator so no carry is lost. */
+	while (acc >> 32)
+		acc = (acc & 0xffffffffu) + (acc >> 32);
+	return (uint32_t)acc;
+}
+
+uint16_t np_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+uint16_t np_inet_checksum(const void *data, size_t len)
+{
+	return np_csum_fold(np_csum_add(0, data, len));
+}
+
+uint16_t np_icmp6_checksum(const struct in6_addr *src,
+			   const struct in6_addr *dst, const void *icmp,
+			   size_t len)
+{
+	uint8_t tail[8];
+	uint32_t sum = 0;
+
+	sum = np_csum_add(sum, src->s6_addr, 16);
+	sum = np_csum_add(sum, dst->s6_addr, 16);
+	/* upper-layer length (32 bits), 3 zero bytes, next header 58 */
+	tail[0] = (uint8_t)(len >> 24);
+	tail[1] = (uint8_t)(len >> 16);
+	tail[2] = (uint8_t)(len >> 8);
+	tail[3] = (uint8_t)len;
+	tail[4] = tail[5] = tail[6] = 0;
+	tail[7] = IPPROTO_ICMPV6;
+	sum = np_csum_add(sum, tail, sizeof(tail));
+	sum = np_csum_add(sum, icmp, len);
+	return np_csum_fold(sum);
+}
+
+uint8_t np_payload_byte(const struct np_payload_spec *spec, uint64_t stamp,
+			size_t i)
+{
+	if (i < NP_PAYLOAD_STAMP_OFF)
+		return (uint8_t)(spec->cookie >> (8 * (7 - i)));
+	if (i < NP_PAYLOAD_FILL_OFF)
+		return (uint8_t)(stamp >> (8 * (15 - i)));
+	if (spec->pattern_len > 0)
+		return spec->pattern[(i - NP_PAYLOAD_FILL_OFF) %
+				     spec->pattern_len];
+	return (uint8_t)i;
+}
+
+size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family,
+			  uint16_t id, uint16_t seq,
+			  const struct np_payload_spec *spec, uint64_t stamp)
+{
+	size_t len = NP_ICMP_HDR_LEN + spec->size;
+	size_t i;
+
+	if (buflen < len || len < NP_ICMP_HDR_LEN)
+		return 0;
+	buf[0] = family == AF_INET6 ? NP_ICMP6_ECHO_REQUEST : NP_ICMP_ECHO;
+	buf[1] = 0;
+	buf[2] = buf[3] = 0;
+	np_wr_be16(buf + 4, id);
+	np_wr_be16(buf + 6, seq);
+	for (i = 0; i < spec->size; i++)
+		buf[NP_ICMP_HDR_LEN + i] = np_payload_byte(spec, stamp, i);
+	if (family == AF_INET)
+		np_wr_be16(buf + 2, np_inet_checksum(buf, len));
+	return len;
+}
+
+bool np_payload_stamp(const uint8_t *payload, size_t len, uint64_t *stamp)
+{
+	struct np_rd r = np_rd_init(payload, len);
+	uint32_t hi, lo;
+
+	if (!np_rd_skip(&r, NP_PAYLOAD_STAMP_OFF) || !np_rd_be32(&r, &hi) ||
+	    !np_rd_be32(&r, &lo))
+		return false;
+	*stamp = ((uint64_t)hi << 32) | lo;
+	return true;
+}
+
+bool np_payload_cookie_matches(const struct np_payload_spec *spec,
+			       const uint8_t *payload, size_t len)
+{
+	size_t n = len < NP_PAYLOAD_STAMP_OFF ? len : NP_PAYLOAD_STAMP_OFF;
+
+	if (n > spec->size)
+		n = spec->size;
+	for (size_t i = 0; i < n; i++)
+		if (payload[i] != np_payload_byte(spec, 0, i))
+			return false;
+	return true;
+}
+
+enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
+					uint64_t stamp, const uint8_t *payload,
+					size_t len,
+					struct np_payload_mismatch *mm)
+{
+	size_t i;
+
+	memset(mm, 0, sizeof(*mm));
+	mm->got_len = len;
+	if (!np_payload_cookie_matches(spec, payload, len))
+		return NP_PAYLOAD_COOKIE;
+	/* A sender of ours always has the whole cookie; a payload shorter than
+	 * the cookie we sent cannot be verified as ours. */
+	if (len != spec->size)
+		return NP_PAYLOAD_LENGTH;
+	for (i = NP_PAYLOAD_STAMP_OFF; i < len; i++) {
+		uint8_t want = np_payload_byte(spec, stamp, i);
+
+		if (payload[i] != want) {
+			mm->index = i;
+			mm->expected = want;
+			mm->got = payload[i];
+			return i < NP_PAYLOAD_FILL_OFF ? NP_PAYLOAD_STAMP
+						       : NP_PAYLOAD_DATA;
+		}
+	}
+	return NP_PAYLOAD_OK;
+}

@@ -1,0 +1,325 @@
+/* options.c - the option table, range-checked parsing and validation */
+#include "config.h"
+
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+
+void np_options_defaults(struct np_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->action = NP_ACTION_RUN;
+	o->family = AF_UNSPEC;
+	o->interval_ns = NP_DEFAULT_INTERVAL_NS;
+	o->timeout_ns = NP_DEFAULT_TIMEOUT_NS;
+	o->size = NP_DEFAULT_SIZE;
+	o->ttl = -1;
+	o->tos = -1;
+	o->pmtu = NP_PMTU_DEFAULT;
+}
+
+int np_parse_ll(const char *s, int base, long long min, long long max,
+		long long *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, base);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int np_parse_seconds(const char *s, double min, double max, int64_t *ns)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	/* strtod accepts "nan", "inf" and hex floats: only plain decimals. */
+	for (const char *p = s; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.' && *p != 'e' &&
+		    *p != 'E' && *p != '-' && *p != '+')
+			return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
+		return -1;
+	*ns = (int64_t)llround(v * (double)NP_NSEC_PER_SEC);
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n % 2 != 0 || n / 2 > NP_PATTERN_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	*outlen = n / 2;
+	return 0;
+}
+
+static const struct option long_opts[] = {
+	{"ipv4", no_argument, NULL, '4'},
+	{"ipv6", no_argument, NULL, '6'},
+	{"count", required_argument, NULL, 'c'},
+	{"interval", required_argument, NULL, 'i'},
+	{"timeout", required_argument, NULL, 'W'},
+	{"deadline", required_argument, NULL, 'w'},
+	{"size", required_argument, NULL, 's'},
+	{"ttl", required_argument, NULL, 't'},
+	{"tos", required_argument, NULL, 'Q'},
+	{"pmtudisc", required_argument, NULL, 'M'},
+	{"interface", required_argument, NULL, 'I'},
+	{"pattern", required_argument, NULL, 'p'},
+	{"numeric", no_argument, NULL, 'n'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"timestamps", no_argument, NULL, 'D'},
+	{"outstanding", no_argument, NULL, 'O'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"version", no_argument, NULL, 'V'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char short_opts[] = "+:46c:i:W:w:s:t:Q:M:I:p:nqDOvVh";
+
+/* The option as the user wrote it, for messages: "-c" or "--count". */
+static const char *opt_name(int c, int longidx, char *buf, size_t len)
+{
+	if (longidx >= 0)
+		snprintf(buf, len, "--%s", long_opts[longidx].name);
+	else
+		snprintf(buf, len, "-%c", c);
+	return buf;
+}
+
+static int bad(struct np_err *err, const char *name, const char *val,
+	       const char *want)
+{
+	return np_err_set(err, "invalid value '%s' for %s: %s", val, name,
+			  want);
+}
+
+int np_options_parse(int argc, char **argv, struct np_options *o,
+		     struct np_err *err)
+{
+	int c, longidx;
+	char name[32];
+	long long v;
+
+	np_options_defaults(o);
+	optind = 0; /* glibc: full re-initialisation, so tests can call us
+		     * more than once */
+	opterr = 0;
+	for (;;) {
+		longidx = -1;
+		c = getopt_long(argc, argv, short_opts, long_opts, &longidx);
+		if (c == -1)
+			break;
+		opt_name(c, longidx, name, sizeof(name));
+		switch (c) {
+		case '4':
+			if (o->family == AF_INET6)
+				return np_err_set(err, "-4 and -6 cannot be used together");
+			o->family = AF_INET;
+			break;
+		case '6':
+			if (o->family == AF_INET)
+				return np_err_set(err, "-4 and -6 cannot be used together");
+			o->family = AF_INET6;
+			break;
+		case 'c':
+			if (np_parse_ll(optarg, 10, 1, LLONG_MAX, &v) < 0)
+				return bad(err, name, optarg,
+					   "the count must be a whole number from 1 to 9223372036854775807");
+			o->count = v;
+			break;
+		case 'i':
+			if (np_parse_seconds(optarg, 0.0, NP_MAX_SECONDS,
+					     &o->interval_ns) < 0)
+				return bad(err, name, optarg,
+					   "the interval must be a number of seconds from 0 to 2147483, e.g. 0.2");
+			o->interval_set = true;
+			break;
+		case 'W':
+			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
+					     &o->timeout_ns) < 0)
+				return bad(err, name, optarg,
+					   "the timeout must be a number of seconds from 0.001 to 2147483");
+			break;
+		case 'w':
+			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
+					     &o->deadline_ns) < 0)
+				return bad(err, name, optarg,
+					   "the deadline must be a number of seconds from 0.001 to 2147483");
+			break;
+		case 's':
+			if (np_parse_ll(optarg, 10, 0, NP_MAX_SIZE_V6, &v) < 0)
+				return bad(err, name, optarg,
+					   "the payload size must be a whole number of bytes from 0 to 65507 (IPv4) or 65527 (IPv6)");
+			o->size = (long)v;
+			break;
+		case 't':
+			if (np_parse_ll(optarg, 10, 1, 255, &v) < 0)
+				return bad(err, name, optarg,
+					   "the TTL must be a whole number from 1 to 255");
+			o->ttl = (int)v;
+			break;
+		case 'Q':
+			if (np_parse_ll(optarg, 0, 0, 255, &v) < 0)
+				return bad(err, name, optarg,
+					   "the TOS must be a number from 0 to 255 (decimal, or hex as 0x..)");
+			o->tos = (int)v;
+			break;
+		case 'M':
+			if (strcmp(optarg, "do") == 0)
+				o->pmtu = NP_PMTU_DO;
+			else if (strcmp(optarg, "dont") == 0)
+				o->pmtu = NP_PMTU_DONT;
+			else if (strcmp(optarg, "want") == 0)
+				o->pmtu = NP_PMTU_WANT;
+			else if (strcmp(optarg, "probe") == 0)
+				o->pmtu = NP_PMTU_PROBE;
+			else
+				return bad(err, name, optarg,
+					   "expected do, dont, want or probe");
+			break;
+		case 'I':
+			if (*optarg == '\0' || strlen(optarg) >= 64)
+				return bad(err, name, optarg,
+					   "expected a source address or an interface name");
+			o->source = optarg;
+			break;
+		case 'p':
+			if (np_parse_pattern(optarg, o->pattern,
+					     &o->pattern_len) < 0)
+				return bad(err, name, optarg,
+					   "the pattern must be 1 to 16 bytes as an even number of hex digits, e.g. ff00");
+			break;
+		case 'n':
+			o->numeric = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'D':
+			o->timestamps = true;
+			break;
+		case 'O':
+			o->outstanding = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'V':
+			o->action = NP_ACTION_VERSION;
+			return 0;
+		case 'h':
+			o->action = NP_ACTION_HELP;
+			return 0;
+		case ':':
+			return np_err_set(err, "option %s needs a value",
+					  argv[optind - 1]);
+		case '?':
+		default:
+			if (optopt)
+				return np_err_set(err, "unknown option '-%c' (try --help)", optopt);
+			return np_err_set(err, "unknown option '%s' (try --help)",
+					  argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return np_err_set(err, "no target given (usage: netprobe [options] HOST; try --help)");
+	if (optind + 1 < argc)
+		return np_err_set(err, "only one target is supported, got '%s' and '%s'",
+				  argv[optind], argv[optind + 1]);
+	o->target = argv[optind];
+	if (*o->target == '\0')
+		return np_err_set(err, "the target is an empty string");
+	return 0;
+}
+
+int np_options_check_interval(const struct np_options *o, bool is_root,
+			      struct np_err *err)
+{
+	if (!is_root && o->interval_ns < NP_MIN_USER_INTERVAL_NS)
+		return np_err_set(err,
+				  "cannot use -i below 0.002: the minimal interval allowed for a user other than root is 2 ms");
+	return 0;
+}
+
+int np_options_check_size(const struct np_options *o, int family,
+			  struct np_err *err)
+{
+	long max = family == AF_INET6 ? NP_MAX_SIZE_V6 : NP_MAX_SIZE_V4;
+
+	if (o->size > max)
+		return np_err_set(err,
+				  "invalid value '%ld' for -s: at most %ld payload bytes fit in an %s packet",
+				  o->size, max,
+				  family == AF_INET6 ? "IPv6" : "IPv4");
+	return 0;
+}
+
+const char *np_options_usage(void)
+{
+	return "Usage: netprobe [options] HOST\n"
+	       "Send ICMP Echo Requests to HOST (a name, an IPv4 or an IPv6 address).\n"
+	       "\n"
+	       "  -4, --ipv4              use IPv4 only\n"
+	       "  -6, --ipv6              use IPv6 only\n"
+	       "  -c, --count N           stop after N probes (with -w: after N replies)\n"
+	       "  -i, --interval SECS     seconds between probes (default 1; below 0.002 root only)\n"
+	       "  -W, --timeout SECS      a reply later than SECS counts as lost (default 10)\n"
+	       "  -w, --deadline SECS     stop after SECS whatever was sent or received\n"
+	       "  -s, --size BYTES        payload bytes (default 56)\n"
+	       "  -t, --ttl N             IPv4 TTL / IPv6 hop limit (1-255)\n"
+	       "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (0-255)\n"
+	       "  -M, --pmtudisc HINT     path MTU discovery: do, dont, want or probe\n"
+	       "  -I, --interface ADDR|IF send from this source address or interface\n"
+	       "  -p, --pattern HEX       fill the payload with this pattern (up to 16 bytes)\n"
+	       "  -n, --numeric           no reverse name lookups\n"
+	       "  -q, --quiet             print only the first line and the summary\n"
+	       "  -D, --timestamps        prefix lines with the Unix time\n"
+	       "  -O, --outstanding       report a probe still unanswered when the next is sent\n"
+	       "  -v, --verbose           say which socket and privilege path are used, and\n"
+	       "                          report packets that were ignored\n"
+	       "  -V, --version           print the version and exit\n"
+	       "  -h, --help              print this help and exit\n"
+	       "\n"
+	       "Exit status: 0 replies came, 1 no reply (or, with -w and -c, fewer than\n"
+	       "N), 2 usage, name resolution or system error.  See netprobe(8).\n";
+}

@@ -1,0 +1,85 @@
+/* options.h - the option table, range-checked parsing and validation */
+#ifndef NP_OPTIONS_H
+#define NP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "icmp.h"
+
+enum np_pmtu {
+	NP_PMTU_DEFAULT = 0, /* leave the kernel's default alone */
+	NP_PMTU_DO,          /* set DF, never fragment locally */
+	NP_PMTU_DONT,        /* clear DF, fragment locally */
+	NP_PMTU_WANT,        /* path MTU discovery, fragment when needed */
+	NP_PMTU_PROBE,       /* set DF, ignore the path MTU */
+};
+
+enum np_action {
+	NP_ACTION_RUN = 0,
+	NP_ACTION_HELP,
+	NP_ACTION_VERSION,
+};
+
+/* Defaults and limits (documented in netprobe.8). */
+#define NP_DEFAULT_SIZE 56
+#define NP_MAX_SIZE_V4 65507 /* 65535 - 20 (IPv4) - 8 (ICMP) */
+#define NP_MAX_SIZE_V6 65527 /* 65535 - 8 (ICMPv6); no jumbograms */
+#define NP_DEFAULT_INTERVAL_NS 1000000000LL
+#define NP_MIN_USER_INTERVAL_NS 2000000LL /* 2 ms, as iputils ping */
+#define NP_DEFAULT_TIMEOUT_NS 10000000000LL
+#define NP_MAX_SECONDS 2147483.0 /* keeps every ns value far from overflow */
+
+struct np_options {
+	enum np_action action;
+	int family;              /* AF_UNSPEC, AF_INET or AF_INET6 */
+	long long count;         /* 0: until interrupted or the deadline */
+	int64_t interval_ns;
+	bool interval_set;
+	int64_t timeout_ns;      /* -W: a reply later than this is lost */
+	int64_t deadline_ns;     /* -w: 0 for none */
+	long size;               /* -s: payload bytes */
+	int ttl;                 /* -t: -1 for the kernel default */
+	int tos;                 /* -Q: -1 for the kernel default */
+	enum np_pmtu pmtu;       /* -M */
+	const char *source;      /* -I: address or interface name, or NULL */
+	uint8_t pattern[NP_PATTERN_MAX];
+	size_t pattern_len;      /* -p: 0 for the default fill */
+	bool numeric;            /* -n */
+	bool quiet;              /* -q */
+	bool timestamps;         /* -D */
+	bool outstanding;        /* -O */
+	bool verbose;            /* -v */
+	const char *target;
+};
+
+void np_options_defaults(struct np_options *o);
+
+/* Parse argv.  Returns 0, or -1 with a message that names the option and
+ * the bad value.  Does not print, does not exit. */
+int np_options_parse(int argc, char **argv, struct np_options *o,
+		     struct np_err *err);
+
+/* Checks that depend on who runs us (iputils' rule: intervals under 2 ms
+ * only for root) and on the address family chosen (maximum size). */
+int np_options_check_interval(const struct np_options *o, bool is_root,
+			      struct np_err *err);
+int np_options_check_size(const struct np_options *o, int family,
+			  struct np_err *err);
+
+/* Strict number parsing: the whole string, decimal (or 0x hex / 0 octal
+ * where `base` is 0), within [min, max].  0 on success. */
+int np_parse_ll(const char *s, int base, long long min, long long max,
+		long long *out);
+/* Seconds as a decimal fraction ("0.2", "1", "1e-3"), within [min, max],
+ * converted to nanoseconds. */
+int np_parse_seconds(const char *s, double min, double max, int64_t *ns);
+/* Hex pattern of 1 to NP_PATTERN_MAX bytes, an even number of digits. */
+int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen);
+
+/* The --help text. */
+const char *np_options_usage(void);
+
+#endif

@@ -1,0 +1,608 @@
+/* reply.c - parsing and validating everything received.  Never prints.
+ *
+ * Trusts nothing in the buffer: every read goes through struct np_rd, every
+ * length field is checked against the bytes received before it is used.
+ */
+#include "config.h"
+
+#include "reply.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "icmp.h"
+
+#define IPV4_HDR_MIN 20
+#define IPV6_HDR_LEN 40
+#define IPV6_MAX_EXTHDRS 8
+
+static enum np_rx_kind malformed(struct np_reply *out, enum np_rx_malformed w)
+{
+	out->kind = NP_RX_MALFORMED;
+	out->why = w;
+	return out->kind;
+}
+
+static enum np_rx_kind ignored(struct np_reply *out)
+{
+	out->kind = NP_RX_IGNORED;
+	return out->kind;
+}
+
+/* Walk IPv4 options (RFC 791 section 3.1).  `r` covers exactly the options
+ * area.  False if any option's length is impossible. */
+static bool ipv4_options_valid(struct np_rd r)
+{
+	while (np_rd_left(&r) > 0) {
+		uint8_t type = 0, len = 0, ptr = 0;
+
+		np_rd_u8(&r, &type);
+		if (type == 0) /* end of option list; the rest is padding */
+			return true;
+		if (type == 1) /* no-operation */
+			continue;
+		if (!np_rd_u8(&r, &len) || len < 2 || len - 2u > np_rd_left(&r))
+			return false;
+		switch (type) {
+		case 7:   /* record route */
+		case 131: /* loose source route */
+		case 137: /* strict source route */
+			/* pointer >= 4, route data a whole number of
+			 * addresses */
+			if (len < 3 || !np_rd_u8(&r, &ptr) || ptr < 4 ||
+			    (len - 3) % 4 != 0)
+				return false;
+			np_rd_skip(&r, len - 3u);
+			break;
+		case 68: /* timestamp */
+			if (len < 4 || !np_rd_u8(&r, &ptr) || ptr < 5)
+				return false;
+			np_rd_skip(&r, len - 3u);
+			break;
+		default:
+			np_rd_skip(&r, len - 2u);
+		}
+	}
+	return true;
+}
+
+static void set_in4(struct sockaddr_storage *ss, const uint8_t a[4])
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	memcpy(&sin.sin_addr, a, 4);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &sin, sizeof(sin));
+}
+
+static void set_in6(struct sockaddr_storage *ss, const uint8_t a[16])
+{
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	memcpy(&sin6.sin6_addr, a, 16);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &sin6, sizeof(sin6));
+}
+
+/* The quoted ICMP header of one of the kinds of echo we send: fill id, seq
+ * and the quoted payload.  `q` starts at the quoted ICMP header. */
+static enum np_rx_kind quoted_echo(struct np_rd q, uint8_t want_type,
+				   struct np_reply *out)
+{
+	uint8_t type = 0, code = 0;
+	uint16_t csum = 0;
+
+	if (np_rd_left(&q) < NP_ICMP_HDR_LEN)
+		return malformed(out, NP_MAL_QUOTE_NO_ICMP);
+	np_rd_u8(&q, &type);
+	np_rd_u8(&q, &code);
+	np_rd_be16(&q, &csum);
+	np_rd_be16(&q, &out->id);
+	np_rd_be16(&q, &out->seq);
+	if (type != want_type || code != 0)
+		return ignored(out);
+	out->data = np_rd_ptr(&q);
+	out->data_len = np_rd_left(&q);
+	out->kind = NP_RX_ERROR;
+	return out->kind;
+}
+
+/* Quoted IPv4 datagram inside an ICMP error (RFC 792: its header and at
+ * least 64 bits of its data; Linux quotes up to 576 bytes in all). */
+static enum np_rx_kind quoted_ipv4(struct np_rd q, struct np_reply *out)
+{
+	uint8_t vihl = 0, proto = 0, addr[4] = {0};
+	uint16_t totlen = 0, frag = 0;
+	size_t ihl;
+	struct np_rd opts;
+
+	q = np_rd_init(np_rd_ptr(&q), np_rd_left(&q)); /* offsets from here */
+	if (np_rd_left(&q) < IPV4_HDR_MIN)
+		return malformed(out, NP_MAL_QUOTE_TRUNCATED);
+	np_rd_u8(&q, &vihl);
+	if ((vihl >> 4) != 4)
+		return malformed(out, NP_MAL_QUOTE_VERSION);
+	ihl = (size_t)(vihl & 0x0f) * 4;
+	if (ihl < IPV4_HDR_MIN || ihl > q.len)
+		return malformed(out, NP_MAL_QUOTE_IHL);
+	np_rd_skip(&q, 1); /* TOS */
+	np_rd_be16(&q, &totlen);
+	np_rd_skip(&q, 2); /* id */
+	np_rd_be16(&q, &frag);
+	np_rd_skip(&q, 1); /* TTL */
+	np_rd_u8(&q, &proto);
+	np_rd_skip(&q, 2); /* header checksum: routers may have changed TTL */
+	np_rd_skip(&q, 4); /* source */
+	np_rd_bytes(&q, addr, 4);
+	set_in4(&out->quoted_dst, addr);
+	out->quoted_dst_set = true;
+	np_rd_sub(&q, ihl - IPV4_HDR_MIN, &opts);
+	if (!ipv4_options_valid(opts))
+		return malformed(out, NP_MAL_QUOTE_OPTIONS);
+	/* The datagram we sent had at least its header and an ICMP header; a
+	 * quote that claims less was not ours, or was mangled. */
+	if (totlen < ihl + NP_ICMP_HDR_LEN)
+		return malformed(out, NP_MAL_QUOTE_TOTLEN);
+	if (proto != IPPROTO_ICMP || (frag & 0x1fff) != 0)
+		return ignored(out);
+	/* Bytes past the quoted datagram's claimed end are not part of it. */
+	if (np_rd_left(&q) > (size_t)totlen - ihl)
+		q.len = q.off + ((size_t)totlen - ihl);
+	return quoted_echo(q, NP_ICMP_ECHO, out);
+}
+
+static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
+{
+	uint8_t vtc = 0, nh = 0, addr[16] = {0};
+	uint16_t plen = 0;
+	size_t hdrs = 0;
+	int n;
+
+	q = np_rd_init(np_rd_ptr(&q), np_rd_left(&q)); /* offsets from here */
+	if (np_rd_left(&q) < IPV6_HDR_LEN)
+		return malformed(out, NP_MAL_QUOTE_TRUNCATED);
+	np_rd_u8(&q, &vtc);
+	if ((vtc >> 4) != 6)
+		return malformed(out, NP_MAL_QUOTE_VERSION);
+	np_rd_skip(&q, 3); /* traffic class, flow label */
+	np_rd_be16(&q, &plen);
+	np_rd_u8(&q, &nh);
+	np_rd_skip(&q, 1);  /* hop limit */
+	np_rd_skip(&q, 16); /* source */
+	np_rd_bytes(&q, addr, 16);
+	set_in6(&out->quoted_dst, addr);
+	out->quoted_dst_set = true;
+	/* Extension headers an echo request of ours may have picked up. */
+	for (n = 0; nh != IPPROTO_ICMPV6; n++) {
+		uint8_t next = 0, hlen = 0;
+		uint16_t fragoff = 0;
+		size_t sz;
+
+		if (n >= IPV6_MAX_EXTHDRS)
+			return malformed(out, NP_MAL_QUOTE_EXTHDR);
+		switch (nh) {
+		case 0:  /* hop-by-hop */
+		case 43: /* routing */
+		case 60: /* destination options */
+		case 51: /* authentication header */
+			if (!np_rd_u8(&q, &next) || !np_rd_u8(&q, &hlen))
+				return malformed(out, NP_MAL_QUOTE_EXTHDR);
+			sz = nh == 51 ? ((size_t)hlen + 2) * 4
+				      : ((size_t)hlen + 1) * 8;
+			if (!np_rd_skip(&q, sz - 2))
+				return malformed(out, NP_MAL_QUOTE_EXTHDR);
+			break;
+		case 44: /* fragment */
+			if (!np_rd_u8(&q, &next) || !np_rd_skip(&q, 1) ||
+			    !np_rd_be16(&q, &fragoff) || !np_rd_skip(&q, 4))
+				return malformed(out, NP_MAL_QUOTE_EXTHDR);
+			sz = 8;
+			if ((fragoff & 0xfff8) != 0)
+				return ignored(out); /* not the first fragment */
+			break;
+		default:
+			return ignored(out); /* not ICMPv6: not ours */
+		}
+		hdrs += sz;
+		nh = next;
+	}
+	if (plen < hdrs + NP_ICMP_HDR_LEN)
+		return malformed(out, NP_MAL_QUOTE_TOTLEN);
+	if (np_rd_left(&q) > (size_t)plen - hdrs)
+		q.len = q.off + ((size_t)plen - hdrs);
+	return quoted_echo(q, NP_ICMP6_ECHO_REQUEST, out);
+}
+
+/* ICMP message, `r` covering exactly its bytes. */
+static enum np_rx_kind parse_icmp4(struct np_rd r, struct np_reply *out)
+{
+	uint16_t csum = 0, w1 = 0, w2 = 0;
+	uint8_t gw[4] = {0};
+
+	out->icmp_len = np_rd_left(&r);
+	if (out->icmp_len < NP_ICMP_HDR_LEN)
+		return malformed(out, NP_MAL_ICMP_TRUNCATED);
+	out->checksum_checked = true;
+	out->checksum_ok = np_inet_checksum(np_rd_ptr(&r), out->icmp_len) == 0;
+	np_rd_u8(&r, &out->type);
+	np_rd_u8(&r, &out->code);
+	np_rd_be16(&r, &csum);
+	switch (out->type) {
+	case NP_ICMP_ECHOREPLY:
+		np_rd_be16(&r, &out->id);
+		np_rd_be16(&r, &out->seq);
+		out->data = np_rd_ptr(&r);
+		out->data_len = np_rd_left(&r);
+		out->kind = NP_RX_ECHO_REPLY;
+		return out->kind;
+	case NP_ICMP_DEST_UNREACH:
+	case NP_ICMP_SOURCE_QUENCH:
+	case NP_ICMP_TIME_EXCEEDED:
+	case NP_ICMP_PARAMPROB:
+		np_rd_be16(&r, &w1);
+		np_rd_be16(&r, &w2);
+		if (out->type == NP_ICMP_PARAMPROB)
+			out->info = w1 >> 8; /* pointer: first byte */
+		else if (out->type == NP_ICMP_DEST_UNREACH && out->code == 4)
+			out->info = w2; /* next-hop MTU, RFC 1191 */
+		return quoted_ipv4(r, out);
+	case NP_ICMP_REDIRECT:
+		np_rd_bytes(&r, gw, 4);
+		set_in4(&out->gateway, gw);
+		out->has_gateway = true;
+		return quoted_ipv4(r, out);
+	default:
+		return ignored(out);
+	}
+}
+
+/* ICMPv6 redirect (RFC 4861 section 4.5): find the Redirected Header
+ * option and parse the packet it quotes. */
+static enum np_rx_kind parse_redirect6(struct np_rd r, struct np_reply *out)
+{
+	uint8_t target[16] = {0};
+
+	if (!np_rd_skip(&r, 4) || !np_rd_bytes(&r, target, 16) ||
+	    !np_rd_skip(&r, 16))
+		return malformed(out, NP_MAL_ICMP_TRUNCATED);
+	set_in6(&out->gateway, target);
+	out->has_gateway = true;
+	while (np_rd_left(&r) > 0) {
+		uint8_t type = 0, units = 0;
+		struct np_rd opt;
+
+		if (!np_rd_u8(&r, &type) || !np_rd_u8(&r, &units) ||
+		    units == 0 || !np_rd_sub(&r, (size_t)units * 8 - 2, &opt))
+			return malformed(out, NP_MAL_ND_OPTION);
+		if (type == 4) { /* redirected header: 6 reserved bytes */
+			if (!np_rd_skip(&opt, 6))
+				return malformed(out, NP_MAL_ND_OPTION);
+			return quoted_ipv6(opt, out);
+		}
+	}
+	return ignored(out);
+}
+
+static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
+				   struct np_reply *out)
+{
+	uint16_t csum = 0;
+	uint32_t word = 0;
+
+	out->icmp_len = np_rd_left(&r);
+	if (out->icmp_len < NP_ICMP_HDR_LEN)
+		return malformed(out, NP_MAL_ICMP_TRUNCATED);
+	if (rx->src6 != NULL && rx->dst6 != NULL) {
+		out->checksum_checked = true;
+		out->checksum_ok = np_icmp6_checksum(rx->src6, rx->dst6,
+						     np_rd_ptr(&r),
+						     out->icmp_len) == 0;
+	}
+	np_rd_u8(&r, &out->type);
+	np_rd_u8(&r, &out->code);
+	np_rd_be16(&r, &csum);
+	switch (out->type) {
+	case NP_ICMP6_ECHO_REPLY:
+		np_rd_be16(&r, &out->id);
+		np_rd_be16(&r, &out->seq);
+		out->data = np_rd_ptr(&r);
+		out->data_len = np_rd_left(&r);
+		out->kind = NP_RX_ECHO_REPLY;
+		return out->kind;
+	case NP_ICMP6_DST_UNREACH:
+	case NP_ICMP6_PACKET_TOO_BIG:
+	case NP_ICMP6_TIME_EXCEEDED:
+	case NP_ICMP6_PARAM_PROB:
+		np_rd_be32(&r, &word);
+		out->info = word; /* MTU or pointer; unused otherwise */
+		return quoted_ipv6(r, out);
+	case NP_ICMP6_REDIRECT:
+		return parse_redirect6(r, out);
+	default:
+		return ignored(out);
+	}
+}
+
+enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
+{
+	struct np_rd r = np_rd_init(rx->buf, rx->len);
+
+	memset(out, 0, sizeof(*out));
+	out->ttl = rx->ttl;
+	if (rx->family == AF_INET6)
+		return parse_icmp6(rx, r, out);
+	if (rx->has_ip_header) {
+		uint8_t vihl = 0, ttl = 0, proto = 0;
+		uint16_t totlen = 0, frag = 0;
+		size_t ihl;
+		struct np_rd opts, icmp;
+
+		if (rx->len < IPV4_HDR_MIN)
+			return malformed(out, NP_MAL_IP_TRUNCATED);
+		np_rd_u8(&r, &vihl);
+		if ((vihl >> 4) != 4)
+			return malformed(out, NP_MAL_IP_VERSION);
+		ihl = (size_t)(vihl & 0x0f) * 4;
+		if (ihl < IPV4_HDR_MIN)
+			return malformed(out, NP_MAL_IP_IHL_SHORT);
+		if (ihl > rx->len)
+			return malformed(out, NP_MAL_IP_IHL_BEYOND);
+		np_rd_skip(&r, 1);
+		np_rd_be16(&r, &totlen);
+		np_rd_skip(&r, 2);
+		np_rd_be16(&r, &frag);
+		np_rd_u8(&r, &ttl);
+		np_rd_u8(&r, &proto);
+		np_rd_skip(&r, 2 + 4 + 4);
+		if (totlen < ihl || totlen > rx->len)
+			return malformed(out, NP_MAL_IP_TOTLEN);
+		np_rd_sub(&r, ihl - IPV4_HDR_MIN, &opts);
+		out->ip_options_len = ihl - IPV4_HDR_MIN;
+		if (!ipv4_options_valid(opts))
+			return malformed(out, NP_MAL_IP_OPTIONS);
+		out->ttl = ttl;
+		if (proto != IPPROTO_ICMP || (frag & 0x3fff) != 0)
+			return ignored(out);
+		/* Trailing bytes past the total length are link padding. */
+		np_rd_sub(&r, (size_t)totlen - ihl, &icmp);
+		return parse_icmp4(icmp, out);
+	}
+	return parse_icmp4(r, out);
+}
+
+enum np_rx_kind np_reply_from_errqueue(int family,
+				       const struct sock_extended_err *ee,
+				       const struct sockaddr *offender,
+				       const uint8_t *pkt, size_t len,
+				       struct np_reply *out)
+{
+	struct np_rd r = np_rd_init(pkt, len);
+	uint8_t type = 0, code = 0;
+	uint16_t csum = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->ttl = -1;
+	/* The kernel hands back our own request as we sent it. */
+	if (!np_rd_u8(&r, &type) || !np_rd_u8(&r, &code) ||
+	    !np_rd_be16(&r, &csum) || !np_rd_be16(&r, &out->id) ||
+	    !np_rd_be16(&r, &out->seq))
+		return malformed(out, NP_MAL_QUOTE_NO_ICMP);
+	if (type != (family == AF_INET6 ? NP_ICMP6_ECHO_REQUEST : NP_ICMP_ECHO))
+		return ignored(out);
+	out->data = np_rd_ptr(&r);
+	out->data_len = np_rd_left(&r);
+	if (ee->ee_origin == SO_EE_ORIGIN_ICMP ||
+	    ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
+		out->type = ee->ee_type;
+		out->code = ee->ee_code;
+		out->info = ee->ee_info;
+		out->kind = NP_RX_ERROR;
+		if (out->type == NP_ICMP_REDIRECT && family == AF_INET)
+			out->has_gateway = false; /* not passed by the kernel */
+	} else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL) {
+		out->info = ee->ee_errno;
+		out->kind = NP_RX_LOCAL_ERROR;
+		if (ee->ee_errno == EMSGSIZE)
+			out->info = ee->ee_info; /* the MTU */
+		out->code = (uint8_t)ee->ee_errno;
+	} else {
+		return ignored(out);
+	}
+	out->checksum_checked = false;
+	out->checksum_ok = true;
+	(void)offender;
+	return out->kind;
+}
+
+const char *np_reply_malformed_name(enum np_rx_malformed why)
+{
+	static const char *const names[NP_MAL_COUNT] = {
+		[NP_MAL_NONE] = "none",
+		[NP_MAL_IP_TRUNCATED] = "IPv4 header truncated",
+		[NP_MAL_IP_VERSION] = "IP version is not 4",
+		[NP_MAL_IP_IHL_SHORT] = "IPv4 header length below 20",
+		[NP_MAL_IP_IHL_BEYOND] = "IPv4 header length past the packet",
+		[NP_MAL_IP_TOTLEN] = "IPv4 total length inconsistent",
+		[NP_MAL_IP_OPTIONS] = "IPv4 options malformed",
+		[NP_MAL_ICMP_TRUNCATED] = "ICMP message truncated",
+		[NP_MAL_QUOTE_TRUNCATED] = "quoted IP header truncated",
+		[NP_MAL_QUOTE_VERSION] = "quoted IP version wrong",
+		[NP_MAL_QUOTE_IHL] = "quoted IPv4 header length invalid",
+		[NP_MAL_QUOTE_OPTIONS] = "quoted IPv4 options malformed",
+		[NP_MAL_QUOTE_TOTLEN] = "quoted length shorter than its headers",
+		[NP_MAL_QUOTE_EXTHDR] = "quoted IPv6 extension header malformed",
+		[NP_MAL_QUOTE_NO_ICMP] = "quote ends before the ICMP header",
+		[NP_MAL_ND_OPTION] = "ICMPv6 redirect option malformed",
+	};
+
+	if ((unsigned)why >= NP_MAL_COUNT)
+		return "unknown";
+	return names[why];
+}
+
+static const char *unreach4(unsigned code)
+{
+	static const char *const t[] = {
+		"Destination Net Unreachable",
+		"Destination Host Unreachable",
+		"Destination Protocol Unreachable",
+		"Destination Port Unreachable",
+		"Frag needed and DF set",
+		"Source Route Failed",
+		"Destination Net Unknown",
+		"Destination Host Unknown",
+		"Source Host Isolated",
+		"Destination Net Prohibited",
+		"Destination Host Prohibited",
+		"Destination Net Unreachable for Type of Service",
+		"Destination Host Unreachable for Type of Service",
+		"Packet filtered",
+		"Precedence Violation",
+		"Precedence Cutoff",
+	};
+
+	return code < sizeof(t) / sizeof(t[0]) ? t[code] : NULL;
+}
+
+static const char *unreach6(unsigned code)
+{
+	static const char *const t[] = {
+		"No route",
+		"Administratively prohibited",
+		"Beyond scope of source address",
+		"Address unreachable",
+		"Port unreachable",
+		"Source address failed ingress/egress policy",
+		"Reject route to destination",
+	};
+
+	return code < sizeof(t) / sizeof(t[0]) ? t[code] : NULL;
+}
+
+static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const void *a = ss->ss_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (inet_ntop(ss->ss_family, a, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
+			     size_t len)
+{
+	const char *s;
+	char gw[INET6_ADDRSTRLEN];
+
+	if (r->kind == NP_RX_LOCAL_ERROR) {
+		snprintf(buf, len, "local error: %s", strerror(r->code));
+		return;
+	}
+	if (family == AF_INET) {
+		switch (r->type) {
+		case NP_ICMP_DEST_UNREACH:
+			s = unreach4(r->code);
+			if (r->code == 4)
+				snprintf(buf, len, "%s (mtu = %u)", s,
+					 (unsigned)r->info);
+			else if (s != NULL)
+				snprintf(buf, len, "%s", s);
+			else
+				snprintf(buf, len,
+					 "Dest Unreachable, Bad Code: %u",
+					 r->code);
+			return;
+		case NP_ICMP_SOURCE_QUENCH:
+			snprintf(buf, len, "Source Quench");
+			return;
+		case NP_ICMP_REDIRECT: {
+			static const char *const t[] = {
+				"Redirect Network", "Redirect Host",
+				"Redirect Type of Service and Network",
+				"Redirect Type of Service and Host"};
+
+			s = r->code < 4 ? t[r->code] : "Redirect, Bad Code";
+			if (r->has_gateway) {
+				addr_str(&r->gateway, gw, sizeof(gw));
+				snprintf(buf, len, "%s(New nexthop: %s)", s, gw);
+			} else {
+				snprintf(buf, len, "%s", s);
+			}
+			return;
+		}
+		case NP_ICMP_TIME_EXCEEDED:
+			if (r->code == 0)
+				snprintf(buf, len, "Time to live exceeded");
+			else if (r->code == 1)
+				snprintf(buf, len,
+					 "Frag reassembly time exceeded");
+			else
+				snprintf(buf, len,
+					 "Time exceeded, Bad Code: %u",
+					 r->code);
+			return;
+		case NP_ICMP_PARAMPROB:
+			snprintf(buf, len, "Parameter problem: pointer = %u",
+				 (unsigned)r->info);
+			return;
+		default:
+			snprintf(buf, len, "Bad ICMP type: %u", r->type);
+			return;
+		}
+	}
+	switch (r->type) {
+	case NP_ICMP6_DST_UNREACH:
+		s = unreach6(r->code);
+		if (s != NULL)
+			snprintf(buf, len, "Destination unreachable: %s", s);
+		else
+			snprintf(buf, len,
+				 "Destination unreachable: Unknown code %u",
+				 r->code);
+		return;
+	case NP_ICMP6_PACKET_TOO_BIG:
+		snprintf(buf, len, "Packet too big: mtu=%u", (unsigned)r->info);
+		return;
+	case NP_ICMP6_TIME_EXCEEDED:
+		if (r->code == 0)
+			snprintf(buf, len, "Time exceeded: Hop limit");
+		else if (r->code == 1)
+			snprintf(buf, len,
+				 "Time exceeded: Defragmentation failure");
+		else
+			snprintf(buf, len, "Time exceeded: code %u", r->code);
+		return;
+	case NP_ICMP6_PARAM_PROB: {
+		static const char *const t[] = {"Erroneous header field",
+						"Unrecognized next header",
+						"Unrecognized IPv6 option"};
+
+		if (r->code < 3)
+			snprintf(buf, len, "Parameter problem: %s at %u",
+				 t[r->code], (unsigned)r->info);
+		else
+			snprintf(buf, len, "Parameter problem: code %u at %u",
+				 r->code, (unsigned)r->info);
+		return;
+	}
+	case NP_ICMP6_REDIRECT:
+		if (r->has_gateway) {
+			addr_str(&r->gateway, gw, sizeof(gw));
+			snprintf(buf, len, "Redirect (New nexthop: %s)", gw);
+		} else {
+			snprintf(buf, len, "Redirect");
+		}
+		return;
+	default:
+		snprintf(buf, len, "Unknown ICMPv6 type: %u", r->type);
+	}
+}

@@ -1,0 +1,99 @@
+/* reply.h - parsing and validating everything received.  Never prints.
+ *
+ * Trust: every byte handed to these functions is hostile.  They read through
+ * struct np_rd only, check every length field against the bytes actually
+ * received, and report what they found in a struct np_reply whose pointers
+ * point into the caller's buffer (valid as long as it is).
+ */
+#ifndef NP_REPLY_H
+#define NP_REPLY_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+enum np_rx_kind {
+	NP_RX_IGNORED = 0,   /* valid, but not a reply or error about an echo */
+	NP_RX_ECHO_REPLY,    /* an Echo Reply (not yet matched to a probe) */
+	NP_RX_ERROR,         /* an ICMP error that quotes an Echo Request */
+	NP_RX_LOCAL_ERROR,   /* a local error from the error queue */
+	NP_RX_MALFORMED,     /* failed a check; `why` says which */
+};
+
+enum np_rx_malformed {
+	NP_MAL_NONE = 0,
+	NP_MAL_IP_TRUNCATED,    /* fewer than 20 bytes of IPv4 header */
+	NP_MAL_IP_VERSION,      /* IPv4 socket, version field is not 4 */
+	NP_MAL_IP_IHL_SHORT,    /* IHL < 5 */
+	NP_MAL_IP_IHL_BEYOND,   /* IHL reaches past the bytes received */
+	NP_MAL_IP_TOTLEN,       /* total length < IHL, or > bytes received */
+	NP_MAL_IP_OPTIONS,      /* an IPv4 option's length is wrong */
+	NP_MAL_ICMP_TRUNCATED,  /* fewer than 8 bytes of ICMP header */
+	NP_MAL_QUOTE_TRUNCATED, /* quoted IP header shorter than its fixed part */
+	NP_MAL_QUOTE_VERSION,   /* quoted IP version is not the socket's */
+	NP_MAL_QUOTE_IHL,       /* quoted IHL < 5 or past the quote */
+	NP_MAL_QUOTE_OPTIONS,   /* quoted IPv4 options malformed */
+	NP_MAL_QUOTE_TOTLEN,    /* quoted length shorter than the headers */
+	NP_MAL_QUOTE_EXTHDR,    /* quoted IPv6 extension header malformed */
+	NP_MAL_QUOTE_NO_ICMP,   /* quote ends before the quoted ICMP header */
+	NP_MAL_ND_OPTION,       /* ICMPv6 redirect option malformed */
+	NP_MAL_COUNT
+};
+
+/* What arrived, as the socket layer saw it. */
+struct np_rx {
+	int family;          /* AF_INET or AF_INET6 */
+	bool has_ip_header;  /* raw IPv4 sockets deliver the IP header */
+	const uint8_t *buf;
+	size_t len;
+	int ttl;                    /* from a control message, -1 if none */
+	const struct in6_addr *src6; /* for the ICMPv6 checksum, may be NULL */
+	const struct in6_addr *dst6; /* from IPV6_PKTINFO, may be NULL */
+};
+
+struct np_reply {
+	enum np_rx_kind kind;
+	enum np_rx_malformed why;
+	uint8_t type, code;
+	bool checksum_checked; /* false when the bytes to check were missing */
+	bool checksum_ok;
+	uint16_t id, seq;       /* of the reply, or of the quoted request */
+	size_t icmp_len;        /* ICMP message bytes, header included */
+	const uint8_t *data;    /* echo payload, or quoted echo payload */
+	size_t data_len;
+	int ttl;                /* -1 unknown */
+	size_t ip_options_len;  /* bytes of IPv4 options in the outer header */
+	/* ICMP errors */
+	uint32_t info;          /* MTU (frag needed, packet too big), pointer
+				 * (parameter problem), errno (local errors) */
+	bool has_gateway;       /* redirect: the new next hop */
+	struct sockaddr_storage gateway;
+	struct sockaddr_storage quoted_dst; /* where the quoted probe went */
+	bool quoted_dst_set;
+};
+
+/* Parse one datagram from an ICMP or ICMPv6 socket. Returns out->kind. */
+enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out);
+
+/* Translate an error-queue message (IP_RECVERR / IPV6_RECVERR on datagram
+ * ICMP sockets).  `ee` is a copy of the sock_extended_err control message,
+ * `offender` the address that reported it (may be NULL), `pkt` the bytes the
+ * kernel returned (our own Echo Request as we sent it). */
+struct sock_extended_err;
+enum np_rx_kind np_reply_from_errqueue(int family,
+				       const struct sock_extended_err *ee,
+				       const struct sockaddr *offender,
+				       const uint8_t *pkt, size_t len,
+				       struct np_reply *out);
+
+/* Short English name of a malformation, for verbose output and tests. */
+const char *np_reply_malformed_name(enum np_rx_malformed why);
+
+/* iputils-compatible description of an ICMP error, e.g. "Destination Host
+ * Unreachable" or "Frag needed and DF set (mtu = 1400)". */
+void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
+			     size_t len);
+
+#endif

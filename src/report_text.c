@@ -1,0 +1,255 @@
+/* report_text.c - text output in iputils ping's line format and summary,
+ * so that tools parsing ping output (jc --ping) parse ours. */
+#include "config.h"
+
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "clock.h"
+#include "target.h"
+
+void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
+{
+	int64_t us = rtt_ns / 1000; /* iputils works in microseconds */
+
+	if (us < 0)
+		us = 0;
+	if (us >= 100000 - 50)
+		snprintf(buf, len, "%" PRId64, (us + 500) / 1000);
+	else if (us >= 10000 - 5)
+		snprintf(buf, len, "%" PRId64 ".%01" PRId64, (us + 50) / 1000,
+			 ((us + 50) % 1000) / 100);
+	else if (us >= 1000)
+		snprintf(buf, len, "%" PRId64 ".%02" PRId64, (us + 5) / 1000,
+			 ((us + 5) % 1000) / 10);
+	else
+		snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000,
+			 us % 1000);
+}
+
+static bool numeric_out(const struct np_run_info *info)
+{
+	return info->opt->numeric || info->target->numeric;
+}
+
+static void stamp(FILE *f, const struct np_run_info *info, int64_t wall_ns)
+{
+	if (info->opt->timestamps)
+		fprintf(f, "[%" PRId64 ".%06" PRId64 "] ",
+			wall_ns / NP_NSEC_PER_SEC,
+			(wall_ns % NP_NSEC_PER_SEC) / 1000);
+}
+
+/* "name (addr)" unless numeric output. */
+static void who(const struct np_run_info *info, const struct sockaddr *sa,
+		bool reply, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN + 16], name[NI_MAXHOST];
+
+	np_addr_str(sa, addr, sizeof(addr));
+	if (numeric_out(info)) {
+		snprintf(buf, len, "%s", addr);
+		return;
+	}
+	if (reply && np_addr_equal(sa, (const struct sockaddr *)&info->target->addr))
+		snprintf(name, sizeof(name), "%s", info->target->host);
+	else
+		np_addr_name(sa, false, name, sizeof(name));
+	snprintf(buf, len, "%s (%s)", name, addr);
+}
+
+static void text_start(void *vctx, const struct np_run_info *info)
+{
+	struct np_report_text *ctx = vctx;
+	const struct np_target *t = info->target;
+	const struct np_options *o = info->opt;
+
+	if (o->pattern_len > 0) {
+		fprintf(ctx->out, "PATTERN: 0x");
+		for (size_t i = 0; i < o->pattern_len; i++)
+			fprintf(ctx->out, "%02x", o->pattern[i]);
+		fprintf(ctx->out, "\n");
+	}
+	if (t->family == AF_INET)
+		fprintf(ctx->out, "PING %s (%s) %ld(%zu) bytes of data.\n",
+			t->name, t->addr_str, o->size, info->packet_len);
+	else if (t->numeric)
+		fprintf(ctx->out, "PING %s(%s) %ld data bytes\n", t->name,
+			t->addr_str, o->size);
+	else
+		fprintf(ctx->out, "PING %s(%s (%s)) %ld data bytes\n", t->name,
+			t->host, t->addr_str, o->size);
+	fflush(ctx->out);
+}
+
+static void payload_problem(FILE *f, const struct np_run_info *info,
+			    const struct np_event *ev)
+{
+	switch (ev->payload) {
+	case NP_PAYLOAD_LENGTH:
+		fprintf(f, "wrong data length: %zu payload bytes, sent %zu\n",
+			ev->mm.got_len, (size_t)info->opt->size);
+		break;
+	case NP_PAYLOAD_STAMP:
+		fprintf(f, "wrong send stamp byte #%zu should be 0x%02x but was 0x%02x\n",
+			ev->mm.index, ev->mm.expected, ev->mm.got);
+		break;
+	case NP_PAYLOAD_DATA:
+		fprintf(f, "wrong data byte #%zu should be 0x%02x but was 0x%02x\n",
+			ev->mm.index, ev->mm.expected, ev->mm.got);
+		break;
+	default:
+		break;
+	}
+}
+
+static void text_event(void *vctx, const struct np_run_info *info,
+		       const struct np_event *ev)
+{
+	struct np_report_text *ctx = vctx;
+	char from[NI_MAXHOST + INET6_ADDRSTRLEN + 32], rtt[32], desc[256];
+
+	switch (ev->kind) {
+	case NP_EV_REPLY:
+		if (info->opt->quiet)
+			return;
+		stamp(ctx->out, info, ev->wall_ns);
+		who(info, ev->from, true, from, sizeof(from));
+		fprintf(ctx->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
+			from, ev->seq);
+		if (ev->ttl >= 0)
+			fprintf(ctx->out, " ttl=%d", ev->ttl);
+		if (ev->rtt_ns >= 0) {
+			np_report_format_rtt(ev->rtt_ns, rtt, sizeof(rtt));
+			fprintf(ctx->out, " time=%s ms", rtt);
+		}
+		if (ev->flags & NP_EVF_DUP)
+			fprintf(ctx->out, " (DUP!)");
+		if (ev->flags & NP_EVF_BADSUM)
+			fprintf(ctx->out, " (BAD CHECKSUM!)");
+		if (ev->flags & NP_EVF_BADDATA)
+			fprintf(ctx->out, " (BAD DATA!)");
+		if (ev->flags & NP_EVF_LATE)
+			fprintf(ctx->out, " (LATE! after -W, counted as lost)");
+		fprintf(ctx->out, "\n");
+		if (ev->flags & NP_EVF_BADDATA)
+			payload_problem(ctx->out, info, ev);
+		break;
+	case NP_EV_ICMP_ERROR:
+		if (info->opt->quiet)
+			return;
+		stamp(ctx->out, info, ev->wall_ns);
+		who(info, ev->from, false, from, sizeof(from));
+		np_reply_describe_error(info->target->family, ev->reply, desc,
+					sizeof(desc));
+		fprintf(ctx->out, "From %s icmp_seq=%u %s\n", from, ev->seq,
+			desc);
+		break;
+	case NP_EV_LOCAL_ERROR:
+		if (ev->reply && ev->reply->code == EMSGSIZE)
+			fprintf(ctx->diag, "netprobe: local error: message too long, mtu=%u (icmp_seq=%u)\n",
+				(unsigned)ev->reply->info, ev->seq);
+		else
+			fprintf(ctx->diag, "netprobe: local error: %s (icmp_seq=%u)\n",
+				strerror(ev->reply ? ev->reply->code : 0), ev->seq);
+		break;
+	case NP_EV_SEND_ERROR:
+		if (ev->err_no == EMSGSIZE && info->sock->route_mtu > 0)
+			fprintf(ctx->diag, "netprobe: local error: message too long, mtu=%d (icmp_seq=%u)\n",
+				info->sock->route_mtu, ev->seq);
+		else
+			fprintf(ctx->diag, "netprobe: sendto: %s (icmp_seq=%u)\n",
+				strerror(ev->err_no), ev->seq);
+		break;
+	case NP_EV_NO_ANSWER:
+		if (info->opt->quiet)
+			return;
+		stamp(ctx->out, info, ev->wall_ns);
+		fprintf(ctx->out, "no answer yet for icmp_seq=%u\n", ev->seq);
+		break;
+	case NP_EV_IGNORED: {
+		char addr[INET6_ADDRSTRLEN + 16] = "?";
+
+		if (ev->from != NULL)
+			np_addr_str(ev->from, addr, sizeof(addr));
+		fprintf(ctx->diag, "netprobe: ignored a packet from %s: %s\n",
+			addr, ev->why);
+		break;
+	}
+	}
+	fflush(ctx->out);
+}
+
+static void rtt_ms(int64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.3f", (double)ns / 1e6);
+}
+
+static void text_interim(void *vctx, const struct np_run_info *info,
+			 const struct np_stats *st)
+{
+	struct np_report_text *ctx = vctx;
+	char a[32], b[32], c[32], d[32];
+
+	(void)info;
+	fprintf(ctx->diag, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss",
+		st->received, st->transmitted, (int)np_stats_loss_pct(st));
+	if (st->rtt.n > 0) {
+		rtt_ms(st->rtt.min_ns, a, sizeof(a));
+		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
+		rtt_ms((int64_t)st->rtt.ewma_ns, c, sizeof(c));
+		rtt_ms(st->rtt.max_ns, d, sizeof(d));
+		fprintf(ctx->diag, ", min/avg/ewma/max = %s/%s/%s/%s ms", a, b,
+			c, d);
+	}
+	fprintf(ctx->diag, "\n");
+	fflush(ctx->diag);
+}
+
+static void text_finish(void *vctx, const struct np_run_info *info,
+			const struct np_stats *st)
+{
+	struct np_report_text *ctx = vctx;
+	char a[32], b[32], c[32], d[32];
+	FILE *f = ctx->out;
+
+	fprintf(f, "\n--- %s ping statistics ---\n", info->target->name);
+	fprintf(f, "%" PRIu64 " packets transmitted, %" PRIu64 " received",
+		st->transmitted, st->received);
+	if (st->duplicates)
+		fprintf(f, ", +%" PRIu64 " duplicates", st->duplicates);
+	if (st->corrupted)
+		fprintf(f, ", +%" PRIu64 " corrupted", st->corrupted);
+	if (st->errors)
+		fprintf(f, ", +%" PRIu64 " errors", st->errors);
+	if (st->transmitted) {
+		fprintf(f, ", %g%% packet loss", np_stats_loss_pct(st));
+		fprintf(f, ", time %" PRId64 "ms",
+			(st->end_ns - st->start_ns) / NP_NSEC_PER_MSEC);
+	}
+	fprintf(f, "\n");
+	if (st->rtt.n > 0) {
+		rtt_ms(st->rtt.min_ns, a, sizeof(a));
+		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
+		rtt_ms(st->rtt.max_ns, c, sizeof(c));
+		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
+		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c, d);
+	}
+	if (info->opt->verbose && (st->late || st->foreign || st->malformed))
+		fprintf(ctx->diag, "netprobe: also %" PRIu64 " late, %" PRIu64 " foreign and %" PRIu64 " malformed packets, not counted\n",
+			st->late, st->foreign, st->malformed);
+	fflush(f);
+}
+
+void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->ctx = ctx;
+	sink->start = text_start;
+	sink->event = text_event;
+	sink->interim = text_interim;
+	sink->finish = text_finish;
+}

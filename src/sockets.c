@@ -1,0 +1,355 @@
+/* sockets.c - opening ICMP/ICMPv6 sockets and setting their options */
+#include "config.h"
+
+#include "sockets.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "icmp.h"
+
+/* From <linux/icmp.h>, which cannot be included together with <net/if.h>
+ * (both define the interface flags).  SOL_RAW option, the kernel ABI. */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER 1
+#endif
+struct np_icmp_filter {
+	uint32_t data; /* bit n set: drop ICMP type n */
+};
+
+const char *np_priv_path_name(enum np_priv_path p)
+{
+	switch (p) {
+	case NP_PATH_RAW_ROOT:
+		return "raw socket, CAP_NET_RAW held by root";
+	case NP_PATH_RAW_CAP:
+		return "raw socket, CAP_NET_RAW from the file capability";
+	case NP_PATH_DGRAM:
+		return "datagram ICMP socket, unprivileged (net.ipv4.ping_group_range)";
+	}
+	return "?";
+}
+
+/* Is -I an address of this family?  Fills `sa` if so. */
+static bool source_is_addr(const char *src, int family,
+			   struct sockaddr_storage *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)sa;
+
+		sin->sin_family = AF_INET;
+		return inet_pton(AF_INET, src, &sin->sin_addr) == 1;
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)sa;
+
+	sin6->sin6_family = AF_INET6;
+	return inet_pton(AF_INET6, src, &sin6->sin6_addr) == 1;
+}
+
+static int bind_device(int fd, const char *ifname, struct np_privs *privs,
+		       struct np_err *err)
+{
+	int rc, saved;
+
+	/* SO_BINDTODEVICE needs CAP_NET_RAW on older kernels, and to rebind
+	 * on all of them. */
+	np_privs_raise(privs);
+	rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+			(socklen_t)strlen(ifname) + 1);
+	saved = errno;
+	if (np_privs_lower(privs, err) != 0)
+		return -1;
+	if (rc != 0)
+		return np_err_errno(err, saved, "-I %s: cannot bind to the interface (SO_BINDTODEVICE)", ifname);
+	return 0;
+}
+
+/* Apply -I to a socket: bind to the address, or to the interface. */
+static int apply_source(int fd, int family, const struct np_options *o,
+			struct np_privs *privs, struct np_err *err)
+{
+	struct sockaddr_storage sa;
+
+	if (o->source == NULL)
+		return 0;
+	if (source_is_addr(o->source, family, &sa)) {
+		if (bind(fd, (struct sockaddr *)&sa, np_addr_len(family)) != 0)
+			return np_err_errno(err, errno, "-I %s: cannot bind to the address", o->source);
+		return 0;
+	}
+	if (if_nametoindex(o->source) == 0)
+		return np_err_set(err, "-I %s: no such interface, and not an %s address",
+				  o->source, family == AF_INET6 ? "IPv6" : "IPv4");
+	return bind_device(fd, o->source, privs, err);
+}
+
+int np_socket_route(struct np_socket *s, const struct np_target *t,
+		    const struct np_options *o, struct np_privs *privs,
+		    struct np_err *err)
+{
+	struct sockaddr_storage dst;
+	socklen_t len = sizeof(s->src);
+	int fd, mtu = 0;
+	socklen_t mlen = sizeof(mtu);
+
+	fd = socket(t->family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		return np_err_errno(err, errno, "socket(UDP) for the route lookup");
+	if (apply_source(fd, t->family, o, privs, err) != 0) {
+		close(fd);
+		return -1;
+	}
+	memcpy(&dst, &t->addr, sizeof(dst));
+	if (t->family == AF_INET)
+		((struct sockaddr_in *)&dst)->sin_port = htons(1025);
+	else
+		((struct sockaddr_in6 *)&dst)->sin6_port = htons(1025);
+	if (connect(fd, (struct sockaddr *)&dst, t->addrlen) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EACCES)
+			return np_err_set(err, "connect to %s: permission denied (is %s a broadcast address? netprobe does not ping broadcast)",
+					  t->addr_str, t->addr_str);
+		return np_err_errno(err, e, "connect to %s", t->addr_str);
+	}
+	if (getsockname(fd, (struct sockaddr *)&s->src, &len) != 0) {
+		int e = errno;
+
+		close(fd);
+		return np_err_errno(err, e, "getsockname");
+	}
+	if (getsockopt(fd, t->family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		       t->family == AF_INET ? IP_MTU : IPV6_MTU, &mtu,
+		       &mlen) == 0)
+		s->route_mtu = mtu;
+	close(fd);
+	return 0;
+}
+
+/* The current ping_group_range, for the error message. */
+static void read_ping_group_range(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ping_group_range", "re");
+
+	snprintf(buf, len, "unknown");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)len, f) != NULL) {
+		char *p;
+
+		for (p = buf; *p; p++)
+			if (*p == '\t' || *p == '\n')
+				*p = *p == '\t' ? ' ' : '\0';
+	}
+	fclose(f);
+}
+
+int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
+		   struct np_err *err)
+{
+	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	int raw_errno = EPERM, dgram_errno;
+	char range[64], exe[512];
+	ssize_t n;
+
+	s->fd = -1;
+	s->family = family;
+	if (np_privs_raise(privs) == 0) {
+		s->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto);
+		raw_errno = errno;
+		if (np_privs_lower(privs, err) != 0) {
+			if (s->fd >= 0)
+				close(s->fd);
+			return -1;
+		}
+		if (s->fd >= 0) {
+			s->kind = NP_SOCK_RAW;
+			s->path = privs->is_root ? NP_PATH_RAW_ROOT
+						 : NP_PATH_RAW_CAP;
+			return 0;
+		}
+		if (raw_errno != EPERM && raw_errno != EACCES)
+			return np_err_errno(err, raw_errno, "socket(SOCK_RAW)");
+	}
+	s->fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
+	if (s->fd >= 0) {
+		s->kind = NP_SOCK_DGRAM;
+		s->path = NP_PATH_DGRAM;
+		return 0;
+	}
+	dgram_errno = errno;
+	if (dgram_errno != EPERM && dgram_errno != EACCES)
+		return np_err_errno(err, dgram_errno, "socket(SOCK_DGRAM, %s)",
+				    family == AF_INET6 ? "IPPROTO_ICMPV6" : "IPPROTO_ICMP");
+	read_ping_group_range(range, sizeof(range));
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(exe, sizeof(exe), "netprobe");
+	return np_err_set(err,
+			  "cannot open an ICMP socket: no CAP_NET_RAW for a raw socket (%s), and group %u is outside net.ipv4.ping_group_range (\"%s\") for a datagram ICMP socket (%s).\n"
+			  "Fix either: give the binary the capability:  sudo setcap cap_net_raw+p %s\n"
+			  "        or: allow datagram ICMP sockets:       sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"",
+			  strerror(raw_errno), (unsigned)getgid(), range,
+			  strerror(dgram_errno), exe);
+}
+
+static int setopt_int(int fd, int level, int name, int val, const char *what,
+		      struct np_err *err)
+{
+	if (setsockopt(fd, level, name, &val, sizeof(val)) != 0)
+		return np_err_errno(err, errno, "setsockopt(%s, %d)", what, val);
+	return 0;
+}
+
+static int pmtu_value(enum np_pmtu m, int family)
+{
+	if (family == AF_INET)
+		return m == NP_PMTU_DO ? IP_PMTUDISC_DO
+		       : m == NP_PMTU_DONT ? IP_PMTUDISC_DONT
+		       : m == NP_PMTU_WANT ? IP_PMTUDISC_WANT
+					   : IP_PMTUDISC_PROBE;
+	return m == NP_PMTU_DO ? IPV6_PMTUDISC_DO
+	       : m == NP_PMTU_DONT ? IPV6_PMTUDISC_DONT
+	       : m == NP_PMTU_WANT ? IPV6_PMTUDISC_WANT
+				   : IPV6_PMTUDISC_PROBE;
+}
+
+int np_socket_configure(struct np_socket *s, const struct np_target *t,
+			const struct np_options *o, struct np_privs *privs,
+			struct np_err *err)
+{
+	int fd = s->fd;
+	int flags;
+
+	if (s->kind == NP_SOCK_RAW) {
+		/* The identifier: random, so that concurrent instances rarely
+		 * share one (the cookie tells them apart when they do). */
+		if (getrandom(&s->ident, sizeof(s->ident), 0) !=
+		    sizeof(s->ident))
+			s->ident = (uint16_t)getpid();
+	}
+	if (t->family == AF_INET) {
+		if (s->kind == NP_SOCK_RAW) {
+			/* Only replies and errors: not the echo requests that
+			 * loopback and other pingers put on the wire. */
+			struct np_icmp_filter filt;
+
+			filt.data = ~((1U << NP_ICMP_ECHOREPLY) |
+				      (1U << NP_ICMP_DEST_UNREACH) |
+				      (1U << NP_ICMP_SOURCE_QUENCH) |
+				      (1U << NP_ICMP_REDIRECT) |
+				      (1U << NP_ICMP_TIME_EXCEEDED) |
+				      (1U << NP_ICMP_PARAMPROB));
+			if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt,
+				       sizeof(filt)) != 0)
+				return np_err_errno(err, errno, "setsockopt(ICMP_FILTER)");
+		} else if (setopt_int(fd, IPPROTO_IP, IP_RECVERR, 1,
+				      "IP_RECVERR", err) != 0) {
+			return -1;
+		}
+		if (setopt_int(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL",
+			       err) != 0)
+			return -1;
+		if (o->ttl >= 0 &&
+		    (setopt_int(fd, IPPROTO_IP, IP_TTL, o->ttl, "IP_TTL", err) ||
+		     setopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl,
+				"IP_MULTICAST_TTL", err)))
+			return -1;
+		if (o->tos >= 0 &&
+		    setopt_int(fd, IPPROTO_IP, IP_TOS, o->tos, "IP_TOS", err))
+			return -1;
+		if (o->pmtu != NP_PMTU_DEFAULT &&
+		    setopt_int(fd, IPPROTO_IP, IP_MTU_DISCOVER,
+			       pmtu_value(o->pmtu, AF_INET), "IP_MTU_DISCOVER",
+			       err))
+			return -1;
+	} else {
+		struct icmp6_filter filt6;
+
+		ICMP6_FILTER_SETBLOCKALL(&filt6);
+		ICMP6_FILTER_SETPASS(NP_ICMP6_ECHO_REPLY, &filt6);
+		ICMP6_FILTER_SETPASS(NP_ICMP6_DST_UNREACH, &filt6);
+		ICMP6_FILTER_SETPASS(NP_ICMP6_PACKET_TOO_BIG, &filt6);
+		ICMP6_FILTER_SETPASS(NP_ICMP6_TIME_EXCEEDED, &filt6);
+		ICMP6_FILTER_SETPASS(NP_ICMP6_PARAM_PROB, &filt6);
+		ICMP6_FILTER_SETPASS(NP_ICMP6_REDIRECT, &filt6);
+		if (s->kind == NP_SOCK_RAW &&
+		    setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt6,
+			       sizeof(filt6)) != 0)
+			return np_err_errno(err, errno, "setsockopt(ICMP6_FILTER)");
+		if (s->kind == NP_SOCK_DGRAM &&
+		    setopt_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR",
+			       err))
+			return -1;
+		if (setopt_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1,
+			       "IPV6_RECVHOPLIMIT", err) ||
+		    setopt_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1,
+			       "IPV6_RECVPKTINFO", err))
+			return -1;
+		if (o->ttl >= 0 &&
+		    (setopt_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl,
+				"IPV6_UNICAST_HOPS", err) ||
+		     setopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl,
+				"IPV6_MULTICAST_HOPS", err)))
+			return -1;
+		if (o->tos >= 0 && setopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS,
+					      o->tos, "IPV6_TCLASS", err))
+			return -1;
+		if (o->pmtu != NP_PMTU_DEFAULT &&
+		    setopt_int(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER,
+			       pmtu_value(o->pmtu, AF_INET6),
+			       "IPV6_MTU_DISCOVER", err))
+			return -1;
+	}
+	if (apply_source(fd, t->family, o, privs, err) != 0)
+		return -1;
+	if (s->kind == NP_SOCK_DGRAM) {
+		struct sockaddr_storage any;
+
+		/* Binding to port 0 makes the kernel pick our identifier now
+		 * (ping_get_port), so replies can be checked against it. */
+		if (o->source == NULL ||
+		    !source_is_addr(o->source, t->family, &any)) {
+			memset(&any, 0, sizeof(any));
+			any.ss_family = (sa_family_t)t->family;
+			if (bind(fd, (struct sockaddr *)&any,
+				 np_addr_len(t->family)) != 0)
+				return np_err_errno(err, errno, "bind of the datagram ICMP socket");
+		}
+		if (np_socket_learn_ident(s, err) != 0)
+			return -1;
+	}
+	/* A large receive buffer: replies can arrive in bursts. */
+	(void)setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 256 * 1024, "SO_RCVBUF", NULL);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+		return np_err_errno(err, errno, "fcntl(O_NONBLOCK)");
+	return 0;
+}
+
+int np_socket_learn_ident(struct np_socket *s, struct np_err *err)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	if (s->kind != NP_SOCK_DGRAM)
+		return 0;
+	if (getsockname(s->fd, (struct sockaddr *)&sa, &len) != 0)
+		return np_err_errno(err, errno, "getsockname on the ICMP socket");
+	/* For ping sockets the "port" is the Echo identifier. */
+	s->ident = ntohs(sa.ss_family == AF_INET6
+				 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+				 : ((struct sockaddr_in *)&sa)->sin_port);
+	return 0;
+}

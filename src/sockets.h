@@ -1,0 +1,64 @@
+/* sockets.h - opening ICMP/ICMPv6 sockets (raw, then datagram fallback) and
+ * setting their options. */
+#ifndef NP_SOCKETS_H
+#define NP_SOCKETS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "error.h"
+#include "options.h"
+#include "privs.h"
+#include "target.h"
+
+enum np_sock_kind {
+	NP_SOCK_RAW = 0, /* SOCK_RAW: we see every ICMP packet, filter by id */
+	NP_SOCK_DGRAM,   /* SOCK_DGRAM ICMP ("ping socket"): the kernel picks
+			  * the id and hands us only our own replies */
+};
+
+/* How the socket was obtained: what -v reports and runbooks ask for. */
+enum np_priv_path {
+	NP_PATH_RAW_ROOT = 0, /* raw socket, CAP_NET_RAW held as root */
+	NP_PATH_RAW_CAP,      /* raw socket, CAP_NET_RAW from a file capability
+			       * (or inherited) as an ordinary user */
+	NP_PATH_DGRAM,        /* datagram ICMP socket, no privilege:
+			       * net.ipv4.ping_group_range allows our group */
+};
+
+struct np_socket {
+	int fd;
+	int family;
+	enum np_sock_kind kind;
+	enum np_priv_path path;
+	uint16_t ident;      /* Echo identifier (kernel's for datagram) */
+	struct sockaddr_storage src; /* source address the route picked */
+	int route_mtu;       /* path MTU to the target at start, 0 unknown */
+};
+
+/* Find the source address the kernel would use for the target (a UDP
+ * connect: no packet is sent), honouring -I.  Fails with the kernel's
+ * reason (e.g. "Network is unreachable") as ping does. */
+int np_socket_route(struct np_socket *s, const struct np_target *t,
+		    const struct np_options *o, struct np_privs *privs,
+		    struct np_err *err);
+
+/* Open the ICMP socket for `family`: a raw socket with CAP_NET_RAW raised
+ * just around socket(2), else the datagram ICMP socket, else an error that
+ * names both fixes. */
+int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
+		   struct np_err *err);
+
+/* Apply the options (-t, -Q, -M, -I), the receive filters and the
+ * control messages we read.  Raises CAP_NET_RAW only for SO_BINDTODEVICE. */
+int np_socket_configure(struct np_socket *s, const struct np_target *t,
+			const struct np_options *o, struct np_privs *privs,
+			struct np_err *err);
+
+/* Datagram sockets: learn the identifier the kernel bound us to. */
+int np_socket_learn_ident(struct np_socket *s, struct np_err *err);
+
+const char *np_priv_path_name(enum np_priv_path p);
+
+#endif

@@ -1,0 +1,41 @@
+/* stats.h - streaming per-target statistics (no per-packet storage) */
+#ifndef NP_STATS_H
+#define NP_STATS_H
+
+#include <stdint.h>
+
+/* RTT accumulator: Welford's running mean and variance, min, max and an
+ * EWMA (weight 1/8, as iputils ping).  O(1) memory whatever the count. */
+struct np_rtt {
+	uint64_t n;
+	int64_t min_ns, max_ns;
+	double mean_ns;
+	double m2;      /* sum of squared deviations from the mean */
+	double ewma_ns;
+};
+
+struct np_stats {
+	uint64_t transmitted; /* probes handed to sendto, failed ones too */
+	uint64_t received;    /* good replies, one per probe at most */
+	uint64_t duplicates;  /* further replies to an answered probe */
+	uint64_t corrupted;   /* ours, but bad checksum or altered payload */
+	uint64_t errors;      /* ICMP errors about our probes + send errors */
+	uint64_t late;        /* replies after the -W timeout (lost) */
+	uint64_t foreign;     /* well-formed, but not for this run */
+	uint64_t malformed;   /* failed a length or format check */
+	struct np_rtt rtt;
+	int64_t start_ns;     /* CLOCK_MONOTONIC */
+	int64_t end_ns;
+};
+
+void np_rtt_init(struct np_rtt *r);
+void np_rtt_add(struct np_rtt *r, int64_t ns);
+double np_rtt_avg_ns(const struct np_rtt *r);
+/* Population standard deviation, what iputils calls mdev. */
+double np_rtt_mdev_ns(const struct np_rtt *r);
+
+void np_stats_init(struct np_stats *s);
+/* Percentage of transmitted probes without a good reply (0 if none sent). */
+double np_stats_loss_pct(const struct np_stats *s);
+
+#endif

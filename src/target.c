@@ -1,0 +1,131 @@
+/* target.c - name resolution and address helpers */
+#include "config.h"
+
+#include "target.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+socklen_t np_addr_len(int family)
+{
+	return family == AF_INET6 ? sizeof(struct sockaddr_in6)
+				  : sizeof(struct sockaddr_in);
+}
+
+void np_addr_str(const struct sockaddr *sa, char *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (sa->sa_family == AF_INET) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, sa, sizeof(sin));
+		inet_ntop(AF_INET, &sin.sin_addr, buf, (socklen_t)len);
+	} else if (sa->sa_family == AF_INET6) {
+		struct sockaddr_in6 sin6;
+		char ifname[IF_NAMESIZE];
+		size_t used;
+
+		memcpy(&sin6, sa, sizeof(sin6));
+		inet_ntop(AF_INET6, &sin6.sin6_addr, buf, (socklen_t)len);
+		used = strlen(buf);
+		if (sin6.sin6_scope_id != 0 &&
+		    IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) && used < len) {
+			if (if_indextoname(sin6.sin6_scope_id, ifname))
+				snprintf(buf + used, len - used, "%%%s", ifname);
+			else
+				snprintf(buf + used, len - used, "%%%u",
+					 (unsigned)sin6.sin6_scope_id);
+		}
+	} else {
+		snprintf(buf, len, "?");
+	}
+}
+
+void np_addr_name(const struct sockaddr *sa, bool numeric, char *buf,
+		  size_t len)
+{
+	if (numeric || getnameinfo(sa, np_addr_len(sa->sa_family), buf,
+				   (socklen_t)len, NULL, 0, NI_NAMEREQD) != 0)
+		np_addr_str(sa, buf, len);
+}
+
+bool np_addr_equal(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family)
+		return false;
+	if (a->sa_family == AF_INET) {
+		struct sockaddr_in x, y;
+
+		memcpy(&x, a, sizeof(x));
+		memcpy(&y, b, sizeof(y));
+		return x.sin_addr.s_addr == y.sin_addr.s_addr;
+	}
+	if (a->sa_family == AF_INET6) {
+		struct sockaddr_in6 x, y;
+
+		memcpy(&x, a, sizeof(x));
+		memcpy(&y, b, sizeof(y));
+		if (memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)))
+			return false;
+		return x.sin6_scope_id == 0 || y.sin6_scope_id == 0 ||
+		       x.sin6_scope_id == y.sin6_scope_id;
+	}
+	return false;
+}
+
+int np_target_resolve(struct np_target *t, const char *name, int family,
+		      bool numeric_out, struct np_err *err)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_RAW;
+	hints.ai_flags = AI_NUMERICHOST;
+	rc = getaddrinfo(name, NULL, &hints, &res);
+	if (rc == 0) {
+		t->numeric = true;
+	} else {
+		hints.ai_flags = AI_ADDRCONFIG | AI_CANONNAME;
+		rc = getaddrinfo(name, NULL, &hints, &res);
+		if (rc == EAI_ADDRFAMILY || rc == EAI_NONAME ||
+		    rc == EAI_NODATA) {
+			/* AI_ADDRCONFIG hides ::1 in a namespace with only
+			 * loopback up: ask again without it. */
+			hints.ai_flags = AI_CANONNAME;
+			rc = getaddrinfo(name, NULL, &hints, &res);
+		}
+	}
+	if (rc != 0) {
+		const char *fam = family == AF_INET ? " (IPv4)"
+				  : family == AF_INET6 ? " (IPv6)" : "";
+
+		return np_err_set(err, "cannot resolve '%s'%s: %s", name, fam,
+				  rc == EAI_SYSTEM ? "system error"
+						   : gai_strerror(rc));
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
+			break;
+	if (ai == NULL) {
+		freeaddrinfo(res);
+		return np_err_set(err, "'%s' has no IPv4 or IPv6 address", name);
+	}
+	t->family = ai->ai_family;
+	t->addrlen = ai->ai_addrlen;
+	memcpy(&t->addr, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(res);
+	np_addr_str((struct sockaddr *)&t->addr, t->addr_str,
+		    sizeof(t->addr_str));
+	/* iputils: a numeric target is shown numerically. */
+	np_addr_name((struct sockaddr *)&t->addr, numeric_out || t->numeric,
+		     t->host, sizeof(t->host));
+	return 0;
+}
