@@ -14,94 +14,10 @@
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "match.h"
 
 #define RX_BUF_LEN 65536 + 512 /* the largest IP datagram, and then some */
 #define RX_BATCH 64            /* datagrams read per wake-up at most */
-
-/* ---- the probe table ---------------------------------------------------- */
-
-int np_probe_table_init(struct np_probe_table *t, int64_t timeout_ns,
-			int64_t interval_ns)
-{
-	uint64_t need = 65536;
-	size_t slots = 16;
-
-	memset(t, 0, sizeof(*t));
-	if (interval_ns > 0)
-		need = (uint64_t)(timeout_ns / interval_ns) + 2;
-	while (slots < need && slots < 65536)
-		slots <<= 1;
-	t->slot = calloc(slots, sizeof(*t->slot));
-	if (t->slot == NULL)
-		return -1;
-	t->mask = slots - 1;
-	t->next = 1;
-	t->oldest = 1;
-	return 0;
-}
-
-void np_probe_table_free(struct np_probe_table *t)
-{
-	free(t->slot);
-	t->slot = NULL;
-}
-
-struct np_probe *np_probe_table_next(struct np_probe_table *t,
-				     uint64_t *forced_timeouts)
-{
-	struct np_probe *p = &t->slot[t->next & t->mask];
-
-	if (p->state == NP_PROBE_PENDING) {
-		p->state = NP_PROBE_TIMEDOUT;
-		t->pending--;
-		if (forced_timeouts)
-			(*forced_timeouts)++;
-	}
-	memset(p, 0, sizeof(*p));
-	p->no = t->next++;
-	return p;
-}
-
-struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq)
-{
-	uint64_t last, delta, no;
-	struct np_probe *p;
-
-	if (t->next <= 1)
-		return NULL;
-	last = t->next - 1;
-	delta = (uint16_t)((uint16_t)last - seq);
-	if (delta >= last)
-		return NULL; /* would be probe 0 or earlier: never sent */
-	no = last - delta;
-	p = &t->slot[no & t->mask];
-	if (p->no != no || p->state == NP_PROBE_EMPTY)
-		return NULL; /* slot reused: too old to tell */
-	return p;
-}
-
-uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
-			       int64_t timeout_ns, int64_t *next_expiry)
-{
-	uint64_t n = 0;
-
-	*next_expiry = INT64_MAX;
-	while (t->oldest < t->next) {
-		struct np_probe *p = &t->slot[t->oldest & t->mask];
-
-		if (p->no == t->oldest && p->state == NP_PROBE_PENDING) {
-			if (p->sent_mono + timeout_ns > now) {
-				*next_expiry = p->sent_mono + timeout_ns;
-				break;
-			}
-			p->state = NP_PROBE_TIMEDOUT;
-			t->pending--;
-			n++;
-		}
-		t->oldest++;
-	}
-	return n;
-}
 
 /* ---- the engine --------------------------------------------------------- */
 
@@ -112,8 +28,7 @@ struct engine {
 	const struct np_target *t;
 	const struct np_sink *sink;
 	struct np_stats *st;
-	struct np_payload_spec spec;
-	struct np_probe_table tab;
+	struct np_matcher m;
 	uint8_t *txbuf;
 	size_t txcap;
 	uint8_t *rxbuf;
@@ -149,17 +64,16 @@ static void emit_ignored(struct engine *e, const struct sockaddr *from,
 
 static void send_probe(struct engine *e)
 {
+	struct np_probe_table *tab = &e->m.tab;
 	struct np_event ev;
 	struct np_probe *p;
-	uint64_t forced = 0;
 	size_t len;
 	ssize_t n;
 
-	if (e->o->outstanding && e->tab.next > 1) {
-		struct np_probe *prev =
-			&e->tab.slot[(e->tab.next - 1) & e->tab.mask];
+	if (e->o->outstanding && tab->next > 1) {
+		struct np_probe *prev = &tab->slot[(tab->next - 1) & tab->mask];
 
-		if (prev->no == e->tab.next - 1 &&
+		if (prev->no == tab->next - 1 &&
 		    prev->state == NP_PROBE_PENDING) {
 			memset(&ev, 0, sizeof(ev));
 			ev.kind = NP_EV_NO_ANSWER;
@@ -169,18 +83,16 @@ static void send_probe(struct engine *e)
 			emit(e, &ev);
 		}
 	}
-	p = np_probe_table_next(&e->tab, &forced);
+	p = np_probe_table_next(tab, &e->st->late_forced);
 	p->stamp = (uint64_t)np_clock_real();
 	len = np_icmp_build_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
-				 (uint16_t)p->no, &e->spec, p->stamp);
-	p->state = NP_PROBE_PENDING;
-	e->tab.pending++;
-	e->st->transmitted++;
+				 (uint16_t)p->no, &e->m.spec, p->stamp);
 	p->sent_mono = np_clock_mono();
 	do {
 		n = sendto(e->s->fd, e->txbuf, len, 0,
 			   (const struct sockaddr *)&e->t->addr, e->t->addrlen);
 	} while (n < 0 && errno == EINTR);
+	np_match_sent(&e->m, p, n >= 0);
 	if (n < 0) {
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = NP_EV_SEND_ERROR;
@@ -188,177 +100,20 @@ static void send_probe(struct engine *e)
 		ev.err_no = errno;
 		ev.rtt_ns = -1;
 		ev.ttl = -1;
-		p->state = NP_PROBE_ERRORED;
-		e->tab.pending--;
-		e->st->errors++;
 		emit(e, &ev);
 	}
-}
-
-static bool from_target(const struct engine *e, const struct sockaddr *from)
-{
-	return np_addr_equal(from, (const struct sockaddr *)&e->t->addr);
-}
-
-static void account_rtt(const struct np_probe *p, int64_t rx_mono,
-			struct np_event *ev)
-{
-	ev->rtt_ns = rx_mono - p->sent_mono;
-	if (ev->rtt_ns < 0)
-		ev->rtt_ns = 0;
-}
-
-static void on_echo_reply(struct engine *e, const struct np_reply *r,
-			  const struct sockaddr *from, int64_t rx_mono)
-{
-	struct np_event ev;
-	struct np_probe *p;
-
-	/* Raw sockets see every pinger's replies: ours carry our id. */
-	if (e->s->kind == NP_SOCK_RAW && r->id != e->s->ident)
-		return; /* another pinger's: silently */
-	if (!from_target(e, from)) {
-		e->st->foreign++;
-		emit_ignored(e, from, "echo reply from an address that is not the target");
-		return;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = NP_EV_REPLY;
-	ev.seq = r->seq;
-	ev.bytes = r->icmp_len;
-	ev.ttl = r->ttl;
-	ev.rtt_ns = -1;
-	ev.from = from;
-	ev.reply = r;
-	p = np_probe_table_find(&e->tab, r->seq);
-	if (r->checksum_checked && !r->checksum_ok) {
-		if (!np_payload_cookie_matches(&e->spec, r->data, r->data_len)) {
-			e->st->foreign++;
-			emit_ignored(e, from, "echo reply with a bad checksum and a foreign cookie");
-			return;
-		}
-		e->st->corrupted++;
-		ev.flags |= NP_EVF_BADSUM;
-		if (p != NULL)
-			account_rtt(p, rx_mono, &ev);
-		emit(e, &ev);
-		return;
-	}
-	if (p == NULL) {
-		e->st->foreign++;
-		emit_ignored(e, from, "echo reply for a sequence number not sent, or too old");
-		return;
-	}
-	ev.payload = np_payload_check(&e->spec, p->stamp, r->data, r->data_len,
-				      &ev.mm);
-	if (ev.payload == NP_PAYLOAD_COOKIE) {
-		/* Same id and sequence, another sender's payload: a
-		 * concurrent pinger with the same id, or a spoof. */
-		e->st->foreign++;
-		emit_ignored(e, from, "echo reply with another run's cookie");
-		return;
-	}
-	account_rtt(p, rx_mono, &ev);
-	if (ev.payload != NP_PAYLOAD_OK) {
-		e->st->corrupted++;
-		ev.flags |= NP_EVF_BADDATA;
-		emit(e, &ev);
-		return;
-	}
-	switch (p->state) {
-	case NP_PROBE_PENDING:
-		e->tab.pending--;
-		/* fall through */
-	case NP_PROBE_ERRORED:
-		p->state = NP_PROBE_REPLIED;
-		e->st->received++;
-		np_rtt_add(&e->st->rtt, ev.rtt_ns);
-		break;
-	case NP_PROBE_REPLIED:
-		e->st->duplicates++;
-		ev.flags |= NP_EVF_DUP;
-		break;
-	default: /* NP_PROBE_TIMEDOUT */
-		e->st->late++;
-		ev.flags |= NP_EVF_LATE;
-		break;
-	}
-	emit(e, &ev);
-}
-
-/* Errors that end a probe; redirects and source quench do not (the probe
- * was forwarded, a reply may still come). */
-static bool error_is_final(int family, const struct np_reply *r)
-{
-	if (r->kind == NP_RX_LOCAL_ERROR)
-		return true;
-	if (family == AF_INET)
-		return r->type != NP_ICMP_REDIRECT &&
-		       r->type != NP_ICMP_SOURCE_QUENCH;
-	return r->type != NP_ICMP6_REDIRECT;
-}
-
-static void on_error(struct engine *e, const struct np_reply *r,
-		     const struct sockaddr *from)
-{
-	struct np_event ev;
-	struct np_probe *p;
-
-	if (r->checksum_checked && !r->checksum_ok) {
-		e->st->malformed++;
-		emit_ignored(e, from, "ICMP error with a bad checksum");
-		return;
-	}
-	if (e->s->kind == NP_SOCK_RAW && r->id != e->s->ident)
-		return; /* about another pinger's probe */
-	if (r->quoted_dst_set &&
-	    !np_addr_equal((const struct sockaddr *)&r->quoted_dst,
-			   (const struct sockaddr *)&e->t->addr)) {
-		e->st->foreign++;
-		emit_ignored(e, from, "ICMP error quoting a probe to another address");
-		return;
-	}
-	p = np_probe_table_find(&e->tab, r->seq);
-	if (p == NULL ||
-	    !np_payload_cookie_matches(&e->spec, r->data, r->data_len)) {
-		e->st->foreign++;
-		emit_ignored(e, from, "ICMP error quoting a probe that is not ours");
-		return;
-	}
-	e->st->errors++;
-	if (error_is_final(e->t->family, r) && p->state == NP_PROBE_PENDING) {
-		p->state = NP_PROBE_ERRORED;
-		e->tab.pending--;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
-					       : NP_EV_ICMP_ERROR;
-	ev.seq = r->seq;
-	ev.rtt_ns = -1;
-	ev.ttl = -1;
-	ev.from = from;
-	ev.reply = r;
-	emit(e, &ev);
 }
 
 static void dispatch(struct engine *e, const struct np_reply *r,
 		     const struct sockaddr *from, int64_t rx_mono)
 {
-	switch (r->kind) {
-	case NP_RX_ECHO_REPLY:
-		on_echo_reply(e, r, from, rx_mono);
-		break;
-	case NP_RX_ERROR:
-	case NP_RX_LOCAL_ERROR:
-		on_error(e, r, from);
-		break;
-	case NP_RX_MALFORMED:
-		e->st->malformed++;
-		emit_ignored(e, from, np_reply_malformed_name(r->why));
-		break;
-	case NP_RX_IGNORED:
-		break;
-	}
+	struct np_event ev;
+
+	if (!np_match_packet(&e->m, r, from, rx_mono, &ev))
+		return;
+	if (ev.kind == NP_EV_IGNORED && !e->o->verbose)
+		return;
+	emit(e, &ev);
 }
 
 /* Read one datagram (or one error-queue entry).  1: handled one, 0: none
@@ -510,17 +265,22 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 	e.t = info->target;
 	e.sink = sink;
 	e.st = st;
-	e.spec.size = (size_t)o->size;
-	memcpy(e.spec.pattern, o->pattern, sizeof(e.spec.pattern));
-	e.spec.pattern_len = o->pattern_len;
-	if (getrandom(&e.spec.cookie, sizeof(e.spec.cookie), 0) !=
-	    sizeof(e.spec.cookie))
+	e.m.family = e.t->family;
+	e.m.kind = e.s->kind;
+	e.m.ident = e.s->ident;
+	memcpy(&e.m.target, &e.t->addr, sizeof(e.m.target));
+	e.m.st = st;
+	e.m.spec.size = (size_t)o->size;
+	memcpy(e.m.spec.pattern, o->pattern, sizeof(e.m.spec.pattern));
+	e.m.spec.pattern_len = o->pattern_len;
+	if (getrandom(&e.m.spec.cookie, sizeof(e.m.spec.cookie), 0) !=
+	    sizeof(e.m.spec.cookie))
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	e.txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	e.txbuf = malloc(e.txcap);
 	e.rxbuf = malloc(RX_BUF_LEN);
 	if (e.txbuf == NULL || e.rxbuf == NULL ||
-	    np_probe_table_init(&e.tab, o->timeout_ns, o->interval_ns) != 0) {
+	    np_probe_table_init(&e.m.tab, o->timeout_ns, o->interval_ns) != 0) {
 		rc = np_err_set(err, "out of memory");
 		goto out;
 	}
@@ -550,7 +310,7 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		now = np_clock_mono();
 		if (now >= deadline_at)
 			break;
-		np_probe_table_expire(&e.tab, now, o->timeout_ns, &next_expiry);
+		np_probe_table_expire(&e.m.tab, now, o->timeout_ns, &next_expiry);
 		if (o->count > 0 && o->deadline_ns > 0 &&
 		    st->received >= (uint64_t)o->count)
 			break;
@@ -559,10 +319,10 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 			next_send += o->interval_ns;
 			if (next_send < now)
 				next_send = now; /* fell behind: no burst */
-			np_probe_table_expire(&e.tab, now, o->timeout_ns,
+			np_probe_table_expire(&e.m.tab, now, o->timeout_ns,
 					      &next_expiry);
 		}
-		if (!sending_wanted(&e) && e.tab.pending == 0)
+		if (!sending_wanted(&e) && e.m.tab.pending == 0)
 			break;
 		wake = min64(next_expiry, deadline_at);
 		if (sending_wanted(&e))
@@ -604,7 +364,7 @@ done:
 	if (rc == 0 && sink->finish)
 		sink->finish(sink->ctx, info, st);
 out:
-	np_probe_table_free(&e.tab);
+	np_probe_table_free(&e.m.tab);
 	free(e.txbuf);
 	free(e.rxbuf);
 	return rc;

@@ -114,7 +114,7 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = "+:46c:i:W:w:s:t:Q:M:I:p:nqDOvVh";
+static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:nqDOvVh";
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
 static const char *opt_name(int c, int longidx, char *buf, size_t len)

@@ -23,6 +23,8 @@ struct np_stats {
 	uint64_t late;        /* replies after the -W timeout (lost) */
 	uint64_t foreign;     /* well-formed, but not for this run */
 	uint64_t malformed;   /* failed a length or format check */
+	uint64_t late_forced; /* pending probes evicted from a full probe
+			       * table (more than 65536 in flight) */
 	struct np_rtt rtt;
 	int64_t start_ns;     /* CLOCK_MONOTONIC */
 	int64_t end_ns;

@@ -1,0 +1,66 @@
+/* event.h - what the engine tells a report: the run, its events, the sink
+ * interface every formatter implements. */
+#ifndef NP_EVENT_H
+#define NP_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "icmp.h"
+#include "options.h"
+#include "reply.h"
+#include "sockets.h"
+#include "stats.h"
+#include "target.h"
+
+/* What a report needs to know about the run. */
+struct np_run_info {
+	const struct np_options *opt;
+	const struct np_target *target;
+	const struct np_socket *sock;
+	size_t packet_len; /* IP datagram bytes of one request */
+};
+
+enum np_event_kind {
+	NP_EV_REPLY = 0,   /* an Echo Reply to one of our probes */
+	NP_EV_ICMP_ERROR,  /* an ICMP error quoting one of our probes */
+	NP_EV_LOCAL_ERROR, /* the kernel refused the probe (error queue) */
+	NP_EV_SEND_ERROR,  /* sendto() failed */
+	NP_EV_NO_ANSWER,   /* -O: a probe still unanswered at the next send */
+	NP_EV_IGNORED,     /* not counted: foreign or malformed (-v only) */
+};
+
+#define NP_EVF_DUP 0x1u     /* duplicate reply */
+#define NP_EVF_BADSUM 0x2u  /* ICMP checksum wrong */
+#define NP_EVF_BADDATA 0x4u /* payload altered (see payload/mm) */
+#define NP_EVF_LATE 0x8u    /* after the -W timeout: counted as lost */
+
+struct np_event {
+	enum np_event_kind kind;
+	unsigned flags;
+	int64_t wall_ns;             /* CLOCK_REALTIME when handled */
+	uint16_t seq;
+	size_t bytes;                /* ICMP bytes received */
+	int ttl;                     /* -1 unknown */
+	int64_t rtt_ns;              /* -1 when not known */
+	enum np_payload_result payload;
+	struct np_payload_mismatch mm;
+	const struct sockaddr *from; /* replier or reporting router */
+	const struct np_reply *reply;
+	int err_no;                  /* send errors */
+	const char *why;             /* NP_EV_IGNORED: the reason */
+};
+
+struct np_sink {
+	void *ctx;
+	void (*start)(void *ctx, const struct np_run_info *info);
+	void (*event)(void *ctx, const struct np_run_info *info,
+		      const struct np_event *ev);
+	void (*interim)(void *ctx, const struct np_run_info *info,
+			const struct np_stats *st);
+	void (*finish)(void *ctx, const struct np_run_info *info,
+		       const struct np_stats *st);
+};
+
+#endif

@@ -1,0 +1,266 @@
+/* match.c - the probe table and the rules that decide whether a parsed
+ * packet answers one of this run's probes, and how it is counted. */
+#include "config.h"
+
+#include "match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+
+/* ---- the probe table ---------------------------------------------------- */
+
+int np_probe_table_init(struct np_probe_table *t, int64_t timeout_ns,
+			int64_t interval_ns)
+{
+	uint64_t need = 65536;
+	size_t slots = 16;
+
+	memset(t, 0, sizeof(*t));
+	if (interval_ns > 0 && timeout_ns / interval_ns < 65536)
+		need = (uint64_t)(timeout_ns / interval_ns) + 2;
+	while (slots < need && slots < 65536)
+		slots <<= 1;
+	t->slot = calloc(slots, sizeof(*t->slot));
+	if (t->slot == NULL)
+		return -1;
+	t->mask = slots - 1;
+	t->next = 1;
+	t->oldest = 1;
+	return 0;
+}
+
+void np_probe_table_free(struct np_probe_table *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+}
+
+size_t np_probe_table_slots(const struct np_probe_table *t)
+{
+	return t->mask + 1;
+}
+
+struct np_probe *np_probe_table_next(struct np_probe_table *t,
+				     uint64_t *forced)
+{
+	struct np_probe *p = &t->slot[t->next & t->mask];
+
+	if (p->state == NP_PROBE_PENDING) {
+		t->pending--;
+		if (forced != NULL)
+			(*forced)++;
+	}
+	memset(p, 0, sizeof(*p));
+	p->no = t->next++;
+	return p;
+}
+
+struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq)
+{
+	uint64_t last, delta, no;
+	struct np_probe *p;
+
+	if (t->next <= 1)
+		return NULL;
+	last = t->next - 1;
+	delta = (uint16_t)((uint16_t)last - seq);
+	if (delta >= last)
+		return NULL; /* would be probe 0 or earlier: never sent */
+	no = last - delta;
+	p = &t->slot[no & t->mask];
+	if (p->no != no || p->state == NP_PROBE_EMPTY)
+		return NULL; /* slot reused: too old to tell */
+	return p;
+}
+
+uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
+			       int64_t timeout_ns, int64_t *next_expiry)
+{
+	uint64_t n = 0;
+
+	*next_expiry = INT64_MAX;
+	while (t->oldest < t->next) {
+		struct np_probe *p = &t->slot[t->oldest & t->mask];
+
+		if (p->no == t->oldest && p->state == NP_PROBE_PENDING) {
+			if (p->sent_mono + timeout_ns > now) {
+				*next_expiry = p->sent_mono + timeout_ns;
+				break;
+			}
+			p->state = NP_PROBE_TIMEDOUT;
+			t->pending--;
+			n++;
+		}
+		t->oldest++;
+	}
+	return n;
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+void np_match_sent(struct np_matcher *m, struct np_probe *p, bool ok)
+{
+	m->st->transmitted++;
+	if (ok) {
+		p->state = NP_PROBE_PENDING;
+		m->tab.pending++;
+	} else {
+		p->state = NP_PROBE_ERRORED;
+		m->st->errors++;
+	}
+}
+
+static bool ignore(struct np_event *ev, const char *why)
+{
+	ev->kind = NP_EV_IGNORED;
+	ev->why = why;
+	return true;
+}
+
+static void set_rtt(const struct np_probe *p, int64_t rx_mono,
+		    struct np_event *ev)
+{
+	ev->rtt_ns = rx_mono - p->sent_mono;
+	if (ev->rtt_ns < 0)
+		ev->rtt_ns = 0;
+}
+
+static bool match_echo(struct np_matcher *m, const struct np_reply *r,
+		       const struct sockaddr *from, int64_t rx_mono,
+		       struct np_event *ev)
+{
+	struct np_probe *p;
+
+	/* Raw sockets see every pinger's replies: ours carry our id. */
+	if (m->kind == NP_SOCK_RAW && r->id != m->ident)
+		return false;
+	if (!np_addr_equal(from, (const struct sockaddr *)&m->target)) {
+		m->st->foreign++;
+		return ignore(ev, "echo reply from an address that is not the target");
+	}
+	ev->kind = NP_EV_REPLY;
+	ev->seq = r->seq;
+	ev->bytes = r->icmp_len;
+	ev->ttl = r->ttl;
+	p = np_probe_table_find(&m->tab, r->seq);
+	if (r->checksum_checked && !r->checksum_ok) {
+		if (!np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
+			m->st->foreign++;
+			return ignore(ev, "echo reply with a bad checksum and another run's cookie");
+		}
+		m->st->corrupted++;
+		ev->flags |= NP_EVF_BADSUM;
+		if (p != NULL)
+			set_rtt(p, rx_mono, ev);
+		return true;
+	}
+	if (p == NULL) {
+		m->st->foreign++;
+		return ignore(ev, "echo reply for a sequence number not sent, or too old");
+	}
+	ev->payload = np_payload_check(&m->spec, p->stamp, r->data, r->data_len,
+				       &ev->mm);
+	if (ev->payload == NP_PAYLOAD_COOKIE) {
+		/* Our id and sequence with another sender's payload: a
+		 * concurrent pinger that drew the same id, or a spoof. */
+		m->st->foreign++;
+		return ignore(ev, "echo reply with another run's cookie");
+	}
+	set_rtt(p, rx_mono, ev);
+	if (ev->payload != NP_PAYLOAD_OK) {
+		m->st->corrupted++;
+		ev->flags |= NP_EVF_BADDATA;
+		return true;
+	}
+	switch (p->state) {
+	case NP_PROBE_PENDING:
+		m->tab.pending--;
+		/* fall through */
+	case NP_PROBE_ERRORED: /* an error came first; the reply still counts */
+		p->state = NP_PROBE_REPLIED;
+		m->st->received++;
+		np_rtt_add(&m->st->rtt, ev->rtt_ns);
+		break;
+	case NP_PROBE_REPLIED:
+		m->st->duplicates++;
+		ev->flags |= NP_EVF_DUP;
+		break;
+	default: /* NP_PROBE_TIMEDOUT: after -W */
+		m->st->late++;
+		ev->flags |= NP_EVF_LATE;
+		break;
+	}
+	return true;
+}
+
+/* Errors that end a probe; redirects and source quench do not (the probe
+ * was forwarded, a reply may still come). */
+static bool error_is_final(int family, const struct np_reply *r)
+{
+	if (r->kind == NP_RX_LOCAL_ERROR)
+		return true;
+	if (family == AF_INET)
+		return r->type != NP_ICMP_REDIRECT &&
+		       r->type != NP_ICMP_SOURCE_QUENCH;
+	return r->type != NP_ICMP6_REDIRECT;
+}
+
+static bool match_error(struct np_matcher *m, const struct np_reply *r,
+			struct np_event *ev)
+{
+	struct np_probe *p;
+
+	if (r->checksum_checked && !r->checksum_ok) {
+		m->st->malformed++;
+		return ignore(ev, "ICMP error with a bad checksum");
+	}
+	if (m->kind == NP_SOCK_RAW && r->id != m->ident)
+		return false; /* about another pinger's probe */
+	if (r->quoted_dst_set &&
+	    !np_addr_equal((const struct sockaddr *)&r->quoted_dst,
+			   (const struct sockaddr *)&m->target)) {
+		m->st->foreign++;
+		return ignore(ev, "ICMP error quoting a probe to another address");
+	}
+	p = np_probe_table_find(&m->tab, r->seq);
+	if (p == NULL ||
+	    !np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
+		m->st->foreign++;
+		return ignore(ev, "ICMP error quoting a probe that is not ours");
+	}
+	m->st->errors++;
+	if (error_is_final(m->family, r) && p->state == NP_PROBE_PENDING) {
+		p->state = NP_PROBE_ERRORED;
+		m->tab.pending--;
+	}
+	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
+						: NP_EV_ICMP_ERROR;
+	ev->seq = r->seq;
+	return true;
+}
+
+bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
+		     const struct sockaddr *from, int64_t rx_mono,
+		     struct np_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->rtt_ns = -1;
+	ev->ttl = -1;
+	ev->from = from;
+	ev->reply = r;
+	switch (r->kind) {
+	case NP_RX_ECHO_REPLY:
+		return match_echo(m, r, from, rx_mono, ev);
+	case NP_RX_ERROR:
+	case NP_RX_LOCAL_ERROR:
+		return match_error(m, r, ev);
+	case NP_RX_MALFORMED:
+		m->st->malformed++;
+		return ignore(ev, np_reply_malformed_name(r->why));
+	case NP_RX_IGNORED:
+		break;
+	}
+	return false;
+}

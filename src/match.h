@@ -1,0 +1,84 @@
+/* match.h - the probe table and the rules that decide whether a parsed
+ * packet is a reply or an error about one of this run's probes, and how it
+ * is counted.  Pure: no I/O, so every rule is unit-tested. */
+#ifndef NP_MATCH_H
+#define NP_MATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "event.h"
+#include "icmp.h"
+#include "reply.h"
+#include "sockets.h"
+#include "stats.h"
+
+enum np_probe_state {
+	NP_PROBE_EMPTY = 0,
+	NP_PROBE_PENDING,
+	NP_PROBE_REPLIED,
+	NP_PROBE_TIMEDOUT,
+	NP_PROBE_ERRORED,
+};
+
+struct np_probe {
+	uint64_t no;       /* probe number, from 1; wire seq = no & 0xffff */
+	int64_t sent_mono; /* CLOCK_MONOTONIC ns just before sendto */
+	uint64_t stamp;    /* CLOCK_REALTIME ns written into the payload */
+	uint8_t state;
+};
+
+/* Probes in flight, indexed by probe number modulo a power of two.  Holds
+ * state for the probes that can still be answered, not for the run: its
+ * size depends on timeout/interval, never on the count. */
+struct np_probe_table {
+	struct np_probe *slot;
+	size_t mask;     /* slots - 1 */
+	uint64_t next;   /* number of the next probe */
+	uint64_t oldest; /* oldest probe that may still be pending */
+	uint64_t pending;
+};
+
+/* Slots: timeout/interval + 2 rounded up to a power of two, from 16 to
+ * 65536 (the 16-bit sequence space). */
+int np_probe_table_init(struct np_probe_table *t, int64_t timeout_ns,
+			int64_t interval_ns);
+void np_probe_table_free(struct np_probe_table *t);
+size_t np_probe_table_slots(const struct np_probe_table *t);
+/* Claim the slot of the next probe (state EMPTY, number assigned).  A
+ * probe still pending in that slot (only when more are in flight than the
+ * table holds) is marked timed out and *forced incremented. */
+struct np_probe *np_probe_table_next(struct np_probe_table *t,
+				     uint64_t *forced);
+/* The most recent probe whose wire sequence is `seq`, if still held:
+ * handles the 16-bit wraparound. */
+struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq);
+/* Mark probes sent `timeout_ns` or more before `now` as timed out; returns
+ * how many, and the time the next one expires (INT64_MAX if none). */
+uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
+			       int64_t timeout_ns, int64_t *next_expiry);
+
+struct np_matcher {
+	int family;
+	enum np_sock_kind kind;  /* raw: check the id; datagram: the kernel
+				  * already did */
+	uint16_t ident;
+	struct sockaddr_storage target;
+	struct np_payload_spec spec;
+	struct np_probe_table tab;
+	struct np_stats *st;
+};
+
+/* Record a probe handed to sendto (state PENDING) or refused by it. */
+void np_match_sent(struct np_matcher *m, struct np_probe *p, bool ok);
+
+/* Decide what a parsed packet is and count it.  Returns true when `ev`
+ * should reach the report (kind REPLY, ICMP_ERROR, LOCAL_ERROR, or IGNORED
+ * with `why` set); false for packets that are silently not ours (another
+ * pinger's identifier, uninteresting ICMP types). */
+bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
+		     const struct sockaddr *from, int64_t rx_mono,
+		     struct np_event *ev);
+
+#endif

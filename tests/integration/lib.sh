@@ -1,0 +1,144 @@
+# lib.sh - sourced by every integration test.
+#
+# Tests run the real binary ($NETPROBE) inside network namespaces that they
+# create and always remove (trap on EXIT).  Traffic goes only to loopback or
+# to 198.51.100.0/24, 198.18.0.0/15 and 2001:db8::/32 inside those
+# namespaces.  Without root or a needed tool a test skips (exit 77), except
+# when CI=true: then a skip is a failure, so CI never passes by skipping.
+
+set -u
+
+: "${NETPROBE:?NETPROBE must point at the netprobe binary (make check sets it)}"
+: "${NP_TESTS:=$(cd "$(dirname "$0")/.." && pwd)}"
+
+NP_FAILED=0
+NP_CHECKS=0
+NP_NETNS=""
+NP_PIDS=""
+NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-test.XXXXXX")
+chmod 755 "$NP_TMP"
+
+np_cleanup() {
+	for pid in $NP_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $NP_PIDS; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in $NP_NETNS; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$NP_TMP"
+}
+trap np_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+np_skip() {
+	echo "SKIP: $*"
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: a skip is a failure when CI=true ($*)"
+		exit 1
+	fi
+	exit 77
+}
+
+np_require_root() {
+	[ "$(id -u)" = 0 ] || np_skip "needs root to create network namespaces"
+	ip netns list >/dev/null 2>&1 || np_skip "ip netns does not work here"
+}
+
+np_require_cmd() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || np_skip "needs $c"
+	done
+}
+
+# np_netns VAR: create a namespace with loopback up, its name in $VAR.
+np_netns() {
+	local name="np$$-$1-$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')"
+	ip netns add "$name" || np_skip "cannot create a network namespace"
+	NP_NETNS="$NP_NETNS $name"
+	ip -n "$name" link set dev lo up
+	eval "$1=\$name"
+}
+
+np_bg() { # run in the background, killed at exit
+	"$@" &
+	NP_PIDS="$NP_PIDS $!"
+}
+
+np_ok() {
+	NP_CHECKS=$((NP_CHECKS + 1))
+	echo "ok $NP_CHECKS - $*"
+}
+
+np_not_ok() {
+	NP_CHECKS=$((NP_CHECKS + 1))
+	NP_FAILED=$((NP_FAILED + 1))
+	echo "not ok $NP_CHECKS - $*"
+}
+
+# np_eq DESC EXPECTED ACTUAL
+np_eq() {
+	if [ "$2" = "$3" ]; then
+		np_ok "$1"
+	else
+		np_not_ok "$1: expected '$2', got '$3'"
+	fi
+}
+
+# np_match DESC EXTENDED-REGEX TEXT
+np_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		np_ok "$1"
+	else
+		np_not_ok "$1: /$2/ not found in:"
+		printf '%s\n' "$3" | sed 's/^/    | /'
+	fi
+}
+
+np_nomatch() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		np_not_ok "$1: /$2/ unexpectedly found in:"
+		printf '%s\n' "$3" | sed 's/^/    | /'
+	else
+		np_ok "$1"
+	fi
+}
+
+# np_run NS TIMEOUT ARGS...: run netprobe in NS, bounded in time; sets
+# NP_OUT (stdout), NP_ERR (stderr), NP_RC (exit code), NP_SECS (wall time).
+np_run() {
+	local ns=$1 limit=$2 t0 t1
+	shift 2
+	t0=$(date +%s%N)
+	ip netns exec "$ns" timeout -s KILL "$limit" "$NETPROBE" "$@" \
+		>"$NP_TMP/out" 2>"$NP_TMP/err"
+	NP_RC=$?
+	t1=$(date +%s%N)
+	NP_SECS=$(( (t1 - t0) / 1000000 ))
+	NP_OUT=$(cat "$NP_TMP/out")
+	NP_ERR=$(cat "$NP_TMP/err")
+}
+
+# Field N of the summary line, e.g. np_summary transmitted.
+np_summary() {
+	local line
+	line=$(printf '%s\n' "$NP_OUT" | grep -E '^[0-9]+ packets transmitted')
+	case "$1" in
+	transmitted) printf '%s\n' "$line" | sed -E 's/^([0-9]+) packets.*/\1/' ;;
+	received) printf '%s\n' "$line" | sed -E 's/.* ([0-9]+) received.*/\1/' ;;
+	duplicates) printf '%s\n' "$line" | sed -nE 's/.*\+([0-9]+) duplicates.*/\1/p' ;;
+	errors) printf '%s\n' "$line" | sed -nE 's/.*\+([0-9]+) errors.*/\1/p' ;;
+	corrupted) printf '%s\n' "$line" | sed -nE 's/.*\+([0-9]+) corrupted.*/\1/p' ;;
+	loss) printf '%s\n' "$line" | sed -E 's/.* ([0-9.]+)% packet loss.*/\1/' ;;
+	esac
+}
+
+np_finish() {
+	echo "$NP_CHECKS checks, $NP_FAILED failed"
+	[ "$NP_FAILED" -eq 0 ] || exit 1
+	[ "$NP_CHECKS" -gt 0 ] || { echo "FAIL: no check ran"; exit 1; }
+	exit 0
+}

@@ -1,0 +1,130 @@
+/* check_icmp.c - building Echo Requests and checking payloads */
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "icmp.h"
+#include "suites.h"
+
+static struct np_payload_spec spec(size_t size)
+{
+	struct np_payload_spec s;
+
+	memset(&s, 0, sizeof(s));
+	s.cookie = 0x0102030405060708ULL;
+	s.size = size;
+	return s;
+}
+
+START_TEST(build_v4_layout)
+{
+	struct np_payload_spec s = spec(56);
+	uint8_t buf[128];
+	size_t len = np_icmp_build_echo(buf, sizeof(buf), AF_INET, 0xabcd,
+					0x0102, &s, 0x1122334455667788ULL);
+
+	ck_assert_uint_eq(len, 64);
+	ck_assert_uint_eq(buf[0], 8);
+	ck_assert_uint_eq(buf[1], 0);
+	ck_assert_uint_eq(buf[4], 0xab);
+	ck_assert_uint_eq(buf[5], 0xcd);
+	ck_assert_uint_eq(buf[6], 0x01);
+	ck_assert_uint_eq(buf[7], 0x02);
+	ck_assert_uint_eq(np_inet_checksum(buf, len), 0);
+	/* cookie, then stamp, big endian */
+	for (int i = 0; i < 8; i++) {
+		ck_assert_uint_eq(buf[8 + i], i + 1);
+		ck_assert_uint_eq(buf[16 + i], 0x11 * (i + 1));
+	}
+	/* default fill: the byte's offset in the payload */
+	for (size_t i = 16; i < 56; i++)
+		ck_assert_uint_eq(buf[8 + i], i);
+}
+END_TEST
+
+START_TEST(build_pattern)
+{
+	struct np_payload_spec s = spec(24);
+	uint8_t buf[64];
+
+	s.pattern[0] = 0xde;
+	s.pattern[1] = 0xad;
+	s.pattern[2] = 0xbe;
+	s.pattern_len = 3;
+	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET, 1, 1,
+					     &s, 0), 32);
+	ck_assert_uint_eq(buf[8 + 16], 0xde);
+	ck_assert_uint_eq(buf[8 + 17], 0xad);
+	ck_assert_uint_eq(buf[8 + 18], 0xbe);
+	ck_assert_uint_eq(buf[8 + 19], 0xde);
+	ck_assert_uint_eq(buf[8 + 23], 0xad);
+}
+END_TEST
+
+START_TEST(build_small_and_v6)
+{
+	struct np_payload_spec s = spec(0);
+	uint8_t buf[64];
+
+	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9,
+					     &s, 1), 8);
+	ck_assert_uint_eq(np_inet_checksum(buf, 8), 0);
+	s.size = 5; /* part of the cookie only */
+	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET6, 7, 9,
+					     &s, 1), 13);
+	ck_assert_uint_eq(buf[0], 128);
+	ck_assert_uint_eq(buf[2] | buf[3], 0); /* the kernel fills it */
+	ck_assert_uint_eq(buf[8 + 4], 5);
+	/* too small a buffer */
+	s.size = 100;
+	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9,
+					     &s, 1), 0);
+}
+END_TEST
+
+START_TEST(payload_checks)
+{
+	struct np_payload_spec s = spec(40);
+	struct np_payload_mismatch mm;
+	uint8_t buf[64], *pl = buf + 8;
+	uint64_t stamp = 42, got;
+
+	np_icmp_build_echo(buf, sizeof(buf), AF_INET, 1, 1, &s, stamp);
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm), NP_PAYLOAD_OK);
+	ck_assert(np_payload_stamp(pl, 40, &got));
+	ck_assert_uint_eq(got, 42);
+	ck_assert(!np_payload_stamp(pl, 15, &got));
+	/* a different length */
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 39, &mm), NP_PAYLOAD_LENGTH);
+	ck_assert_uint_eq(mm.got_len, 39);
+	/* another stamp than recorded */
+	ck_assert_int_eq(np_payload_check(&s, 43, pl, 40, &mm), NP_PAYLOAD_STAMP);
+	ck_assert_uint_eq(mm.index, 15);
+	/* a fill byte altered */
+	pl[30] ^= 0xff;
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm), NP_PAYLOAD_DATA);
+	ck_assert_uint_eq(mm.index, 30);
+	ck_assert_uint_eq(mm.expected, 30);
+	ck_assert_uint_eq(mm.got, 30 ^ 0xff);
+	pl[30] ^= 0xff;
+	/* another run's cookie */
+	pl[3] ^= 1;
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm), NP_PAYLOAD_COOKIE);
+	ck_assert(!np_payload_cookie_matches(&s, pl, 40));
+	ck_assert(np_payload_cookie_matches(&s, pl, 3)); /* only 3 bytes seen */
+}
+END_TEST
+
+Suite *icmp_suite(void)
+{
+	Suite *s = suite_create("icmp");
+	TCase *tc = tcase_create("build");
+
+	tcase_add_test(tc, build_v4_layout);
+	tcase_add_test(tc, build_pattern);
+	tcase_add_test(tc, build_small_and_v6);
+	tcase_add_test(tc, payload_checks);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,23 @@
+/* check_main.c - runs every unit suite; Check prints the summary line */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(checksum_suite());
+	int failed;
+
+	srunner_add_suite(sr, icmp_suite());
+	srunner_add_suite(sr, reply_suite());
+	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, stats_suite());
+	srunner_add_suite(sr, match_suite());
+	srunner_add_suite(sr, report_suite());
+	srunner_run_all(sr, CK_VERBOSE);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,468 @@
+/* check_match.c - the probe table and the matching rules: which packets
+ * count, as what, and which never do. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "icmp.h"
+#include "match.h"
+#include "packets.h"
+#include "reply.h"
+#include "suites.h"
+
+#define US "198.51.100.1"
+#define TGT "198.51.100.7"
+#define RTR "198.51.100.254"
+#define MS 1000000LL
+
+struct fixture {
+	struct np_matcher m;
+	struct np_stats st;
+	uint8_t req[64][128];  /* requests as sent, by probe number */
+	size_t reqlen;
+	struct sockaddr_storage from_tgt, from_rtr, from_other;
+};
+
+static void setup(struct fixture *f, enum np_sock_kind kind)
+{
+	memset(f, 0, sizeof(*f));
+	f->m.family = AF_INET;
+	f->m.kind = kind;
+	f->m.ident = 0x1234;
+	f->m.target = pk_addr(TGT);
+	f->m.spec.cookie = 0xc0ffee0012345678ULL;
+	f->m.spec.size = 56;
+	f->m.st = &f->st;
+	np_stats_init(&f->st);
+	ck_assert_int_eq(np_probe_table_init(&f->m.tab, 10 * 1000 * MS,
+					     1000 * MS), 0);
+	f->from_tgt = pk_addr(TGT);
+	f->from_rtr = pk_addr(RTR);
+	f->from_other = pk_addr("198.51.100.66");
+}
+
+/* Send probe number n (the next one) at time t. */
+static struct np_probe *send_at(struct fixture *f, int64_t t)
+{
+	struct np_probe *p = np_probe_table_next(&f->m.tab, NULL);
+
+	p->stamp = 1700000000000000000ULL + (uint64_t)p->no;
+	f->reqlen = np_icmp_build_echo(f->req[p->no % 64], sizeof(f->req[0]),
+				       AF_INET, f->m.ident, (uint16_t)p->no,
+				       &f->m.spec, p->stamp);
+	p->sent_mono = t;
+	np_match_sent(&f->m, p, true);
+	return p;
+}
+
+/* The reply the target would send to probe n: IP header + echo reply. */
+static size_t reply_to(struct fixture *f, uint64_t n, uint8_t *buf)
+{
+	memcpy(buf + 20, f->req[n % 64], f->reqlen);
+	buf[20] = 0;
+	pk_icmp_fix(buf + 20, f->reqlen);
+	pk_ipv4(buf, 20, (uint16_t)(20 + f->reqlen), IPPROTO_ICMP, 64, TGT, US,
+		NULL, 0);
+	return 20 + f->reqlen;
+}
+
+static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
+		 const struct sockaddr_storage *from, int64_t t,
+		 struct np_event *ev, struct np_reply *r)
+{
+	struct np_rx rx = {AF_INET, true, buf, len, -1, NULL, NULL};
+
+	if (f->m.kind == NP_SOCK_DGRAM) {
+		rx.has_ip_header = false;
+		rx.buf = buf + 20;
+		rx.len = len - 20;
+	}
+	np_reply_parse(&rx, r);
+	return np_match_packet(&f->m, r, (const struct sockaddr *)from, t, ev);
+}
+
+static void teardown(struct fixture *f)
+{
+	np_probe_table_free(&f->m.tab);
+}
+
+START_TEST(good_reply_and_duplicate)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 100 * MS);
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 100 * MS + 250000, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_REPLY);
+	ck_assert_uint_eq(ev.flags, 0);
+	ck_assert_int_eq(ev.rtt_ns, 250000);
+	ck_assert_uint_eq(ev.seq, 1);
+	ck_assert_uint_eq(ev.bytes, 64);
+	ck_assert_int_eq(ev.ttl, 64);
+	ck_assert_uint_eq(f.st.received, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 0);
+	/* the same reply again */
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 101 * MS, &ev, &r));
+	ck_assert_uint_eq(ev.flags, NP_EVF_DUP);
+	ck_assert_uint_eq(f.st.received, 1);
+	ck_assert_uint_eq(f.st.duplicates, 1);
+	ck_assert_uint_eq(f.st.rtt.n, 1); /* duplicates are not samples */
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(foreign_identifier_is_silent)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	buf[24] ^= 0x01; /* identifier 0x1334 */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(!feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_uint_eq(f.st.received + f.st.foreign + f.st.corrupted, 0);
+	/* a datagram socket has the kernel check the id */
+	teardown(&f);
+	setup(&f, NP_SOCK_DGRAM);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	buf[24] ^= 0x01;
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_uint_eq(f.st.received, 1);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(spoofed_source)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_other, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.received, 0);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(wrong_cookie)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	buf[28 + 2] ^= 0x80; /* cookie byte 2 */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.st.received, 0);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(altered_payload_and_stamp)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	buf[28 + 40] = 0x99; /* fill byte 40 */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_REPLY);
+	ck_assert_uint_eq(ev.flags, NP_EVF_BADDATA);
+	ck_assert_int_eq(ev.payload, NP_PAYLOAD_DATA);
+	ck_assert_uint_eq(ev.mm.index, 40);
+	ck_assert_uint_eq(ev.mm.expected, 40);
+	ck_assert_uint_eq(ev.mm.got, 0x99);
+	ck_assert_uint_eq(f.st.corrupted, 1);
+	ck_assert_uint_eq(f.st.received, 0);
+	/* the stamp of another probe */
+	len = reply_to(&f, 1, buf);
+	buf[28 + 15] ^= 0x01;
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.payload, NP_PAYLOAD_STAMP);
+	/* truncated payload with a valid checksum */
+	len = reply_to(&f, 1, buf);
+	pk_ipv4(buf, 20, (uint16_t)(len - 10), IPPROTO_ICMP, 64, TGT, US, NULL, 0);
+	pk_icmp_fix(buf + 20, len - 30);
+	ck_assert(feed(&f, buf, len - 10, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.payload, NP_PAYLOAD_LENGTH);
+	ck_assert_uint_eq(f.st.corrupted, 3);
+	ck_assert_uint_eq(f.st.received, 0);
+	/* the genuine reply still counts afterwards */
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_uint_eq(ev.flags, 0);
+	ck_assert_uint_eq(f.st.received, 1);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(bad_checksum)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	buf[22] ^= 0x11;
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 3 * MS, &ev, &r));
+	ck_assert_uint_eq(ev.flags, NP_EVF_BADSUM);
+	ck_assert_int_eq(ev.rtt_ns, 3 * MS);
+	ck_assert_uint_eq(f.st.corrupted, 1);
+	ck_assert_uint_eq(f.st.received, 0);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(unknown_sequence)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	buf[27] = 2; /* sequence 2: never sent */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(late_reply)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	int64_t next;
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	send_at(&f, 1000 * MS);
+	ck_assert_uint_eq(np_probe_table_expire(&f.m.tab, 9999 * MS,
+						10000 * MS, &next), 0);
+	ck_assert_int_eq(next, 10000 * MS);
+	ck_assert_uint_eq(np_probe_table_expire(&f.m.tab, 10000 * MS,
+						10000 * MS, &next), 1);
+	ck_assert_int_eq(next, 11000 * MS);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 10500 * MS, &ev, &r));
+	ck_assert_uint_eq(ev.flags, NP_EVF_LATE);
+	ck_assert_int_eq(ev.rtt_ns, 10500 * MS);
+	ck_assert_uint_eq(f.st.late, 1);
+	ck_assert_uint_eq(f.st.received, 0);
+	ck_assert_uint_eq(f.st.rtt.n, 0);
+	teardown(&f);
+}
+END_TEST
+
+/* An ICMP error from RTR quoting probe n as we sent it. */
+static size_t error_for(struct fixture *f, uint64_t n, uint8_t type,
+			uint8_t code, const char *qdst, uint8_t *buf)
+{
+	uint8_t q[128];
+	size_t icmp;
+
+	pk_ipv4(q, 20, (uint16_t)(20 + f->reqlen), IPPROTO_ICMP, 1, US, qdst,
+		NULL, 0);
+	memcpy(q + 20, f->req[n % 64], f->reqlen);
+	icmp = pk_icmp(buf + 20, type, code, 0, 0, q, 20 + f->reqlen);
+	pk_ipv4(buf, 20, (uint16_t)(20 + icmp), IPPROTO_ICMP, 64, RTR, US,
+		NULL, 0);
+	return 20 + icmp;
+}
+
+START_TEST(errors_attributed)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	send_at(&f, 1000 * MS);
+	len = error_for(&f, 1, 3, 1, TGT, buf);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_ICMP_ERROR);
+	ck_assert_uint_eq(ev.seq, 1);
+	ck_assert_ptr_eq(ev.from, (const struct sockaddr *)&f.from_rtr);
+	ck_assert_uint_eq(f.st.errors, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 1); /* probe 1 is over */
+	/* a redirect is shown and counted, but the probe goes on */
+	len = error_for(&f, 2, 5, 1, TGT, buf);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	ck_assert_uint_eq(f.st.errors, 2);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	/* a reply after the error still counts */
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 2 * MS, &ev, &r));
+	ck_assert_uint_eq(ev.flags, 0);
+	ck_assert_uint_eq(f.st.received, 1);
+	/* quoting a probe to another address: not ours */
+	len = error_for(&f, 2, 3, 1, "198.51.100.8", buf);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.errors, 2);
+	/* quoting another pinger's identifier: silently not ours */
+	f.req[2][4] ^= 0x40;
+	len = error_for(&f, 2, 11, 0, TGT, buf);
+	ck_assert(!feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	f.req[2][4] ^= 0x40;
+	/* quoting another run's cookie */
+	f.req[2][9] ^= 0x40;
+	len = error_for(&f, 2, 11, 0, TGT, buf);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.errors, 2);
+	/* malformed: counted as such, never as an error or reply */
+	len = error_for(&f, 2, 11, 0, TGT, buf);
+	buf[28] = 0x43;
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.malformed, 1);
+	ck_assert_uint_eq(f.st.errors, 2);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(table_sizes)
+{
+	struct np_probe_table t;
+
+	ck_assert_int_eq(np_probe_table_init(&t, 10000 * MS, 1000 * MS), 0);
+	ck_assert_uint_eq(np_probe_table_slots(&t), 16);
+	np_probe_table_free(&t);
+	ck_assert_int_eq(np_probe_table_init(&t, 10000 * MS, 10 * MS), 0);
+	ck_assert_uint_eq(np_probe_table_slots(&t), 1024);
+	np_probe_table_free(&t);
+	ck_assert_int_eq(np_probe_table_init(&t, 10000 * MS, 0), 0);
+	ck_assert_uint_eq(np_probe_table_slots(&t), 65536);
+	np_probe_table_free(&t);
+	ck_assert_int_eq(np_probe_table_init(&t, 2000000000LL * MS, 1), 0);
+	ck_assert_uint_eq(np_probe_table_slots(&t), 65536);
+	np_probe_table_free(&t);
+}
+END_TEST
+
+START_TEST(sequence_wraparound)
+{
+	struct np_probe_table t;
+	struct np_probe *p;
+	uint64_t forced = 0;
+
+	ck_assert_int_eq(np_probe_table_init(&t, 10000 * MS, 1000 * MS), 0);
+	ck_assert_ptr_null(np_probe_table_find(&t, 1));
+	for (int i = 0; i < 70000; i++) {
+		p = np_probe_table_next(&t, &forced);
+		p->state = NP_PROBE_REPLIED;
+	}
+	/* probe 70000 went out with sequence 70000 - 65536 = 4464 */
+	p = np_probe_table_find(&t, 4464);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->no, 70000);
+	p = np_probe_table_find(&t, 4464 - 15);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->no, 69985);
+	/* older than the table holds: unknown, not mistaken for a new one */
+	ck_assert_ptr_null(np_probe_table_find(&t, 4464 - 16));
+	ck_assert_ptr_null(np_probe_table_find(&t, 4465)); /* not sent yet */
+	/* sequence 0 after the wrap is probe 65536 - but that is too old */
+	ck_assert_ptr_null(np_probe_table_find(&t, 0));
+	ck_assert_uint_eq(forced, 0);
+	np_probe_table_free(&t);
+}
+END_TEST
+
+START_TEST(forced_eviction)
+{
+	struct np_probe_table t;
+	uint64_t forced = 0;
+
+	/* 16 slots, 20 probes pending: the 4 oldest are pushed out */
+	ck_assert_int_eq(np_probe_table_init(&t, 10000 * MS, 1000 * MS), 0);
+	for (int i = 0; i < 20; i++) {
+		struct np_probe *p = np_probe_table_next(&t, &forced);
+
+		p->state = NP_PROBE_PENDING;
+		t.pending++;
+	}
+	ck_assert_uint_eq(forced, 4);
+	ck_assert_uint_eq(t.pending, 16);
+	ck_assert_ptr_null(np_probe_table_find(&t, 4));
+	ck_assert_ptr_nonnull(np_probe_table_find(&t, 5));
+	np_probe_table_free(&t);
+}
+END_TEST
+
+Suite *match_suite(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("rules");
+	TCase *tt = tcase_create("table");
+
+	tcase_add_test(tc, good_reply_and_duplicate);
+	tcase_add_test(tc, foreign_identifier_is_silent);
+	tcase_add_test(tc, spoofed_source);
+	tcase_add_test(tc, wrong_cookie);
+	tcase_add_test(tc, altered_payload_and_stamp);
+	tcase_add_test(tc, bad_checksum);
+	tcase_add_test(tc, unknown_sequence);
+	tcase_add_test(tc, late_reply);
+	tcase_add_test(tc, errors_attributed);
+	tcase_add_test(tt, table_sizes);
+	tcase_add_test(tt, sequence_wraparound);
+	tcase_add_test(tt, forced_eviction);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tt);
+	return s;
+}

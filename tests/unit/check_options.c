@@ -1,0 +1,224 @@
+/* check_options.c - option parsing: good values, bad values, messages */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "options.h"
+#include "suites.h"
+
+/* Parse a NULL-terminated list of arguments (argv[0] added). */
+static int parse(struct np_options *o, struct np_err *err, const char *a0,
+		 ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	argv[argc++] = (char *)"netprobe";
+	va_start(ap, a0);
+	for (a = a0; a != NULL && argc < 31; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	memset(err, 0, sizeof(*err));
+	return np_options_parse(argc, argv, o, err);
+}
+
+START_TEST(defaults)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "host", NULL), 0);
+	ck_assert_str_eq(o.target, "host");
+	ck_assert_int_eq(o.family, AF_UNSPEC);
+	ck_assert_int_eq(o.count, 0);
+	ck_assert_int_eq(o.interval_ns, 1000000000LL);
+	ck_assert_int_eq(o.timeout_ns, 10000000000LL);
+	ck_assert_int_eq(o.deadline_ns, 0);
+	ck_assert_int_eq(o.size, 56);
+	ck_assert_int_eq(o.ttl, -1);
+	ck_assert_int_eq(o.tos, -1);
+	ck_assert_int_eq(o.pmtu, NP_PMTU_DEFAULT);
+	ck_assert(!o.numeric && !o.quiet && !o.timestamps && !o.outstanding);
+}
+END_TEST
+
+START_TEST(good_values)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "-4", "-c", "5", "-i", "0.2", "-W",
+			       "1.5", "-w", "3", "-s", "1472", "-t", "9", "-Q",
+			       "0x10", "-M", "do", "-I", "eth0", "-p", "ff00",
+			       "-n", "-q", "-D", "-O", "-v", "198.51.100.7",
+			       NULL), 0);
+	ck_assert_int_eq(o.family, AF_INET);
+	ck_assert_int_eq(o.count, 5);
+	ck_assert_int_eq(o.interval_ns, 200000000LL);
+	ck_assert_int_eq(o.timeout_ns, 1500000000LL);
+	ck_assert_int_eq(o.deadline_ns, 3000000000LL);
+	ck_assert_int_eq(o.size, 1472);
+	ck_assert_int_eq(o.ttl, 9);
+	ck_assert_int_eq(o.tos, 16);
+	ck_assert_int_eq(o.pmtu, NP_PMTU_DO);
+	ck_assert_str_eq(o.source, "eth0");
+	ck_assert_uint_eq(o.pattern_len, 2);
+	ck_assert_uint_eq(o.pattern[0], 0xff);
+	ck_assert_uint_eq(o.pattern[1], 0x00);
+	ck_assert(o.numeric && o.quiet && o.timestamps && o.outstanding &&
+		  o.verbose);
+	ck_assert_str_eq(o.target, "198.51.100.7");
+}
+END_TEST
+
+START_TEST(long_and_attached_forms)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "--ipv6", "--count=3", "--interval",
+			       "0.5", "--pmtudisc=want", "-c7", "-s0",
+			       "--tos", "255", "::1", NULL), 0);
+	ck_assert_int_eq(o.family, AF_INET6);
+	ck_assert_int_eq(o.count, 7);
+	ck_assert_int_eq(o.size, 0);
+	ck_assert_int_eq(o.tos, 255);
+	ck_assert_int_eq(o.pmtu, NP_PMTU_WANT);
+	ck_assert_int_eq(parse(&o, &e, "-M", "dont", "-M", "probe", "h", NULL), 0);
+	ck_assert_int_eq(o.pmtu, NP_PMTU_PROBE);
+	ck_assert_int_eq(parse(&o, &e, "--help", NULL), 0);
+	ck_assert_int_eq(o.action, NP_ACTION_HELP);
+	ck_assert_int_eq(parse(&o, &e, "-V", NULL), 0);
+	ck_assert_int_eq(o.action, NP_ACTION_VERSION);
+	ck_assert_ptr_nonnull(strstr(np_options_usage(), "--deadline"));
+}
+END_TEST
+
+/* Each bad value: the message names the option and the value. */
+static const struct {
+	const char *opt, *val, *name;
+} bad[] = {
+	{"-c", "0", "-c"},        {"-c", "-1", "-c"},
+	{"-c", "abc", "-c"},      {"-c", "5x", "-c"},
+	{"-c", "", "-c"},         {"-c", "99999999999999999999", "-c"},
+	{"--count", "0", "--count"},
+	{"-i", "-0.1", "-i"},     {"-i", "nan", "-i"},
+	{"-i", "inf", "-i"},      {"-i", "1,5", "-i"},
+	{"-i", "0x10", "-i"},     {"-i", "9999999", "-i"},
+	{"-W", "0", "-W"},        {"-W", "soon", "-W"},
+	{"-w", "0", "-w"},        {"-w", "-3", "-w"},
+	{"-s", "-1", "-s"},       {"-s", "65528", "-s"},
+	{"-s", "1e3", "-s"},      {"-t", "0", "-t"},
+	{"-t", "256", "-t"},      {"-t", " 5", "-t"},
+	{"-Q", "256", "-Q"},      {"-Q", "-1", "-Q"},
+	{"-Q", "0xzz", "-Q"},     {"-M", "maybe", "-M"},
+	{"-M", "", "-M"},         {"-p", "f", "-p"},
+	{"-p", "zz", "-p"},       {"-p", "00112233445566778899aabbccddeeff00", "-p"},
+	{"-I", "", "-I"},
+};
+
+START_TEST(bad_values)
+{
+	struct np_options o;
+	struct np_err e;
+	char want[128];
+
+	ck_assert_int_eq(parse(&o, &e, bad[_i].opt, bad[_i].val, "host", NULL), -1);
+	snprintf(want, sizeof(want), "'%s' for %s", bad[_i].val, bad[_i].name);
+	ck_assert_msg(strstr(e.msg, want) != NULL, "message '%s' lacks \"%s\"",
+		      e.msg, want);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no target"));
+	ck_assert_int_eq(parse(&o, &e, "a", "b", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'a' and 'b'"));
+	ck_assert_int_eq(parse(&o, &e, "-x", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'-x'"));
+	ck_assert_int_eq(parse(&o, &e, "--bogus", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--bogus"));
+	ck_assert_int_eq(parse(&o, &e, "h", "-c", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-c needs a value"));
+	ck_assert_int_eq(parse(&o, &e, "-4", "-6", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-4 and -6"));
+	ck_assert_int_eq(parse(&o, &e, "", NULL), -1);
+	/* options after the target work, as with iputils ping */
+	ck_assert_int_eq(parse(&o, &e, "h", "-c", "2", NULL), 0);
+	ck_assert_int_eq(o.count, 2);
+	ck_assert_str_eq(o.target, "h");
+}
+END_TEST
+
+START_TEST(context_checks)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "-i", "0.001", "h", NULL), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "2 ms"));
+	ck_assert_int_eq(parse(&o, &e, "-i", "0.002", "h", NULL), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), 0);
+	ck_assert_int_eq(parse(&o, &e, "-s", "65507", "h", NULL), 0);
+	ck_assert_int_eq(np_options_check_size(&o, AF_INET, &e), 0);
+	ck_assert_int_eq(parse(&o, &e, "-s", "65508", "h", NULL), 0);
+	ck_assert_int_eq(np_options_check_size(&o, AF_INET, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'65508' for -s"));
+	ck_assert_int_eq(np_options_check_size(&o, AF_INET6, &e), 0);
+}
+END_TEST
+
+START_TEST(number_parsers)
+{
+	long long v;
+	int64_t ns;
+	uint8_t pat[16];
+	size_t n;
+
+	ck_assert_int_eq(np_parse_ll("0x1f", 0, 0, 255, &v), 0);
+	ck_assert_int_eq(v, 31);
+	ck_assert_int_eq(np_parse_ll("010", 0, 0, 255, &v), 0);
+	ck_assert_int_eq(v, 8);
+	ck_assert_int_eq(np_parse_ll("10 ", 10, 0, 255, &v), -1);
+	ck_assert_int_eq(np_parse_seconds("1e-3", 0, 10, &ns), 0);
+	ck_assert_int_eq(ns, 1000000);
+	ck_assert_int_eq(np_parse_seconds("0.0000000004", 0, 10, &ns), 0);
+	ck_assert_int_eq(ns, 0);
+	ck_assert_int_eq(np_parse_seconds(".5", 0, 10, &ns), 0);
+	ck_assert_int_eq(ns, 500000000);
+	ck_assert_int_eq(np_parse_seconds("1e400", 0, 10, &ns), -1);
+	ck_assert_int_eq(np_parse_pattern("DEADbeef", pat, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(pat[0], 0xde);
+	ck_assert_uint_eq(pat[3], 0xef);
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, good_values);
+	tcase_add_test(tc, long_and_attached_forms);
+	tcase_add_loop_test(tc, bad_values, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, context_checks);
+	tcase_add_test(tc, number_parsers);
+	suite_add_tcase(s, tc);
+	return s;
+}

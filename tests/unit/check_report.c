@@ -1,0 +1,199 @@
+/* check_report.c - the iputils-compatible text output */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "packets.h"
+#include "report.h"
+#include "suites.h"
+
+START_TEST(rtt_format)
+{
+	static const struct {
+		int64_t ns;
+		const char *text;
+	} v[] = {
+		{0, "0.000"},          {31000, "0.031"},
+		{999999, "0.999"},     {1000000, "1.00"},
+		{1234000, "1.23"},     {1235000, "1.24"},
+		{9994000, "9.99"},     {9995000, "10.0"},
+		{12345000, "12.3"},    {99949000, "99.9"},
+		{99950000, "100"},     {123456000, "123"},
+		{1500000000, "1500"},  {-5, "0.000"},
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		np_report_format_rtt(v[i].ns, buf, sizeof(buf));
+		ck_assert_msg(strcmp(buf, v[i].text) == 0, "%lld ns: '%s', want '%s'",
+			      (long long)v[i].ns, buf, v[i].text);
+	}
+}
+END_TEST
+
+struct capture {
+	char *out, *diag;
+	size_t outlen, diaglen;
+	struct np_report_text ctx;
+	struct np_sink sink;
+	struct np_options opt;
+	struct np_target tgt;
+	struct np_socket sock;
+	struct np_run_info info;
+};
+
+static void cap_open(struct capture *c, const char *name, const char *addr)
+{
+	memset(c, 0, sizeof(*c));
+	c->ctx.out = open_memstream(&c->out, &c->outlen);
+	c->ctx.diag = open_memstream(&c->diag, &c->diaglen);
+	np_report_text_sink(&c->ctx, &c->sink);
+	np_options_defaults(&c->opt);
+	c->tgt.name = name;
+	c->tgt.addr = pk_addr(addr);
+	c->tgt.family = c->tgt.addr.ss_family;
+	c->tgt.numeric = strcmp(name, addr) == 0;
+	snprintf(c->tgt.addr_str, sizeof(c->tgt.addr_str), "%s", addr);
+	snprintf(c->tgt.host, sizeof(c->tgt.host), "%s", name);
+	c->info.opt = &c->opt;
+	c->info.target = &c->tgt;
+	c->info.sock = &c->sock;
+	c->info.packet_len = 84;
+}
+
+static void cap_close(struct capture *c)
+{
+	fclose(c->ctx.out);
+	fclose(c->ctx.diag);
+}
+
+static void cap_free(struct capture *c)
+{
+	free(c->out);
+	free(c->diag);
+}
+
+START_TEST(header_and_reply_lines)
+{
+	struct capture c;
+	struct np_event ev;
+	struct sockaddr_storage from = pk_addr("127.0.0.1");
+
+	cap_open(&c, "localhost", "127.0.0.1");
+	c.sink.start(c.sink.ctx, &c.info);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = NP_EV_REPLY;
+	ev.seq = 1;
+	ev.bytes = 64;
+	ev.ttl = 64;
+	ev.rtt_ns = 31000;
+	ev.from = (struct sockaddr *)&from;
+	c.sink.event(c.sink.ctx, &c.info, &ev);
+	ev.flags = NP_EVF_DUP;
+	c.sink.event(c.sink.ctx, &c.info, &ev);
+	cap_close(&c);
+	ck_assert_str_eq(c.out,
+			 "PING localhost (127.0.0.1) 56(84) bytes of data.\n"
+			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.031 ms\n"
+			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.031 ms (DUP!)\n");
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(error_and_outstanding_lines)
+{
+	struct capture c;
+	struct np_event ev;
+	struct np_reply r;
+	struct sockaddr_storage from = pk_addr("198.51.100.254");
+
+	cap_open(&c, "198.51.100.7", "198.51.100.7");
+	c.opt.timestamps = true;
+	memset(&ev, 0, sizeof(ev));
+	memset(&r, 0, sizeof(r));
+	r.kind = NP_RX_ERROR;
+	r.type = 3;
+	r.code = 1;
+	ev.kind = NP_EV_ICMP_ERROR;
+	ev.seq = 4;
+	ev.reply = &r;
+	ev.from = (struct sockaddr *)&from;
+	ev.wall_ns = 1700000000123456789LL;
+	c.sink.event(c.sink.ctx, &c.info, &ev);
+	ev.kind = NP_EV_NO_ANSWER;
+	ev.seq = 5;
+	c.sink.event(c.sink.ctx, &c.info, &ev);
+	cap_close(&c);
+	ck_assert_str_eq(c.out,
+			 "[1700000000.123456] From 198.51.100.254 icmp_seq=4 Destination Host Unreachable\n"
+			 "[1700000000.123456] no answer yet for icmp_seq=5\n");
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(summary)
+{
+	struct capture c;
+	struct np_stats st;
+
+	cap_open(&c, "198.51.100.7", "198.51.100.7");
+	np_stats_init(&st);
+	st.transmitted = 3;
+	st.received = 2;
+	st.duplicates = 1;
+	st.errors = 1;
+	st.start_ns = 0;
+	st.end_ns = 2003999999;
+	np_rtt_add(&st.rtt, 1000000);
+	np_rtt_add(&st.rtt, 3000000);
+	c.sink.finish(c.sink.ctx, &c.info, &st);
+	cap_close(&c);
+	ck_assert_str_eq(c.out,
+			 "\n--- 198.51.100.7 ping statistics ---\n"
+			 "3 packets transmitted, 2 received, +1 duplicates, +1 errors, 33.3333% packet loss, time 2003ms\n"
+			 "rtt min/avg/max/mdev = 1.000/2.000/3.000/1.000 ms\n");
+	cap_free(&c);
+}
+END_TEST
+
+START_TEST(summary_no_reply_and_quiet)
+{
+	struct capture c;
+	struct np_stats st;
+	struct np_event ev;
+
+	cap_open(&c, "2001:db8::7", "2001:db8::7");
+	c.opt.quiet = true;
+	c.sink.start(c.sink.ctx, &c.info);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = NP_EV_REPLY;
+	c.sink.event(c.sink.ctx, &c.info, &ev); /* not printed with -q */
+	np_stats_init(&st);
+	st.transmitted = 2;
+	st.corrupted = 1;
+	st.end_ns = 1000000000;
+	c.sink.finish(c.sink.ctx, &c.info, &st);
+	cap_close(&c);
+	ck_assert_str_eq(c.out,
+			 "PING 2001:db8::7(2001:db8::7) 56 data bytes\n"
+			 "\n--- 2001:db8::7 ping statistics ---\n"
+			 "2 packets transmitted, 0 received, +1 corrupted, 100% packet loss, time 1000ms\n");
+	cap_free(&c);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("text");
+
+	tcase_add_test(tc, rtt_format);
+	tcase_add_test(tc, header_and_reply_lines);
+	tcase_add_test(tc, error_and_outstanding_lines);
+	tcase_add_test(tc, summary);
+	tcase_add_test(tc, summary_no_reply_and_quiet);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,15 @@
+/* suites.h - the Check suites of the unit test program */
+#ifndef NP_TEST_SUITES_H
+#define NP_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *checksum_suite(void);
+Suite *icmp_suite(void);
+Suite *reply_suite(void);
+Suite *options_suite(void);
+Suite *stats_suite(void);
+Suite *match_suite(void);
+Suite *report_suite(void);
+
+#endif
