@@ -63,6 +63,22 @@ np_netns() {
 	eval "$1=\$name"
 }
 
+# np_link NS_A IF_A NS_B IF_B: a veth pair between two namespaces, up.
+np_link() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+		np_skip "cannot create a veth pair"
+	ip -n "$1" link set dev "$2" up
+	ip -n "$3" link set dev "$4" up
+}
+
+# np_sysctl NS KEY=VALUE...: sysctls inside a namespace.
+np_sysctl() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" sysctl -qw "$@" >/dev/null ||
+		np_skip "cannot set $* in a namespace"
+}
+
 np_bg() { # run in the background, killed at exit
 	"$@" &
 	NP_PIDS="$NP_PIDS $!"
