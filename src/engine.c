@@ -255,7 +255,7 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 {
 	struct engine e;
 	const struct np_options *o = info->opt;
-	int64_t now, next_send, deadline_at, next_expiry;
+	int64_t now, next_send, deadline_at, next_expiry, last_send = 0;
 	int rc = 0;
 
 	memset(&e, 0, sizeof(e));
@@ -311,22 +311,42 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		if (now >= deadline_at)
 			break;
 		np_probe_table_expire(&e.m.tab, now, o->timeout_ns, &next_expiry);
-		if (o->count > 0 && o->deadline_ns > 0 &&
-		    st->received >= (uint64_t)o->count)
+		/* iputils' rules: with -c, stop once every probe is answered
+		 * or has failed; with -w, stop at the first failure. */
+		if (o->count > 0 &&
+		    st->received + st->errored >= (uint64_t)o->count)
+			break;
+		if (o->deadline_ns > 0 && st->errored > 0)
 			break;
 		if (sending_wanted(&e) && now >= next_send) {
 			send_probe(&e);
+			last_send = now;
 			next_send += o->interval_ns;
 			if (next_send < now)
 				next_send = now; /* fell behind: no burst */
-			np_probe_table_expire(&e.m.tab, now, o->timeout_ns,
-					      &next_expiry);
 		}
-		if (!sending_wanted(&e) && e.m.tab.pending == 0)
-			break;
 		wake = min64(next_expiry, deadline_at);
-		if (sending_wanted(&e))
+		if (sending_wanted(&e)) {
 			wake = min64(wake, next_send);
+		} else {
+			if (e.m.tab.pending == 0)
+				break;
+			if (o->deadline_ns == 0) {
+				/* After the last probe: wait for the
+				 * outstanding replies up to -W, or, once
+				 * replies have come, twice the longest RTT
+				 * seen (at least 10 ms), as iputils does. */
+				int64_t linger = o->timeout_ns;
+
+				if (st->rtt.n > 0 && 2 * st->rtt.max_ns < linger)
+					linger = 2 * st->rtt.max_ns;
+				if (linger < 10 * NP_NSEC_PER_MSEC)
+					linger = 10 * NP_NSEC_PER_MSEC;
+				if (now >= last_send + linger)
+					break;
+				wake = min64(wake, last_send + linger);
+			}
+		}
 		ts = np_ns_to_timespec(wake - np_clock_mono());
 		FD_ZERO(&rfds);
 		FD_SET(e.s->fd, &rfds);
@@ -360,8 +380,10 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		}
 	}
 done:
+	/* The summary even after a fatal error: probes were sent and
+	 * counted, and a runbook wants the numbers. */
 	st->end_ns = np_clock_mono();
-	if (rc == 0 && sink->finish)
+	if (sink->finish)
 		sink->finish(sink->ctx, info, st);
 out:
 	np_probe_table_free(&e.m.tab);

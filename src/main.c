@@ -124,17 +124,15 @@ int main(int argc, char **argv)
 	if (opt.action == NP_ACTION_VERSION) {
 		printf("netprobe %s\n", PACKAGE_VERSION);
 #ifdef HAVE_PCAP
-		printf("capture: libpcap\n");
+		printf("configured with libpcap (capture options: not in this version)\n");
 #else
-		printf("capture: not built in\n");
+		printf("configured without libpcap\n");
 #endif
 		return EXIT_REPLIES;
 	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail(&err);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (setup_signals(&waitmask, &err) != 0)
-		return fail(&err);
 
 	if (np_target_resolve(&target, opt.target, opt.family, opt.numeric,
 			      &err) != 0)
@@ -153,6 +151,10 @@ int main(int argc, char **argv)
 		return fail(&err);
 	if (opt.verbose)
 		verbose_setup(&sock, &privs);
+	/* Handlers only now: until here the default actions end the
+	 * program at once (e.g. SIGINT during a slow name lookup). */
+	if (setup_signals(&waitmask, &err) != 0)
+		return fail(&err);
 
 	memset(&info, 0, sizeof(info));
 	info.opt = &opt;
@@ -166,7 +168,7 @@ int main(int argc, char **argv)
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
 	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0)
-		return fail(&err);
+		return fail(&err); /* after the summary the engine printed */
 	close(sock.fd);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "netprobe: cannot write the output: %s\n",

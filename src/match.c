@@ -109,6 +109,7 @@ void np_match_sent(struct np_matcher *m, struct np_probe *p, bool ok)
 	} else {
 		p->state = NP_PROBE_ERRORED;
 		m->st->errors++;
+		m->st->errored++;
 	}
 }
 
@@ -179,6 +180,8 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 		m->tab.pending--;
 		/* fall through */
 	case NP_PROBE_ERRORED: /* an error came first; the reply still counts */
+		if (p->state == NP_PROBE_ERRORED && m->st->errored > 0)
+			m->st->errored--;
 		p->state = NP_PROBE_REPLIED;
 		m->st->received++;
 		np_rtt_add(&m->st->rtt, ev->rtt_ns);
@@ -234,6 +237,7 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 	if (error_is_final(m->family, r) && p->state == NP_PROBE_PENDING) {
 		p->state = NP_PROBE_ERRORED;
 		m->tab.pending--;
+		m->st->errored++;
 	}
 	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
 						: NP_EV_ICMP_ERROR;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "clock.h"
@@ -78,16 +79,18 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n % 2 != 0 || n / 2 > NP_PATTERN_MAX)
+	/* Pairs of hex digits; an odd last digit is a byte of its own
+	 * ("abc" is 0xab 0x0c), as iputils reads it. */
+	if (n == 0 || (n + 1) / 2 > NP_PATTERN_MAX)
 		return -1;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = hexval(s[i]), lo = i + 1 < n ? hexval(s[i + 1]) : -2;
 
-		if (hi < 0 || lo < 0)
+		if (hi < 0 || lo == -1)
 			return -1;
-		out[i / 2] = (uint8_t)(hi << 4 | lo);
+		out[i / 2] = (uint8_t)(lo == -2 ? hi : (hi << 4 | lo));
 	}
-	*outlen = n / 2;
+	*outlen = (n + 1) / 2;
 	return 0;
 }
 
@@ -199,7 +202,10 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			o->ttl = (int)v;
 			break;
 		case 'Q':
-			if (np_parse_ll(optarg, 0, 0, 255, &v) < 0)
+			/* decimal, or hex with 0x, as iputils (no octal) */
+			if (np_parse_ll(optarg,
+					strncasecmp(optarg, "0x", 2) == 0 ? 16 : 10,
+					0, 255, &v) < 0)
 				return bad(err, name, optarg,
 					   "the TOS must be a number from 0 to 255 (decimal, or hex as 0x..)");
 			o->tos = (int)v;
@@ -227,7 +233,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			if (np_parse_pattern(optarg, o->pattern,
 					     &o->pattern_len) < 0)
 				return bad(err, name, optarg,
-					   "the pattern must be 1 to 16 bytes as an even number of hex digits, e.g. ff00");
+					   "the pattern must be 1 to 32 hex digits (up to 16 bytes), e.g. ff00");
 			break;
 		case 'n':
 			o->numeric = true;
@@ -255,10 +261,10 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					  argv[optind - 1]);
 		case '?':
 		default:
-			if (optopt)
-				return np_err_set(err, "unknown option '-%c' (try --help)", optopt);
-			return np_err_set(err, "unknown option '%s' (try --help)",
-					  argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				return np_err_set(err, "unknown or ambiguous option, or one that takes no value: '%s' (try --help)",
+						  argv[optind - 1]);
+			return np_err_set(err, "unknown option '-%c' (try --help)", optopt);
 		}
 	}
 	if (optind >= argc)

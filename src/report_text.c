@@ -67,7 +67,7 @@ static void text_start(void *vctx, const struct np_run_info *info)
 	const struct np_target *t = info->target;
 	const struct np_options *o = info->opt;
 
-	if (o->pattern_len > 0) {
+	if (o->pattern_len > 0 && !o->quiet) {
 		fprintf(ctx->out, "PATTERN: 0x");
 		for (size_t i = 0; i < o->pattern_len; i++)
 			fprintf(ctx->out, "%02x", o->pattern[i]);
@@ -188,6 +188,15 @@ static void rtt_ms(int64_t ns, char *buf, size_t len)
 	snprintf(buf, len, "%.3f", (double)ns / 1e6);
 }
 
+/* min and max are truncated to the microsecond, as each reply's time= is,
+ * so the summary's extremes equal a printed reply's time. */
+static void rtt_ms_trunc(int64_t ns, char *buf, size_t len)
+{
+	int64_t us = ns / 1000;
+
+	snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
+}
+
 static void text_interim(void *vctx, const struct np_run_info *info,
 			 const struct np_stats *st)
 {
@@ -198,10 +207,10 @@ static void text_interim(void *vctx, const struct np_run_info *info,
 	fprintf(ctx->diag, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss",
 		st->received, st->transmitted, (int)np_stats_loss_pct(st));
 	if (st->rtt.n > 0) {
-		rtt_ms(st->rtt.min_ns, a, sizeof(a));
+		rtt_ms_trunc(st->rtt.min_ns, a, sizeof(a));
 		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
 		rtt_ms((int64_t)st->rtt.ewma_ns, c, sizeof(c));
-		rtt_ms(st->rtt.max_ns, d, sizeof(d));
+		rtt_ms_trunc(st->rtt.max_ns, d, sizeof(d));
 		fprintf(ctx->diag, ", min/avg/ewma/max = %s/%s/%s/%s ms", a, b,
 			c, d);
 	}
@@ -232,15 +241,15 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 	}
 	fprintf(f, "\n");
 	if (st->rtt.n > 0) {
-		rtt_ms(st->rtt.min_ns, a, sizeof(a));
+		rtt_ms_trunc(st->rtt.min_ns, a, sizeof(a));
 		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
-		rtt_ms(st->rtt.max_ns, c, sizeof(c));
+		rtt_ms_trunc(st->rtt.max_ns, c, sizeof(c));
 		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
 		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c, d);
 	}
-	if (info->opt->verbose && (st->late || st->foreign || st->malformed))
-		fprintf(ctx->diag, "netprobe: also %" PRIu64 " late, %" PRIu64 " foreign and %" PRIu64 " malformed packets, not counted\n",
-			st->late, st->foreign, st->malformed);
+	if (info->opt->verbose)
+		fprintf(ctx->diag, "netprobe: not counted: %" PRIu64 " late, %" PRIu64 " foreign, %" PRIu64 " malformed; %" PRIu64 " probes dropped from a full table\n",
+			st->late, st->foreign, st->malformed, st->late_forced);
 	fflush(f);
 }
 

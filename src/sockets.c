@@ -31,7 +31,7 @@ const char *np_priv_path_name(enum np_priv_path p)
 	case NP_PATH_RAW_ROOT:
 		return "raw socket, CAP_NET_RAW held by root";
 	case NP_PATH_RAW_CAP:
-		return "raw socket, CAP_NET_RAW from the file capability";
+		return "raw socket, CAP_NET_RAW held by a user other than root (file capability)";
 	case NP_PATH_DGRAM:
 		return "datagram ICMP socket, unprivileged (net.ipv4.ping_group_range)";
 	}

@@ -21,8 +21,10 @@ enum np_sock_kind {
 /* How the socket was obtained: what -v reports and runbooks ask for. */
 enum np_priv_path {
 	NP_PATH_RAW_ROOT = 0, /* raw socket, CAP_NET_RAW held as root */
-	NP_PATH_RAW_CAP,      /* raw socket, CAP_NET_RAW from a file capability
-			       * (or inherited) as an ordinary user */
+	NP_PATH_RAW_CAP,      /* raw socket, CAP_NET_RAW held by another uid:
+			       * normally the file capability, possibly an
+			       * ambient one (e.g. systemd AmbientCapabilities,
+			       * which np_privs_init then clears) */
 	NP_PATH_DGRAM,        /* datagram ICMP socket, no privilege:
 			       * net.ipv4.ping_group_range allows our group */
 };

@@ -20,6 +20,8 @@ struct np_stats {
 	uint64_t duplicates;  /* further replies to an answered probe */
 	uint64_t corrupted;   /* ours, but bad checksum or altered payload */
 	uint64_t errors;      /* ICMP errors about our probes + send errors */
+	uint64_t errored;     /* probes that ended with an error, no reply:
+			       * errors less redirects and source quench */
 	uint64_t late;        /* replies after the -W timeout (lost) */
 	uint64_t foreign;     /* well-formed, but not for this run */
 	uint64_t malformed;   /* failed a length or format check */

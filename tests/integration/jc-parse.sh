@@ -153,7 +153,15 @@ check_run() {
 	printed_dups=${printed_dups:-0} # no "+N duplicates" is jc's 0
 	np_eq "$label: (DUP!) lines as many as duplicates" "$printed_dups" \
 		"$duplines"
-	np_match "$label: rtt line" '^rtt min/avg/max/mdev = ' "$out"
+	np_match "$label: rtt line" \
+		'^rtt min/avg/max/mdev = [0-9]+\.[0-9]{3}(/[0-9]+\.[0-9]{3}){3} ms$' \
+		"$out"
+	if [ $# -eq 4 ] && awk -v a="$1" -v b="$2" -v c="$3" \
+		'BEGIN { exit !(a <= b && b <= c) }'; then
+		np_ok "$label: rtt min <= avg <= max"
+	else
+		np_not_ok "$label: rtt min <= avg <= max: '$rtt'"
+	fi
 
 	# jc against netprobe.
 	json=$(printf '%s\n' "$out" | jc --ping 2>"$NP_TMP/jc.err")

@@ -117,8 +117,8 @@ static const struct {
 	{"-s", "1e3", "-s"},      {"-t", "0", "-t"},
 	{"-t", "256", "-t"},      {"-t", " 5", "-t"},
 	{"-Q", "256", "-Q"},      {"-Q", "-1", "-Q"},
-	{"-Q", "0xzz", "-Q"},     {"-M", "maybe", "-M"},
-	{"-M", "", "-M"},         {"-p", "f", "-p"},
+	{"-Q", "0xzz", "-Q"},     {"-Q", "08x", "-Q"},     {"-M", "maybe", "-M"},
+	{"-M", "", "-M"},         {"-p", "fg", "-p"},
 	{"-p", "zz", "-p"},       {"-p", "00112233445566778899aabbccddeeff00", "-p"},
 	{"-I", "", "-I"},
 };
@@ -149,6 +149,16 @@ START_TEST(usage_errors)
 	ck_assert_ptr_nonnull(strstr(e.msg, "'-x'"));
 	ck_assert_int_eq(parse(&o, &e, "--bogus", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "--bogus"));
+	ck_assert_int_eq(parse(&o, &e, "--help=x", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'--help=x'"));
+	ck_assert_int_eq(parse(&o, &e, "--interv", "2", "h", NULL), 0);
+	ck_assert_int_eq(o.interval_ns, 2000000000LL);
+	ck_assert_int_eq(parse(&o, &e, "--inter", "2", "h", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, "--t", "1", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "ambiguous"));
+	/* -Q: decimal or hex, never octal */
+	ck_assert_int_eq(parse(&o, &e, "-Q", "010", "h", NULL), 0);
+	ck_assert_int_eq(o.tos, 10);
 	ck_assert_int_eq(parse(&o, &e, "h", "-c", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "-c needs a value"));
 	ck_assert_int_eq(parse(&o, &e, "-4", "-6", "h", NULL), -1);
@@ -200,6 +210,10 @@ START_TEST(number_parsers)
 	ck_assert_int_eq(np_parse_seconds(".5", 0, 10, &ns), 0);
 	ck_assert_int_eq(ns, 500000000);
 	ck_assert_int_eq(np_parse_seconds("1e400", 0, 10, &ns), -1);
+	ck_assert_int_eq(np_parse_pattern("abc", pat, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(pat[0], 0xab);
+	ck_assert_uint_eq(pat[1], 0x0c);
 	ck_assert_int_eq(np_parse_pattern("DEADbeef", pat, &n), 0);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_uint_eq(pat[0], 0xde);

@@ -184,6 +184,29 @@ START_TEST(summary_no_reply_and_quiet)
 }
 END_TEST
 
+/* The summary's min and max equal the printed time= of some reply. */
+START_TEST(summary_extremes_match_reply_lines)
+{
+	struct capture c;
+	struct np_stats st;
+	char t1[32], t2[32];
+
+	cap_open(&c, "198.51.100.7", "198.51.100.7");
+	np_stats_init(&st);
+	st.transmitted = st.received = 2;
+	np_rtt_add(&st.rtt, 33999);
+	np_rtt_add(&st.rtt, 96999);
+	np_report_format_rtt(33999, t1, sizeof(t1));
+	np_report_format_rtt(96999, t2, sizeof(t2));
+	ck_assert_str_eq(t1, "0.033");
+	ck_assert_str_eq(t2, "0.096");
+	c.sink.finish(c.sink.ctx, &c.info, &st);
+	cap_close(&c);
+	ck_assert_ptr_nonnull(strstr(c.out, "rtt min/avg/max/mdev = 0.033/0.065/0.096/"));
+	cap_free(&c);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -194,6 +217,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, error_and_outstanding_lines);
 	tcase_add_test(tc, summary);
 	tcase_add_test(tc, summary_no_reply_and_quiet);
+	tcase_add_test(tc, summary_extremes_match_reply_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
