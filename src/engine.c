@@ -321,9 +321,12 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		if (sending_wanted(&e) && now >= next_send) {
 			send_probe(&e);
 			last_send = now;
+			/* Keep to the schedule; after a stall longer than an
+			 * interval, start a new one rather than catch up
+			 * with a burst. */
 			next_send += o->interval_ns;
-			if (next_send < now)
-				next_send = now; /* fell behind: no burst */
+			if (next_send <= now)
+				next_send = now + o->interval_ns;
 		}
 		wake = min64(next_expiry, deadline_at);
 		if (sending_wanted(&e)) {

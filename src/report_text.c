@@ -183,16 +183,13 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	fflush(ctx->out);
 }
 
+/* Milliseconds with three decimals, truncated to the microsecond as
+ * iputils computes them, so that min <= avg <= max as printed and min and
+ * max equal the time= of a printed reply (below 1 ms, where time= has
+ * three decimals too). */
 static void rtt_ms(int64_t ns, char *buf, size_t len)
 {
-	snprintf(buf, len, "%.3f", (double)ns / 1e6);
-}
-
-/* min and max are truncated to the microsecond, as each reply's time= is,
- * so the summary's extremes equal a printed reply's time. */
-static void rtt_ms_trunc(int64_t ns, char *buf, size_t len)
-{
-	int64_t us = ns / 1000;
+	int64_t us = ns < 0 ? 0 : ns / 1000;
 
 	snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
 }
@@ -207,10 +204,10 @@ static void text_interim(void *vctx, const struct np_run_info *info,
 	fprintf(ctx->diag, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss",
 		st->received, st->transmitted, (int)np_stats_loss_pct(st));
 	if (st->rtt.n > 0) {
-		rtt_ms_trunc(st->rtt.min_ns, a, sizeof(a));
+		rtt_ms(st->rtt.min_ns, a, sizeof(a));
 		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
 		rtt_ms((int64_t)st->rtt.ewma_ns, c, sizeof(c));
-		rtt_ms_trunc(st->rtt.max_ns, d, sizeof(d));
+		rtt_ms(st->rtt.max_ns, d, sizeof(d));
 		fprintf(ctx->diag, ", min/avg/ewma/max = %s/%s/%s/%s ms", a, b,
 			c, d);
 	}
@@ -241,9 +238,9 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 	}
 	fprintf(f, "\n");
 	if (st->rtt.n > 0) {
-		rtt_ms_trunc(st->rtt.min_ns, a, sizeof(a));
+		rtt_ms(st->rtt.min_ns, a, sizeof(a));
 		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
-		rtt_ms_trunc(st->rtt.max_ns, c, sizeof(c));
+		rtt_ms(st->rtt.max_ns, c, sizeof(c));
 		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
 		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c, d);
 	}

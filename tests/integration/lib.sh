@@ -79,6 +79,40 @@ np_sysctl() {
 		np_skip "cannot set $* in a namespace"
 }
 
+NP_PYTHON=${NP_PYTHON:-python3}
+NP_RESPONDER=$NP_TESTS/integration/responder.py
+
+# The fault-injecting responder needs python3 and /dev/net/tun.
+np_require_tun() {
+	np_require_cmd "$NP_PYTHON"
+	[ -c /dev/net/tun ] || np_skip "needs /dev/net/tun"
+	[ -r "$NP_RESPONDER" ] || np_skip "responder.py not found at $NP_RESPONDER"
+}
+
+# np_tun_ns VAR RESPONDER-ARGS...: a namespace with a TUN device "tun0" holding
+# 198.51.100.1/24 and 2001:db8::1/64, everything else in those prefixes
+# answered by responder.py with the given scenario flags.  The responder's
+# log goes to $NP_TMP/VAR.log.  Returns 1 if the responder is not ready.
+np_tun_ns() {
+	local var=$1 ns ready
+	shift
+	np_netns "$var"
+	ns=${!var}
+	ready=$NP_TMP/$var.ready
+	ip netns exec "$ns" ip tuntap add dev tun0 mode tun || return 1
+	ip -n "$ns" addr add 198.51.100.1/24 dev tun0 || return 1
+	ip -n "$ns" -6 addr add 2001:db8::1/64 dev tun0 nodad || return 1
+	ip -n "$ns" link set dev tun0 up || return 1
+	np_bg ip netns exec "$ns" "$NP_PYTHON" "$NP_RESPONDER" --dev tun0 \
+		--ready-file "$ready" --log "$NP_TMP/$var.log" \
+		--max-seconds 50 "$@"
+	for _ in $(seq 100); do # up to 5 s
+		[ -e "$ready" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 np_bg() { # run in the background, killed at exit
 	"$@" &
 	NP_PIDS="$NP_PIDS $!"

@@ -202,7 +202,16 @@ START_TEST(summary_extremes_match_reply_lines)
 	ck_assert_str_eq(t2, "0.096");
 	c.sink.finish(c.sink.ctx, &c.info, &st);
 	cap_close(&c);
-	ck_assert_ptr_nonnull(strstr(c.out, "rtt min/avg/max/mdev = 0.033/0.065/0.096/"));
+	ck_assert_ptr_nonnull(strstr(c.out, "rtt min/avg/max/mdev = 0.033/0.065/0.096/0.031 ms\n"));
+	cap_free(&c);
+	/* one sample of 29.9996 us: avg must not print above max */
+	cap_open(&c, "198.51.100.7", "198.51.100.7");
+	np_stats_init(&st);
+	st.transmitted = st.received = 1;
+	np_rtt_add(&st.rtt, 29999);
+	c.sink.finish(c.sink.ctx, &c.info, &st);
+	cap_close(&c);
+	ck_assert_ptr_nonnull(strstr(c.out, "rtt min/avg/max/mdev = 0.029/0.029/0.029/0.000 ms\n"));
 	cap_free(&c);
 }
 END_TEST
