@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "match.h"
+#include "sockets.h"
 
 #define RX_BUF_LEN 65536 + 512 /* the largest IP datagram, and then some */
 #define RX_BATCH 64            /* datagrams read per wake-up at most */
@@ -32,6 +33,7 @@ struct engine {
 	uint8_t *txbuf;
 	size_t txcap;
 	uint8_t *rxbuf;
+	int64_t last_activity; /* last send or counted reply (summary time) */
 };
 
 size_t np_engine_packet_len(int family, long payload)
@@ -62,7 +64,8 @@ static void emit_ignored(struct engine *e, const struct sockaddr *from,
 	emit(e, &ev);
 }
 
-static void send_probe(struct engine *e)
+/* Send the next probe.  False when the kernel had no room for it. */
+static bool send_probe(struct engine *e)
 {
 	struct np_probe_table *tab = &e->m.tab;
 	struct np_event ev;
@@ -92,6 +95,13 @@ static void send_probe(struct engine *e)
 		n = sendto(e->s->fd, e->txbuf, len, 0,
 			   (const struct sockaddr *)&e->t->addr, e->t->addrlen);
 	} while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		      errno == ENOBUFS || errno == ENOMEM)) {
+		/* The send queue is full: not sent, nothing to count; the
+		 * probe goes out at the next wake-up (iputils does the same). */
+		np_probe_table_unclaim(tab, p);
+		return false;
+	}
 	np_match_sent(&e->m, p, n >= 0);
 	if (n < 0) {
 		memset(&ev, 0, sizeof(ev));
@@ -100,8 +110,12 @@ static void send_probe(struct engine *e)
 		ev.err_no = errno;
 		ev.rtt_ns = -1;
 		ev.ttl = -1;
+		if (ev.err_no == EMSGSIZE)
+			ev.mtu = np_socket_path_mtu(e->s);
 		emit(e, &ev);
 	}
+	e->last_activity = p->sent_mono;
+	return true;
 }
 
 static void dispatch(struct engine *e, const struct np_reply *r,
@@ -111,6 +125,8 @@ static void dispatch(struct engine *e, const struct np_reply *r,
 
 	if (!np_match_packet(&e->m, r, from, rx_mono, &ev))
 		return;
+	if (ev.kind == NP_EV_REPLY && ev.flags == 0)
+		e->last_activity = rx_mono;
 	if (ev.kind == NP_EV_IGNORED && !e->o->verbose)
 		return;
 	emit(e, &ev);
@@ -149,14 +165,15 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		/* A pending socket error (e.g. ECONNREFUSED-like reports on
-		 * datagram sockets) is not fatal: the error queue holds the
-		 * details. */
-		if (errno == EHOSTUNREACH || errno == ENETUNREACH ||
-		    errno == ECONNREFUSED || errno == EMSGSIZE ||
-		    errno == EPROTO || errno == ENOBUFS)
-			return errqueue ? 0 : 1;
-		return np_err_errno(err, errno, "recvmsg");
+		/* With IP_RECVERR every ICMP error also sets a pending socket
+		 * error, which the next plain recvmsg returns (EHOSTUNREACH,
+		 * EACCES for "prohibited", EREMOTEIO for a redirect, ...): the
+		 * error queue holds the details.  Only errors about the call
+		 * itself are fatal. */
+		if (errno == EBADF || errno == EFAULT || errno == EINVAL ||
+		    errno == ENOTSOCK || errno == ENOMEM)
+			return np_err_errno(err, errno, "recvmsg");
+		return errqueue ? 0 : 1;
 	}
 	rx_mono = np_clock_mono();
 	memset(&rx, 0, sizeof(rx));
@@ -214,6 +231,11 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 		np_reply_from_errqueue(e->t->family, &ee,
 				       have_offender ? (struct sockaddr *)&offender : NULL,
 				       e->rxbuf, (size_t)n, &r);
+		/* msg_name holds where the failed packet was going. */
+		if (from.ss_family == e->t->family) {
+			memcpy(&r.quoted_dst, &from, sizeof(from));
+			r.quoted_dst_set = true;
+		}
 		dispatch(e, &r,
 			 have_offender ? (struct sockaddr *)&offender
 				       : (struct sockaddr *)&e->s->src,
@@ -319,14 +341,18 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		if (o->deadline_ns > 0 && st->errored > 0)
 			break;
 		if (sending_wanted(&e) && now >= next_send) {
-			send_probe(&e);
-			last_send = now;
-			/* Keep to the schedule; after a stall longer than an
-			 * interval, start a new one rather than catch up
-			 * with a burst. */
-			next_send += o->interval_ns;
-			if (next_send <= now)
-				next_send = now + o->interval_ns;
+			if (send_probe(&e)) {
+				last_send = now;
+				/* Keep to the schedule; after a stall longer
+				 * than an interval, start a new one rather
+				 * than catch up with a burst. */
+				next_send += o->interval_ns;
+				if (next_send <= now)
+					next_send = now + o->interval_ns;
+			} else {
+				/* no room in the send queue: retry soon */
+				next_send = now + 10 * NP_NSEC_PER_MSEC;
+			}
 		}
 		wake = min64(next_expiry, deadline_at);
 		if (sending_wanted(&e)) {
@@ -336,15 +362,21 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 				break;
 			if (o->deadline_ns == 0) {
 				/* After the last probe: wait for the
-				 * outstanding replies up to -W, or, once
-				 * replies have come, twice the longest RTT
-				 * seen (at least 10 ms), as iputils does. */
+				 * outstanding replies up to -W; once replies
+				 * have come, as iputils, for twice the longest
+				 * RTT seen but at least one interval (and at
+				 * least 10 ms), never longer than -W. */
 				int64_t linger = o->timeout_ns;
 
-				if (st->rtt.n > 0 && 2 * st->rtt.max_ns < linger)
+				if (st->rtt.n > 0) {
 					linger = 2 * st->rtt.max_ns;
-				if (linger < 10 * NP_NSEC_PER_MSEC)
-					linger = 10 * NP_NSEC_PER_MSEC;
+					if (linger < o->interval_ns)
+						linger = o->interval_ns;
+					if (linger < 10 * NP_NSEC_PER_MSEC)
+						linger = 10 * NP_NSEC_PER_MSEC;
+					if (linger > o->timeout_ns)
+						linger = o->timeout_ns;
+				}
 				if (now >= last_send + linger)
 					break;
 				wake = min64(wake, last_send + linger);
@@ -384,8 +416,10 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 	}
 done:
 	/* The summary even after a fatal error: probes were sent and
-	 * counted, and a runbook wants the numbers. */
-	st->end_ns = np_clock_mono();
+	 * counted, and a runbook wants the numbers.  Its time runs to the
+	 * last probe or good reply, not to the end of the final wait. */
+	st->end_ns = e.last_activity > st->start_ns ? e.last_activity
+						    : np_clock_mono();
 	if (sink->finish)
 		sink->finish(sink->ctx, info, st);
 out:

@@ -35,6 +35,8 @@ enum np_event_kind {
 #define NP_EVF_BADSUM 0x2u  /* ICMP checksum wrong */
 #define NP_EVF_BADDATA 0x4u /* payload altered (see payload/mm) */
 #define NP_EVF_LATE 0x8u    /* after the -W timeout: counted as lost */
+#define NP_EVF_UNVERIFIED 0x10u /* ICMP error quoting too little to check
+				 * our cookie: shown, does not end the probe */
 
 struct np_event {
 	enum np_event_kind kind;
@@ -49,6 +51,7 @@ struct np_event {
 	const struct sockaddr *from; /* replier or reporting router */
 	const struct np_reply *reply;
 	int err_no;                  /* send errors */
+	int mtu;                     /* EMSGSIZE: the path MTU now, 0 unknown */
 	const char *why;             /* NP_EV_IGNORED: the reason */
 };
 

@@ -117,6 +117,15 @@ bool np_payload_cookie_matches(const struct np_payload_spec *spec,
 	return true;
 }
 
+bool np_payload_has_cookie(const struct np_payload_spec *spec,
+			   const uint8_t *payload, size_t len)
+{
+	size_t need = spec->size < NP_PAYLOAD_STAMP_OFF ? spec->size
+							: NP_PAYLOAD_STAMP_OFF;
+
+	return len >= need && np_payload_cookie_matches(spec, payload, len);
+}
+
 enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
 					uint64_t stamp, const uint8_t *payload,
 					size_t len,
@@ -126,7 +135,7 @@ enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
 
 	memset(mm, 0, sizeof(*mm));
 	mm->got_len = len;
-	if (!np_payload_cookie_matches(spec, payload, len))
+	if (!np_payload_has_cookie(spec, payload, len))
 		return NP_PAYLOAD_COOKIE;
 	/* A sender of ours always has the whole cookie; a payload shorter than
 	 * the cookie we sent cannot be verified as ours. */

@@ -99,6 +99,12 @@ enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
 					size_t len,
 					struct np_payload_mismatch *mm);
 
+/* The whole cookie we sent (all 8 bytes, or the whole payload when it is
+ * shorter) is present and matches: what a reply or an ICMP error must
+ * show before it can be about one of our probes. */
+bool np_payload_has_cookie(const struct np_payload_spec *spec,
+			   const uint8_t *payload, size_t len);
+
 /* Only the cookie bytes that are present (for quoted packets inside ICMP
  * errors, which may hold only part of the payload).  True when every cookie
  * byte present matches. */

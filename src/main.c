@@ -60,6 +60,15 @@ static int setup_signals(sigset_t *waitmask, struct np_err *err)
 	sigemptyset(&block);
 	sa.sa_handler = on_stop;
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		struct sigaction old;
+
+		/* A hangup the parent ignores stays ignored (nohup).  SIGINT
+		 * and SIGQUIT are taken over even when ignored, as ping does:
+		 * shells ignore them in background jobs, and scripts still
+		 * stop those jobs with kill -INT. */
+		if (stops[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
 		if (sigaction(stops[i], &sa, NULL) != 0)
 			return np_err_errno(err, errno, "sigaction");
 		sigaddset(&block, stops[i]);
@@ -111,6 +120,7 @@ int main(int argc, char **argv)
 	memset(&err, 0, sizeof(err));
 	memset(&sock, 0, sizeof(sock));
 	sock.fd = -1;
+	sock.route_fd = -1;
 	/* Privileges first: nothing else runs with more than CAP_NET_RAW in
 	 * the permitted set and nothing in the effective set. */
 	if (np_privs_init(&privs, &err) != 0)
@@ -161,6 +171,7 @@ int main(int argc, char **argv)
 	info.target = &target;
 	info.sock = &sock;
 	info.packet_len = np_engine_packet_len(target.family, opt.size);
+	memset(&text, 0, sizeof(text));
 	text.out = stdout;
 	text.diag = stderr;
 	np_report_text_sink(&text, &sink);
@@ -170,6 +181,8 @@ int main(int argc, char **argv)
 	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0)
 		return fail(&err); /* after the summary the engine printed */
 	close(sock.fd);
+	if (sock.route_fd >= 0)
+		close(sock.route_fd);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "netprobe: cannot write the output: %s\n",
 			strerror(errno));

@@ -57,6 +57,14 @@ struct np_probe *np_probe_table_next(struct np_probe_table *t,
 	return p;
 }
 
+void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p)
+{
+	if (p->no + 1 == t->next) {
+		memset(p, 0, sizeof(*p));
+		t->next--;
+	}
+}
+
 struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq)
 {
 	uint64_t last, delta, no;
@@ -147,7 +155,7 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	ev->ttl = r->ttl;
 	p = np_probe_table_find(&m->tab, r->seq);
 	if (r->checksum_checked && !r->checksum_ok) {
-		if (!np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
+		if (!np_payload_has_cookie(&m->spec, r->data, r->data_len)) {
 			m->st->foreign++;
 			return ignore(ev, "echo reply with a bad checksum and another run's cookie");
 		}
@@ -234,7 +242,14 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 		return ignore(ev, "ICMP error quoting a probe that is not ours");
 	}
 	m->st->errors++;
-	if (error_is_final(m->family, r) && p->state == NP_PROBE_PENDING) {
+	/* A quote too short to hold our cookie (RFC 792 asks only for 8
+	 * bytes past the IP header) could be forged by anyone who guesses
+	 * the id and sequence: it is shown and counted, but it does not end
+	 * the probe, so it cannot turn a reply into a loss or stop a -w run. */
+	ev->flags |= np_payload_has_cookie(&m->spec, r->data, r->data_len)
+			     ? 0u : NP_EVF_UNVERIFIED;
+	if (!(ev->flags & NP_EVF_UNVERIFIED) && error_is_final(m->family, r) &&
+	    p->state == NP_PROBE_PENDING) {
 		p->state = NP_PROBE_ERRORED;
 		m->tab.pending--;
 		m->st->errored++;

@@ -51,6 +51,9 @@ size_t np_probe_table_slots(const struct np_probe_table *t);
  * table holds) is marked timed out and *forced incremented. */
 struct np_probe *np_probe_table_next(struct np_probe_table *t,
 				     uint64_t *forced);
+/* Give back the slot just claimed by np_probe_table_next (the probe was
+ * not sent). */
+void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p);
 /* The most recent probe whose wire sequence is `seq`, if still held:
  * handles the 16-bit wraparound. */
 struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq);

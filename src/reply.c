@@ -390,6 +390,11 @@ enum np_rx_kind np_reply_from_errqueue(int family,
 
 	memset(out, 0, sizeof(*out));
 	out->ttl = -1;
+	/* Local errors (EMSGSIZE and the like) come without our packet;
+	 * sendto() has already failed with the same errno and the engine
+	 * reported it there. */
+	if (ee->ee_origin == SO_EE_ORIGIN_LOCAL && len == 0)
+		return ignored(out);
 	/* The kernel hands back our own request as we sent it. */
 	if (!np_rd_u8(&r, &type) || !np_rd_u8(&r, &code) ||
 	    !np_rd_be16(&r, &csum) || !np_rd_be16(&r, &out->id) ||

@@ -6,10 +6,24 @@
 
 #include "engine.h"
 
-/* iputils-ping compatible text: lines to `out`, diagnostics to `diag`. */
+#include <netdb.h>
+#include <stdbool.h>
+
+#define NP_NAME_CACHE 8
+
+struct np_name_cache {
+	bool used;
+	struct sockaddr_storage addr;
+	char name[NI_MAXHOST];
+};
+
+/* iputils-ping compatible text: lines to `out`, diagnostics to `diag`.
+ * Zero it before use. */
 struct np_report_text {
 	FILE *out;
 	FILE *diag;
+	struct np_name_cache names[NP_NAME_CACHE];
+	size_t names_next;
 };
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink);

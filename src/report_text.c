@@ -43,9 +43,33 @@ static void stamp(FILE *f, const struct np_run_info *info, int64_t wall_ns)
 			(wall_ns % NP_NSEC_PER_SEC) / 1000);
 }
 
+/* Reverse names of reporting routers, looked up once each: a lookup can
+ * block (a dead resolver), and errors from one router come by the dozen.
+ * -n avoids lookups altogether. */
+static void cached_name(struct np_report_text *ctx, const struct sockaddr *sa,
+			char *buf, size_t len)
+{
+	struct np_name_cache *c;
+	size_t i;
+
+	for (i = 0; i < NP_NAME_CACHE; i++) {
+		c = &ctx->names[i];
+		if (c->used && np_addr_equal((const struct sockaddr *)&c->addr, sa)) {
+			snprintf(buf, len, "%s", c->name);
+			return;
+		}
+	}
+	c = &ctx->names[ctx->names_next++ % NP_NAME_CACHE];
+	np_addr_name(sa, false, c->name, sizeof(c->name));
+	memset(&c->addr, 0, sizeof(c->addr));
+	memcpy(&c->addr, sa, np_addr_len(sa->sa_family));
+	c->used = true;
+	snprintf(buf, len, "%s", c->name);
+}
+
 /* "name (addr)" unless numeric output. */
-static void who(const struct np_run_info *info, const struct sockaddr *sa,
-		bool reply, char *buf, size_t len)
+static void who(struct np_report_text *ctx, const struct np_run_info *info,
+		const struct sockaddr *sa, bool reply, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN + 16], name[NI_MAXHOST];
 
@@ -57,7 +81,7 @@ static void who(const struct np_run_info *info, const struct sockaddr *sa,
 	if (reply && np_addr_equal(sa, (const struct sockaddr *)&info->target->addr))
 		snprintf(name, sizeof(name), "%s", info->target->host);
 	else
-		np_addr_name(sa, false, name, sizeof(name));
+		cached_name(ctx, sa, name, sizeof(name));
 	snprintf(buf, len, "%s (%s)", name, addr);
 }
 
@@ -117,7 +141,7 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		if (info->opt->quiet)
 			return;
 		stamp(ctx->out, info, ev->wall_ns);
-		who(info, ev->from, true, from, sizeof(from));
+		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(ctx->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
 			from, ev->seq);
 		if (ev->ttl >= 0)
@@ -142,7 +166,7 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		if (info->opt->quiet)
 			return;
 		stamp(ctx->out, info, ev->wall_ns);
-		who(info, ev->from, false, from, sizeof(from));
+		who(ctx, info, ev->from, false, from, sizeof(from));
 		np_reply_describe_error(info->target->family, ev->reply, desc,
 					sizeof(desc));
 		fprintf(ctx->out, "From %s icmp_seq=%u %s\n", from, ev->seq,
@@ -157,9 +181,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 				strerror(ev->reply ? ev->reply->code : 0), ev->seq);
 		break;
 	case NP_EV_SEND_ERROR:
-		if (ev->err_no == EMSGSIZE && info->sock->route_mtu > 0)
+		if (ev->err_no == EMSGSIZE && ev->mtu > 0)
 			fprintf(ctx->diag, "netprobe: local error: message too long, mtu=%d (icmp_seq=%u)\n",
-				info->sock->route_mtu, ev->seq);
+				ev->mtu, ev->seq);
 		else
 			fprintf(ctx->diag, "netprobe: sendto: %s (icmp_seq=%u)\n",
 				strerror(ev->err_no), ev->seq);
@@ -243,6 +267,10 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 		rtt_ms(st->rtt.max_ns, c, sizeof(c));
 		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
 		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c, d);
+	} else {
+		/* iputils ends a run without replies with an empty line, and
+		 * parsers of its output (jc --ping) expect it. */
+		fprintf(f, "\n");
 	}
 	if (info->opt->verbose)
 		fprintf(ctx->diag, "netprobe: not counted: %" PRIu64 " late, %" PRIu64 " foreign, %" PRIu64 " malformed; %" PRIu64 " probes dropped from a full table\n",

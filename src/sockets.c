@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "icmp.h"
@@ -58,16 +59,19 @@ static bool source_is_addr(const char *src, int family,
 static int bind_device(int fd, const char *ifname, struct np_privs *privs,
 		       struct np_err *err)
 {
+	socklen_t len = (socklen_t)strlen(ifname) + 1;
 	int rc, saved;
 
-	/* SO_BINDTODEVICE needs CAP_NET_RAW on older kernels, and to rebind
-	 * on all of them. */
-	np_privs_raise(privs);
-	rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-			(socklen_t)strlen(ifname) + 1);
+	/* Since Linux 5.7 a first SO_BINDTODEVICE needs no capability; older
+	 * kernels answer EPERM, and then CAP_NET_RAW is raised for it. */
+	rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, len);
 	saved = errno;
-	if (np_privs_lower(privs, err) != 0)
-		return -1;
+	if (rc != 0 && saved == EPERM && np_privs_raise(privs) == 0) {
+		rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, len);
+		saved = errno;
+		if (np_privs_lower(privs, err) != 0)
+			return -1;
+	}
 	if (rc != 0)
 		return np_err_errno(err, saved, "-I %s: cannot bind to the interface (SO_BINDTODEVICE)", ifname);
 	return 0;
@@ -113,6 +117,8 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 		((struct sockaddr_in *)&dst)->sin_port = htons(1025);
 	else
 		((struct sockaddr_in6 *)&dst)->sin6_port = htons(1025);
+	memcpy(&s->route_dst, &dst, sizeof(dst));
+	s->route_dstlen = t->addrlen;
 	if (connect(fd, (struct sockaddr *)&dst, t->addrlen) != 0) {
 		int e = errno;
 
@@ -132,8 +138,28 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 		       t->family == AF_INET ? IP_MTU : IPV6_MTU, &mtu,
 		       &mlen) == 0)
 		s->route_mtu = mtu;
-	close(fd);
+	/* Kept open: its IP_MTU follows the path MTU the kernel learns
+	 * during the run (for "message too long, mtu=N"). */
+	s->route_fd = fd;
 	return 0;
+}
+
+int np_socket_path_mtu(const struct np_socket *s)
+{
+	int mtu = 0;
+	socklen_t len = sizeof(mtu);
+	bool v6 = s->family == AF_INET6;
+
+	/* Connecting again drops the socket's cached route, whose MTU does
+	 * not change when the kernel learns a smaller path MTU (IP_MTU would
+	 * go on answering the first-hop MTU). */
+	if (s->route_fd >= 0 &&
+	    connect(s->route_fd, (const struct sockaddr *)&s->route_dst,
+		    s->route_dstlen) == 0 &&
+	    getsockopt(s->route_fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == 0 && mtu > 0)
+		return mtu;
+	return s->route_mtu;
 }
 
 /* The current ping_group_range, for the error message. */
@@ -152,6 +178,19 @@ static void read_ping_group_range(char *buf, size_t len)
 				*p = *p == '\t' ? ' ' : '\0';
 	}
 	fclose(f);
+}
+
+/* The engine waits with select(): a descriptor at or above FD_SETSIZE
+ * cannot go into an fd_set (FD_SET would write past it). */
+static int check_fd_limit(struct np_socket *s, struct np_err *err)
+{
+	if (s->fd < FD_SETSIZE)
+		return 0;
+	np_err_set(err, "the ICMP socket got descriptor %d, above select()'s limit of %d: too many descriptors inherited from the parent process (close them, or start netprobe with fewer open)",
+		   s->fd, FD_SETSIZE - 1);
+	close(s->fd);
+	s->fd = -1;
+	return -1;
 }
 
 int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
@@ -176,7 +215,7 @@ int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 			s->kind = NP_SOCK_RAW;
 			s->path = privs->is_root ? NP_PATH_RAW_ROOT
 						 : NP_PATH_RAW_CAP;
-			return 0;
+			return check_fd_limit(s, err);
 		}
 		if (raw_errno != EPERM && raw_errno != EACCES)
 			return np_err_errno(err, raw_errno, "socket(SOCK_RAW)");
@@ -185,7 +224,7 @@ int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 	if (s->fd >= 0) {
 		s->kind = NP_SOCK_DGRAM;
 		s->path = NP_PATH_DGRAM;
-		return 0;
+		return check_fd_limit(s, err);
 	}
 	dgram_errno = errno;
 	if (dgram_errno != EPERM && dgram_errno != EACCES)

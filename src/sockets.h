@@ -37,6 +37,9 @@ struct np_socket {
 	uint16_t ident;      /* Echo identifier (kernel's for datagram) */
 	struct sockaddr_storage src; /* source address the route picked */
 	int route_mtu;       /* path MTU to the target at start, 0 unknown */
+	int route_fd;        /* UDP socket connected to the target, -1 */
+	struct sockaddr_storage route_dst;
+	socklen_t route_dstlen;
 };
 
 /* Find the source address the kernel would use for the target (a UDP
@@ -45,6 +48,10 @@ struct np_socket {
 int np_socket_route(struct np_socket *s, const struct np_target *t,
 		    const struct np_options *o, struct np_privs *privs,
 		    struct np_err *err);
+
+/* The path MTU to the target now (learned ICMP "fragmentation needed"
+ * included), or the one at start. */
+int np_socket_path_mtu(const struct np_socket *s);
 
 /* Open the ICMP socket for `family`: a raw socket with CAP_NET_RAW raised
  * just around socket(2), else the datagram ICMP socket, else an error that

@@ -79,6 +79,16 @@ else
 	np_not_ok "responder for --answer did not start"
 fi
 
+# The wait after the last probe is at least one interval (iputils): a last
+# reply 150 ms late, when the others took microseconds, still counts.
+if np_tun_ns SLOWLAST --delay-seq 3:150; then
+	np_run "$SLOWLAST" 15 -c 3 -i 0.3 198.51.100.7
+	np_eq "slow last reply: 3 received" 3 "$(np_summary received)"
+	np_match "slow last reply: its time" 'icmp_seq=3 ttl=64 time=1[45][0-9]\.?[0-9]* ms$' "$NP_OUT"
+else
+	np_not_ok "responder for --delay-seq did not start"
+fi
+
 # ICMP errors from the TUN side, both families, attributed and counted.
 if np_tun_ns UNREACH --unreachable 1 --router 198.51.100.254 --router6 2001:db8::fe; then
 	np_run "$UNREACH" 15 -c 2 -i 0.2 -W 1 198.51.100.7

@@ -195,6 +195,24 @@ else
 fi
 dump_log LOSS "$failed"
 
+# (e) no reply at all (the runbook case): no rtt line, and the empty line
+# iputils ends such a run with, without which jc misreads the summary.
+failed=$NP_FAILED
+if np_tun_ns SILENT --answer 0; then
+	for tgt in 198.51.100.7 2001:db8::7; do
+		np_run "$SILENT" 15 -c 3 -i 0.1 -W 0.5 "$tgt"
+		np_eq "e/$tgt: exit 1" 1 "$NP_RC"
+		np_eq "e/$tgt: ends with an empty line" 0a0a "$(tail -c 2 "$NP_TMP/out" | od -An -tx1 | tr -d ' \n')"
+		json=$(jc --ping <"$NP_TMP/out")
+		got=$(printf '%s\n' "$json" | "$NP_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("packets_transmitted"), d.get("packets_received"), d.get("packet_loss_percent"), d.get("data_bytes"), d.get("time_ms"))')
+		np_eq "e/$tgt: jc reads 3 sent, 0 received, 100% loss, 56 bytes, the time" \
+			"3 0 100.0 56 $(printf '%s\n' "$NP_OUT" | sed -nE 's/.*time ([0-9]+)ms$/\1/p').0" "$got"
+	done
+else
+	np_not_ok "e: responder (--answer 0) ready"
+fi
+dump_log SILENT "$failed"
+
 # (c) duplicates: every reply twice.  The copies leave back to back, but
 # after the reply to the last probe netprobe stops reading (as iputils
 # ping does: with -c N it exits once N probes are answered), so whether the

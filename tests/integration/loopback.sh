@@ -110,6 +110,16 @@ np_match "SIGINT: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received
 np_match "SIGQUIT: interim line on stderr" '^[0-9]+/[0-9]+ packets, 0% loss, min/avg/ewma/max = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$' "$(cat "$NP_TMP/sig.err")"
 np_match "SIGQUIT: probing went on" 'icmp_seq=7 ' "$out"
 
+# nohup: a hangup ignored by the parent stays ignored.
+(trap '' HUP; exec ip netns exec "$NS" "$NETPROBE" -c 6 -i 0.1 127.0.0.1) >"$NP_TMP/hup.out" 2>&1 &
+pid=$!
+NP_PIDS="$NP_PIDS $pid"
+sleep 0.25
+kill -HUP "$pid"
+wait "$pid"
+np_eq "SIGHUP ignored by the parent: exit 0" 0 "$?"
+np_match "SIGHUP ignored by the parent: all 6 probes" '^6 packets transmitted, 6 received' "$(cat "$NP_TMP/hup.out")"
+
 # Concurrent instances and a system ping on one target: each counts only
 # its own replies (raw sockets see all of them).
 if command -v ping >/dev/null; then

@@ -56,6 +56,7 @@ Scenario flags (combinable):
                        is valid and only the data is wrong
     --bad-checksum     corrupt the ICMP/ICMPv6 checksum of what is sent
     --delay-ms MS      send every answer MS milliseconds after the request
+    --delay-seq SEQ:MS delay only the answer to sequence SEQ (by MS ms)
                        arrived (scheduled: requests keep being read
                        meanwhile, so replies of an interval shorter than the
                        delay are all in flight together)
@@ -428,7 +429,10 @@ class Responder:
 
     # Step 5: how many copies, and when.  Returns the datagrams queued.
     def schedule(self, req, answers, now):
-        due = now + self.o.delay_ms / 1000.0
+        delay = self.o.delay_ms
+        if self.o.delay_seq is not None and req.seq == self.o.delay_seq[0]:
+            delay = self.o.delay_seq[1]
+        due = now + delay / 1000.0
         n = 0
         for a in answers:
             for _ in range(self.o.dup + 1):
@@ -603,6 +607,18 @@ def parse_args(argv):
                    help="answer seq iff PATTERN[(seq-1) %% len] == '1'")
     p.add_argument("--delay-ms", type=nonneg_int, default=0, metavar="MS",
                    help="delay every answer by MS milliseconds")
+    def seq_ms(text):
+        try:
+            seq, ms = (int(x) for x in text.split(":"))
+        except ValueError:
+            raise argparse.ArgumentTypeError("expected SEQ:MS, got %r" % text)
+        if seq < 0 or seq > 0xFFFF or ms < 0:
+            raise argparse.ArgumentTypeError("out of range: %r" % text)
+        return seq, ms
+
+    p.add_argument("--delay-seq", type=seq_ms, metavar="SEQ:MS",
+                   help="delay the answer to sequence SEQ by MS milliseconds "
+                   "instead (e.g. a slow last reply)")
     p.add_argument("--bad-checksum", action="store_true",
                    help="corrupt the ICMP checksum of answers")
     p.add_argument("--alter-payload", type=nonneg_int, metavar="OFFSET",

@@ -91,6 +91,10 @@ np_match "dgram: datagram socket used" 'datagram ICMP socket' "$NP_ERR"
 check_errors "dgram v4 unreachable" '^From 198\.51\.100\.2 icmp_seq=[1-2] Destination Host Unreachable$' 2
 as_nobody -c 2 -i 0.2 -W 1 -t 1 2001:db8:1:3::1
 check_errors "dgram v6 hop limit" '^From 2001:db8::2 icmp_seq=[1-2] Time exceeded: Hop limit$' 2
+# "prohibited" is EACCES from a plain recvmsg on a datagram socket: not
+# fatal, the error queue says what happened.
+as_nobody -c 2 -i 0.2 -W 1 2001:db8:1:2::1
+check_errors "dgram v6 prohibited" '^From 2001:db8::2 icmp_seq=[1-2] Destination unreachable: Administratively prohibited$' 2
 as_nobody -c 2 -i 0.2 198.18.3.1
 np_eq "dgram: replies through the router" 2 "$(np_summary received)"
 np_match "dgram: TTL decremented once" 'icmp_seq=1 ttl=63 ' "$NP_OUT"
@@ -106,4 +110,23 @@ np_eq "-M do oversize: +2 errors" 2 "$(np_summary errors)"
 np_match "-M do oversize: message" 'local error: message too long, mtu=1280' "$NP_ERR"
 np_run "$HOST" 20 -c 2 -i 0.2 -M dont -s 1300 198.51.100.2
 np_eq "-M dont oversize: fragments, 2 received" 2 "$(np_summary received)"
+as_nobody -v -c 2 -i 0.2 -W 1 -M do -s 1300 198.51.100.2
+np_eq "dgram -M do oversize: +2 errors" 2 "$(np_summary errors)"
+np_match "dgram -M do oversize: message" 'local error: message too long, mtu=1280' "$NP_ERR"
+np_match "dgram -M do oversize: nothing malformed" 'not counted: 0 late, 0 foreign, 0 malformed' "$NP_ERR"
+ip -n "$HOST" link set dev h0 mtu 1500
+ip -n "$ROUTER" link set dev r0 mtu 1500
+
+# Path MTU discovery: the router's link to FAR is 1400 bytes.  The first
+# probe draws "fragmentation needed" from the router; the kernel learns
+# the path MTU, and the next probes fail locally with that MTU.
+ip -n "$ROUTER" link set dev r1 mtu 1400
+ip -n "$FAR" link set dev f0 mtu 1400
+np_run "$HOST" 20 -c 3 -i 0.2 -W 1 -M do -s 1472 198.18.3.1
+np_eq "PMTU: exit 1" 1 "$NP_RC"
+np_match "PMTU: router's message" '^From 198\.51\.100\.2 icmp_seq=1 Frag needed and DF set \(mtu = 1400\)$' "$NP_OUT"
+np_match "PMTU: learned MTU reported" 'local error: message too long, mtu=1400 \(icmp_seq=2\)' "$NP_ERR"
+np_eq "PMTU: +3 errors" 3 "$(np_summary errors)"
+np_run "$HOST" 20 -c 2 -i 0.2 -M do -s 1372 198.18.3.1
+np_eq "PMTU: a probe that fits gets through" 2 "$(np_summary received)"
 np_finish

@@ -375,6 +375,74 @@ START_TEST(errors_attributed)
 }
 END_TEST
 
+/* An error quoting only the IP header and 8 bytes (RFC 792's minimum):
+ * no cookie to check, so it may be forged - shown, but the probe goes on. */
+START_TEST(unverified_error)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = error_for(&f, 1, 3, 1, TGT, buf);
+	/* cut the quote after the quoted ICMP header */
+	len = 20 + 8 + 20 + 8;
+	pk_ipv4(buf, 20, (uint16_t)len, IPPROTO_ICMP, 64, RTR, US, NULL, 0);
+	pk_ipv4(buf + 28, 20, 84, IPPROTO_ICMP, 1, US, TGT, NULL, 0);
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_ICMP_ERROR);
+	ck_assert_uint_eq(ev.flags, NP_EVF_UNVERIFIED);
+	ck_assert_uint_eq(f.st.errors, 1);
+	ck_assert_uint_eq(f.st.errored, 0);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	/* the real reply still counts */
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 2 * MS, &ev, &r));
+	ck_assert_uint_eq(f.st.received, 1);
+	/* a full quote ends the probe and is not flagged */
+	send_at(&f, 1000 * MS);
+	len = error_for(&f, 2, 3, 1, TGT, buf);
+	ck_assert(feed(&f, buf, len, &f.from_rtr, 1001 * MS, &ev, &r));
+	ck_assert_uint_eq(ev.flags, 0);
+	ck_assert_uint_eq(f.st.errored, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 0);
+	teardown(&f);
+}
+END_TEST
+
+/* A reply too short to carry our cookie never counts, not even as
+ * corrupted (the cookie check would pass vacuously). */
+START_TEST(empty_reply_is_not_ours)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	len = reply_to(&f, 1, buf);
+	len = 20 + 8 + 4; /* 4 payload bytes of our 56 */
+	pk_ipv4(buf, 20, (uint16_t)len, IPPROTO_ICMP, 64, TGT, US, NULL, 0);
+	pk_icmp_fix(buf + 20, len - 20);
+	buf[22] ^= 0x01; /* and a bad checksum */
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	pk_icmp_fix(buf + 20, len - 20); /* good checksum, still too short */
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.corrupted, 0);
+	ck_assert_uint_eq(f.st.received, 0);
+	ck_assert_uint_eq(f.st.foreign, 2);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(table_sizes)
 {
 	struct np_probe_table t;
@@ -459,6 +527,8 @@ Suite *match_suite(void)
 	tcase_add_test(tc, unknown_sequence);
 	tcase_add_test(tc, late_reply);
 	tcase_add_test(tc, errors_attributed);
+	tcase_add_test(tc, unverified_error);
+	tcase_add_test(tc, empty_reply_is_not_ours);
 	tcase_add_test(tt, table_sizes);
 	tcase_add_test(tt, sequence_wraparound);
 	tcase_add_test(tt, forced_eviction);

@@ -179,7 +179,8 @@ START_TEST(summary_no_reply_and_quiet)
 	ck_assert_str_eq(c.out,
 			 "PING 2001:db8::7(2001:db8::7) 56 data bytes\n"
 			 "\n--- 2001:db8::7 ping statistics ---\n"
-			 "2 packets transmitted, 0 received, +1 corrupted, 100% packet loss, time 1000ms\n");
+			 "2 packets transmitted, 0 received, +1 corrupted, 100% packet loss, time 1000ms\n"
+			 "\n");
 	cap_free(&c);
 }
 END_TEST
