@@ -15,8 +15,8 @@
 
 struct np_rd {
 	const uint8_t *p; /* start of the window */
-	size_t len;       /* bytes in the window */
-	size_t off;       /* read position, always <= len */
+	size_t len;	  /* bytes in the window */
+	size_t off;	  /* read position, always <= len */
 };
 
 static inline struct np_rd np_rd_init(const void *p, size_t len)
@@ -69,7 +69,8 @@ static inline bool np_rd_be32(struct np_rd *r, uint32_t *v)
 {
 	if (np_rd_left(r) < 4)
 		return false;
-	*v = ((uint32_t)r->p[r->off] << 24) | ((uint32_t)r->p[r->off + 1] << 16) |
+	*v = ((uint32_t)r->p[r->off] << 24) |
+	     ((uint32_t)r->p[r->off + 1] << 16) |
 	     ((uint32_t)r->p[r->off + 2] << 8) | (uint32_t)r->p[r->off + 3];
 	r->off += 4;
 	return true;

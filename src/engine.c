@@ -18,7 +18,7 @@
 #include "sockets.h"
 
 #define RX_BUF_LEN 65536 + 512 /* the largest IP datagram, and then some */
-#define RX_BATCH 64            /* datagrams read per wake-up at most */
+#define RX_BATCH 64	       /* datagrams read per wake-up at most */
 
 /* ---- the engine --------------------------------------------------------- */
 
@@ -38,7 +38,8 @@ struct engine {
 
 size_t np_engine_packet_len(int family, long payload)
 {
-	return (size_t)payload + NP_ICMP_HDR_LEN + (family == AF_INET6 ? 40 : 20);
+	return (size_t)payload + NP_ICMP_HDR_LEN +
+	       (family == AF_INET6 ? 40 : 20);
 }
 
 static void emit(struct engine *e, struct np_event *ev)
@@ -98,7 +99,8 @@ static bool send_probe(struct engine *e)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		      errno == ENOBUFS || errno == ENOMEM)) {
 		/* The send queue is full: not sent, nothing to count; the
-		 * probe goes out at the next wake-up (iputils does the same). */
+		 * probe goes out at the next wake-up (iputils does the same).
+		 */
 		np_probe_table_unclaim(tab, p);
 		return false;
 	}
@@ -161,7 +163,8 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	msg.msg_iovlen = 1;
 	msg.msg_control = control.buf;
 	msg.msg_controllen = sizeof(control.buf);
-	n = recvmsg(e->s->fd, &msg, MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0));
+	n = recvmsg(e->s->fd, &msg,
+		    MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0));
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
@@ -178,8 +181,8 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	rx_mono = np_clock_mono();
 	memset(&rx, 0, sizeof(rx));
 	rx.family = e->t->family;
-	rx.has_ip_header = e->t->family == AF_INET && e->s->kind == NP_SOCK_RAW &&
-			   !errqueue;
+	rx.has_ip_header = e->t->family == AF_INET &&
+			   e->s->kind == NP_SOCK_RAW && !errqueue;
 	rx.buf = e->rxbuf;
 	rx.len = (size_t)n;
 	rx.ttl = -1;
@@ -210,9 +213,11 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 			if (dlen >= sizeof(ee)) {
 				memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
 				have_ee = true;
-				if (dlen >= sizeof(ee) + np_addr_len(e->t->family)) {
+				if (dlen >=
+				    sizeof(ee) + np_addr_len(e->t->family)) {
 					memset(&offender, 0, sizeof(offender));
-					memcpy(&offender, CMSG_DATA(cm) + sizeof(ee),
+					memcpy(&offender,
+					       CMSG_DATA(cm) + sizeof(ee),
 					       np_addr_len(e->t->family));
 					have_offender = offender.ss_family ==
 							e->t->family;
@@ -222,15 +227,17 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	}
 	if (msg.msg_flags & MSG_TRUNC) {
 		e->st->malformed++;
-		emit_ignored(e, (struct sockaddr *)&from, "datagram larger than the receive buffer");
+		emit_ignored(e, (struct sockaddr *)&from,
+			     "datagram larger than the receive buffer");
 		return 1;
 	}
 	if (errqueue) {
 		if (!have_ee)
 			return 1;
-		np_reply_from_errqueue(e->t->family, &ee,
-				       have_offender ? (struct sockaddr *)&offender : NULL,
-				       e->rxbuf, (size_t)n, &r);
+		np_reply_from_errqueue(
+			e->t->family, &ee,
+			have_offender ? (struct sockaddr *)&offender : NULL,
+			e->rxbuf, (size_t)n, &r);
 		/* msg_name holds where the failed packet was going. */
 		if (from.ss_family == e->t->family) {
 			memcpy(&r.quoted_dst, &from, sizeof(from));
@@ -332,7 +339,8 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		now = np_clock_mono();
 		if (now >= deadline_at)
 			break;
-		np_probe_table_expire(&e.m.tab, now, o->timeout_ns, &next_expiry);
+		np_probe_table_expire(&e.m.tab, now, o->timeout_ns,
+				      &next_expiry);
 		/* iputils' rules: with -c, stop once every probe is answered
 		 * or has failed; with -w, stop at the first failure. */
 		if (o->count > 0 &&

@@ -28,31 +28,32 @@ enum np_event_kind {
 	NP_EV_LOCAL_ERROR, /* the kernel refused the probe (error queue) */
 	NP_EV_SEND_ERROR,  /* sendto() failed */
 	NP_EV_NO_ANSWER,   /* -O: a probe still unanswered at the next send */
-	NP_EV_IGNORED,     /* not counted: foreign or malformed (-v only) */
+	NP_EV_IGNORED,	   /* not counted: foreign or malformed (-v only) */
 };
 
-#define NP_EVF_DUP 0x1u     /* duplicate reply */
+#define NP_EVF_DUP 0x1u	    /* duplicate reply */
 #define NP_EVF_BADSUM 0x2u  /* ICMP checksum wrong */
 #define NP_EVF_BADDATA 0x4u /* payload altered (see payload/mm) */
 #define NP_EVF_LATE 0x8u    /* after the -W timeout: counted as lost */
-#define NP_EVF_UNVERIFIED 0x10u /* ICMP error quoting too little to check
-				 * our cookie: shown, does not end the probe */
+#define NP_EVF_UNVERIFIED                                                      \
+	0x10u /* ICMP error quoting too little to check                        \
+	       * our cookie: shown, does not end the probe */
 
 struct np_event {
 	enum np_event_kind kind;
 	unsigned flags;
-	int64_t wall_ns;             /* CLOCK_REALTIME when handled */
+	int64_t wall_ns; /* CLOCK_REALTIME when handled */
 	uint16_t seq;
-	size_t bytes;                /* ICMP bytes received */
-	int ttl;                     /* -1 unknown */
-	int64_t rtt_ns;              /* -1 when not known */
+	size_t bytes;	/* ICMP bytes received */
+	int ttl;	/* -1 unknown */
+	int64_t rtt_ns; /* -1 when not known */
 	enum np_payload_result payload;
 	struct np_payload_mismatch mm;
 	const struct sockaddr *from; /* replier or reporting router */
 	const struct np_reply *reply;
-	int err_no;                  /* send errors */
-	int mtu;                     /* EMSGSIZE: the path MTU now, 0 unknown */
-	const char *why;             /* NP_EV_IGNORED: the reason */
+	int err_no;	 /* send errors */
+	int mtu;	 /* EMSGSIZE: the path MTU now, 0 unknown */
+	const char *why; /* NP_EV_IGNORED: the reason */
 };
 
 struct np_sink {

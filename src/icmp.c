@@ -71,9 +71,9 @@ uint8_t np_payload_byte(const struct np_payload_spec *spec, uint64_t stamp,
 	return (uint8_t)i;
 }
 
-size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family,
-			  uint16_t id, uint16_t seq,
-			  const struct np_payload_spec *spec, uint64_t stamp)
+size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
+			  uint16_t seq, const struct np_payload_spec *spec,
+			  uint64_t stamp)
 {
 	size_t len = NP_ICMP_HDR_LEN + spec->size;
 	size_t i;

@@ -45,22 +45,22 @@ struct np_payload_spec {
 	uint64_t cookie;
 	uint8_t pattern[NP_PATTERN_MAX];
 	size_t pattern_len; /* 0: default fill */
-	size_t size;        /* payload bytes after the 8-byte ICMP header */
+	size_t size;	    /* payload bytes after the 8-byte ICMP header */
 };
 
 enum np_payload_result {
 	NP_PAYLOAD_OK = 0,
-	NP_PAYLOAD_COOKIE,   /* cookie differs: another sender's packet */
-	NP_PAYLOAD_LENGTH,   /* reply payload is not the size we sent */
-	NP_PAYLOAD_STAMP,    /* cookie right, send stamp altered */
-	NP_PAYLOAD_DATA,     /* fill bytes altered */
+	NP_PAYLOAD_COOKIE, /* cookie differs: another sender's packet */
+	NP_PAYLOAD_LENGTH, /* reply payload is not the size we sent */
+	NP_PAYLOAD_STAMP,  /* cookie right, send stamp altered */
+	NP_PAYLOAD_DATA,   /* fill bytes altered */
 };
 
 struct np_payload_mismatch {
-	size_t index;      /* first differing byte (offset in the payload) */
+	size_t index; /* first differing byte (offset in the payload) */
 	uint8_t expected;
 	uint8_t got;
-	size_t got_len;    /* for NP_PAYLOAD_LENGTH */
+	size_t got_len; /* for NP_PAYLOAD_LENGTH */
 };
 
 /* RFC 1071 one's complement sum, folded.  `sum` carries a partial sum from
@@ -84,9 +84,9 @@ uint8_t np_payload_byte(const struct np_payload_spec *spec, uint64_t stamp,
  * here; for AF_INET6 it is left 0 (the kernel fills it in on every ICMPv6
  * socket, RFC 3542 section 3.1) unless src/dst are given.  Returns the
  * packet length, or 0 if buf is too small. */
-size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family,
-			  uint16_t id, uint16_t seq,
-			  const struct np_payload_spec *spec, uint64_t stamp);
+size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
+			  uint16_t seq, const struct np_payload_spec *spec,
+			  uint64_t stamp);
 
 /* Read the send stamp out of a reply payload (bytes 8..15); false if the
  * payload is too short to hold all of it. */

@@ -95,10 +95,14 @@ static void verbose_setup(const struct np_socket *s, const struct np_privs *p)
 	np_addr_str((const struct sockaddr *)&s->src, src, sizeof(src));
 	fprintf(stderr, "netprobe: socket: %s\n", np_priv_path_name(s->path));
 	if (np_privs_read_proc(&prm, &eff) == 0)
-		fprintf(stderr, "netprobe: privileges: all capabilities dropped before the first probe (CapPrm=%llx CapEff=%llx), no_new_privs=%d\n",
+		fprintf(stderr,
+			"netprobe: privileges: all capabilities dropped before "
+			"the first probe (CapPrm=%llx CapEff=%llx), "
+			"no_new_privs=%d\n",
 			prm, eff, p->no_new_privs ? 1 : 0);
-	fprintf(stderr, "netprobe: source %s, identifier 0x%04x%s, route mtu %d\n",
-		src, s->ident,
+	fprintf(stderr,
+		"netprobe: source %s, identifier 0x%04x%s, route mtu %d\n", src,
+		s->ident,
 		s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)" : "",
 		s->route_mtu);
 }
@@ -134,7 +138,8 @@ int main(int argc, char **argv)
 	if (opt.action == NP_ACTION_VERSION) {
 		printf("netprobe %s\n", PACKAGE_VERSION);
 #ifdef HAVE_PCAP
-		printf("configured with libpcap (capture options: not in this version)\n");
+		printf("configured with libpcap (capture options: not in this "
+		       "version)\n");
 #else
 		printf("configured without libpcap\n");
 #endif

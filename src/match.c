@@ -42,8 +42,7 @@ size_t np_probe_table_slots(const struct np_probe_table *t)
 	return t->mask + 1;
 }
 
-struct np_probe *np_probe_table_next(struct np_probe_table *t,
-				     uint64_t *forced)
+struct np_probe *np_probe_table_next(struct np_probe_table *t, uint64_t *forced)
 {
 	struct np_probe *p = &t->slot[t->next & t->mask];
 
@@ -147,7 +146,9 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 		return false;
 	if (!np_addr_equal(from, (const struct sockaddr *)&m->target)) {
 		m->st->foreign++;
-		return ignore(ev, "echo reply from an address that is not the target");
+		return ignore(
+			ev,
+			"echo reply from an address that is not the target");
 	}
 	ev->kind = NP_EV_REPLY;
 	ev->seq = r->seq;
@@ -157,7 +158,8 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	if (r->checksum_checked && !r->checksum_ok) {
 		if (!np_payload_has_cookie(&m->spec, r->data, r->data_len)) {
 			m->st->foreign++;
-			return ignore(ev, "echo reply with a bad checksum and another run's cookie");
+			return ignore(ev, "echo reply with a bad checksum and "
+					  "another run's cookie");
 		}
 		m->st->corrupted++;
 		ev->flags |= NP_EVF_BADSUM;
@@ -167,7 +169,8 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	}
 	if (p == NULL) {
 		m->st->foreign++;
-		return ignore(ev, "echo reply for a sequence number not sent, or too old");
+		return ignore(ev, "echo reply for a sequence number not sent, "
+				  "or too old");
 	}
 	ev->payload = np_payload_check(&m->spec, p->stamp, r->data, r->data_len,
 				       &ev->mm);
@@ -233,13 +236,15 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 	    !np_addr_equal((const struct sockaddr *)&r->quoted_dst,
 			   (const struct sockaddr *)&m->target)) {
 		m->st->foreign++;
-		return ignore(ev, "ICMP error quoting a probe to another address");
+		return ignore(ev,
+			      "ICMP error quoting a probe to another address");
 	}
 	p = np_probe_table_find(&m->tab, r->seq);
 	if (p == NULL ||
 	    !np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
 		m->st->foreign++;
-		return ignore(ev, "ICMP error quoting a probe that is not ours");
+		return ignore(ev,
+			      "ICMP error quoting a probe that is not ours");
 	}
 	m->st->errors++;
 	/* A quote too short to hold our cookie (RFC 792 asks only for 8
@@ -247,7 +252,8 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 	 * the id and sequence: it is shown and counted, but it does not end
 	 * the probe, so it cannot turn a reply into a loss or stop a -w run. */
 	ev->flags |= np_payload_has_cookie(&m->spec, r->data, r->data_len)
-			     ? 0u : NP_EVF_UNVERIFIED;
+			     ? 0u
+			     : NP_EVF_UNVERIFIED;
 	if (!(ev->flags & NP_EVF_UNVERIFIED) && error_is_final(m->family, r) &&
 	    p->state == NP_PROBE_PENDING) {
 		p->state = NP_PROBE_ERRORED;

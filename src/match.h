@@ -23,9 +23,9 @@ enum np_probe_state {
 };
 
 struct np_probe {
-	uint64_t no;       /* probe number, from 1; wire seq = no & 0xffff */
+	uint64_t no;	   /* probe number, from 1; wire seq = no & 0xffff */
 	int64_t sent_mono; /* CLOCK_MONOTONIC ns just before sendto */
-	uint64_t stamp;    /* CLOCK_REALTIME ns written into the payload */
+	uint64_t stamp;	   /* CLOCK_REALTIME ns written into the payload */
 	uint8_t state;
 };
 
@@ -34,8 +34,8 @@ struct np_probe {
  * size depends on timeout/interval, never on the count. */
 struct np_probe_table {
 	struct np_probe *slot;
-	size_t mask;     /* slots - 1 */
-	uint64_t next;   /* number of the next probe */
+	size_t mask;	 /* slots - 1 */
+	uint64_t next;	 /* number of the next probe */
 	uint64_t oldest; /* oldest probe that may still be pending */
 	uint64_t pending;
 };
@@ -64,8 +64,8 @@ uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
 
 struct np_matcher {
 	int family;
-	enum np_sock_kind kind;  /* raw: check the id; datagram: the kernel
-				  * already did */
+	enum np_sock_kind kind; /* raw: check the id; datagram: the kernel
+				 * already did */
 	uint16_t ident;
 	struct sockaddr_storage target;
 	struct np_payload_spec spec;

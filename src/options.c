@@ -156,58 +156,72 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		switch (c) {
 		case '4':
 			if (o->family == AF_INET6)
-				return np_err_set(err, "-4 and -6 cannot be used together");
+				return np_err_set(
+					err,
+					"-4 and -6 cannot be used together");
 			o->family = AF_INET;
 			break;
 		case '6':
 			if (o->family == AF_INET)
-				return np_err_set(err, "-4 and -6 cannot be used together");
+				return np_err_set(
+					err,
+					"-4 and -6 cannot be used together");
 			o->family = AF_INET6;
 			break;
 		case 'c':
 			if (np_parse_ll(optarg, 10, 1, LLONG_MAX, &v) < 0)
 				return bad(err, name, optarg,
-					   "the count must be a whole number from 1 to 9223372036854775807");
+					   "the count must be a whole number "
+					   "from 1 to 9223372036854775807");
 			o->count = v;
 			break;
 		case 'i':
 			if (np_parse_seconds(optarg, 0.0, NP_MAX_SECONDS,
 					     &o->interval_ns) < 0)
-				return bad(err, name, optarg,
-					   "the interval must be a number of seconds from 0 to 2147483, e.g. 0.2");
+				return bad(
+					err, name, optarg,
+					"the interval must be a number of "
+					"seconds from 0 to 2147483, e.g. 0.2");
 			o->interval_set = true;
 			break;
 		case 'W':
 			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
 					     &o->timeout_ns) < 0)
 				return bad(err, name, optarg,
-					   "the timeout must be a number of seconds from 0.001 to 2147483");
+					   "the timeout must be a number of "
+					   "seconds from 0.001 to 2147483");
 			break;
 		case 'w':
 			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
 					     &o->deadline_ns) < 0)
 				return bad(err, name, optarg,
-					   "the deadline must be a number of seconds from 0.001 to 2147483");
+					   "the deadline must be a number of "
+					   "seconds from 0.001 to 2147483");
 			break;
 		case 's':
 			if (np_parse_ll(optarg, 10, 0, NP_MAX_SIZE_V6, &v) < 0)
 				return bad(err, name, optarg,
-					   "the payload size must be a whole number of bytes from 0 to 65507 (IPv4) or 65527 (IPv6)");
+					   "the payload size must be a whole "
+					   "number of bytes from 0 to 65507 "
+					   "(IPv4) or 65527 (IPv6)");
 			o->size = (long)v;
 			break;
 		case 't':
 			if (np_parse_ll(optarg, 10, 1, 255, &v) < 0)
 				return bad(err, name, optarg,
-					   "the TTL must be a whole number from 1 to 255");
+					   "the TTL must be a whole number "
+					   "from 1 to 255");
 			o->ttl = (int)v;
 			break;
 		case 'Q':
 			/* decimal, or hex with 0x, as iputils (no octal) */
 			if (np_parse_ll(optarg,
-					strncasecmp(optarg, "0x", 2) == 0 ? 16 : 10,
+					strncasecmp(optarg, "0x", 2) == 0 ? 16
+									  : 10,
 					0, 255, &v) < 0)
 				return bad(err, name, optarg,
-					   "the TOS must be a number from 0 to 255 (decimal, or hex as 0x..)");
+					   "the TOS must be a number from 0 to "
+					   "255 (decimal, or hex as 0x..)");
 			o->tos = (int)v;
 			break;
 		case 'M':
@@ -226,14 +240,17 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		case 'I':
 			if (*optarg == '\0' || strlen(optarg) >= 64)
 				return bad(err, name, optarg,
-					   "expected a source address or an interface name");
+					   "expected a source address or an "
+					   "interface name");
 			o->source = optarg;
 			break;
 		case 'p':
 			if (np_parse_pattern(optarg, o->pattern,
 					     &o->pattern_len) < 0)
-				return bad(err, name, optarg,
-					   "the pattern must be 1 to 32 hex digits (up to 16 bytes), e.g. ff00");
+				return bad(
+					err, name, optarg,
+					"the pattern must be 1 to 32 hex "
+					"digits (up to 16 bytes), e.g. ff00");
 			break;
 		case 'n':
 			o->numeric = true;
@@ -262,16 +279,23 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		case '?':
 		default:
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				return np_err_set(err, "unknown or ambiguous option, or one that takes no value: '%s' (try --help)",
+				return np_err_set(err,
+						  "unknown or ambiguous "
+						  "option, or one that takes "
+						  "no value: '%s' (try --help)",
 						  argv[optind - 1]);
-			return np_err_set(err, "unknown option '-%c' (try --help)", optopt);
+			return np_err_set(err,
+					  "unknown option '-%c' (try --help)",
+					  optopt);
 		}
 	}
 	if (optind >= argc)
-		return np_err_set(err, "no target given (usage: netprobe [options] HOST; try --help)");
+		return np_err_set(err, "no target given (usage: netprobe "
+				       "[options] HOST; try --help)");
 	if (optind + 1 < argc)
-		return np_err_set(err, "only one target is supported, got '%s' and '%s'",
-				  argv[optind], argv[optind + 1]);
+		return np_err_set(
+			err, "only one target is supported, got '%s' and '%s'",
+			argv[optind], argv[optind + 1]);
 	o->target = argv[optind];
 	if (*o->target == '\0')
 		return np_err_set(err, "the target is an empty string");
@@ -282,8 +306,9 @@ int np_options_check_interval(const struct np_options *o, bool is_root,
 			      struct np_err *err)
 {
 	if (!is_root && o->interval_ns < NP_MIN_USER_INTERVAL_NS)
-		return np_err_set(err,
-				  "cannot use -i below 0.002: the minimal interval allowed for a user other than root is 2 ms");
+		return np_err_set(
+			err, "cannot use -i below 0.002: the minimal interval "
+			     "allowed for a user other than root is 2 ms");
 	return 0;
 }
 
@@ -294,7 +319,8 @@ int np_options_check_size(const struct np_options *o, int family,
 
 	if (o->size > max)
 		return np_err_set(err,
-				  "invalid value '%ld' for -s: at most %ld payload bytes fit in an %s packet",
+				  "invalid value '%ld' for -s: at most %ld "
+				  "payload bytes fit in an %s packet",
 				  o->size, max,
 				  family == AF_INET6 ? "IPv6" : "IPv4");
 	return 0;
@@ -303,29 +329,43 @@ int np_options_check_size(const struct np_options *o, int family,
 const char *np_options_usage(void)
 {
 	return "Usage: netprobe [options] HOST\n"
-	       "Send ICMP Echo Requests to HOST (a name, an IPv4 or an IPv6 address).\n"
+	       "Send ICMP Echo Requests to HOST (a name, an IPv4 or an IPv6 "
+	       "address).\n"
 	       "\n"
 	       "  -4, --ipv4              use IPv4 only\n"
 	       "  -6, --ipv6              use IPv6 only\n"
-	       "  -c, --count N           stop after N probes (with -w: after N replies)\n"
-	       "  -i, --interval SECS     seconds between probes (default 1; below 0.002 root only)\n"
-	       "  -W, --timeout SECS      a reply later than SECS counts as lost (default 10)\n"
-	       "  -w, --deadline SECS     stop after SECS whatever was sent or received\n"
+	       "  -c, --count N           stop after N probes (with -w: after "
+	       "N replies)\n"
+	       "  -i, --interval SECS     seconds between probes (default 1; "
+	       "below 0.002 root only)\n"
+	       "  -W, --timeout SECS      a reply later than SECS counts as "
+	       "lost (default 10)\n"
+	       "  -w, --deadline SECS     stop after SECS whatever was sent or "
+	       "received\n"
 	       "  -s, --size BYTES        payload bytes (default 56)\n"
 	       "  -t, --ttl N             IPv4 TTL / IPv6 hop limit (1-255)\n"
-	       "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (0-255)\n"
-	       "  -M, --pmtudisc HINT     path MTU discovery: do, dont, want or probe\n"
-	       "  -I, --interface ADDR|IF send from this source address or interface\n"
-	       "  -p, --pattern HEX       fill the payload with this pattern (up to 16 bytes)\n"
+	       "  -Q, --tos N             IPv4 TOS / IPv6 traffic class "
+	       "(0-255)\n"
+	       "  -M, --pmtudisc HINT     path MTU discovery: do, dont, want "
+	       "or probe\n"
+	       "  -I, --interface ADDR|IF send from this source address or "
+	       "interface\n"
+	       "  -p, --pattern HEX       fill the payload with this pattern "
+	       "(up to 16 bytes)\n"
 	       "  -n, --numeric           no reverse name lookups\n"
-	       "  -q, --quiet             print only the first line and the summary\n"
+	       "  -q, --quiet             print only the first line and the "
+	       "summary\n"
 	       "  -D, --timestamps        prefix lines with the Unix time\n"
-	       "  -O, --outstanding       report a probe still unanswered when the next is sent\n"
-	       "  -v, --verbose           say which socket and privilege path are used, and\n"
+	       "  -O, --outstanding       report a probe still unanswered when "
+	       "the next is sent\n"
+	       "  -v, --verbose           say which socket and privilege path "
+	       "are used, and\n"
 	       "                          report packets that were ignored\n"
 	       "  -V, --version           print the version and exit\n"
 	       "  -h, --help              print this help and exit\n"
 	       "\n"
-	       "Exit status: 0 replies came, 1 no reply (or, with -w and -c, fewer than\n"
-	       "N), 2 usage, name resolution or system error.  See netprobe(8).\n";
+	       "Exit status: 0 replies came, 1 no reply (or, with -w and -c, "
+	       "fewer than\n"
+	       "N), 2 usage, name resolution or system error.  See "
+	       "netprobe(8).\n";
 }

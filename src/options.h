@@ -11,10 +11,10 @@
 
 enum np_pmtu {
 	NP_PMTU_DEFAULT = 0, /* leave the kernel's default alone */
-	NP_PMTU_DO,          /* set DF, never fragment locally */
-	NP_PMTU_DONT,        /* clear DF, fragment locally */
-	NP_PMTU_WANT,        /* path MTU discovery, fragment when needed */
-	NP_PMTU_PROBE,       /* set DF, ignore the path MTU */
+	NP_PMTU_DO,	     /* set DF, never fragment locally */
+	NP_PMTU_DONT,	     /* clear DF, fragment locally */
+	NP_PMTU_WANT,	     /* path MTU discovery, fragment when needed */
+	NP_PMTU_PROBE,	     /* set DF, ignore the path MTU */
 };
 
 enum np_action {
@@ -34,24 +34,24 @@ enum np_action {
 
 struct np_options {
 	enum np_action action;
-	int family;              /* AF_UNSPEC, AF_INET or AF_INET6 */
-	long long count;         /* 0: until interrupted or the deadline */
+	int family;	 /* AF_UNSPEC, AF_INET or AF_INET6 */
+	long long count; /* 0: until interrupted or the deadline */
 	int64_t interval_ns;
 	bool interval_set;
-	int64_t timeout_ns;      /* -W: a reply later than this is lost */
-	int64_t deadline_ns;     /* -w: 0 for none */
-	long size;               /* -s: payload bytes */
-	int ttl;                 /* -t: -1 for the kernel default */
-	int tos;                 /* -Q: -1 for the kernel default */
-	enum np_pmtu pmtu;       /* -M */
-	const char *source;      /* -I: address or interface name, or NULL */
+	int64_t timeout_ns;  /* -W: a reply later than this is lost */
+	int64_t deadline_ns; /* -w: 0 for none */
+	long size;	     /* -s: payload bytes */
+	int ttl;	     /* -t: -1 for the kernel default */
+	int tos;	     /* -Q: -1 for the kernel default */
+	enum np_pmtu pmtu;   /* -M */
+	const char *source;  /* -I: address or interface name, or NULL */
 	uint8_t pattern[NP_PATTERN_MAX];
-	size_t pattern_len;      /* -p: 0 for the default fill */
-	bool numeric;            /* -n */
-	bool quiet;              /* -q */
-	bool timestamps;         /* -D */
-	bool outstanding;        /* -O */
-	bool verbose;            /* -v */
+	size_t pattern_len; /* -p: 0 for the default fill */
+	bool numeric;	    /* -n */
+	bool quiet;	    /* -q */
+	bool timestamps;    /* -D */
+	bool outstanding;   /* -O */
+	bool verbose;	    /* -v */
 	const char *target;
 };
 

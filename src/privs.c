@@ -23,7 +23,8 @@ static int set_caps(bool permit_raw, bool effective_raw, struct np_err *err)
 	if (effective_raw)
 		cap_set_flag(caps, CAP_EFFECTIVE, 1, &raw, CAP_SET);
 	if (cap_set_proc(caps) != 0)
-		rc = np_err_errno(err, errno, "cannot set capabilities (cap_set_proc)");
+		rc = np_err_errno(err, errno,
+				  "cannot set capabilities (cap_set_proc)");
 	cap_free(caps);
 	return rc;
 }
@@ -48,18 +49,21 @@ int np_privs_init(struct np_privs *p, struct np_err *err)
 	/* Never setuid: a setuid install is a packaging mistake, and running
 	 * with a borrowed uid would give file access we must not have. */
 	if (ruid != euid || ruid != suid || rgid != egid || rgid != sgid)
-		return np_err_set(err,
-				  "refusing to run setuid or setgid; install with 'setcap cap_net_raw+p' instead (chmod u-s,g-s the binary)");
+		return np_err_set(err, "refusing to run setuid or setgid; "
+				       "install with 'setcap cap_net_raw+p' "
+				       "instead (chmod u-s,g-s the binary)");
 	p->is_root = ruid == 0;
 	caps = cap_get_proc();
 	if (caps == NULL)
-		return np_err_errno(err, errno, "cannot read capabilities (cap_get_proc)");
+		return np_err_errno(err, errno,
+				    "cannot read capabilities (cap_get_proc)");
 	p->have_net_raw = cap_in(caps, CAP_PERMITTED, CAP_NET_RAW);
 	cap_free(caps);
 	/* Ambient capabilities would survive an exec: none. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
 	    errno != EINVAL)
-		return np_err_errno(err, errno, "cannot clear ambient capabilities");
+		return np_err_errno(err, errno,
+				    "cannot clear ambient capabilities");
 	return set_caps(p->have_net_raw, false, err);
 }
 
@@ -116,21 +120,29 @@ int np_privs_drop_all(struct np_privs *p, struct np_err *err)
 	if (now == NULL || empty == NULL) {
 		cap_free(now);
 		cap_free(empty);
-		return np_err_errno(err, errno, "cannot verify the capability drop");
+		return np_err_errno(err, errno,
+				    "cannot verify the capability drop");
 	}
 	same = cap_compare(now, empty) == 0;
 	cap_free(now);
 	cap_free(empty);
 	if (!same)
-		return np_err_set(err, "capabilities are still held after dropping them; refusing to go on");
+		return np_err_set(err, "capabilities are still held after "
+				       "dropping them; refusing to go on");
 	/* And as the kernel reports it (what an operator checks). */
 	if (np_privs_read_proc(&prm, &eff) == 0 && (prm != 0 || eff != 0))
-		return np_err_set(err, "/proc/self/status still shows CapPrm=%llx CapEff=%llx after the drop; refusing to go on",
-				  prm, eff);
+		return np_err_set(
+			err,
+			"/proc/self/status still shows CapPrm=%llx CapEff=%llx "
+			"after the drop; refusing to go on",
+			prm, eff);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return np_err_errno(err, errno, "cannot set PR_SET_NO_NEW_PRIVS");
+		return np_err_errno(err, errno,
+				    "cannot set PR_SET_NO_NEW_PRIVS");
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return np_err_set(err, "PR_SET_NO_NEW_PRIVS did not stick; refusing to go on");
+		return np_err_set(
+			err,
+			"PR_SET_NO_NEW_PRIVS did not stick; refusing to go on");
 	p->no_new_privs = true;
 	p->dropped = true;
 	return 0;

@@ -9,11 +9,11 @@
 #include "error.h"
 
 struct np_privs {
-	bool is_root;        /* real uid 0 */
-	bool have_net_raw;   /* CAP_NET_RAW was in the permitted set at start */
-	bool raised;         /* CAP_NET_RAW is in the effective set now */
-	bool dropped;        /* every capability is gone, and verified */
-	bool no_new_privs;   /* PR_SET_NO_NEW_PRIVS is set */
+	bool is_root;	   /* real uid 0 */
+	bool have_net_raw; /* CAP_NET_RAW was in the permitted set at start */
+	bool raised;	   /* CAP_NET_RAW is in the effective set now */
+	bool dropped;	   /* every capability is gone, and verified */
+	bool no_new_privs; /* PR_SET_NO_NEW_PRIVS is set */
 };
 
 /* First thing main() does.  Refuses a setuid or setgid binary.  Reduces the

@@ -48,7 +48,7 @@ static bool ipv4_options_valid(struct np_rd r)
 		if (!np_rd_u8(&r, &len) || len < 2 || len - 2u > np_rd_left(&r))
 			return false;
 		switch (type) {
-		case 7:   /* record route */
+		case 7:	  /* record route */
 		case 131: /* loose source route */
 		case 137: /* strict source route */
 			/* pointer >= 4, route data a whole number of
@@ -189,7 +189,7 @@ static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 		if (n >= IPV6_MAX_EXTHDRS)
 			return malformed(out, NP_MAL_QUOTE_EXTHDR);
 		switch (nh) {
-		case 0:  /* hop-by-hop */
+		case 0:	 /* hop-by-hop */
 		case 43: /* routing */
 		case 60: /* destination options */
 		case 51: /* authentication header */
@@ -206,7 +206,8 @@ static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 				return malformed(out, NP_MAL_QUOTE_EXTHDR);
 			sz = 8;
 			if ((fragoff & 0xfff8) != 0)
-				return ignored(out); /* not the first fragment */
+				return ignored(
+					out); /* not the first fragment */
 			break;
 		default:
 			return ignored(out); /* not ICMPv6: not ours */
@@ -302,9 +303,9 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 		return malformed(out, NP_MAL_ICMP_TRUNCATED);
 	if (rx->src6 != NULL && rx->dst6 != NULL) {
 		out->checksum_checked = true;
-		out->checksum_ok = np_icmp6_checksum(rx->src6, rx->dst6,
-						     np_rd_ptr(&r),
-						     out->icmp_len) == 0;
+		out->checksum_ok =
+			np_icmp6_checksum(rx->src6, rx->dst6, np_rd_ptr(&r),
+					  out->icmp_len) == 0;
 	}
 	np_rd_u8(&r, &out->type);
 	np_rd_u8(&r, &out->code);
@@ -442,8 +443,10 @@ const char *np_reply_malformed_name(enum np_rx_malformed why)
 		[NP_MAL_QUOTE_VERSION] = "quoted IP version wrong",
 		[NP_MAL_QUOTE_IHL] = "quoted IPv4 header length invalid",
 		[NP_MAL_QUOTE_OPTIONS] = "quoted IPv4 options malformed",
-		[NP_MAL_QUOTE_TOTLEN] = "quoted length shorter than its headers",
-		[NP_MAL_QUOTE_EXTHDR] = "quoted IPv6 extension header malformed",
+		[NP_MAL_QUOTE_TOTLEN] =
+			"quoted length shorter than its headers",
+		[NP_MAL_QUOTE_EXTHDR] =
+			"quoted IPv6 extension header malformed",
 		[NP_MAL_QUOTE_NO_ICMP] = "quote ends before the ICMP header",
 		[NP_MAL_ND_OPTION] = "ICMPv6 redirect option malformed",
 	};
@@ -494,9 +497,12 @@ static const char *unreach6(unsigned code)
 
 static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
-	const void *a = ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	const void *a =
+		ss->ss_family == AF_INET6
+			? (const void *)&((const struct sockaddr_in6 *)ss)
+				  ->sin6_addr
+			: (const void *)&((const struct sockaddr_in *)ss)
+				  ->sin_addr;
 
 	if (inet_ntop(ss->ss_family, a, buf, (socklen_t)len) == NULL)
 		snprintf(buf, len, "?");
@@ -538,7 +544,8 @@ void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
 			s = r->code < 4 ? t[r->code] : "Redirect, Bad Code";
 			if (r->has_gateway) {
 				addr_str(&r->gateway, gw, sizeof(gw));
-				snprintf(buf, len, "%s(New nexthop: %s)", s, gw);
+				snprintf(buf, len, "%s(New nexthop: %s)", s,
+					 gw);
 			} else {
 				snprintf(buf, len, "%s", s);
 			}

@@ -15,40 +15,41 @@
 #include <sys/socket.h>
 
 enum np_rx_kind {
-	NP_RX_IGNORED = 0,   /* valid, but not a reply or error about an echo */
-	NP_RX_ECHO_REPLY,    /* an Echo Reply (not yet matched to a probe) */
-	NP_RX_ERROR,         /* an ICMP error that quotes an Echo Request */
-	NP_RX_LOCAL_ERROR,   /* a local error from the error queue */
-	NP_RX_MALFORMED,     /* failed a check; `why` says which */
+	NP_RX_IGNORED = 0, /* valid, but not a reply or error about an echo */
+	NP_RX_ECHO_REPLY,  /* an Echo Reply (not yet matched to a probe) */
+	NP_RX_ERROR,	   /* an ICMP error that quotes an Echo Request */
+	NP_RX_LOCAL_ERROR, /* a local error from the error queue */
+	NP_RX_MALFORMED,   /* failed a check; `why` says which */
 };
 
 enum np_rx_malformed {
 	NP_MAL_NONE = 0,
-	NP_MAL_IP_TRUNCATED,    /* fewer than 20 bytes of IPv4 header */
-	NP_MAL_IP_VERSION,      /* IPv4 socket, version field is not 4 */
-	NP_MAL_IP_IHL_SHORT,    /* IHL < 5 */
-	NP_MAL_IP_IHL_BEYOND,   /* IHL reaches past the bytes received */
-	NP_MAL_IP_TOTLEN,       /* total length < IHL, or > bytes received */
-	NP_MAL_IP_OPTIONS,      /* an IPv4 option's length is wrong */
-	NP_MAL_ICMP_TRUNCATED,  /* fewer than 8 bytes of ICMP header */
-	NP_MAL_QUOTE_TRUNCATED, /* quoted IP header shorter than its fixed part */
-	NP_MAL_QUOTE_VERSION,   /* quoted IP version is not the socket's */
-	NP_MAL_QUOTE_IHL,       /* quoted IHL < 5 or past the quote */
-	NP_MAL_QUOTE_OPTIONS,   /* quoted IPv4 options malformed */
-	NP_MAL_QUOTE_TOTLEN,    /* quoted length shorter than the headers */
-	NP_MAL_QUOTE_EXTHDR,    /* quoted IPv6 extension header malformed */
-	NP_MAL_QUOTE_NO_ICMP,   /* quote ends before the quoted ICMP header */
-	NP_MAL_ND_OPTION,       /* ICMPv6 redirect option malformed */
+	NP_MAL_IP_TRUNCATED,	/* fewer than 20 bytes of IPv4 header */
+	NP_MAL_IP_VERSION,	/* IPv4 socket, version field is not 4 */
+	NP_MAL_IP_IHL_SHORT,	/* IHL < 5 */
+	NP_MAL_IP_IHL_BEYOND,	/* IHL reaches past the bytes received */
+	NP_MAL_IP_TOTLEN,	/* total length < IHL, or > bytes received */
+	NP_MAL_IP_OPTIONS,	/* an IPv4 option's length is wrong */
+	NP_MAL_ICMP_TRUNCATED,	/* fewer than 8 bytes of ICMP header */
+	NP_MAL_QUOTE_TRUNCATED, /* quoted IP header shorter than its fixed part
+				 */
+	NP_MAL_QUOTE_VERSION,	/* quoted IP version is not the socket's */
+	NP_MAL_QUOTE_IHL,	/* quoted IHL < 5 or past the quote */
+	NP_MAL_QUOTE_OPTIONS,	/* quoted IPv4 options malformed */
+	NP_MAL_QUOTE_TOTLEN,	/* quoted length shorter than the headers */
+	NP_MAL_QUOTE_EXTHDR,	/* quoted IPv6 extension header malformed */
+	NP_MAL_QUOTE_NO_ICMP,	/* quote ends before the quoted ICMP header */
+	NP_MAL_ND_OPTION,	/* ICMPv6 redirect option malformed */
 	NP_MAL_COUNT
 };
 
 /* What arrived, as the socket layer saw it. */
 struct np_rx {
-	int family;          /* AF_INET or AF_INET6 */
-	bool has_ip_header;  /* raw IPv4 sockets deliver the IP header */
+	int family;	    /* AF_INET or AF_INET6 */
+	bool has_ip_header; /* raw IPv4 sockets deliver the IP header */
 	const uint8_t *buf;
 	size_t len;
-	int ttl;                    /* from a control message, -1 if none */
+	int ttl;		     /* from a control message, -1 if none */
 	const struct in6_addr *src6; /* for the ICMPv6 checksum, may be NULL */
 	const struct in6_addr *dst6; /* from IPV6_PKTINFO, may be NULL */
 };
@@ -59,16 +60,16 @@ struct np_reply {
 	uint8_t type, code;
 	bool checksum_checked; /* false when the bytes to check were missing */
 	bool checksum_ok;
-	uint16_t id, seq;       /* of the reply, or of the quoted request */
-	size_t icmp_len;        /* ICMP message bytes, header included */
-	const uint8_t *data;    /* echo payload, or quoted echo payload */
+	uint16_t id, seq;    /* of the reply, or of the quoted request */
+	size_t icmp_len;     /* ICMP message bytes, header included */
+	const uint8_t *data; /* echo payload, or quoted echo payload */
 	size_t data_len;
-	int ttl;                /* -1 unknown */
-	size_t ip_options_len;  /* bytes of IPv4 options in the outer header */
+	int ttl;	       /* -1 unknown */
+	size_t ip_options_len; /* bytes of IPv4 options in the outer header */
 	/* ICMP errors */
-	uint32_t info;          /* MTU (frag needed, packet too big), pointer
-				 * (parameter problem), errno (local errors) */
-	bool has_gateway;       /* redirect: the new next hop */
+	uint32_t info;	  /* MTU (frag needed, packet too big), pointer
+			   * (parameter problem), errno (local errors) */
+	bool has_gateway; /* redirect: the new next hop */
 	struct sockaddr_storage gateway;
 	struct sockaddr_storage quoted_dst; /* where the quoted probe went */
 	bool quoted_dst_set;

@@ -54,7 +54,8 @@ static void cached_name(struct np_report_text *ctx, const struct sockaddr *sa,
 
 	for (i = 0; i < NP_NAME_CACHE; i++) {
 		c = &ctx->names[i];
-		if (c->used && np_addr_equal((const struct sockaddr *)&c->addr, sa)) {
+		if (c->used &&
+		    np_addr_equal((const struct sockaddr *)&c->addr, sa)) {
 			snprintf(buf, len, "%s", c->name);
 			return;
 		}
@@ -78,7 +79,8 @@ static void who(struct np_report_text *ctx, const struct np_run_info *info,
 		snprintf(buf, len, "%s", addr);
 		return;
 	}
-	if (reply && np_addr_equal(sa, (const struct sockaddr *)&info->target->addr))
+	if (reply &&
+	    np_addr_equal(sa, (const struct sockaddr *)&info->target->addr))
 		snprintf(name, sizeof(name), "%s", info->target->host);
 	else
 		cached_name(ctx, sa, name, sizeof(name));
@@ -118,11 +120,15 @@ static void payload_problem(FILE *f, const struct np_run_info *info,
 			ev->mm.got_len, (size_t)info->opt->size);
 		break;
 	case NP_PAYLOAD_STAMP:
-		fprintf(f, "wrong send stamp byte #%zu should be 0x%02x but was 0x%02x\n",
+		fprintf(f,
+			"wrong send stamp byte #%zu should be 0x%02x but was "
+			"0x%02x\n",
 			ev->mm.index, ev->mm.expected, ev->mm.got);
 		break;
 	case NP_PAYLOAD_DATA:
-		fprintf(f, "wrong data byte #%zu should be 0x%02x but was 0x%02x\n",
+		fprintf(f,
+			"wrong data byte #%zu should be 0x%02x but was "
+			"0x%02x\n",
 			ev->mm.index, ev->mm.expected, ev->mm.got);
 		break;
 	default:
@@ -174,18 +180,25 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		break;
 	case NP_EV_LOCAL_ERROR:
 		if (ev->reply && ev->reply->code == EMSGSIZE)
-			fprintf(ctx->diag, "netprobe: local error: message too long, mtu=%u (icmp_seq=%u)\n",
+			fprintf(ctx->diag,
+				"netprobe: local error: message too long, "
+				"mtu=%u (icmp_seq=%u)\n",
 				(unsigned)ev->reply->info, ev->seq);
 		else
-			fprintf(ctx->diag, "netprobe: local error: %s (icmp_seq=%u)\n",
-				strerror(ev->reply ? ev->reply->code : 0), ev->seq);
+			fprintf(ctx->diag,
+				"netprobe: local error: %s (icmp_seq=%u)\n",
+				strerror(ev->reply ? ev->reply->code : 0),
+				ev->seq);
 		break;
 	case NP_EV_SEND_ERROR:
 		if (ev->err_no == EMSGSIZE && ev->mtu > 0)
-			fprintf(ctx->diag, "netprobe: local error: message too long, mtu=%d (icmp_seq=%u)\n",
+			fprintf(ctx->diag,
+				"netprobe: local error: message too long, "
+				"mtu=%d (icmp_seq=%u)\n",
 				ev->mtu, ev->seq);
 		else
-			fprintf(ctx->diag, "netprobe: sendto: %s (icmp_seq=%u)\n",
+			fprintf(ctx->diag,
+				"netprobe: sendto: %s (icmp_seq=%u)\n",
 				strerror(ev->err_no), ev->seq);
 		break;
 	case NP_EV_NO_ANSWER:
@@ -266,14 +279,18 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
 		rtt_ms(st->rtt.max_ns, c, sizeof(c));
 		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
-		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c, d);
+		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c,
+			d);
 	} else {
 		/* iputils ends a run without replies with an empty line, and
 		 * parsers of its output (jc --ping) expect it. */
 		fprintf(f, "\n");
 	}
 	if (info->opt->verbose)
-		fprintf(ctx->diag, "netprobe: not counted: %" PRIu64 " late, %" PRIu64 " foreign, %" PRIu64 " malformed; %" PRIu64 " probes dropped from a full table\n",
+		fprintf(ctx->diag,
+			"netprobe: not counted: %" PRIu64 " late, %" PRIu64
+			" foreign, %" PRIu64 " malformed; %" PRIu64
+			" probes dropped from a full table\n",
 			st->late, st->foreign, st->malformed, st->late_forced);
 	fflush(f);
 }

@@ -32,9 +32,11 @@ const char *np_priv_path_name(enum np_priv_path p)
 	case NP_PATH_RAW_ROOT:
 		return "raw socket, CAP_NET_RAW held by root";
 	case NP_PATH_RAW_CAP:
-		return "raw socket, CAP_NET_RAW held by a user other than root (file capability)";
+		return "raw socket, CAP_NET_RAW held by a user other than root "
+		       "(file capability)";
 	case NP_PATH_DGRAM:
-		return "datagram ICMP socket, unprivileged (net.ipv4.ping_group_range)";
+		return "datagram ICMP socket, unprivileged "
+		       "(net.ipv4.ping_group_range)";
 	}
 	return "?";
 }
@@ -73,7 +75,10 @@ static int bind_device(int fd, const char *ifname, struct np_privs *privs,
 			return -1;
 	}
 	if (rc != 0)
-		return np_err_errno(err, saved, "-I %s: cannot bind to the interface (SO_BINDTODEVICE)", ifname);
+		return np_err_errno(
+			err, saved,
+			"-I %s: cannot bind to the interface (SO_BINDTODEVICE)",
+			ifname);
 	return 0;
 }
 
@@ -87,12 +92,15 @@ static int apply_source(int fd, int family, const struct np_options *o,
 		return 0;
 	if (source_is_addr(o->source, family, &sa)) {
 		if (bind(fd, (struct sockaddr *)&sa, np_addr_len(family)) != 0)
-			return np_err_errno(err, errno, "-I %s: cannot bind to the address", o->source);
+			return np_err_errno(err, errno,
+					    "-I %s: cannot bind to the address",
+					    o->source);
 		return 0;
 	}
 	if (if_nametoindex(o->source) == 0)
-		return np_err_set(err, "-I %s: no such interface, and not an %s address",
-				  o->source, family == AF_INET6 ? "IPv6" : "IPv4");
+		return np_err_set(
+			err, "-I %s: no such interface, and not an %s address",
+			o->source, family == AF_INET6 ? "IPv6" : "IPv4");
 	return bind_device(fd, o->source, privs, err);
 }
 
@@ -107,7 +115,8 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 
 	fd = socket(t->family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd < 0)
-		return np_err_errno(err, errno, "socket(UDP) for the route lookup");
+		return np_err_errno(err, errno,
+				    "socket(UDP) for the route lookup");
 	if (apply_source(fd, t->family, o, privs, err) != 0) {
 		close(fd);
 		return -1;
@@ -124,7 +133,10 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 
 		close(fd);
 		if (e == EACCES)
-			return np_err_set(err, "connect to %s: permission denied (is %s a broadcast address? netprobe does not ping broadcast)",
+			return np_err_set(err,
+					  "connect to %s: permission denied "
+					  "(is %s a broadcast address? "
+					  "netprobe does not ping broadcast)",
 					  t->addr_str, t->addr_str);
 		return np_err_errno(err, e, "connect to %s", t->addr_str);
 	}
@@ -157,7 +169,8 @@ int np_socket_path_mtu(const struct np_socket *s)
 	    connect(s->route_fd, (const struct sockaddr *)&s->route_dst,
 		    s->route_dstlen) == 0 &&
 	    getsockopt(s->route_fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == 0 && mtu > 0)
+		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == 0 &&
+	    mtu > 0)
 		return mtu;
 	return s->route_mtu;
 }
@@ -186,7 +199,10 @@ static int check_fd_limit(struct np_socket *s, struct np_err *err)
 {
 	if (s->fd < FD_SETSIZE)
 		return 0;
-	np_err_set(err, "the ICMP socket got descriptor %d, above select()'s limit of %d: too many descriptors inherited from the parent process (close them, or start netprobe with fewer open)",
+	np_err_set(err,
+		   "the ICMP socket got descriptor %d, above select()'s limit "
+		   "of %d: too many descriptors inherited from the parent "
+		   "process (close them, or start netprobe with fewer open)",
 		   s->fd, FD_SETSIZE - 1);
 	close(s->fd);
 	s->fd = -1;
@@ -229,36 +245,43 @@ int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 	dgram_errno = errno;
 	if (dgram_errno != EPERM && dgram_errno != EACCES)
 		return np_err_errno(err, dgram_errno, "socket(SOCK_DGRAM, %s)",
-				    family == AF_INET6 ? "IPPROTO_ICMPV6" : "IPPROTO_ICMP");
+				    family == AF_INET6 ? "IPPROTO_ICMPV6"
+						       : "IPPROTO_ICMP");
 	read_ping_group_range(range, sizeof(range));
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
 	if (n <= 0)
 		snprintf(exe, sizeof(exe), "netprobe");
-	return np_err_set(err,
-			  "cannot open an ICMP socket: no CAP_NET_RAW for a raw socket (%s), and group %u is outside net.ipv4.ping_group_range (\"%s\") for a datagram ICMP socket (%s).\n"
-			  "Fix either: give the binary the capability:  sudo setcap cap_net_raw+p %s\n"
-			  "        or: allow datagram ICMP sockets:       sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"",
-			  strerror(raw_errno), (unsigned)getgid(), range,
-			  strerror(dgram_errno), exe);
+	return np_err_set(
+		err,
+		"cannot open an ICMP socket: no CAP_NET_RAW for a raw socket "
+		"(%s), and group %u is outside net.ipv4.ping_group_range "
+		"(\"%s\") for a datagram ICMP socket (%s).\n"
+		"Fix either: give the binary the capability:  sudo setcap "
+		"cap_net_raw+p %s\n"
+		"        or: allow datagram ICMP sockets:       sudo sysctl -w "
+		"net.ipv4.ping_group_range=\"0 2147483647\"",
+		strerror(raw_errno), (unsigned)getgid(), range,
+		strerror(dgram_errno), exe);
 }
 
 static int setopt_int(int fd, int level, int name, int val, const char *what,
 		      struct np_err *err)
 {
 	if (setsockopt(fd, level, name, &val, sizeof(val)) != 0)
-		return np_err_errno(err, errno, "setsockopt(%s, %d)", what, val);
+		return np_err_errno(err, errno, "setsockopt(%s, %d)", what,
+				    val);
 	return 0;
 }
 
 static int pmtu_value(enum np_pmtu m, int family)
 {
 	if (family == AF_INET)
-		return m == NP_PMTU_DO ? IP_PMTUDISC_DO
+		return m == NP_PMTU_DO	   ? IP_PMTUDISC_DO
 		       : m == NP_PMTU_DONT ? IP_PMTUDISC_DONT
 		       : m == NP_PMTU_WANT ? IP_PMTUDISC_WANT
 					   : IP_PMTUDISC_PROBE;
-	return m == NP_PMTU_DO ? IPV6_PMTUDISC_DO
+	return m == NP_PMTU_DO	   ? IPV6_PMTUDISC_DO
 	       : m == NP_PMTU_DONT ? IPV6_PMTUDISC_DONT
 	       : m == NP_PMTU_WANT ? IPV6_PMTUDISC_WANT
 				   : IPV6_PMTUDISC_PROBE;
@@ -292,7 +315,8 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 				      (1U << NP_ICMP_PARAMPROB));
 			if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt,
 				       sizeof(filt)) != 0)
-				return np_err_errno(err, errno, "setsockopt(ICMP_FILTER)");
+				return np_err_errno(err, errno,
+						    "setsockopt(ICMP_FILTER)");
 		} else if (setopt_int(fd, IPPROTO_IP, IP_RECVERR, 1,
 				      "IP_RECVERR", err) != 0) {
 			return -1;
@@ -301,7 +325,8 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 			       err) != 0)
 			return -1;
 		if (o->ttl >= 0 &&
-		    (setopt_int(fd, IPPROTO_IP, IP_TTL, o->ttl, "IP_TTL", err) ||
+		    (setopt_int(fd, IPPROTO_IP, IP_TTL, o->ttl, "IP_TTL",
+				err) ||
 		     setopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl,
 				"IP_MULTICAST_TTL", err)))
 			return -1;
@@ -326,10 +351,11 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 		if (s->kind == NP_SOCK_RAW &&
 		    setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt6,
 			       sizeof(filt6)) != 0)
-			return np_err_errno(err, errno, "setsockopt(ICMP6_FILTER)");
+			return np_err_errno(err, errno,
+					    "setsockopt(ICMP6_FILTER)");
 		if (s->kind == NP_SOCK_DGRAM &&
-		    setopt_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR",
-			       err))
+		    setopt_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1,
+			       "IPV6_RECVERR", err))
 			return -1;
 		if (setopt_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1,
 			       "IPV6_RECVHOPLIMIT", err) ||
@@ -364,13 +390,16 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 			any.ss_family = (sa_family_t)t->family;
 			if (bind(fd, (struct sockaddr *)&any,
 				 np_addr_len(t->family)) != 0)
-				return np_err_errno(err, errno, "bind of the datagram ICMP socket");
+				return np_err_errno(
+					err, errno,
+					"bind of the datagram ICMP socket");
 		}
 		if (np_socket_learn_ident(s, err) != 0)
 			return -1;
 	}
 	/* A large receive buffer: replies can arrive in bursts. */
-	(void)setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 256 * 1024, "SO_RCVBUF", NULL);
+	(void)setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 256 * 1024, "SO_RCVBUF",
+			 NULL);
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
 		return np_err_errno(err, errno, "fcntl(O_NONBLOCK)");
@@ -385,7 +414,8 @@ int np_socket_learn_ident(struct np_socket *s, struct np_err *err)
 	if (s->kind != NP_SOCK_DGRAM)
 		return 0;
 	if (getsockname(s->fd, (struct sockaddr *)&sa, &len) != 0)
-		return np_err_errno(err, errno, "getsockname on the ICMP socket");
+		return np_err_errno(err, errno,
+				    "getsockname on the ICMP socket");
 	/* For ping sockets the "port" is the Echo identifier. */
 	s->ident = ntohs(sa.ss_family == AF_INET6
 				 ? ((struct sockaddr_in6 *)&sa)->sin6_port

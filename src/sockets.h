@@ -14,7 +14,7 @@
 
 enum np_sock_kind {
 	NP_SOCK_RAW = 0, /* SOCK_RAW: we see every ICMP packet, filter by id */
-	NP_SOCK_DGRAM,   /* SOCK_DGRAM ICMP ("ping socket"): the kernel picks
+	NP_SOCK_DGRAM,	 /* SOCK_DGRAM ICMP ("ping socket"): the kernel picks
 			  * the id and hands us only our own replies */
 };
 
@@ -25,7 +25,7 @@ enum np_priv_path {
 			       * normally the file capability, possibly an
 			       * ambient one (e.g. systemd AmbientCapabilities,
 			       * which np_privs_init then clears) */
-	NP_PATH_DGRAM,        /* datagram ICMP socket, no privilege:
+	NP_PATH_DGRAM,	      /* datagram ICMP socket, no privilege:
 			       * net.ipv4.ping_group_range allows our group */
 };
 
@@ -34,10 +34,10 @@ struct np_socket {
 	int family;
 	enum np_sock_kind kind;
 	enum np_priv_path path;
-	uint16_t ident;      /* Echo identifier (kernel's for datagram) */
+	uint16_t ident; /* Echo identifier (kernel's for datagram) */
 	struct sockaddr_storage src; /* source address the route picked */
-	int route_mtu;       /* path MTU to the target at start, 0 unknown */
-	int route_fd;        /* UDP socket connected to the target, -1 */
+	int route_mtu; /* path MTU to the target at start, 0 unknown */
+	int route_fd;  /* UDP socket connected to the target, -1 */
 	struct sockaddr_storage route_dst;
 	socklen_t route_dstlen;
 };

@@ -10,7 +10,7 @@ struct np_rtt {
 	uint64_t n;
 	int64_t min_ns, max_ns;
 	double mean_ns;
-	double m2;      /* sum of squared deviations from the mean */
+	double m2; /* sum of squared deviations from the mean */
 	double ewma_ns;
 };
 
@@ -22,13 +22,13 @@ struct np_stats {
 	uint64_t errors;      /* ICMP errors about our probes + send errors */
 	uint64_t errored;     /* probes that ended with an error, no reply:
 			       * errors less redirects and source quench */
-	uint64_t late;        /* replies after the -W timeout (lost) */
+	uint64_t late;	      /* replies after the -W timeout (lost) */
 	uint64_t foreign;     /* well-formed, but not for this run */
 	uint64_t malformed;   /* failed a length or format check */
 	uint64_t late_forced; /* pending probes evicted from a full probe
 			       * table (more than 65536 in flight) */
 	struct np_rtt rtt;
-	int64_t start_ns;     /* CLOCK_MONOTONIC */
+	int64_t start_ns; /* CLOCK_MONOTONIC */
 	int64_t end_ns;
 };
 

@@ -35,7 +35,8 @@ void np_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 		if (sin6.sin6_scope_id != 0 &&
 		    IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) && used < len) {
 			if (if_indextoname(sin6.sin6_scope_id, ifname))
-				snprintf(buf + used, len - used, "%%%s", ifname);
+				snprintf(buf + used, len - used, "%%%s",
+					 ifname);
 			else
 				snprintf(buf + used, len - used, "%%%u",
 					 (unsigned)sin6.sin6_scope_id);
@@ -104,8 +105,9 @@ int np_target_resolve(struct np_target *t, const char *name, int family,
 		}
 	}
 	if (rc != 0) {
-		const char *fam = family == AF_INET ? " (IPv4)"
-				  : family == AF_INET6 ? " (IPv6)" : "";
+		const char *fam = family == AF_INET    ? " (IPv4)"
+				  : family == AF_INET6 ? " (IPv6)"
+						       : "";
 
 		return np_err_set(err, "cannot resolve '%s'%s: %s", name, fam,
 				  rc == EAI_SYSTEM ? "system error"
@@ -116,7 +118,8 @@ int np_target_resolve(struct np_target *t, const char *name, int family,
 			break;
 	if (ai == NULL) {
 		freeaddrinfo(res);
-		return np_err_set(err, "'%s' has no IPv4 or IPv6 address", name);
+		return np_err_set(err, "'%s' has no IPv4 or IPv6 address",
+				  name);
 	}
 	t->family = ai->ai_family;
 	t->addrlen = ai->ai_addrlen;

@@ -10,13 +10,13 @@
 #include "error.h"
 
 struct np_target {
-	const char *name;                  /* as given on the command line */
-	bool numeric;                      /* given as an address literal */
+	const char *name; /* as given on the command line */
+	bool numeric;	  /* given as an address literal */
 	int family;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	char addr_str[INET6_ADDRSTRLEN + 16]; /* with %scope if any */
-	char host[NI_MAXHOST];             /* reverse name of addr, or addr_str */
+	char host[NI_MAXHOST]; /* reverse name of addr, or addr_str */
 };
 
 /* Resolve `name` (family AF_UNSPEC, AF_INET or AF_INET6).  With AF_UNSPEC

@@ -69,8 +69,8 @@ END_TEST
 
 START_TEST(verifies_to_zero)
 {
-	uint8_t pkt[9 + 8] = {0x08, 0, 0, 0, 0xbe, 0xef, 0x01, 0x00,
-			      1, 2, 3, 4, 5, 6, 7, 8, 9};
+	uint8_t pkt[9 + 8] = {0x08, 0, 0, 0, 0xbe, 0xef, 0x01, 0x00, 1,
+			      2,    3, 4, 5, 6,	   7,	 8,    9};
 
 	pk_icmp_fix(pkt, sizeof(pkt));
 	ck_assert_uint_eq(np_inet_checksum(pkt, sizeof(pkt)), 0);
@@ -85,9 +85,9 @@ START_TEST(split_sum_equals_whole)
 
 	for (size_t i = 0; i < sizeof(v); i++)
 		v[i] = (uint8_t)(i * 37 + 11);
-	ck_assert_uint_eq(np_csum_fold(np_csum_add(np_csum_add(0, v, 40),
-						   v + 40, 60)),
-			  np_inet_checksum(v, sizeof(v)));
+	ck_assert_uint_eq(
+		np_csum_fold(np_csum_add(np_csum_add(0, v, 40), v + 40, 60)),
+		np_inet_checksum(v, sizeof(v)));
 }
 END_TEST
 

@@ -52,8 +52,8 @@ START_TEST(build_pattern)
 	s.pattern[1] = 0xad;
 	s.pattern[2] = 0xbe;
 	s.pattern_len = 3;
-	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET, 1, 1,
-					     &s, 0), 32);
+	ck_assert_uint_eq(
+		np_icmp_build_echo(buf, sizeof(buf), AF_INET, 1, 1, &s, 0), 32);
 	ck_assert_uint_eq(buf[8 + 16], 0xde);
 	ck_assert_uint_eq(buf[8 + 17], 0xad);
 	ck_assert_uint_eq(buf[8 + 18], 0xbe);
@@ -67,19 +67,20 @@ START_TEST(build_small_and_v6)
 	struct np_payload_spec s = spec(0);
 	uint8_t buf[64];
 
-	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9,
-					     &s, 1), 8);
+	ck_assert_uint_eq(
+		np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9, &s, 1), 8);
 	ck_assert_uint_eq(np_inet_checksum(buf, 8), 0);
 	s.size = 5; /* part of the cookie only */
-	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET6, 7, 9,
-					     &s, 1), 13);
+	ck_assert_uint_eq(
+		np_icmp_build_echo(buf, sizeof(buf), AF_INET6, 7, 9, &s, 1),
+		13);
 	ck_assert_uint_eq(buf[0], 128);
 	ck_assert_uint_eq(buf[2] | buf[3], 0); /* the kernel fills it */
 	ck_assert_uint_eq(buf[8 + 4], 5);
 	/* too small a buffer */
 	s.size = 100;
-	ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9,
-					     &s, 1), 0);
+	ck_assert_uint_eq(
+		np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9, &s, 1), 0);
 }
 END_TEST
 
@@ -91,26 +92,31 @@ START_TEST(payload_checks)
 	uint64_t stamp = 42, got;
 
 	np_icmp_build_echo(buf, sizeof(buf), AF_INET, 1, 1, &s, stamp);
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm), NP_PAYLOAD_OK);
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm),
+			 NP_PAYLOAD_OK);
 	ck_assert(np_payload_stamp(pl, 40, &got));
 	ck_assert_uint_eq(got, 42);
 	ck_assert(!np_payload_stamp(pl, 15, &got));
 	/* a different length */
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 39, &mm), NP_PAYLOAD_LENGTH);
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 39, &mm),
+			 NP_PAYLOAD_LENGTH);
 	ck_assert_uint_eq(mm.got_len, 39);
 	/* another stamp than recorded */
-	ck_assert_int_eq(np_payload_check(&s, 43, pl, 40, &mm), NP_PAYLOAD_STAMP);
+	ck_assert_int_eq(np_payload_check(&s, 43, pl, 40, &mm),
+			 NP_PAYLOAD_STAMP);
 	ck_assert_uint_eq(mm.index, 15);
 	/* a fill byte altered */
 	pl[30] ^= 0xff;
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm), NP_PAYLOAD_DATA);
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm),
+			 NP_PAYLOAD_DATA);
 	ck_assert_uint_eq(mm.index, 30);
 	ck_assert_uint_eq(mm.expected, 30);
 	ck_assert_uint_eq(mm.got, 30 ^ 0xff);
 	pl[30] ^= 0xff;
 	/* another run's cookie */
 	pl[3] ^= 1;
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm), NP_PAYLOAD_COOKIE);
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm),
+			 NP_PAYLOAD_COOKIE);
 	ck_assert(!np_payload_cookie_matches(&s, pl, 40));
 	ck_assert(np_payload_cookie_matches(&s, pl, 3)); /* only 3 bytes seen */
 }

@@ -19,7 +19,7 @@
 struct fixture {
 	struct np_matcher m;
 	struct np_stats st;
-	uint8_t req[64][128];  /* requests as sent, by probe number */
+	uint8_t req[64][128]; /* requests as sent, by probe number */
 	size_t reqlen;
 	struct sockaddr_storage from_tgt, from_rtr, from_other;
 };
@@ -35,8 +35,8 @@ static void setup(struct fixture *f, enum np_sock_kind kind)
 	f->m.spec.size = 56;
 	f->m.st = &f->st;
 	np_stats_init(&f->st);
-	ck_assert_int_eq(np_probe_table_init(&f->m.tab, 10 * 1000 * MS,
-					     1000 * MS), 0);
+	ck_assert_int_eq(
+		np_probe_table_init(&f->m.tab, 10 * 1000 * MS, 1000 * MS), 0);
 	f->from_tgt = pk_addr(TGT);
 	f->from_rtr = pk_addr(RTR);
 	f->from_other = pk_addr("198.51.100.66");
@@ -216,7 +216,8 @@ START_TEST(altered_payload_and_stamp)
 	ck_assert_int_eq(ev.payload, NP_PAYLOAD_STAMP);
 	/* truncated payload with a valid checksum */
 	len = reply_to(&f, 1, buf);
-	pk_ipv4(buf, 20, (uint16_t)(len - 10), IPPROTO_ICMP, 64, TGT, US, NULL, 0);
+	pk_ipv4(buf, 20, (uint16_t)(len - 10), IPPROTO_ICMP, 64, TGT, US, NULL,
+		0);
 	pk_icmp_fix(buf + 20, len - 30);
 	ck_assert(feed(&f, buf, len - 10, &f.from_tgt, MS, &ev, &r));
 	ck_assert_int_eq(ev.payload, NP_PAYLOAD_LENGTH);
@@ -285,11 +286,13 @@ START_TEST(late_reply)
 	setup(&f, NP_SOCK_RAW);
 	send_at(&f, 0);
 	send_at(&f, 1000 * MS);
-	ck_assert_uint_eq(np_probe_table_expire(&f.m.tab, 9999 * MS,
-						10000 * MS, &next), 0);
+	ck_assert_uint_eq(
+		np_probe_table_expire(&f.m.tab, 9999 * MS, 10000 * MS, &next),
+		0);
 	ck_assert_int_eq(next, 10000 * MS);
-	ck_assert_uint_eq(np_probe_table_expire(&f.m.tab, 10000 * MS,
-						10000 * MS, &next), 1);
+	ck_assert_uint_eq(
+		np_probe_table_expire(&f.m.tab, 10000 * MS, 10000 * MS, &next),
+		1);
 	ck_assert_int_eq(next, 11000 * MS);
 	ck_assert_uint_eq(f.m.tab.pending, 1);
 	len = reply_to(&f, 1, buf);
@@ -314,8 +317,8 @@ static size_t error_for(struct fixture *f, uint64_t n, uint8_t type,
 		NULL, 0);
 	memcpy(q + 20, f->req[n % 64], f->reqlen);
 	icmp = pk_icmp(buf + 20, type, code, 0, 0, q, 20 + f->reqlen);
-	pk_ipv4(buf, 20, (uint16_t)(20 + icmp), IPPROTO_ICMP, 64, RTR, US,
-		NULL, 0);
+	pk_ipv4(buf, 20, (uint16_t)(20 + icmp), IPPROTO_ICMP, 64, RTR, US, NULL,
+		0);
 	return 20 + icmp;
 }
 

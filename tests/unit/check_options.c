@@ -10,8 +10,7 @@
 #include "suites.h"
 
 /* Parse a NULL-terminated list of arguments (argv[0] added). */
-static int parse(struct np_options *o, struct np_err *err, const char *a0,
-		 ...)
+static int parse(struct np_options *o, struct np_err *err, const char *a0, ...)
 {
 	char *argv[32];
 	int argc = 0;
@@ -57,7 +56,8 @@ START_TEST(good_values)
 			       "1.5", "-w", "3", "-s", "1472", "-t", "9", "-Q",
 			       "0x10", "-M", "do", "-I", "eth0", "-p", "ff00",
 			       "-n", "-q", "-D", "-O", "-v", "198.51.100.7",
-			       NULL), 0);
+			       NULL),
+			 0);
 	ck_assert_int_eq(o.family, AF_INET);
 	ck_assert_int_eq(o.count, 5);
 	ck_assert_int_eq(o.interval_ns, 200000000LL);
@@ -83,14 +83,16 @@ START_TEST(long_and_attached_forms)
 	struct np_err e;
 
 	ck_assert_int_eq(parse(&o, &e, "--ipv6", "--count=3", "--interval",
-			       "0.5", "--pmtudisc=want", "-c7", "-s0",
-			       "--tos", "255", "::1", NULL), 0);
+			       "0.5", "--pmtudisc=want", "-c7", "-s0", "--tos",
+			       "255", "::1", NULL),
+			 0);
 	ck_assert_int_eq(o.family, AF_INET6);
 	ck_assert_int_eq(o.count, 7);
 	ck_assert_int_eq(o.size, 0);
 	ck_assert_int_eq(o.tos, 255);
 	ck_assert_int_eq(o.pmtu, NP_PMTU_WANT);
-	ck_assert_int_eq(parse(&o, &e, "-M", "dont", "-M", "probe", "h", NULL), 0);
+	ck_assert_int_eq(parse(&o, &e, "-M", "dont", "-M", "probe", "h", NULL),
+			 0);
 	ck_assert_int_eq(o.pmtu, NP_PMTU_PROBE);
 	ck_assert_int_eq(parse(&o, &e, "--help", NULL), 0);
 	ck_assert_int_eq(o.action, NP_ACTION_HELP);
@@ -104,22 +106,38 @@ END_TEST
 static const struct {
 	const char *opt, *val, *name;
 } bad[] = {
-	{"-c", "0", "-c"},        {"-c", "-1", "-c"},
-	{"-c", "abc", "-c"},      {"-c", "5x", "-c"},
-	{"-c", "", "-c"},         {"-c", "99999999999999999999", "-c"},
+	{"-c", "0", "-c"},
+	{"-c", "-1", "-c"},
+	{"-c", "abc", "-c"},
+	{"-c", "5x", "-c"},
+	{"-c", "", "-c"},
+	{"-c", "99999999999999999999", "-c"},
 	{"--count", "0", "--count"},
-	{"-i", "-0.1", "-i"},     {"-i", "nan", "-i"},
-	{"-i", "inf", "-i"},      {"-i", "1,5", "-i"},
-	{"-i", "0x10", "-i"},     {"-i", "9999999", "-i"},
-	{"-W", "0", "-W"},        {"-W", "soon", "-W"},
-	{"-w", "0", "-w"},        {"-w", "-3", "-w"},
-	{"-s", "-1", "-s"},       {"-s", "65528", "-s"},
-	{"-s", "1e3", "-s"},      {"-t", "0", "-t"},
-	{"-t", "256", "-t"},      {"-t", " 5", "-t"},
-	{"-Q", "256", "-Q"},      {"-Q", "-1", "-Q"},
-	{"-Q", "0xzz", "-Q"},     {"-Q", "08x", "-Q"},     {"-M", "maybe", "-M"},
-	{"-M", "", "-M"},         {"-p", "fg", "-p"},
-	{"-p", "zz", "-p"},       {"-p", "00112233445566778899aabbccddeeff00", "-p"},
+	{"-i", "-0.1", "-i"},
+	{"-i", "nan", "-i"},
+	{"-i", "inf", "-i"},
+	{"-i", "1,5", "-i"},
+	{"-i", "0x10", "-i"},
+	{"-i", "9999999", "-i"},
+	{"-W", "0", "-W"},
+	{"-W", "soon", "-W"},
+	{"-w", "0", "-w"},
+	{"-w", "-3", "-w"},
+	{"-s", "-1", "-s"},
+	{"-s", "65528", "-s"},
+	{"-s", "1e3", "-s"},
+	{"-t", "0", "-t"},
+	{"-t", "256", "-t"},
+	{"-t", " 5", "-t"},
+	{"-Q", "256", "-Q"},
+	{"-Q", "-1", "-Q"},
+	{"-Q", "0xzz", "-Q"},
+	{"-Q", "08x", "-Q"},
+	{"-M", "maybe", "-M"},
+	{"-M", "", "-M"},
+	{"-p", "fg", "-p"},
+	{"-p", "zz", "-p"},
+	{"-p", "00112233445566778899aabbccddeeff00", "-p"},
 	{"-I", "", "-I"},
 };
 
@@ -129,7 +147,8 @@ START_TEST(bad_values)
 	struct np_err e;
 	char want[128];
 
-	ck_assert_int_eq(parse(&o, &e, bad[_i].opt, bad[_i].val, "host", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, bad[_i].opt, bad[_i].val, "host", NULL),
+			 -1);
 	snprintf(want, sizeof(want), "'%s' for %s", bad[_i].val, bad[_i].name);
 	ck_assert_msg(strstr(e.msg, want) != NULL, "message '%s' lacks \"%s\"",
 		      e.msg, want);
@@ -229,7 +248,8 @@ Suite *options_suite(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, good_values);
 	tcase_add_test(tc, long_and_attached_forms);
-	tcase_add_loop_test(tc, bad_values, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_loop_test(tc, bad_values, 0,
+			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, context_checks);
 	tcase_add_test(tc, number_parsers);

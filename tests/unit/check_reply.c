@@ -56,8 +56,8 @@ static size_t v4_reply(uint8_t *buf, size_t hlen, const uint8_t *opts,
 }
 
 /* The quoted datagram of an ICMP error: an echo request US -> TGT. */
-static size_t v4_quote(uint8_t *q, size_t hlen, uint16_t totlen,
-		       uint8_t proto, uint8_t type, size_t dlen)
+static size_t v4_quote(uint8_t *q, size_t hlen, uint16_t totlen, uint8_t proto,
+		       uint8_t type, size_t dlen)
 {
 	pk_ipv4(q, hlen, totlen, proto, 1, US, TGT, NULL, 0);
 	return hlen + pk_icmp(q + hlen, type, 0, 0x1234, 9, data56, dlen);
@@ -69,8 +69,8 @@ static size_t v4_error(uint8_t *buf, uint8_t type, uint8_t code, uint16_t w1,
 {
 	size_t icmp = pk_icmp(buf + 20, type, code, w1, w2, quote, qlen);
 
-	pk_ipv4(buf, 20, (uint16_t)(20 + icmp), IPPROTO_ICMP, 64, RTR, US,
-		NULL, 0);
+	pk_ipv4(buf, 20, (uint16_t)(20 + icmp), IPPROTO_ICMP, 64, RTR, US, NULL,
+		0);
 	return 20 + icmp;
 }
 
@@ -173,14 +173,14 @@ START_TEST(v4_options_malformed)
 	static const struct {
 		uint8_t opt[8];
 	} bad[] = {
-		{{7, 0}},           /* length 0 */
-		{{7, 1}},           /* length 1: cannot hold itself */
-		{{7, 9, 4}},        /* runs past the 8-byte options area */
-		{{7, 7, 3}},        /* record route pointer below 4 */
-		{{7, 6, 4}},        /* route data not whole addresses */
-		{{68, 8, 4}},       /* timestamp pointer below 5 */
+		{{7, 0}},     /* length 0 */
+		{{7, 1}},     /* length 1: cannot hold itself */
+		{{7, 9, 4}},  /* runs past the 8-byte options area */
+		{{7, 7, 3}},  /* record route pointer below 4 */
+		{{7, 6, 4}},  /* route data not whole addresses */
+		{{68, 8, 4}}, /* timestamp pointer below 5 */
 		{{1, 1, 1, 1, 1, 1, 1, 131}}, /* length byte missing */
-		{{0x99, 20}},       /* unknown option, too long */
+		{{0x99, 20}},		      /* unknown option, too long */
 	};
 	uint8_t buf[160];
 	struct np_reply r;
@@ -270,8 +270,10 @@ START_TEST(v4_error_valid)
 	ck_assert_uint_eq(r.seq, 9);
 	ck_assert(r.checksum_ok);
 	ck_assert(r.quoted_dst_set);
-	ck_assert_int_eq(memcmp(&((struct sockaddr_in *)&r.quoted_dst)->sin_addr,
-				&((struct sockaddr_in *)&tgt)->sin_addr, 4), 0);
+	ck_assert_int_eq(
+		memcmp(&((struct sockaddr_in *)&r.quoted_dst)->sin_addr,
+		       &((struct sockaddr_in *)&tgt)->sin_addr, 4),
+		0);
 	ck_assert_uint_eq(r.data_len, 56);
 	ck_assert_uint_eq(r.info, v4_errors[_i].info);
 	np_reply_describe_error(AF_INET, &r, text, sizeof(text));
@@ -415,8 +417,8 @@ static size_t v6_quote(uint8_t *q, uint16_t plen, uint8_t first_nh,
 	       pk_icmp(q + 40 + extlen, 128, 0, 0x1234, 9, data56, dlen);
 }
 
-static size_t v6_error(uint8_t *buf, uint8_t type, uint8_t code,
-		       uint32_t word, const uint8_t *quote, size_t qlen)
+static size_t v6_error(uint8_t *buf, uint8_t type, uint8_t code, uint32_t word,
+		       const uint8_t *quote, size_t qlen)
 {
 	size_t len = pk_icmp(buf, type, code, (uint16_t)(word >> 16),
 			     (uint16_t)word, quote, qlen);
@@ -484,8 +486,10 @@ START_TEST(v6_error_valid)
 	ck_assert_uint_eq(r.id, 0x1234);
 	ck_assert_uint_eq(r.info, v6_errors[_i].word);
 	ck_assert_uint_eq(r.data_len, 56);
-	ck_assert_int_eq(memcmp(&((struct sockaddr_in6 *)&r.quoted_dst)->sin6_addr,
-				&tgt, 16), 0);
+	ck_assert_int_eq(
+		memcmp(&((struct sockaddr_in6 *)&r.quoted_dst)->sin6_addr, &tgt,
+		       16),
+		0);
 	np_reply_describe_error(AF_INET6, &r, text, sizeof(text));
 	ck_assert_str_eq(text, v6_errors[_i].text);
 }
@@ -631,7 +635,8 @@ START_TEST(errqueue_translation)
 	ee.ee_code = 1;
 	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee,
 						(struct sockaddr *)&off, pkt,
-						len, &r), NP_RX_ERROR);
+						len, &r),
+			 NP_RX_ERROR);
 	ck_assert_uint_eq(r.seq, 11);
 	ck_assert_uint_eq(r.id, 0x4242);
 	ck_assert_uint_eq(r.type, 3);
@@ -639,14 +644,16 @@ START_TEST(errqueue_translation)
 	ee.ee_origin = SO_EE_ORIGIN_LOCAL;
 	ee.ee_errno = EMSGSIZE;
 	ee.ee_info = 1500;
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, len,
-						&r), NP_RX_LOCAL_ERROR);
+	ck_assert_int_eq(
+		np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, len, &r),
+		NP_RX_LOCAL_ERROR);
 	ck_assert_uint_eq(r.info, 1500);
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, 5,
-						&r), NP_RX_MALFORMED);
+	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, 5, &r),
+			 NP_RX_MALFORMED);
 	pkt[0] = 0;
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, len,
-						&r), NP_RX_IGNORED);
+	ck_assert_int_eq(
+		np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, len, &r),
+		NP_RX_IGNORED);
 }
 END_TEST
 

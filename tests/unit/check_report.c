@@ -15,20 +15,19 @@ START_TEST(rtt_format)
 		int64_t ns;
 		const char *text;
 	} v[] = {
-		{0, "0.000"},          {31000, "0.031"},
-		{999999, "0.999"},     {1000000, "1.00"},
-		{1234000, "1.23"},     {1235000, "1.24"},
-		{9994000, "9.99"},     {9995000, "10.0"},
-		{12345000, "12.3"},    {99949000, "99.9"},
-		{99950000, "100"},     {123456000, "123"},
-		{1500000000, "1500"},  {-5, "0.000"},
+		{0, "0.000"},	      {31000, "0.031"},	 {999999, "0.999"},
+		{1000000, "1.00"},    {1234000, "1.23"}, {1235000, "1.24"},
+		{9994000, "9.99"},    {9995000, "10.0"}, {12345000, "12.3"},
+		{99949000, "99.9"},   {99950000, "100"}, {123456000, "123"},
+		{1500000000, "1500"}, {-5, "0.000"},
 	};
 	char buf[32];
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		np_report_format_rtt(v[i].ns, buf, sizeof(buf));
-		ck_assert_msg(strcmp(buf, v[i].text) == 0, "%lld ns: '%s', want '%s'",
-			      (long long)v[i].ns, buf, v[i].text);
+		ck_assert_msg(strcmp(buf, v[i].text) == 0,
+			      "%lld ns: '%s', want '%s'", (long long)v[i].ns,
+			      buf, v[i].text);
 	}
 }
 END_TEST
@@ -96,8 +95,10 @@ START_TEST(header_and_reply_lines)
 	cap_close(&c);
 	ck_assert_str_eq(c.out,
 			 "PING localhost (127.0.0.1) 56(84) bytes of data.\n"
-			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.031 ms\n"
-			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.031 ms (DUP!)\n");
+			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 "
+			 "ttl=64 time=0.031 ms\n"
+			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 "
+			 "ttl=64 time=0.031 ms (DUP!)\n");
 	cap_free(&c);
 }
 END_TEST
@@ -127,7 +128,8 @@ START_TEST(error_and_outstanding_lines)
 	c.sink.event(c.sink.ctx, &c.info, &ev);
 	cap_close(&c);
 	ck_assert_str_eq(c.out,
-			 "[1700000000.123456] From 198.51.100.254 icmp_seq=4 Destination Host Unreachable\n"
+			 "[1700000000.123456] From 198.51.100.254 icmp_seq=4 "
+			 "Destination Host Unreachable\n"
 			 "[1700000000.123456] no answer yet for icmp_seq=5\n");
 	cap_free(&c);
 }
@@ -152,7 +154,8 @@ START_TEST(summary)
 	cap_close(&c);
 	ck_assert_str_eq(c.out,
 			 "\n--- 198.51.100.7 ping statistics ---\n"
-			 "3 packets transmitted, 2 received, +1 duplicates, +1 errors, 33.3333% packet loss, time 2003ms\n"
+			 "3 packets transmitted, 2 received, +1 duplicates, +1 "
+			 "errors, 33.3333% packet loss, time 2003ms\n"
 			 "rtt min/avg/max/mdev = 1.000/2.000/3.000/1.000 ms\n");
 	cap_free(&c);
 }
@@ -176,11 +179,11 @@ START_TEST(summary_no_reply_and_quiet)
 	st.end_ns = 1000000000;
 	c.sink.finish(c.sink.ctx, &c.info, &st);
 	cap_close(&c);
-	ck_assert_str_eq(c.out,
-			 "PING 2001:db8::7(2001:db8::7) 56 data bytes\n"
-			 "\n--- 2001:db8::7 ping statistics ---\n"
-			 "2 packets transmitted, 0 received, +1 corrupted, 100% packet loss, time 1000ms\n"
-			 "\n");
+	ck_assert_str_eq(c.out, "PING 2001:db8::7(2001:db8::7) 56 data bytes\n"
+				"\n--- 2001:db8::7 ping statistics ---\n"
+				"2 packets transmitted, 0 received, +1 "
+				"corrupted, 100% packet loss, time 1000ms\n"
+				"\n");
 	cap_free(&c);
 }
 END_TEST
@@ -203,7 +206,8 @@ START_TEST(summary_extremes_match_reply_lines)
 	ck_assert_str_eq(t2, "0.096");
 	c.sink.finish(c.sink.ctx, &c.info, &st);
 	cap_close(&c);
-	ck_assert_ptr_nonnull(strstr(c.out, "rtt min/avg/max/mdev = 0.033/0.065/0.096/0.031 ms\n"));
+	ck_assert_ptr_nonnull(strstr(
+		c.out, "rtt min/avg/max/mdev = 0.033/0.065/0.096/0.031 ms\n"));
 	cap_free(&c);
 	/* one sample of 29.9996 us: avg must not print above max */
 	cap_open(&c, "198.51.100.7", "198.51.100.7");
@@ -212,7 +216,8 @@ START_TEST(summary_extremes_match_reply_lines)
 	np_rtt_add(&st.rtt, 29999);
 	c.sink.finish(c.sink.ctx, &c.info, &st);
 	cap_close(&c);
-	ck_assert_ptr_nonnull(strstr(c.out, "rtt min/avg/max/mdev = 0.029/0.029/0.029/0.000 ms\n"));
+	ck_assert_ptr_nonnull(strstr(
+		c.out, "rtt min/avg/max/mdev = 0.029/0.029/0.029/0.000 ms\n"));
 	cap_free(&c);
 }
 END_TEST
