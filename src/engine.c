@@ -33,7 +33,8 @@ struct engine {
 	uint8_t *txbuf;
 	size_t txcap;
 	uint8_t *rxbuf;
-	int64_t last_activity; /* last send or counted reply (summary time) */
+	int64_t last_activity;	 /* last send or counted reply (summary time) */
+	uint64_t no_answer_said; /* -O: last probe reported unanswered */
 };
 
 size_t np_engine_packet_len(int family, long payload)
@@ -77,8 +78,12 @@ static bool send_probe(struct engine *e)
 	if (e->o->outstanding && tab->next > 1) {
 		struct np_probe *prev = &tab->slot[(tab->next - 1) & tab->mask];
 
+		/* once per probe, also when a full send queue makes us
+		 * come back here for the same next probe */
 		if (prev->no == tab->next - 1 &&
-		    prev->state == NP_PROBE_PENDING) {
+		    prev->state == NP_PROBE_PENDING &&
+		    prev->no > e->no_answer_said) {
+			e->no_answer_said = prev->no;
 			memset(&ev, 0, sizeof(ev));
 			ev.kind = NP_EV_NO_ANSWER;
 			ev.seq = (uint16_t)prev->no;
