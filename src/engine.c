@@ -17,8 +17,8 @@
 #include "match.h"
 #include "sockets.h"
 
-#define RX_BUF_LEN 65536 + 512 /* the largest IP datagram, and then some */
-#define RX_BATCH 64	       /* datagrams read per wake-up at most */
+#define RX_BUF_LEN (65536 + 512) /* the largest IP datagram, and more */
+#define RX_BATCH 64		 /* datagrams read per wake-up at most */
 
 /* ---- the engine --------------------------------------------------------- */
 
@@ -192,8 +192,12 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	rx.len = (size_t)n;
 	rx.ttl = -1;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-		size_t dlen = cm->cmsg_len - CMSG_LEN(0);
+		size_t dlen;
 		int ival;
+
+		if (cm->cmsg_len < CMSG_LEN(0))
+			break; /* the kernel never sends one; do not trust it */
+		dlen = cm->cmsg_len - CMSG_LEN(0);
 
 		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
 		    (cm->cmsg_level == IPPROTO_IPV6 &&
