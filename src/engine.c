@@ -243,10 +243,8 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	if (errqueue) {
 		if (!have_ee)
 			return 1;
-		np_reply_from_errqueue(
-			e->t->family, &ee,
-			have_offender ? (struct sockaddr *)&offender : NULL,
-			e->rxbuf, (size_t)n, &r);
+		np_reply_from_errqueue(e->t->family, &ee, e->rxbuf, (size_t)n,
+				       &r);
 		/* msg_name holds where the failed packet was going. */
 		if (from.ss_family == e->t->family) {
 			memcpy(&r.quoted_dst, &from, sizeof(from));
@@ -269,6 +267,18 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	np_reply_parse(&rx, &r);
 	dispatch(e, &r, (struct sockaddr *)&from, rx_mono);
 	return 1;
+}
+
+/* Read up to RX_BATCH datagrams from one queue.  -1: fatal. */
+static int drain(struct engine *e, bool errqueue, struct np_err *err)
+{
+	for (int i = 0; i < RX_BATCH; i++) {
+		int got = receive_one(e, errqueue, err);
+
+		if (got <= 0)
+			return got;
+	}
+	return 0;
 }
 
 static bool sending_wanted(const struct engine *e)
@@ -411,24 +421,13 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		}
 		if (n == 0)
 			continue;
-		for (int i = 0; i < RX_BATCH; i++) {
-			int got = receive_one(&e, false, err);
-
-			if (got < 0) {
-				rc = -1;
-				goto done;
-			}
-			if (e.s->kind == NP_SOCK_DGRAM) {
-				int eq = receive_one(&e, true, err);
-
-				if (eq < 0) {
-					rc = -1;
-					goto done;
-				}
-				got |= eq;
-			}
-			if (got == 0)
-				break;
+		/* The plain queue first; then, on datagram sockets, the error
+		 * queue, once (a pending socket error read from the plain queue
+		 * says an entry is waiting there). */
+		if (drain(&e, false, err) < 0 ||
+		    (e.s->kind == NP_SOCK_DGRAM && drain(&e, true, err) < 0)) {
+			rc = -1;
+			goto done;
 		}
 	}
 done:

@@ -182,7 +182,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					err, name, optarg,
 					"the interval must be a number of "
 					"seconds from 0 to 2147483, e.g. 0.2");
-			o->interval_set = true;
 			break;
 		case 'W':
 			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,

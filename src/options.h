@@ -37,7 +37,6 @@ struct np_options {
 	int family;	 /* AF_UNSPEC, AF_INET or AF_INET6 */
 	long long count; /* 0: until interrupted or the deadline */
 	int64_t interval_ns;
-	bool interval_set;
 	int64_t timeout_ns;  /* -W: a reply later than this is lost */
 	int64_t deadline_ns; /* -w: 0 for none */
 	long size;	     /* -s: payload bytes */

@@ -15,6 +15,7 @@
 
 #include "bytes.h"
 #include "icmp.h"
+#include "target.h"
 
 #define IPV4_HDR_MIN 20
 #define IPV6_HDR_LEN 40
@@ -381,7 +382,6 @@ enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
 
 enum np_rx_kind np_reply_from_errqueue(int family,
 				       const struct sock_extended_err *ee,
-				       const struct sockaddr *offender,
 				       const uint8_t *pkt, size_t len,
 				       struct np_reply *out)
 {
@@ -410,9 +410,8 @@ enum np_rx_kind np_reply_from_errqueue(int family,
 		out->type = ee->ee_type;
 		out->code = ee->ee_code;
 		out->info = ee->ee_info;
-		out->kind = NP_RX_ERROR;
-		if (out->type == NP_ICMP_REDIRECT && family == AF_INET)
-			out->has_gateway = false; /* not passed by the kernel */
+		out->kind =
+			NP_RX_ERROR; /* a redirect's gateway is not passed */
 	} else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL) {
 		out->info = ee->ee_errno;
 		out->kind = NP_RX_LOCAL_ERROR;
@@ -424,7 +423,6 @@ enum np_rx_kind np_reply_from_errqueue(int family,
 	}
 	out->checksum_checked = false;
 	out->checksum_ok = true;
-	(void)offender;
 	return out->kind;
 }
 
@@ -495,19 +493,6 @@ static const char *unreach6(unsigned code)
 	return code < sizeof(t) / sizeof(t[0]) ? t[code] : NULL;
 }
 
-static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	const void *a =
-		ss->ss_family == AF_INET6
-			? (const void *)&((const struct sockaddr_in6 *)ss)
-				  ->sin6_addr
-			: (const void *)&((const struct sockaddr_in *)ss)
-				  ->sin_addr;
-
-	if (inet_ntop(ss->ss_family, a, buf, (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-}
-
 void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
 			     size_t len)
 {
@@ -543,7 +528,9 @@ void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
 
 			s = r->code < 4 ? t[r->code] : "Redirect, Bad Code";
 			if (r->has_gateway) {
-				addr_str(&r->gateway, gw, sizeof(gw));
+				np_addr_str(
+					(const struct sockaddr *)&r->gateway,
+					gw, sizeof(gw));
 				snprintf(buf, len, "%s(New nexthop: %s)", s,
 					 gw);
 			} else {
@@ -608,7 +595,8 @@ void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
 	}
 	case NP_ICMP6_REDIRECT:
 		if (r->has_gateway) {
-			addr_str(&r->gateway, gw, sizeof(gw));
+			np_addr_str((const struct sockaddr *)&r->gateway, gw,
+				    sizeof(gw));
 			snprintf(buf, len, "Redirect (New nexthop: %s)", gw);
 		} else {
 			snprintf(buf, len, "Redirect");

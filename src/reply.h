@@ -80,12 +80,11 @@ enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out);
 
 /* Translate an error-queue message (IP_RECVERR / IPV6_RECVERR on datagram
  * ICMP sockets).  `ee` is a copy of the sock_extended_err control message,
- * `offender` the address that reported it (may be NULL), `pkt` the bytes the
- * kernel returned (our own Echo Request as we sent it). */
+ * `pkt` the bytes the kernel returned (our own Echo Request as we sent it).
+ * The reporting address (SO_EE_OFFENDER) is the caller's to keep. */
 struct sock_extended_err;
 enum np_rx_kind np_reply_from_errqueue(int family,
 				       const struct sock_extended_err *ee,
-				       const struct sockaddr *offender,
 				       const uint8_t *pkt, size_t len,
 				       struct np_reply *out);
 

@@ -82,7 +82,8 @@ static int bind_device(int fd, const char *ifname, struct np_privs *privs,
 	return 0;
 }
 
-/* Apply -I to a socket: bind to the address, or to the interface. */
+/* Apply -I to a socket: bind to the address, or to the interface.
+ * Returns 1 when it bound an address, 0 when not, -1 on error. */
 static int apply_source(int fd, int family, const struct np_options *o,
 			struct np_privs *privs, struct np_err *err)
 {
@@ -95,7 +96,7 @@ static int apply_source(int fd, int family, const struct np_options *o,
 			return np_err_errno(err, errno,
 					    "-I %s: cannot bind to the address",
 					    o->source);
-		return 0;
+		return 1;
 	}
 	if (if_nametoindex(o->source) == 0)
 		return np_err_set(
@@ -117,7 +118,7 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 	if (fd < 0)
 		return np_err_errno(err, errno,
 				    "socket(UDP) for the route lookup");
-	if (apply_source(fd, t->family, o, privs, err) != 0) {
+	if (apply_source(fd, t->family, o, privs, err) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -287,11 +288,29 @@ static int pmtu_value(enum np_pmtu m, int family)
 				   : IPV6_PMTUDISC_PROBE;
 }
 
+static int learn_ident(struct np_socket *s, struct np_err *err)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	if (s->kind != NP_SOCK_DGRAM)
+		return 0;
+	if (getsockname(s->fd, (struct sockaddr *)&sa, &len) != 0)
+		return np_err_errno(err, errno,
+				    "getsockname on the ICMP socket");
+	/* For ping sockets the "port" is the Echo identifier. */
+	s->ident = ntohs(sa.ss_family == AF_INET6
+				 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+				 : ((struct sockaddr_in *)&sa)->sin_port);
+	return 0;
+}
+
 int np_socket_configure(struct np_socket *s, const struct np_target *t,
 			const struct np_options *o, struct np_privs *privs,
 			struct np_err *err)
 {
 	int fd = s->fd;
+	int bound;
 	int flags;
 
 	if (s->kind == NP_SOCK_RAW) {
@@ -377,15 +396,15 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 			       "IPV6_MTU_DISCOVER", err))
 			return -1;
 	}
-	if (apply_source(fd, t->family, o, privs, err) != 0)
+	bound = apply_source(fd, t->family, o, privs, err);
+	if (bound < 0)
 		return -1;
 	if (s->kind == NP_SOCK_DGRAM) {
 		struct sockaddr_storage any;
 
 		/* Binding to port 0 makes the kernel pick our identifier now
 		 * (ping_get_port), so replies can be checked against it. */
-		if (o->source == NULL ||
-		    !source_is_addr(o->source, t->family, &any)) {
+		if (!bound) {
 			memset(&any, 0, sizeof(any));
 			any.ss_family = (sa_family_t)t->family;
 			if (bind(fd, (struct sockaddr *)&any,
@@ -394,7 +413,7 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 					err, errno,
 					"bind of the datagram ICMP socket");
 		}
-		if (np_socket_learn_ident(s, err) != 0)
+		if (learn_ident(s, err) != 0)
 			return -1;
 	}
 	/* A large receive buffer: replies can arrive in bursts. */
@@ -403,22 +422,5 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
 		return np_err_errno(err, errno, "fcntl(O_NONBLOCK)");
-	return 0;
-}
-
-int np_socket_learn_ident(struct np_socket *s, struct np_err *err)
-{
-	struct sockaddr_storage sa;
-	socklen_t len = sizeof(sa);
-
-	if (s->kind != NP_SOCK_DGRAM)
-		return 0;
-	if (getsockname(s->fd, (struct sockaddr *)&sa, &len) != 0)
-		return np_err_errno(err, errno,
-				    "getsockname on the ICMP socket");
-	/* For ping sockets the "port" is the Echo identifier. */
-	s->ident = ntohs(sa.ss_family == AF_INET6
-				 ? ((struct sockaddr_in6 *)&sa)->sin6_port
-				 : ((struct sockaddr_in *)&sa)->sin_port);
 	return 0;
 }

@@ -65,9 +65,6 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 			const struct np_options *o, struct np_privs *privs,
 			struct np_err *err);
 
-/* Datagram sockets: learn the identifier the kernel bound us to. */
-int np_socket_learn_ident(struct np_socket *s, struct np_err *err);
-
 const char *np_priv_path_name(enum np_priv_path p);
 
 #endif

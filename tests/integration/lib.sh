@@ -157,19 +157,39 @@ np_nomatch() {
 	fi
 }
 
-# np_run NS TIMEOUT ARGS...: run netprobe in NS, bounded in time; sets
+# np_exec NS TIMEOUT CMD...: run CMD in NS, bounded in time; sets
 # NP_OUT (stdout), NP_ERR (stderr), NP_RC (exit code), NP_SECS (wall time).
-np_run() {
+np_exec() {
 	local ns=$1 limit=$2 t0 t1
 	shift 2
 	t0=$(date +%s%N)
-	ip netns exec "$ns" timeout -s KILL "$limit" "$NETPROBE" "$@" \
+	ip netns exec "$ns" timeout -s KILL "$limit" "$@" \
 		>"$NP_TMP/out" 2>"$NP_TMP/err"
 	NP_RC=$?
 	t1=$(date +%s%N)
 	NP_SECS=$(( (t1 - t0) / 1000000 ))
 	NP_OUT=$(cat "$NP_TMP/out")
 	NP_ERR=$(cat "$NP_TMP/err")
+}
+
+# np_run NS TIMEOUT ARGS...: np_exec for netprobe.
+np_run() {
+	local ns=$1 limit=$2
+	shift 2
+	np_exec "$ns" "$limit" "$NETPROBE" "$@"
+}
+
+# As user nobody, for the unprivileged paths (prefix a command with it).
+NP_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+
+# np_plain_copy: a copy of netprobe that user nobody can run, without any
+# file capability; prints its path.
+np_plain_copy() {
+	[ -x "$NP_TMP/netprobe-plain" ] || {
+		cp "$NETPROBE" "$NP_TMP/netprobe-plain"
+		chmod 755 "$NP_TMP/netprobe-plain"
+	}
+	echo "$NP_TMP/netprobe-plain"
 }
 
 # Field N of the summary line, e.g. np_summary transmitted.

@@ -13,14 +13,13 @@ np_require_cmd setpriv setcap getcap
 
 np_netns NS
 BIN_CAP="$NP_TMP/netprobe-cap"
-BIN_PLAIN="$NP_TMP/netprobe-plain"
+BIN_PLAIN=$(np_plain_copy)
 cp "$NETPROBE" "$BIN_CAP"
-cp "$NETPROBE" "$BIN_PLAIN"
-chmod 755 "$BIN_CAP" "$BIN_PLAIN"
+chmod 755 "$BIN_CAP"
 setcap cap_net_raw+p "$BIN_CAP" || np_skip "setcap does not work on $NP_TMP"
 np_eq "copy has the file capability" "cap_net_raw=p" "$(getcap "$BIN_CAP" | awk '{print $2}')"
 
-NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+NOBODY=$NP_NOBODY
 
 # field NAME of /proc/PID/status
 status_field() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }

@@ -76,16 +76,10 @@ if [ "$NP_SECS" -lt 1000 ]; then np_ok "-w: ended at once (${NP_SECS}ms)"; else 
 
 # The same through the datagram ICMP socket (unprivileged user): errors
 # arrive through the error queue (IP_RECVERR / IPV6_RECVERR).
-cp "$NETPROBE" "$NP_TMP/netprobe-plain"
-chmod 755 "$NP_TMP/netprobe-plain"
+PLAIN=$(np_plain_copy)
 np_sysctl "$HOST" net.ipv4.ping_group_range="0 2147483647"
-as_nobody() {
-	ip netns exec "$HOST" timeout -s KILL 20 setpriv --reuid=nobody --regid=nogroup \
-		--clear-groups "$NP_TMP/netprobe-plain" "$@" >"$NP_TMP/out" 2>"$NP_TMP/err"
-	NP_RC=$?
-	NP_OUT=$(cat "$NP_TMP/out")
-	NP_ERR=$(cat "$NP_TMP/err")
-}
+# shellcheck disable=SC2086 # NP_NOBODY is a command prefix
+as_nobody() { np_exec "$HOST" 20 $NP_NOBODY "$PLAIN" "$@"; }
 as_nobody -v -c 2 -i 0.2 -W 1 -I 198.51.100.5 198.18.1.1
 np_match "dgram: datagram socket used" 'datagram ICMP socket' "$NP_ERR"
 check_errors "dgram v4 unreachable" '^From 198\.51\.100\.2 icmp_seq=[1-2] Destination Host Unreachable$' 2

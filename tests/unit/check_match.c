@@ -67,6 +67,15 @@ static size_t reply_to(struct fixture *f, uint64_t n, uint8_t *buf)
 	return 20 + f->reqlen;
 }
 
+/* A raw-socket fixture with probe 1 sent at time 0, and the target's
+ * reply to it in buf. */
+static size_t first_reply(struct fixture *f, uint8_t *buf)
+{
+	setup(f, NP_SOCK_RAW);
+	send_at(f, 0);
+	return reply_to(f, 1, buf);
+}
+
 static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
 		 const struct sockaddr_storage *from, int64_t t,
 		 struct np_event *ev, struct np_reply *r)
@@ -125,9 +134,7 @@ START_TEST(foreign_identifier_is_silent)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	buf[24] ^= 0x01; /* identifier 0x1334 */
 	pk_icmp_fix(buf + 20, len - 20);
 	ck_assert(!feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
@@ -153,9 +160,7 @@ START_TEST(spoofed_source)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	ck_assert(feed(&f, buf, len, &f.from_other, MS, &ev, &r));
 	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
 	ck_assert_uint_eq(f.st.received, 0);
@@ -173,9 +178,7 @@ START_TEST(wrong_cookie)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	buf[28 + 2] ^= 0x80; /* cookie byte 2 */
 	pk_icmp_fix(buf + 20, len - 20);
 	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
@@ -194,9 +197,7 @@ START_TEST(altered_payload_and_stamp)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	buf[28 + 40] = 0x99; /* fill byte 40 */
 	pk_icmp_fix(buf + 20, len - 20);
 	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
@@ -240,9 +241,7 @@ START_TEST(bad_checksum)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	buf[22] ^= 0x11;
 	ck_assert(feed(&f, buf, len, &f.from_tgt, 3 * MS, &ev, &r));
 	ck_assert_uint_eq(ev.flags, NP_EVF_BADSUM);
@@ -262,9 +261,7 @@ START_TEST(unknown_sequence)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	buf[27] = 2; /* sequence 2: never sent */
 	pk_icmp_fix(buf + 20, len - 20);
 	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
@@ -427,9 +424,7 @@ START_TEST(empty_reply_is_not_ours)
 	uint8_t buf[256];
 	size_t len;
 
-	setup(&f, NP_SOCK_RAW);
-	send_at(&f, 0);
-	len = reply_to(&f, 1, buf);
+	len = first_reply(&f, buf);
 	len = 20 + 8 + 4; /* 4 payload bytes of our 56 */
 	pk_ipv4(buf, 20, (uint16_t)len, IPPROTO_ICMP, 64, TGT, US, NULL, 0);
 	pk_icmp_fix(buf + 20, len - 20);

@@ -624,7 +624,6 @@ END_TEST
 START_TEST(errqueue_translation)
 {
 	struct sock_extended_err ee;
-	struct sockaddr_storage off = pk_addr(RTR);
 	uint8_t pkt[64];
 	struct np_reply r;
 	size_t len = pk_icmp(pkt, 8, 0, 0x4242, 11, data56, 56);
@@ -633,9 +632,7 @@ START_TEST(errqueue_translation)
 	ee.ee_origin = SO_EE_ORIGIN_ICMP;
 	ee.ee_type = 3;
 	ee.ee_code = 1;
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee,
-						(struct sockaddr *)&off, pkt,
-						len, &r),
+	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, len, &r),
 			 NP_RX_ERROR);
 	ck_assert_uint_eq(r.seq, 11);
 	ck_assert_uint_eq(r.id, 0x4242);
@@ -644,16 +641,14 @@ START_TEST(errqueue_translation)
 	ee.ee_origin = SO_EE_ORIGIN_LOCAL;
 	ee.ee_errno = EMSGSIZE;
 	ee.ee_info = 1500;
-	ck_assert_int_eq(
-		np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, len, &r),
-		NP_RX_LOCAL_ERROR);
+	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, len, &r),
+			 NP_RX_LOCAL_ERROR);
 	ck_assert_uint_eq(r.info, 1500);
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, 5, &r),
+	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, 5, &r),
 			 NP_RX_MALFORMED);
 	pkt[0] = 0;
-	ck_assert_int_eq(
-		np_reply_from_errqueue(AF_INET, &ee, NULL, pkt, len, &r),
-		NP_RX_IGNORED);
+	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, len, &r),
+			 NP_RX_IGNORED);
 }
 END_TEST
 
