@@ -5,7 +5,6 @@
 #include "engine.h"
 
 #include <errno.h>
-#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,129 +142,19 @@ static void dispatch(struct engine *e, const struct np_reply *r,
  * left, -1: fatal. */
 static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 {
-	union {
-		char buf[512];
-		struct cmsghdr align;
-	} control;
-	struct sockaddr_storage from;
-	struct iovec iov = {e->rxbuf, RX_BUF_LEN};
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	struct np_rx rx;
-	struct np_reply r;
-	struct in6_addr src6, dst6;
-	struct sock_extended_err ee;
-	struct sockaddr_storage offender;
-	bool have_dst6 = false, have_ee = false, have_offender = false;
-	int64_t rx_mono;
-	ssize_t n;
+	struct np_rxpkt pkt;
+	int got =
+		np_socket_recv(e->s, e->rxbuf, RX_BUF_LEN, errqueue, &pkt, err);
 
-	memset(&msg, 0, sizeof(msg));
-	memset(&from, 0, sizeof(from));
-	msg.msg_name = &from;
-	msg.msg_namelen = sizeof(from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
-	n = recvmsg(e->s->fd, &msg,
-		    MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0));
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
-		/* With IP_RECVERR every ICMP error also sets a pending socket
-		 * error, which the next plain recvmsg returns (EHOSTUNREACH,
-		 * EACCES for "prohibited", EREMOTEIO for a redirect, ...): the
-		 * error queue holds the details.  Only errors about the call
-		 * itself are fatal. */
-		if (errno == EBADF || errno == EFAULT || errno == EINVAL ||
-		    errno == ENOTSOCK || errno == ENOMEM)
-			return np_err_errno(err, errno, "recvmsg");
-		return errqueue ? 0 : 1;
-	}
-	rx_mono = np_clock_mono();
-	memset(&rx, 0, sizeof(rx));
-	rx.family = e->t->family;
-	rx.has_ip_header = e->t->family == AF_INET &&
-			   e->s->kind == NP_SOCK_RAW && !errqueue;
-	rx.buf = e->rxbuf;
-	rx.len = (size_t)n;
-	rx.ttl = -1;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-		size_t dlen;
-		int ival;
-
-		if (cm->cmsg_len < CMSG_LEN(0))
-			break; /* the kernel never sends one; do not trust it */
-		dlen = cm->cmsg_len - CMSG_LEN(0);
-
-		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
-		    (cm->cmsg_level == IPPROTO_IPV6 &&
-		     cm->cmsg_type == IPV6_HOPLIMIT)) {
-			if (dlen >= sizeof(ival)) {
-				memcpy(&ival, CMSG_DATA(cm), sizeof(ival));
-				rx.ttl = ival;
-			}
-		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-			   cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-
-			if (dlen >= sizeof(pi)) {
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				dst6 = pi.ipi6_addr;
-				have_dst6 = true;
-			}
-		} else if ((cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_RECVERR) ||
-			   (cm->cmsg_level == IPPROTO_IPV6 &&
-			    cm->cmsg_type == IPV6_RECVERR)) {
-			if (dlen >= sizeof(ee)) {
-				memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
-				have_ee = true;
-				if (dlen >=
-				    sizeof(ee) + np_addr_len(e->t->family)) {
-					memset(&offender, 0, sizeof(offender));
-					memcpy(&offender,
-					       CMSG_DATA(cm) + sizeof(ee),
-					       np_addr_len(e->t->family));
-					have_offender = offender.ss_family ==
-							e->t->family;
-				}
-			}
-		}
-	}
-	if (msg.msg_flags & MSG_TRUNC) {
+	if (got <= 0 || !pkt.parsed)
+		return got;
+	if (pkt.truncated) {
 		e->st->malformed++;
-		emit_ignored(e, (struct sockaddr *)&from,
+		emit_ignored(e, (struct sockaddr *)&pkt.from,
 			     "datagram larger than the receive buffer");
 		return 1;
 	}
-	if (errqueue) {
-		if (!have_ee)
-			return 1;
-		np_reply_from_errqueue(e->t->family, &ee, e->rxbuf, (size_t)n,
-				       &r);
-		/* msg_name holds where the failed packet was going. */
-		if (from.ss_family == e->t->family) {
-			memcpy(&r.quoted_dst, &from, sizeof(from));
-			r.quoted_dst_set = true;
-		}
-		dispatch(e, &r,
-			 have_offender ? (struct sockaddr *)&offender
-				       : (struct sockaddr *)&e->s->src,
-			 rx_mono);
-		return 1;
-	}
-	if (from.ss_family != e->t->family)
-		return 1;
-	if (e->t->family == AF_INET6) {
-		memcpy(&src6, &((struct sockaddr_in6 *)&from)->sin6_addr,
-		       sizeof(src6));
-		rx.src6 = &src6;
-		rx.dst6 = have_dst6 ? &dst6 : NULL;
-	}
-	np_reply_parse(&rx, &r);
-	dispatch(e, &r, (struct sockaddr *)&from, rx_mono);
+	dispatch(e, &pkt.r, (struct sockaddr *)&pkt.from, pkt.rx_mono);
 	return 1;
 }
 

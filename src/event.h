@@ -39,6 +39,10 @@ enum np_event_kind {
 	0x10u /* ICMP error quoting too little to check                        \
 	       * our cookie: shown, does not end the probe */
 
+#define NP_EVF_REPEAT                                                          \
+	0x20u /* many targets: a send error like one already reported          \
+	       * for this target */
+
 struct np_event {
 	enum np_event_kind kind;
 	unsigned flags;
@@ -54,6 +58,8 @@ struct np_event {
 	int err_no;	 /* send errors */
 	int mtu;	 /* EMSGSIZE: the path MTU now, 0 unknown */
 	const char *why; /* NP_EV_IGNORED: the reason */
+	uint32_t target; /* many targets: the target's slot */
+	uint32_t index;	 /* many targets: the target's probe, from 0 */
 };
 
 struct np_sink {

@@ -15,9 +15,12 @@
 #include "privs.h"
 #include "report.h"
 #include "sockets.h"
+#include "sweep.h"
 #include "target.h"
+#include "tlist.h"
 
-/* Exit codes (netprobe.8, EXIT STATUS). */
+/* Exit codes (netprobe.8, EXIT STATUS).  Many targets: 0 every target
+ * answered (or -x N did), 1 some did not, 2 a name did not resolve. */
 enum {
 	EXIT_REPLIES = 0,  /* replies came (with -w and -c: all N of them) */
 	EXIT_NO_REPLY = 1, /* no reply (with -w and -c: fewer than N) */
@@ -107,6 +110,188 @@ static void verbose_setup(const struct np_socket *s, const struct np_privs *p)
 		s->route_mtu);
 }
 
+static void say_unresolved(void *ctx, const char *name,
+			   const struct np_err *err)
+{
+	(void)ctx;
+	(void)name;
+	fprintf(stderr, "netprobe: %s\n", err->msg);
+}
+
+static void say_duplicate(void *ctx, const char *name)
+{
+	const struct np_options *o = ctx;
+
+	if (o->verbose)
+		fprintf(stderr,
+			"netprobe: %s: already in the list, probed once\n",
+			name);
+}
+
+/* Does this run need the many-target mode? */
+static bool wants_multi(const struct np_options *o)
+{
+	struct np_tspec spec;
+	struct np_err err;
+
+	if (o->multi_opts || o->ntargets != 1)
+		return true;
+	/* a block or a range, also a malformed one (so that its error is
+	 * about the block, not a failed name lookup) */
+	return strchr(o->target, '/') != NULL ||
+	       (np_tspec_parse(o->target, o->family, &spec, &err) == 0 &&
+		spec.kind == NP_TSPEC_RANGE);
+}
+
+static int build_plan(struct np_tplan *plan, const struct np_options *o,
+		      struct np_err *err)
+{
+	struct np_tplan_notify notify = {(void *)o, say_unresolved,
+					 say_duplicate};
+	struct np_tspec spec;
+
+	if (o->generate && o->ntargets == 2) {
+		if (np_tspec_pair(o->targets[0], o->targets[1], o->family,
+				  &spec, err) != 0)
+			return -1;
+		return np_tplan_add_range(plan, &spec, err);
+	}
+	for (int i = 0; i < o->ntargets; i++)
+		if (np_tplan_add(plan, o->targets[i], o->family, &notify,
+				 err) != 0)
+			return -1;
+	if (o->file != NULL || o->ntargets == 0) {
+		const char *path = o->file != NULL ? o->file : "-";
+		bool is_stdin = strcmp(path, "-") == 0;
+		FILE *f;
+		int rc;
+
+		if (o->file == NULL && isatty(STDIN_FILENO))
+			return np_err_set(err, "no target given (usage: "
+					       "netprobe [options] TARGET...; "
+					       "try --help)");
+		f = is_stdin ? stdin : fopen(path, "re");
+		if (f == NULL)
+			return np_err_errno(err, errno, "cannot open %s", path);
+		rc = np_tplan_read(plan, f, is_stdin ? "<stdin>" : path,
+				   o->family, &notify, err);
+		if (!is_stdin)
+			fclose(f);
+		if (rc != 0)
+			return -1;
+	}
+	if (plan->n == 0 && plan->unresolved == 0)
+		return np_err_set(err, "no target given (usage: netprobe "
+				       "[options] TARGET...; try --help)");
+	return 0;
+}
+
+static int run_multi(struct np_options *opt, struct np_privs *privs)
+{
+	struct np_tplan plan;
+	struct np_socket sock[2];
+	struct np_sweep_cfg cfg;
+	struct np_sweep_result res;
+	struct np_report_multi text;
+	struct np_msink sink;
+	struct np_engine_signals sig;
+	struct np_err err;
+	sigset_t waitmask;
+	unsigned fams;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	memset(sock, 0, sizeof(sock));
+	sock[0].fd = sock[1].fd = -1;
+	sock[0].route_fd = sock[1].route_fd = -1;
+	np_tplan_init(&plan);
+	if (build_plan(&plan, opt, &err) != 0) {
+		np_tplan_free(&plan);
+		return fail(&err);
+	}
+	fams = np_tplan_families(&plan);
+	memset(&cfg, 0, sizeof(cfg));
+	for (int f = 0; f < 2; f++) {
+		int family = f == 0 ? AF_INET : AF_INET6;
+
+		if (!(fams & (1u << f)))
+			continue;
+		if (np_options_check_size(opt, family, &err) != 0 ||
+		    np_socket_open(&sock[f], family, privs, &err) != 0 ||
+		    np_socket_configure(&sock[f], opt, privs, &err) != 0) {
+			np_tplan_free(&plan);
+			return fail(&err);
+		}
+		cfg.sock[f] = &sock[f];
+	}
+	/* The same as for one target: nothing privileged after this. */
+	if (np_privs_drop_all(privs, &err) != 0 ||
+	    setup_signals(&waitmask, &err) != 0) {
+		np_tplan_free(&plan);
+		return fail(&err);
+	}
+	if (opt->verbose)
+		for (int f = 0; f < 2; f++)
+			if (cfg.sock[f] != NULL)
+				verbose_setup(cfg.sock[f], privs);
+	/* Whole lines, written when the engine is about to wait. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	cfg.opt = opt;
+	cfg.plan = &plan;
+	cfg.alive_mode = opt->count == 0 && opt->vcount == 0;
+	cfg.probes = cfg.alive_mode ? (uint32_t)(1 + opt->retries)
+		     : opt->vcount > 0
+			     ? (uint32_t)opt->vcount
+			     : (uint32_t)(opt->count > UINT32_MAX ? UINT32_MAX
+								  : opt->count);
+	cfg.timeout_ns = np_options_multi_timeout(opt);
+	memset(&text, 0, sizeof(text));
+	text.out = stdout;
+	text.diag = stderr;
+	text.opt = opt;
+	text.alive_mode = cfg.alive_mode;
+	np_report_multi_sink(&text, &sink);
+	sig.stop = &g_stop;
+	sig.status = &g_status;
+	sig.waitmask = &waitmask;
+	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
+		np_tplan_free(&plan);
+		return fail(&err);
+	}
+	if (plan.n == 0)
+		memset(&res, 0, sizeof(res));
+	if (opt->verbose)
+		fprintf(stderr,
+			"netprobe: %llu targets, %llu answered; %llu probes "
+			"sent, %llu replies; at most %llu targets at a time, "
+			"probe table of %zu\n",
+			(unsigned long long)res.targets,
+			(unsigned long long)res.answered,
+			(unsigned long long)res.total.transmitted,
+			(unsigned long long)res.total.received,
+			(unsigned long long)res.peak_active, res.table_slots);
+	for (int f = 0; f < 2; f++)
+		if (sock[f].fd >= 0)
+			close(sock[f].fd);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "netprobe: cannot write the output: %s\n",
+			strerror(errno));
+		np_tplan_free(&plan);
+		return EXIT_TROUBLE;
+	}
+	if (opt->reachable > 0 && res.answered >= (uint64_t)opt->reachable)
+		rc = EXIT_REPLIES;
+	else if (plan.unresolved > 0)
+		rc = EXIT_TROUBLE;
+	else if (opt->reachable > 0 || res.answered < res.targets ||
+		 res.targets == 0)
+		rc = EXIT_NO_REPLY;
+	else
+		rc = EXIT_REPLIES;
+	np_tplan_free(&plan);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct np_options opt;
@@ -147,6 +332,8 @@ int main(int argc, char **argv)
 	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail(&err);
+	if (wants_multi(&opt))
+		return run_multi(&opt, &privs);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (np_target_resolve(&target, opt.target, opt.family, opt.numeric,
@@ -158,7 +345,7 @@ int main(int argc, char **argv)
 		return fail(&err);
 	if (np_socket_open(&sock, target.family, &privs, &err) != 0)
 		return fail(&err);
-	if (np_socket_configure(&sock, &target, &opt, &privs, &err) != 0)
+	if (np_socket_configure(&sock, &opt, &privs, &err) != 0)
 		return fail(&err);
 	/* Everything privileged is done: drop it all, verified, before the
 	 * first packet leaves. */

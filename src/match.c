@@ -82,11 +82,17 @@ struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq)
 	return p;
 }
 
-uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
-			       int64_t timeout_ns, int64_t *next_expiry)
+bool np_probe_table_busy(const struct np_probe_table *t)
 {
-	uint64_t n = 0;
+	const struct np_probe *p = &t->slot[t->next & t->mask];
 
+	return p->state == NP_PROBE_PENDING;
+}
+
+struct np_probe *np_probe_table_expire_one(struct np_probe_table *t,
+					   int64_t now, int64_t timeout_ns,
+					   int64_t *next_expiry)
+{
 	*next_expiry = INT64_MAX;
 	while (t->oldest < t->next) {
 		struct np_probe *p = &t->slot[t->oldest & t->mask];
@@ -94,14 +100,25 @@ uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
 		if (p->no == t->oldest && p->state == NP_PROBE_PENDING) {
 			if (p->sent_mono + timeout_ns > now) {
 				*next_expiry = p->sent_mono + timeout_ns;
-				break;
+				return NULL;
 			}
 			p->state = NP_PROBE_TIMEDOUT;
 			t->pending--;
-			n++;
+			t->oldest++;
+			return p;
 		}
 		t->oldest++;
 	}
+	return NULL;
+}
+
+uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
+			       int64_t timeout_ns, int64_t *next_expiry)
+{
+	uint64_t n = 0;
+
+	while (np_probe_table_expire_one(t, now, timeout_ns, next_expiry))
+		n++;
 	return n;
 }
 
@@ -283,6 +300,262 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 		return match_error(m, r, ev);
 	case NP_RX_MALFORMED:
 		m->st->malformed++;
+		return ignore(ev, np_reply_malformed_name(r->why));
+	case NP_RX_IGNORED:
+		break;
+	}
+	return false;
+}
+
+/* ---- many targets ------------------------------------------------------- */
+
+void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa)
+{
+	memset(t->addr, 0, sizeof(t->addr));
+	t->family = (uint8_t)sa->sa_family;
+	if (sa->sa_family == AF_INET)
+		memcpy(t->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	else
+		memcpy(t->addr, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		       16);
+}
+
+socklen_t np_mtarget_addr(const struct np_mtarget *t,
+			  struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = t->family;
+	if (t->family == AF_INET) {
+		memcpy(&((struct sockaddr_in *)ss)->sin_addr, t->addr, 4);
+		return sizeof(struct sockaddr_in);
+	}
+	memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, t->addr, 16);
+	return sizeof(struct sockaddr_in6);
+}
+
+bool np_mtarget_is(const struct np_mtarget *t, const struct sockaddr *sa)
+{
+	struct sockaddr_storage ss;
+
+	np_mtarget_addr(t, &ss);
+	return np_addr_equal((const struct sockaddr *)&ss, sa);
+}
+
+static int fam_slot(int family)
+{
+	return family == AF_INET6 ? 1 : 0;
+}
+
+void np_mmatch_sent(struct np_mmatcher *m, struct np_probe *p,
+		    struct np_mtarget *t, uint32_t slot, bool ok)
+{
+	p->target = slot;
+	p->gen = t->gen;
+	p->index = t->sent++;
+	m->total->transmitted++;
+	if (ok) {
+		p->state = NP_PROBE_PENDING;
+		m->tab.pending++;
+		t->inflight++;
+	} else {
+		p->state = NP_PROBE_ERRORED;
+		t->errors++;
+		t->errored++;
+		m->total->errors++;
+		m->total->errored++;
+	}
+}
+
+/* The target a probe was sent to, if its slot still holds it. */
+static struct np_mtarget *owner(struct np_mmatcher *m, const struct np_probe *p)
+{
+	struct np_mtarget *t;
+
+	if (p->target >= m->nslots)
+		return NULL;
+	t = &m->slots[p->target];
+	return t->used && t->gen == p->gen ? t : NULL;
+}
+
+struct np_mtarget *np_mmatch_expired(struct np_mmatcher *m,
+				     const struct np_probe *p)
+{
+	struct np_mtarget *t = owner(m, p);
+
+	if (t != NULL && t->inflight > 0)
+		t->inflight--;
+	return t;
+}
+
+static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
+			const struct sockaddr *from, int64_t rx_mono,
+			struct np_event *ev)
+{
+	int f = fam_slot(from->sa_family);
+	struct np_probe *p;
+	struct np_mtarget *t;
+
+	if (m->kind[f] == NP_SOCK_RAW && r->id != m->ident[f])
+		return false;
+	p = np_probe_table_find(&m->tab, r->seq);
+	if (p == NULL) {
+		m->total->foreign++;
+		return ignore(ev, "echo reply for a sequence number not sent, "
+				  "or too old");
+	}
+	t = owner(m, p);
+	if (t == NULL) {
+		m->total->late++;
+		return ignore(ev, "echo reply for a target already reported");
+	}
+	if (!np_mtarget_is(t, from)) {
+		m->total->foreign++;
+		return ignore(ev, "echo reply from an address that is not the "
+				  "target of that sequence number");
+	}
+	ev->kind = NP_EV_REPLY;
+	ev->seq = r->seq;
+	ev->target = p->target;
+	ev->index = p->index;
+	ev->bytes = r->icmp_len;
+	ev->ttl = r->ttl;
+	if (r->checksum_checked && !r->checksum_ok) {
+		if (!np_payload_has_cookie(&m->spec, r->data, r->data_len)) {
+			m->total->foreign++;
+			return ignore(ev, "echo reply with a bad checksum and "
+					  "another run's cookie");
+		}
+		t->corrupted++;
+		m->total->corrupted++;
+		ev->flags |= NP_EVF_BADSUM;
+		set_rtt(p, rx_mono, ev);
+		return true;
+	}
+	ev->payload = np_payload_check(&m->spec, p->stamp, r->data, r->data_len,
+				       &ev->mm);
+	if (ev->payload == NP_PAYLOAD_COOKIE) {
+		m->total->foreign++;
+		return ignore(ev, "echo reply with another run's cookie");
+	}
+	if (ev->payload == NP_PAYLOAD_STAMP) {
+		/* Right target, cookie and sequence, another send time: a
+		 * reply to an earlier probe that used the same sequence
+		 * number before it wrapped.  That probe has ended. */
+		t->late++;
+		m->total->late++;
+		ev->flags |= NP_EVF_LATE;
+		return true;
+	}
+	set_rtt(p, rx_mono, ev);
+	if (ev->payload != NP_PAYLOAD_OK) {
+		t->corrupted++;
+		m->total->corrupted++;
+		ev->flags |= NP_EVF_BADDATA;
+		return true;
+	}
+	switch (p->state) {
+	case NP_PROBE_PENDING:
+		m->tab.pending--;
+		if (t->inflight > 0)
+			t->inflight--;
+		/* fall through */
+	case NP_PROBE_ERRORED:
+		if (p->state == NP_PROBE_ERRORED && t->errored > 0) {
+			t->errored--;
+			m->total->errored--;
+		}
+		p->state = NP_PROBE_REPLIED;
+		t->received++;
+		m->total->received++;
+		np_rtt_add(&t->rtt, ev->rtt_ns);
+		np_rtt_add(&m->total->rtt, ev->rtt_ns);
+		if (t->rtts != NULL && p->index < m->keep_rtts)
+			t->rtts[p->index] = ev->rtt_ns;
+		break;
+	case NP_PROBE_REPLIED:
+		t->duplicates++;
+		m->total->duplicates++;
+		ev->flags |= NP_EVF_DUP;
+		break;
+	default:
+		t->late++;
+		m->total->late++;
+		ev->flags |= NP_EVF_LATE;
+		break;
+	}
+	return true;
+}
+
+static bool mmatch_error(struct np_mmatcher *m, const struct np_reply *r,
+			 const struct sockaddr *from, struct np_event *ev)
+{
+	int f = fam_slot(from->sa_family);
+	struct np_probe *p;
+	struct np_mtarget *t;
+
+	if (r->checksum_checked && !r->checksum_ok) {
+		m->total->malformed++;
+		return ignore(ev, "ICMP error with a bad checksum");
+	}
+	if (m->kind[f] == NP_SOCK_RAW && r->id != m->ident[f])
+		return false;
+	p = np_probe_table_find(&m->tab, r->seq);
+	t = p != NULL ? owner(m, p) : NULL;
+	if (t == NULL ||
+	    !np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
+		m->total->foreign++;
+		return ignore(ev,
+			      "ICMP error quoting a probe that is not ours, "
+			      "or about a target already reported");
+	}
+	if (r->quoted_dst_set &&
+	    !np_mtarget_is(t, (const struct sockaddr *)&r->quoted_dst)) {
+		m->total->foreign++;
+		return ignore(ev, "ICMP error quoting a probe to another "
+				  "address than that sequence number's");
+	}
+	t->errors++;
+	m->total->errors++;
+	ev->flags |= np_payload_has_cookie(&m->spec, r->data, r->data_len)
+			     ? 0u
+			     : NP_EVF_UNVERIFIED;
+	if (!(ev->flags & NP_EVF_UNVERIFIED) &&
+	    error_is_final(from->sa_family, r) &&
+	    p->state == NP_PROBE_PENDING) {
+		p->state = NP_PROBE_ERRORED;
+		m->tab.pending--;
+		if (t->inflight > 0)
+			t->inflight--;
+		t->errored++;
+		m->total->errored++;
+	}
+	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
+						: NP_EV_ICMP_ERROR;
+	ev->seq = r->seq;
+	ev->target = p->target;
+	ev->index = p->index;
+	return true;
+}
+
+bool np_mmatch_packet(struct np_mmatcher *m, const struct np_reply *r,
+		      const struct sockaddr *from, int64_t rx_mono,
+		      struct np_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->rtt_ns = -1;
+	ev->ttl = -1;
+	ev->from = from;
+	ev->reply = r;
+	if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
+		return false;
+	switch (r->kind) {
+	case NP_RX_ECHO_REPLY:
+		return mmatch_echo(m, r, from, rx_mono, ev);
+	case NP_RX_ERROR:
+	case NP_RX_LOCAL_ERROR:
+		return mmatch_error(m, r, from, ev);
+	case NP_RX_MALFORMED:
+		m->total->malformed++;
 		return ignore(ev, np_reply_malformed_name(r->why));
 	case NP_RX_IGNORED:
 		break;

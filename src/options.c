@@ -27,6 +27,23 @@ void np_options_defaults(struct np_options *o)
 	o->ttl = -1;
 	o->tos = -1;
 	o->pmtu = NP_PMTU_DEFAULT;
+	o->retries = NP_DEFAULT_RETRIES;
+	o->gap_ns = NP_DEFAULT_GAP_NS;
+}
+
+int64_t np_options_multi_timeout(const struct np_options *o)
+{
+	int64_t t = o->interval_ns;
+
+	if (o->timeout_set)
+		return o->timeout_ns;
+	if (o->count == 0 && o->vcount == 0)
+		return NP_ALIVE_TIMEOUT_NS;
+	if (t < NP_ALIVE_TIMEOUT_NS)
+		t = NP_ALIVE_TIMEOUT_NS;
+	if (t > 2 * NP_NSEC_PER_SEC)
+		t = 2 * NP_NSEC_PER_SEC;
+	return t;
 }
 
 int np_parse_ll(const char *s, int base, long long min, long long max,
@@ -94,6 +111,8 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
 	return 0;
 }
 
+enum { OPT_FILE = 256, OPT_GAP, OPT_MULTI };
+
 static const struct option long_opts[] = {
 	{"ipv4", no_argument, NULL, '4'},
 	{"ipv6", no_argument, NULL, '6'},
@@ -114,18 +133,29 @@ static const struct option long_opts[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
+	{"alive", no_argument, NULL, 'a'},
+	{"unreachable", no_argument, NULL, 'u'},
+	{"vcount", required_argument, NULL, 'C'},
+	{"retry", required_argument, NULL, 'r'},
+	{"reachable", required_argument, NULL, 'x'},
+	{"generate", no_argument, NULL, 'g'},
+	{"file", required_argument, NULL, OPT_FILE},
+	{"gap", required_argument, NULL, OPT_GAP},
+	{"multi", no_argument, NULL, OPT_MULTI},
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:nqDOvVh";
+static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:nqDOvVhauC:r:x:g";
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
 static const char *opt_name(int c, int longidx, char *buf, size_t len)
 {
 	if (longidx >= 0)
 		snprintf(buf, len, "--%s", long_opts[longidx].name);
-	else
+	else if (c < 256)
 		snprintf(buf, len, "-%c", c);
+	else
+		snprintf(buf, len, "--?");
 	return buf;
 }
 
@@ -176,6 +206,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			o->count = v;
 			break;
 		case 'i':
+			o->interval_set = true;
 			if (np_parse_seconds(optarg, 0.0, NP_MAX_SECONDS,
 					     &o->interval_ns) < 0)
 				return bad(
@@ -184,6 +215,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					"seconds from 0 to 2147483, e.g. 0.2");
 			break;
 		case 'W':
+			o->timeout_set = true;
 			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
 					     &o->timeout_ns) < 0)
 				return bad(err, name, optarg,
@@ -266,6 +298,59 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'a':
+			o->alive_only = o->multi_opts = true;
+			break;
+		case 'u':
+			o->unreach_only = o->multi_opts = true;
+			break;
+		case 'C':
+			if (np_parse_ll(optarg, 10, 1, NP_MAX_VCOUNT, &v) < 0)
+				return bad(err, name, optarg,
+					   "the count must be a whole number "
+					   "from 1 to 65536");
+			o->vcount = v;
+			o->multi_opts = true;
+			break;
+		case 'r':
+			if (np_parse_ll(optarg, 10, 0, 1000, &v) < 0)
+				return bad(err, name, optarg,
+					   "the number of retries must be a "
+					   "whole number from 0 to 1000");
+			o->retries = v;
+			o->retries_set = o->multi_opts = true;
+			break;
+		case 'x':
+			if (np_parse_ll(optarg, 10, 1, INT32_MAX, &v) < 0)
+				return bad(err, name, optarg,
+					   "expected a whole number of targets "
+					   "from 1 to 2147483647");
+			o->reachable = v;
+			o->multi_opts = true;
+			break;
+		case 'g':
+			o->generate = o->multi_opts = true;
+			break;
+		case OPT_FILE:
+			if (*optarg == '\0')
+				return bad(err, name, optarg,
+					   "expected a file name, or - for "
+					   "standard input");
+			o->file = optarg;
+			o->multi_opts = true;
+			break;
+		case OPT_GAP:
+			if (np_parse_seconds(optarg, 0.0, NP_MAX_SECONDS,
+					     &o->gap_ns) < 0)
+				return bad(err, name, optarg,
+					   "the gap must be a number of "
+					   "seconds from 0 to 2147483, e.g. "
+					   "0.001");
+			o->multi_opts = true;
+			break;
+		case OPT_MULTI:
+			o->multi_forced = o->multi_opts = true;
+			break;
 		case 'V':
 			o->action = NP_ACTION_VERSION;
 			return 0;
@@ -288,16 +373,27 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					  optopt);
 		}
 	}
-	if (optind >= argc)
-		return np_err_set(err, "no target given (usage: netprobe "
-				       "[options] HOST; try --help)");
-	if (optind + 1 < argc)
-		return np_err_set(
-			err, "only one target is supported, got '%s' and '%s'",
-			argv[optind], argv[optind + 1]);
-	o->target = argv[optind];
-	if (*o->target == '\0')
-		return np_err_set(err, "the target is an empty string");
+	o->targets = argv + optind;
+	o->ntargets = argc - optind;
+	o->target = o->ntargets > 0 ? argv[optind] : NULL;
+	for (int i = 0; i < o->ntargets; i++)
+		if (*o->targets[i] == '\0')
+			return np_err_set(err, "a target is an empty string");
+	if (o->alive_only && o->unreach_only)
+		return np_err_set(err, "-a and -u cannot be used together");
+	if (o->count > 0 && o->vcount > 0)
+		return np_err_set(err, "-c and -C cannot be used together");
+	if (o->retries_set && (o->count > 0 || o->vcount > 0))
+		return np_err_set(err, "-r (retries) applies only without -c "
+				       "or -C, when each target is probed "
+				       "until it answers");
+	if (o->generate && o->file != NULL)
+		return np_err_set(err, "-g and --file cannot be used together");
+	if (o->generate && (o->ntargets < 1 || o->ntargets > 2))
+		return np_err_set(err, "-g takes a CIDR block, or a first "
+				       "and a last address");
+	if (o->multi_opts && o->outstanding)
+		return np_err_set(err, "-O applies to a single target");
 	return 0;
 }
 
@@ -308,6 +404,10 @@ int np_options_check_interval(const struct np_options *o, bool is_root,
 		return np_err_set(
 			err, "cannot use -i below 0.002: the minimal interval "
 			     "allowed for a user other than root is 2 ms");
+	if (!is_root && o->gap_ns < NP_MIN_USER_GAP_NS)
+		return np_err_set(
+			err, "cannot use --gap below 0.001: the minimal gap "
+			     "allowed for a user other than root is 1 ms");
 	return 0;
 }
 

@@ -51,8 +51,36 @@ struct np_options {
 	bool timestamps;    /* -D */
 	bool outstanding;   /* -O */
 	bool verbose;	    /* -v */
-	const char *target;
+	const char *target; /* the first target */
+	char **targets;	    /* all of them, as given */
+	int ntargets;
+
+	/* Many targets (fping's job).  `multi_opts` is set when an option
+	 * that only makes sense there was given. */
+	bool multi_opts;
+	bool multi_forced; /* --multi */
+	bool generate;	   /* -g: START END is a range */
+	const char *file;  /* --file: a target list, "-" for stdin */
+	bool alive_only;   /* -a */
+	bool unreach_only; /* -u */
+	long long vcount;  /* -C N: count, every RTT listed; 0 none */
+	long long retries; /* -r: alive mode (no -c/-C) */
+	bool retries_set;
+	long long reachable; /* -x N: succeed when N answered; 0 none */
+	int64_t gap_ns;	     /* --gap: between any two sends */
+	bool timeout_set;    /* -W given */
+	bool interval_set;   /* -i given */
 };
+
+#define NP_DEFAULT_GAP_NS 1000000LL	/* 1 ms between any two sends */
+#define NP_MIN_USER_GAP_NS 1000000LL	/* below: root only, as fping */
+#define NP_DEFAULT_RETRIES 3		/* as fping */
+#define NP_ALIVE_TIMEOUT_NS 500000000LL /* alive mode's -W, as fping */
+#define NP_MAX_VCOUNT 65536
+
+/* The -W of a many-target run when none was given: 0.5 s in alive mode;
+ * in count mode the interval, kept within 0.5 to 2 s. */
+int64_t np_options_multi_timeout(const struct np_options *o);
 
 void np_options_defaults(struct np_options *o);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "sweep.h"
 
 #include <netdb.h>
 #include <stdbool.h>
@@ -27,6 +28,16 @@ struct np_report_text {
 };
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink);
+
+/* Many targets: fping's line formats, on `out`; diagnostics on `diag`. */
+struct np_report_multi {
+	FILE *out;
+	FILE *diag;
+	const struct np_options *opt;
+	bool alive_mode;
+};
+
+void np_report_multi_sink(struct np_report_multi *ctx, struct np_msink *sink);
 
 /* iputils' RTT formatting: 3 significant decimals below 1 ms, fewer above
  * ("0.031", "1.24", "12.5", "123"). */

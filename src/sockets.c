@@ -3,13 +3,17 @@
 
 #include "sockets.h"
 
+#include "clock.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/select.h>
@@ -305,9 +309,8 @@ static int learn_ident(struct np_socket *s, struct np_err *err)
 	return 0;
 }
 
-int np_socket_configure(struct np_socket *s, const struct np_target *t,
-			const struct np_options *o, struct np_privs *privs,
-			struct np_err *err)
+int np_socket_configure(struct np_socket *s, const struct np_options *o,
+			struct np_privs *privs, struct np_err *err)
 {
 	int fd = s->fd;
 	int bound;
@@ -320,7 +323,7 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 		    sizeof(s->ident))
 			s->ident = (uint16_t)getpid();
 	}
-	if (t->family == AF_INET) {
+	if (s->family == AF_INET) {
 		if (s->kind == NP_SOCK_RAW) {
 			/* Only replies and errors: not the echo requests that
 			 * loopback and other pingers put on the wire. */
@@ -396,7 +399,7 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 			       "IPV6_MTU_DISCOVER", err))
 			return -1;
 	}
-	bound = apply_source(fd, t->family, o, privs, err);
+	bound = apply_source(fd, s->family, o, privs, err);
 	if (bound < 0)
 		return -1;
 	if (s->kind == NP_SOCK_DGRAM) {
@@ -406,9 +409,9 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 		 * (ping_get_port), so replies can be checked against it. */
 		if (!bound) {
 			memset(&any, 0, sizeof(any));
-			any.ss_family = (sa_family_t)t->family;
+			any.ss_family = (sa_family_t)s->family;
 			if (bind(fd, (struct sockaddr *)&any,
-				 np_addr_len(t->family)) != 0)
+				 np_addr_len(s->family)) != 0)
 				return np_err_errno(
 					err, errno,
 					"bind of the datagram ICMP socket");
@@ -423,4 +426,231 @@ int np_socket_configure(struct np_socket *s, const struct np_target *t,
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
 		return np_err_errno(err, errno, "fcntl(O_NONBLOCK)");
 	return 0;
+}
+
+/* ---- receiving ----------------------------------------------------------- */
+
+/* Parse what recvmsg(2) returned: `n` bytes in `buf`, the control
+ * messages in `msg`, the sender in pkt->from. */
+static void parse_msg(const struct np_socket *s, struct msghdr *msg,
+		      uint8_t *buf, size_t n, bool errqueue,
+		      struct np_rxpkt *pkt)
+{
+	struct cmsghdr *cm;
+	struct np_rx rx;
+	struct in6_addr src6, dst6;
+	struct sock_extended_err ee;
+	struct sockaddr_storage offender;
+	bool have_dst6 = false, have_ee = false, have_offender = false;
+
+	memset(&rx, 0, sizeof(rx));
+	rx.family = s->family;
+	rx.has_ip_header =
+		s->family == AF_INET && s->kind == NP_SOCK_RAW && !errqueue;
+	rx.buf = buf;
+	rx.len = n;
+	rx.ttl = -1;
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		size_t dlen;
+		int ival;
+
+		if (cm->cmsg_len < CMSG_LEN(0))
+			break; /* the kernel never sends one; do not trust it */
+		dlen = cm->cmsg_len - CMSG_LEN(0);
+
+		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
+		    (cm->cmsg_level == IPPROTO_IPV6 &&
+		     cm->cmsg_type == IPV6_HOPLIMIT)) {
+			if (dlen >= sizeof(ival)) {
+				memcpy(&ival, CMSG_DATA(cm), sizeof(ival));
+				rx.ttl = ival;
+			}
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+			   cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			if (dlen >= sizeof(pi)) {
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				dst6 = pi.ipi6_addr;
+				have_dst6 = true;
+			}
+		} else if ((cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_RECVERR) ||
+			   (cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_RECVERR)) {
+			if (dlen >= sizeof(ee)) {
+				memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+				have_ee = true;
+				if (dlen >=
+				    sizeof(ee) + np_addr_len(s->family)) {
+					memset(&offender, 0, sizeof(offender));
+					memcpy(&offender,
+					       CMSG_DATA(cm) + sizeof(ee),
+					       np_addr_len(s->family));
+					have_offender =
+						offender.ss_family == s->family;
+				}
+			}
+		}
+	}
+	if (msg->msg_flags & MSG_TRUNC) {
+		pkt->truncated = true;
+		pkt->parsed = true;
+		return;
+	}
+	if (errqueue) {
+		if (!have_ee)
+			return;
+		np_reply_from_errqueue(s->family, &ee, buf, n, &pkt->r);
+		/* msg_name holds where the failed packet was going. */
+		if (pkt->from.ss_family == s->family) {
+			memcpy(&pkt->r.quoted_dst, &pkt->from,
+			       sizeof(pkt->from));
+			pkt->r.quoted_dst_set = true;
+		}
+		/* who reported it: the router, else ourselves */
+		if (have_offender)
+			memcpy(&pkt->from, &offender, sizeof(offender));
+		else if (s->src.ss_family == s->family)
+			memcpy(&pkt->from, &s->src, sizeof(s->src));
+		else {
+			memset(&pkt->from, 0, sizeof(pkt->from));
+			pkt->from.ss_family = (sa_family_t)s->family;
+		}
+		pkt->parsed = true;
+		return;
+	}
+	if (pkt->from.ss_family != s->family)
+		return;
+	if (s->family == AF_INET6) {
+		memcpy(&src6, &((struct sockaddr_in6 *)&pkt->from)->sin6_addr,
+		       sizeof(src6));
+		rx.src6 = &src6;
+		rx.dst6 = have_dst6 ? &dst6 : NULL;
+	}
+	np_reply_parse(&rx, &pkt->r);
+	pkt->parsed = true;
+}
+
+/* recvmsg/recvmmsg failed: 0 when the queue is empty or the error was a
+ * pending socket error (with IP_RECVERR every ICMP error also sets one,
+ * which the next plain read returns: EHOSTUNREACH, EACCES for
+ * "prohibited", EREMOTEIO for a redirect...; the error queue holds the
+ * details), -1 for errors about the call itself. */
+static int recv_failed(int e, bool *again, struct np_err *err)
+{
+	*again = false;
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return 0;
+	if (e == EBADF || e == EFAULT || e == EINVAL || e == ENOTSOCK ||
+	    e == ENOMEM)
+		return np_err_errno(err, e, "recvmsg");
+	*again = true; /* EINTR, or a pending error: read on */
+	return 0;
+}
+
+int np_socket_recv(const struct np_socket *s, uint8_t *buf, size_t cap,
+		   bool errqueue, struct np_rxpkt *pkt, struct np_err *err)
+{
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = {buf, cap};
+	struct msghdr msg;
+	bool again;
+	ssize_t n;
+
+	memset(pkt, 0, sizeof(*pkt));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &pkt->from;
+	msg.msg_namelen = sizeof(pkt->from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	n = recvmsg(s->fd, &msg, MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0));
+	if (n < 0) {
+		if (recv_failed(errno, &again, err) < 0)
+			return -1;
+		return again && !errqueue && errno != EINTR ? 1 : 0;
+	}
+	pkt->rx_mono = np_clock_mono();
+	parse_msg(s, &msg, buf, (size_t)n, errqueue, pkt);
+	return 1;
+}
+
+/* ---- receiving in batches ------------------------------------------------ */
+
+struct np_rxbatch_ctl {
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} u;
+};
+
+int np_rxbatch_init(struct np_rxbatch *b, size_t bufsize, unsigned count)
+{
+	memset(b, 0, sizeof(*b));
+	b->bufsize = bufsize;
+	b->count = count;
+	b->data = malloc(bufsize * count);
+	b->ctl = calloc(count, sizeof(*b->ctl));
+	b->hdr = calloc(count, sizeof(*b->hdr));
+	b->iov = calloc(count, sizeof(*b->iov));
+	b->pkt = calloc(count, sizeof(*b->pkt));
+	if (b->data == NULL || b->ctl == NULL || b->hdr == NULL ||
+	    b->iov == NULL || b->pkt == NULL) {
+		np_rxbatch_free(b);
+		return -1;
+	}
+	return 0;
+}
+
+void np_rxbatch_free(struct np_rxbatch *b)
+{
+	free(b->data);
+	free(b->ctl);
+	free(b->hdr);
+	free(b->iov);
+	free(b->pkt);
+	memset(b, 0, sizeof(*b));
+}
+
+int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
+			 bool errqueue, struct np_err *err)
+{
+	int n;
+	bool again;
+	int64_t now;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		struct msghdr *m = &b->hdr[i].msg_hdr;
+
+		memset(&b->pkt[i], 0, sizeof(b->pkt[i]));
+		b->iov[i].iov_base = b->data + i * b->bufsize;
+		b->iov[i].iov_len = b->bufsize;
+		memset(m, 0, sizeof(*m));
+		m->msg_name = &b->pkt[i].from;
+		m->msg_namelen = sizeof(b->pkt[i].from);
+		m->msg_iov = &b->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_control = b->ctl[i].u.buf;
+		m->msg_controllen = sizeof(b->ctl[i].u.buf);
+	}
+	n = recvmmsg(s->fd, b->hdr, b->count,
+		     MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0), NULL);
+	if (n < 0) {
+		if (recv_failed(errno, &again, err) < 0)
+			return -1;
+		return again ? -2 : 0;
+	}
+	now = np_clock_mono();
+	for (int i = 0; i < n; i++) {
+		b->pkt[i].rx_mono = now;
+		parse_msg(s, &b->hdr[i].msg_hdr,
+			  b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
+			  errqueue, &b->pkt[i]);
+	}
+	return n;
 }

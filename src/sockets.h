@@ -6,10 +6,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "error.h"
 #include "options.h"
 #include "privs.h"
+#include "reply.h"
 #include "target.h"
 
 enum np_sock_kind {
@@ -61,10 +63,45 @@ int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 
 /* Apply the options (-t, -Q, -M, -I), the receive filters and the
  * control messages we read.  Raises CAP_NET_RAW only for SO_BINDTODEVICE. */
-int np_socket_configure(struct np_socket *s, const struct np_target *t,
-			const struct np_options *o, struct np_privs *privs,
-			struct np_err *err);
+int np_socket_configure(struct np_socket *s, const struct np_options *o,
+			struct np_privs *privs, struct np_err *err);
 
 const char *np_priv_path_name(enum np_priv_path p);
+
+/* One datagram (or error-queue entry) read and parsed. */
+struct np_rxpkt {
+	bool parsed;	/* r and from are filled */
+	bool truncated; /* larger than the buffer: not parsed */
+	struct np_reply r;
+	struct sockaddr_storage from; /* sender; for errors the reporter */
+	int64_t rx_mono;	      /* CLOCK_MONOTONIC when read */
+};
+
+/* Read one datagram from the plain queue or the error queue, without
+ * waiting.  1: one was read (pkt->parsed false when it is nothing to
+ * parse), 0: the queue is empty, -1: fatal. */
+int np_socket_recv(const struct np_socket *s, uint8_t *buf, size_t cap,
+		   bool errqueue, struct np_rxpkt *pkt, struct np_err *err);
+
+/* Many datagrams per system call (recvmmsg): for many-target runs, where
+ * replies come by the thousand.  All of a batch share one receive time. */
+struct np_rxbatch_ctl;
+struct np_rxbatch {
+	size_t bufsize;
+	unsigned count;
+	uint8_t *data;
+	struct np_rxbatch_ctl *ctl;
+	struct mmsghdr *hdr;
+	struct iovec *iov;
+	struct np_rxpkt *pkt;
+};
+
+int np_rxbatch_init(struct np_rxbatch *b, size_t bufsize, unsigned count);
+void np_rxbatch_free(struct np_rxbatch *b);
+/* Read up to b->count datagrams without waiting; returns how many (pkt[]
+ * filled), 0 when the queue is empty, -2 after a pending socket error (read
+ * again), -1 fatal. */
+int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
+			 bool errqueue, struct np_err *err);
 
 #endif

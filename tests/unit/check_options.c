@@ -12,7 +12,7 @@
 /* Parse a NULL-terminated list of arguments (argv[0] added). */
 static int parse(struct np_options *o, struct np_err *err, const char *a0, ...)
 {
-	char *argv[32];
+	static char *argv[32]; /* o->targets points into it */
 	int argc = 0;
 	va_list ap;
 	const char *a;
@@ -160,12 +160,12 @@ START_TEST(usage_errors)
 	struct np_options o;
 	struct np_err e;
 
-	ck_assert_int_eq(parse(&o, &e, NULL), -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "no target"));
-	ck_assert_int_eq(parse(&o, &e, "a", "b", NULL), -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "'a' and 'b'"));
-	ck_assert_int_eq(parse(&o, &e, "-x", "h", NULL), -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "'-x'"));
+	/* no target: main reads standard input or says "no target" */
+	ck_assert_int_eq(parse(&o, &e, NULL), 0);
+	ck_assert_int_eq(o.ntargets, 0);
+	ck_assert_ptr_null(o.target);
+	ck_assert_int_eq(parse(&o, &e, "-y", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'-y'"));
 	ck_assert_int_eq(parse(&o, &e, "--bogus", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "--bogus"));
 	ck_assert_int_eq(parse(&o, &e, "--help=x", "h", NULL), -1);
@@ -187,6 +187,65 @@ START_TEST(usage_errors)
 	ck_assert_int_eq(parse(&o, &e, "h", "-c", "2", NULL), 0);
 	ck_assert_int_eq(o.count, 2);
 	ck_assert_str_eq(o.target, "h");
+}
+END_TEST
+
+START_TEST(many_targets)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "a", "-c", "2", "b", "c", NULL), 0);
+	ck_assert_int_eq(o.ntargets, 3);
+	ck_assert_str_eq(o.targets[0], "a");
+	ck_assert_str_eq(o.targets[2], "c");
+	ck_assert(!o.multi_opts);
+	ck_assert_int_eq(o.retries, 3);
+	ck_assert_int_eq(o.gap_ns, 1000000LL);
+	/* alive mode: -W 0.5 s unless given */
+	ck_assert_int_eq(np_options_multi_timeout(&o), 1000000000LL);
+	ck_assert_int_eq(parse(&o, &e, "a", "b", NULL), 0);
+	ck_assert_int_eq(np_options_multi_timeout(&o), 500000000LL);
+	ck_assert_int_eq(parse(&o, &e, "-c", "3", "-i", "0.1", "a", NULL), 0);
+	ck_assert_int_eq(np_options_multi_timeout(&o), 500000000LL);
+	ck_assert_int_eq(parse(&o, &e, "-C", "3", "-W", "0.3", "a", NULL), 0);
+	ck_assert_int_eq(np_options_multi_timeout(&o), 300000000LL);
+	ck_assert_int_eq(o.vcount, 3);
+	ck_assert(o.multi_opts);
+	ck_assert_int_eq(parse(&o, &e, "-a", "-r", "0", "-x", "2", "--gap", "0",
+			       "--file", "-", "--multi", NULL),
+			 0);
+	ck_assert(o.alive_only && o.multi_forced && o.retries_set);
+	ck_assert_int_eq(o.retries, 0);
+	ck_assert_int_eq(o.reachable, 2);
+	ck_assert_int_eq(o.gap_ns, 0);
+	ck_assert_str_eq(o.file, "-");
+	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--gap below 0.001"));
+	ck_assert_int_eq(parse(&o, &e, "-g", "198.18.0.1", "198.18.0.9", NULL),
+			 0);
+	ck_assert(o.generate);
+
+	ck_assert_int_eq(parse(&o, &e, "-a", "-u", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-a and -u"));
+	ck_assert_int_eq(parse(&o, &e, "-c", "2", "-C", "2", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-c and -C"));
+	ck_assert_int_eq(parse(&o, &e, "-c", "2", "-r", "1", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-r (retries)"));
+	ck_assert_int_eq(parse(&o, &e, "-g", "a", "b", "c", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-g takes"));
+	ck_assert_int_eq(parse(&o, &e, "-g", "--file", "f", "a", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, "-O", "-a", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-O applies"));
+	ck_assert_int_eq(parse(&o, &e, "-C", "0", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'0' for -C"));
+	ck_assert_int_eq(parse(&o, &e, "-C", "65537", "h", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, "-r", "-1", "h", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, "-x", "0", "h", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, "--gap", "-1", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'-1' for --gap"));
+	ck_assert_int_eq(parse(&o, &e, "--file", "", "h", NULL), -1);
 }
 END_TEST
 
@@ -251,6 +310,7 @@ Suite *options_suite(void)
 	tcase_add_loop_test(tc, bad_values, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, many_targets);
 	tcase_add_test(tc, context_checks);
 	tcase_add_test(tc, number_parsers);
 	suite_add_tcase(s, tc);

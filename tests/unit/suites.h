@@ -11,5 +11,7 @@ Suite *options_suite(void);
 Suite *stats_suite(void);
 Suite *match_suite(void);
 Suite *report_suite(void);
+Suite *tlist_suite(void);
+Suite *sweep_suite(void);
 
 #endif

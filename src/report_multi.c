@@ -1,0 +1,221 @@
+/* report_multi.c - text output for many targets, in fping's formats, so
+ * that scripts written for fping read it; but on stdout, and in the order
+ * the targets were given. */
+#include "config.h"
+
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "clock.h"
+#include "target.h"
+
+static void target_name(const struct np_mtarget *t, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+
+	if (t->name != NULL) {
+		snprintf(buf, len, "%s", t->name);
+		return;
+	}
+	np_mtarget_addr(t, &ss);
+	np_addr_str((struct sockaddr *)&ss, buf, len);
+}
+
+static void stamp(const struct np_report_multi *ctx, int64_t wall_ns)
+{
+	if (ctx->opt->timestamps)
+		fprintf(ctx->out, "[%" PRId64 ".%06" PRId64 "] ",
+			wall_ns / NP_NSEC_PER_SEC,
+			(wall_ns % NP_NSEC_PER_SEC) / 1000);
+}
+
+/* fping: loss as a whole percentage, rounded down. */
+static unsigned loss_pct(const struct np_mtarget *t)
+{
+	if (t->sent == 0)
+		return 0;
+	return (unsigned)(((uint64_t)(t->sent - t->received) * 100) / t->sent);
+}
+
+/* Per-reply lines: count modes only, and not with -q, -a or -u. */
+static bool per_reply(const struct np_report_multi *ctx)
+{
+	return !ctx->alive_mode && !ctx->opt->quiet && !ctx->opt->alive_only &&
+	       !ctx->opt->unreach_only;
+}
+
+static void reply_line(struct np_report_multi *ctx, const char *name,
+		       const struct np_mtarget *t, const struct np_event *ev)
+{
+	char rtt[32], avg[32];
+
+	np_report_format_rtt(ev->rtt_ns, rtt, sizeof(rtt));
+	stamp(ctx, ev->wall_ns);
+	if (ev->flags & NP_EVF_DUP) {
+		fprintf(ctx->out, "%s : duplicate for [%u], %zu bytes, %s ms\n",
+			name, ev->index, ev->bytes, rtt);
+	} else if (ev->flags & NP_EVF_LATE) {
+		if (ev->rtt_ns >= 0)
+			fprintf(ctx->out,
+				"%s : late reply for [%u], %zu bytes, %s ms "
+				"(counted as lost)\n",
+				name, ev->index, ev->bytes, rtt);
+		else
+			fprintf(ctx->out,
+				"%s : late reply for an earlier probe with "
+				"sequence %u, %zu bytes (counted as lost)\n",
+				name, ev->seq, ev->bytes);
+	} else if (ev->flags & (NP_EVF_BADSUM | NP_EVF_BADDATA)) {
+		fprintf(ctx->out,
+			"%s : corrupted reply for [%u], %zu bytes (%s, not "
+			"counted)\n",
+			name, ev->index, ev->bytes,
+			ev->flags & NP_EVF_BADSUM ? "bad checksum"
+						  : "altered payload");
+	} else {
+		np_report_format_rtt((int64_t)np_rtt_avg_ns(&t->rtt), avg,
+				     sizeof(avg));
+		fprintf(ctx->out,
+			"%s : [%u], %zu bytes, %s ms (%s avg, %u%% loss)\n",
+			name, ev->index, ev->bytes, rtt, avg, loss_pct(t));
+	}
+}
+
+static void multi_event(void *vctx, const struct np_mtarget *t,
+			const struct np_event *ev)
+{
+	struct np_report_multi *ctx = vctx;
+	char name[NI_MAXHOST], from[INET6_ADDRSTRLEN + 16] = "?";
+	char desc[128];
+
+	if (t == NULL) { /* not counted for any target: -v */
+		if (ev->from != NULL)
+			np_addr_str(ev->from, from, sizeof(from));
+		fprintf(ctx->diag, "netprobe: ignored a packet from %s: %s\n",
+			from, ev->why);
+		return;
+	}
+	target_name(t, name, sizeof(name));
+	switch (ev->kind) {
+	case NP_EV_REPLY:
+		if (per_reply(ctx))
+			reply_line(ctx, name, t, ev);
+		break;
+	case NP_EV_ICMP_ERROR:
+	case NP_EV_LOCAL_ERROR:
+		if (ctx->opt->quiet)
+			break;
+		if (ev->from != NULL)
+			np_addr_str(ev->from, from, sizeof(from));
+		np_reply_describe_error(t->family, ev->reply, desc,
+					sizeof(desc));
+		if (per_reply(ctx)) {
+			stamp(ctx, ev->wall_ns);
+			fprintf(ctx->out, "%s : [%u], %s from %s%s\n", name,
+				ev->index, desc, from,
+				ev->flags & NP_EVF_UNVERIFIED
+					? " (unverified quote)"
+					: "");
+		} else if (!ctx->opt->alive_only && !ctx->opt->unreach_only) {
+			fprintf(ctx->diag, "netprobe: %s: %s from %s\n", name,
+				desc, from);
+		}
+		break;
+	case NP_EV_SEND_ERROR:
+		if (ctx->opt->quiet || (ev->flags & NP_EVF_REPEAT))
+			break;
+		fprintf(ctx->diag, "netprobe: %s: sendto: %s\n", name,
+			strerror(ev->err_no));
+		break;
+	case NP_EV_NO_ANSWER:
+	case NP_EV_IGNORED:
+		break;
+	}
+}
+
+static void extras(FILE *f, const struct np_mtarget *t)
+{
+	if (t->duplicates)
+		fprintf(f, ", +%" PRIu32 " duplicates", t->duplicates);
+	if (t->corrupted)
+		fprintf(f, ", +%" PRIu32 " corrupted", t->corrupted);
+	if (t->errors)
+		fprintf(f, ", +%" PRIu32 " errors", t->errors);
+	if (t->late)
+		fprintf(f, ", +%" PRIu32 " late", t->late);
+}
+
+static void multi_done(void *vctx, const struct np_mtarget *t)
+{
+	struct np_report_multi *ctx = vctx;
+	const struct np_options *o = ctx->opt;
+	char name[NI_MAXHOST], a[32], b[32], c[32];
+
+	target_name(t, name, sizeof(name));
+	if (o->alive_only || o->unreach_only) {
+		if ((t->received > 0) == o->alive_only)
+			fprintf(ctx->out, "%s\n", name);
+		return;
+	}
+	if (ctx->alive_mode) {
+		if (!o->quiet)
+			fprintf(ctx->out, "%s is %s\n", name,
+				t->received > 0 ? "alive" : "unreachable");
+		return;
+	}
+	if (o->vcount > 0) {
+		fprintf(ctx->out, "%s :", name);
+		for (uint32_t i = 0; i < t->sent && i < o->vcount; i++) {
+			if (t->rtts[i] < 0) {
+				fputs(" -", ctx->out);
+				continue;
+			}
+			np_report_format_rtt(t->rtts[i], a, sizeof(a));
+			fprintf(ctx->out, " %s", a);
+		}
+		fputc('\n', ctx->out);
+		return;
+	}
+	fprintf(ctx->out, "%s : xmt/rcv/%%loss = %" PRIu32 "/%" PRIu32 "/%u%%",
+		name, t->sent, t->received, loss_pct(t));
+	if (t->received > 0) {
+		np_report_format_rtt(t->rtt.min_ns, a, sizeof(a));
+		np_report_format_rtt((int64_t)np_rtt_avg_ns(&t->rtt), b,
+				     sizeof(b));
+		np_report_format_rtt(t->rtt.max_ns, c, sizeof(c));
+		fprintf(ctx->out, ", min/avg/max = %s/%s/%s", a, b, c);
+	}
+	extras(ctx->out, t);
+	fputc('\n', ctx->out);
+}
+
+static void multi_flush(void *vctx)
+{
+	struct np_report_multi *ctx = vctx;
+
+	fflush(ctx->out);
+}
+
+static void multi_progress(void *vctx, const struct np_stats *total,
+			   uint64_t reported, uint64_t active)
+{
+	struct np_report_multi *ctx = vctx;
+
+	fflush(ctx->out);
+	fprintf(ctx->diag,
+		"netprobe: %" PRIu64 " targets done, %" PRIu64
+		" being probed; %" PRIu64 " probes sent, %" PRIu64 " replies\n",
+		reported, active, total->transmitted, total->received);
+}
+
+void np_report_multi_sink(struct np_report_multi *ctx, struct np_msink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->ctx = ctx;
+	sink->event = multi_event;
+	sink->done = multi_done;
+	sink->flush = multi_flush;
+	sink->progress = multi_progress;
+}

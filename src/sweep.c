@@ -1,0 +1,549 @@
+/* sweep.c - the engine for many targets.  Targets come lazily from the
+ * plan; at most NP_SWEEP_MAX_ACTIVE are measured at a time, so memory
+ * follows what is in flight, never the size of the list. */
+#include "config.h"
+
+#include "sweep.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+
+#define RX_BATCH 64
+#define SEND_BURST 32 /* sends between two reads when the gap is 0 */
+
+struct due {
+	uint32_t slot, gen;
+	int64_t at;
+};
+
+struct sweep {
+	const struct np_sweep_cfg *cfg;
+	const struct np_options *o;
+	const struct np_msink *sink;
+	struct np_mmatcher m;
+	struct np_stats *total;
+	/* slots */
+	uint32_t *freelist;
+	size_t nfree, nalloc, max_active, active, peak;
+	/* targets in list order, to report them in that order */
+	uint32_t *order;
+	size_t ord_head, ord_len;
+	/* next probes due (count mode: period; alive mode: retries) */
+	struct due *fifo;
+	size_t f_head, f_len;
+	int64_t f_last;
+	bool plan_done;
+	uint64_t next_ord, reported, answered;
+	/* a probe the kernel had no room for (EAGAIN), or the probe
+	 * table was full: it goes first */
+	bool have_retry;
+	uint32_t retry_slot, retry_gen;
+	int64_t next_send_at;
+	uint8_t *txbuf;
+	size_t txcap;
+	struct np_rxbatch rx;
+};
+
+static int fam_index(int family)
+{
+	return family == AF_INET6 ? 1 : 0;
+}
+
+static bool grow_slots(struct sweep *w)
+{
+	size_t n = w->nalloc ? w->nalloc * 2 : 64;
+	struct np_mtarget *v;
+
+	if (n > w->max_active)
+		n = w->max_active;
+	if (n <= w->nalloc)
+		return false;
+	v = realloc(w->m.slots, n * sizeof(*v));
+	if (v == NULL)
+		return false;
+	memset(v + w->nalloc, 0, (n - w->nalloc) * sizeof(*v));
+	w->m.slots = v;
+	/* hand out low slots first */
+	for (size_t i = n; i > w->nalloc; i--)
+		w->freelist[w->nfree++] = (uint32_t)(i - 1);
+	w->nalloc = n;
+	w->m.nslots = n;
+	return true;
+}
+
+static void fifo_push(struct sweep *w, uint32_t slot, int64_t at)
+{
+	struct due *d;
+
+	/* Keep the queue in time order: a rare early entry waits behind a
+	 * later one rather than the queue needing a heap. */
+	if (at < w->f_last)
+		at = w->f_last;
+	w->f_last = at;
+	d = &w->fifo[(w->f_head + w->f_len++) % w->max_active];
+	d->slot = slot;
+	d->gen = w->m.slots[slot].gen;
+	d->at = at;
+}
+
+static bool wants_probe(const struct sweep *w, const struct np_mtarget *t)
+{
+	if (t->sent >= w->cfg->probes)
+		return false;
+	return !(w->cfg->alive_mode && t->received > 0);
+}
+
+static bool target_done(const struct sweep *w, const struct np_mtarget *t)
+{
+	if (w->cfg->alive_mode && t->received > 0)
+		return true;
+	return t->inflight == 0 && t->sent >= w->cfg->probes;
+}
+
+static void emit(struct sweep *w, const struct np_mtarget *t,
+		 struct np_event *ev)
+{
+	ev->wall_ns = np_clock_real();
+	if (w->sink->event)
+		w->sink->event(w->sink->ctx, t, ev);
+}
+
+static void retire(struct sweep *w, bool all)
+{
+	while (w->ord_len > 0) {
+		uint32_t slot = w->order[w->ord_head];
+		struct np_mtarget *t = &w->m.slots[slot];
+
+		if (!all && !target_done(w, t))
+			break;
+		w->ord_head = (w->ord_head + 1) % w->max_active;
+		w->ord_len--;
+		w->reported++;
+		if (t->received > 0)
+			w->answered++;
+		if (w->sink->done)
+			w->sink->done(w->sink->ctx, t);
+		t->used = false;
+		w->freelist[w->nfree++] = slot;
+		w->active--;
+	}
+}
+
+/* Take the next target from the plan into a free slot. */
+static int admit(struct sweep *w, uint32_t *slot_out)
+{
+	struct np_tnext nx;
+	struct sockaddr_storage ss;
+	struct np_mtarget *t;
+	uint32_t slot, gen;
+	int64_t *rtts;
+
+	if (w->nfree == 0 && !grow_slots(w))
+		return -1;
+	if (!np_tplan_next(w->cfg->plan, &nx)) {
+		w->plan_done = true;
+		return 0;
+	}
+	slot = w->freelist[--w->nfree];
+	t = &w->m.slots[slot];
+	gen = t->gen + 1;
+	rtts = t->rtts;
+	memset(t, 0, sizeof(*t));
+	t->gen = gen;
+	t->used = true;
+	t->ord = w->next_ord++;
+	t->name = nx.name;
+	np_u128_to_addr(nx.family, nx.addr, &ss);
+	np_mtarget_set_addr(t, (struct sockaddr *)&ss);
+	np_rtt_init(&t->rtt);
+	if (w->m.keep_rtts > 0) {
+		if (rtts == NULL)
+			rtts = malloc(w->m.keep_rtts * sizeof(*rtts));
+		if (rtts == NULL) {
+			t->used = false;
+			w->freelist[w->nfree++] = slot;
+			return -1;
+		}
+		for (size_t i = 0; i < w->m.keep_rtts; i++)
+			rtts[i] = -1;
+	}
+	t->rtts = rtts;
+	w->order[(w->ord_head + w->ord_len++) % w->max_active] = slot;
+	w->active++;
+	if (w->active > w->peak)
+		w->peak = w->active;
+	*slot_out = slot;
+	return 1;
+}
+
+enum send_result { SENT, BUSY, AGAIN };
+
+static enum send_result send_probe(struct sweep *w, uint32_t slot)
+{
+	struct np_mtarget *t = &w->m.slots[slot];
+	int f = fam_index(t->family);
+	const struct np_socket *s = w->cfg->sock[f];
+	struct sockaddr_storage dst;
+	socklen_t dlen = np_mtarget_addr(t, &dst);
+	struct np_probe *p;
+	struct np_event ev;
+	size_t len;
+	ssize_t n;
+
+	if (np_probe_table_busy(&w->m.tab))
+		return BUSY;
+	p = np_probe_table_next(&w->m.tab, NULL);
+	p->stamp = (uint64_t)np_clock_real();
+	len = np_icmp_build_echo(w->txbuf, w->txcap, t->family, w->m.ident[f],
+				 (uint16_t)p->no, &w->m.spec, p->stamp);
+	p->sent_mono = np_clock_mono();
+	do {
+		n = sendto(s->fd, w->txbuf, len, 0, (struct sockaddr *)&dst,
+			   dlen);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		      errno == ENOBUFS || errno == ENOMEM)) {
+		np_probe_table_unclaim(&w->m.tab, p);
+		return AGAIN;
+	}
+	np_mmatch_sent(&w->m, p, t, slot, n >= 0);
+	if (n < 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = NP_EV_SEND_ERROR;
+		ev.seq = (uint16_t)p->no;
+		ev.err_no = errno;
+		ev.rtt_ns = -1;
+		ev.ttl = -1;
+		ev.target = slot;
+		ev.index = p->index;
+		if (t->send_error_said)
+			ev.flags |= NP_EVF_REPEAT;
+		t->send_error_said = true;
+		emit(w, t, &ev);
+	}
+	if (wants_probe(w, t)) {
+		if (!w->cfg->alive_mode)
+			fifo_push(w, slot, p->sent_mono + w->o->interval_ns);
+		else if (n < 0) /* as if lost: retry after the timeout */
+			fifo_push(w, slot, p->sent_mono + w->cfg->timeout_ns);
+	}
+	return SENT;
+}
+
+/* The next target to probe now, if any.  0: none now, 1: *slot set. */
+static int pick(struct sweep *w, int64_t now, uint32_t *slot)
+{
+	if (w->have_retry) {
+		w->have_retry = false;
+		const struct np_mtarget *t = &w->m.slots[w->retry_slot];
+
+		if (t->used && t->gen == w->retry_gen && wants_probe(w, t)) {
+			*slot = w->retry_slot;
+			return 1;
+		}
+	}
+	while (w->f_len > 0) {
+		struct due *d = &w->fifo[w->f_head];
+		struct np_mtarget *t = &w->m.slots[d->slot];
+
+		if (!t->used || t->gen != d->gen || !wants_probe(w, t)) {
+			w->f_head = (w->f_head + 1) % w->max_active;
+			w->f_len--;
+			continue;
+		}
+		if (d->at > now)
+			break;
+		*slot = d->slot;
+		w->f_head = (w->f_head + 1) % w->max_active;
+		w->f_len--;
+		return 1;
+	}
+	if (!w->plan_done && w->active < w->max_active)
+		return admit(w, slot);
+	return 0;
+}
+
+/* When something could next be sent (INT64_MAX: nothing). */
+static int64_t next_send_time(const struct sweep *w)
+{
+	int64_t at = INT64_MAX;
+
+	if (w->have_retry || (!w->plan_done && w->active < w->max_active))
+		at = w->next_send_at;
+	else if (w->f_len > 0)
+		at = w->fifo[w->f_head].at > w->next_send_at
+			     ? w->fifo[w->f_head].at
+			     : w->next_send_at;
+	return at;
+}
+
+static void dispatch(struct sweep *w, const struct np_rxpkt *pkt)
+{
+	struct np_event ev;
+	struct np_mtarget *t;
+	uint32_t errored_before = 0;
+	const struct np_probe *p = NULL;
+
+	if (pkt->r.kind == NP_RX_ERROR || pkt->r.kind == NP_RX_LOCAL_ERROR) {
+		p = np_probe_table_find(&w->m.tab, pkt->r.seq);
+		if (p != NULL && p->target < w->nalloc)
+			errored_before = w->m.slots[p->target].errored;
+	}
+	if (!np_mmatch_packet(&w->m, &pkt->r,
+			      (const struct sockaddr *)&pkt->from, pkt->rx_mono,
+			      &ev))
+		return;
+	if (ev.kind == NP_EV_IGNORED) {
+		if (w->o->verbose)
+			emit(w, NULL, &ev);
+		return;
+	}
+	t = &w->m.slots[ev.target];
+	emit(w, t, &ev);
+	/* alive mode: a probe ended by an ICMP error is retried at once */
+	if (w->cfg->alive_mode && p != NULL && t->errored > errored_before &&
+	    wants_probe(w, t) && t->inflight == 0)
+		fifo_push(w, ev.target, pkt->rx_mono);
+}
+
+/* Read what is queued, a few batches at most (then the loop sends
+ * again). */
+static int drain(struct sweep *w, const struct np_socket *s, bool errqueue,
+		 struct np_err *err)
+{
+	for (int round = 0; round < 4; round++) {
+		int got = np_socket_recv_batch(s, &w->rx, errqueue, err);
+
+		if (got == -1)
+			return -1;
+		if (got == -2)
+			continue;
+		for (int i = 0; i < got; i++) {
+			const struct np_rxpkt *pkt = &w->rx.pkt[i];
+
+			if (!pkt->parsed)
+				continue;
+			if (pkt->truncated) {
+				w->total->malformed++;
+				continue;
+			}
+			dispatch(w, pkt);
+		}
+		if (got < (int)w->rx.count)
+			return 0;
+	}
+	return 0;
+}
+
+static void expire(struct sweep *w, int64_t now, int64_t *next_expiry)
+{
+	struct np_probe *p;
+
+	while ((p = np_probe_table_expire_one(&w->m.tab, now,
+					      w->cfg->timeout_ns,
+					      next_expiry)) != NULL) {
+		struct np_mtarget *t = np_mmatch_expired(&w->m, p);
+
+		if (t != NULL && w->cfg->alive_mode && wants_probe(w, t) &&
+		    t->inflight == 0)
+			fifo_push(w, p->target, now);
+	}
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
+		 struct np_sweep_result *res, struct np_err *err)
+{
+	const struct np_options *o = cfg->opt;
+	uint64_t size = np_tplan_size(cfg->plan);
+	size_t rxlen;
+	unsigned batch;
+
+	memset(w, 0, sizeof(*w));
+	w->cfg = cfg;
+	w->o = o;
+	w->total = &res->total;
+	w->max_active =
+		size < NP_SWEEP_MAX_ACTIVE ? (size_t)size : NP_SWEEP_MAX_ACTIVE;
+	if (w->max_active == 0)
+		w->max_active = 1;
+	for (int f = 0; f < 2; f++) {
+		if (cfg->sock[f] == NULL)
+			continue;
+		w->m.kind[f] = cfg->sock[f]->kind;
+		w->m.ident[f] = cfg->sock[f]->ident;
+	}
+	w->m.total = w->total;
+	w->m.keep_rtts = (size_t)o->vcount;
+	w->m.spec.size = (size_t)o->size;
+	memcpy(w->m.spec.pattern, o->pattern, sizeof(w->m.spec.pattern));
+	w->m.spec.pattern_len = o->pattern_len;
+	if (getrandom(&w->m.spec.cookie, sizeof(w->m.spec.cookie), 0) !=
+	    sizeof(w->m.spec.cookie))
+		return np_err_errno(err, errno, "getrandom for the run cookie");
+	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
+	w->txbuf = malloc(w->txcap);
+	/* Room for a reply with the largest IPv4 header; anything longer
+	 * is not a reply to us (MSG_TRUNC: counted as malformed), except
+	 * an ICMP error quoting a long probe, which is cut to 576 or 1280
+	 * bytes anyway. */
+	rxlen = w->txcap + 60 + 40;
+	if (rxlen < 1500)
+		rxlen = 1500;
+	batch = RX_BATCH;
+	while (batch > 1 && rxlen * batch > (1u << 20))
+		batch /= 2;
+	w->freelist = malloc(w->max_active * sizeof(*w->freelist));
+	w->order = malloc(w->max_active * sizeof(*w->order));
+	w->fifo = malloc(w->max_active * sizeof(*w->fifo));
+	if (w->txbuf == NULL || np_rxbatch_init(&w->rx, rxlen, batch) != 0 ||
+	    w->freelist == NULL || w->order == NULL || w->fifo == NULL ||
+	    np_probe_table_init(&w->m.tab, cfg->timeout_ns, o->gap_ns) != 0)
+		return np_err_set(err, "out of memory");
+	return 0;
+}
+
+static void teardown(struct sweep *w)
+{
+	for (size_t i = 0; i < w->nalloc; i++)
+		free(w->m.slots[i].rtts);
+	free(w->m.slots);
+	np_probe_table_free(&w->m.tab);
+	free(w->freelist);
+	free(w->order);
+	free(w->fifo);
+	free(w->txbuf);
+	np_rxbatch_free(&w->rx);
+}
+
+int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
+		 const struct np_engine_signals *sig,
+		 struct np_sweep_result *res, struct np_err *err)
+{
+	struct sweep w;
+	const struct np_options *o = cfg->opt;
+	int64_t now, deadline_at, next_expiry = INT64_MAX;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	np_stats_init(&res->total);
+	if (setup(&w, cfg, res, err) != 0) {
+		teardown(&w);
+		return -1;
+	}
+	w.sink = sink;
+	now = np_clock_mono();
+	res->total.start_ns = now;
+	w.next_send_at = now;
+	deadline_at = o->deadline_ns > 0 ? now + o->deadline_ns : INT64_MAX;
+
+	for (;;) {
+		struct timespec ts;
+		int64_t wake;
+		fd_set rfds;
+		int n, maxfd = -1, sent = 0;
+		bool busy = false;
+
+		if (*sig->stop)
+			break;
+		if (*sig->status) {
+			*sig->status = 0;
+			if (sink->progress)
+				sink->progress(sink->ctx, w.total, w.reported,
+					       w.active);
+		}
+		now = np_clock_mono();
+		if (now >= deadline_at)
+			break;
+		expire(&w, now, &next_expiry);
+		retire(&w, false);
+		if (w.plan_done && w.active == 0)
+			break;
+		while (now >= w.next_send_at) {
+			uint32_t slot;
+			int got = pick(&w, now, &slot);
+			enum send_result r;
+
+			if (got < 0) {
+				rc = np_err_set(err, "out of memory");
+				goto done;
+			}
+			if (got == 0)
+				break;
+			r = send_probe(&w, slot);
+			if (r != SENT) {
+				w.have_retry = true;
+				w.retry_slot = slot;
+				w.retry_gen = w.m.slots[slot].gen;
+				if (r == AGAIN) /* the send queue is full */
+					w.next_send_at = now + NP_NSEC_PER_MSEC;
+				busy = r == BUSY;
+				break;
+			}
+			w.next_send_at = now + o->gap_ns;
+			if (o->gap_ns > 0 || ++sent >= SEND_BURST)
+				break;
+			now = np_clock_mono();
+		}
+		/* a send error can finish a target: nothing else would wake
+		 * us for it */
+		retire(&w, false);
+		if (w.plan_done && w.active == 0)
+			break;
+		wake = min64(next_expiry, deadline_at);
+		if (!busy)
+			wake = min64(wake, next_send_time(&w));
+		now = np_clock_mono();
+		if (wake > now && sink->flush)
+			sink->flush(sink->ctx);
+		ts = np_ns_to_timespec(wake > now ? wake - now : 0);
+		FD_ZERO(&rfds);
+		for (int f = 0; f < 2; f++) {
+			if (cfg->sock[f] == NULL)
+				continue;
+			FD_SET(cfg->sock[f]->fd, &rfds);
+			if (cfg->sock[f]->fd > maxfd)
+				maxfd = cfg->sock[f]->fd;
+		}
+		n = pselect(maxfd + 1, &rfds, NULL, NULL, &ts, sig->waitmask);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = np_err_errno(err, errno, "select");
+			break;
+		}
+		for (int f = 0; f < 2 && n > 0; f++) {
+			const struct np_socket *s = cfg->sock[f];
+
+			if (s == NULL || !FD_ISSET(s->fd, &rfds))
+				continue;
+			if (drain(&w, s, false, err) < 0 ||
+			    (s->kind == NP_SOCK_DGRAM &&
+			     drain(&w, s, true, err) < 0)) {
+				rc = -1;
+				goto done;
+			}
+		}
+	}
+done:
+	/* Stopped (signal, deadline, error) or finished: every target taken
+	 * from the list is reported, in order. */
+	retire(&w, true);
+	res->total.end_ns = np_clock_mono();
+	res->targets = w.reported;
+	res->answered = w.answered;
+	res->peak_active = w.peak;
+	res->table_slots = np_probe_table_slots(&w.m.tab);
+	teardown(&w);
+	return rc;
+}

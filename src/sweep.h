@@ -1,0 +1,54 @@
+/* sweep.h - the engine for many targets (fping's job): one socket per
+ * family, probes interleaved across targets with a gap between any two
+ * sends and a period per target, replies matched through one sequence map.
+ * Never prints: everything goes to a struct np_msink. */
+#ifndef NP_SWEEP_H
+#define NP_SWEEP_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "match.h"
+#include "tlist.h"
+
+/* Targets measured at the same time, at most.  Each costs
+ * sizeof(struct np_mtarget) plus 8 bytes per -C probe, plus a few bytes of
+ * bookkeeping; the probe table adds 40 bytes per probe in flight. */
+#define NP_SWEEP_MAX_ACTIVE 65536
+
+struct np_msink {
+	void *ctx;
+	/* An event about target `t` (NULL for ignored packets, -v). */
+	void (*event)(void *ctx, const struct np_mtarget *t,
+		      const struct np_event *ev);
+	/* A target is finished: called in target-list order. */
+	void (*done)(void *ctx, const struct np_mtarget *t);
+	/* Before the engine sleeps: write out what is buffered. */
+	void (*flush)(void *ctx);
+	/* SIGQUIT: progress so far. */
+	void (*progress)(void *ctx, const struct np_stats *total,
+			 uint64_t reported, uint64_t active);
+};
+
+struct np_sweep_cfg {
+	const struct np_options *opt;
+	struct np_tplan *plan;
+	const struct np_socket *sock[2]; /* IPv4, IPv6; NULL if unused */
+	int64_t timeout_ns;		 /* -W as it applies to this run */
+	uint32_t probes; /* per target: -c/-C N, or 1 + retries */
+	bool alive_mode; /* stop at a target's first reply */
+};
+
+struct np_sweep_result {
+	struct np_stats total;
+	uint64_t targets;  /* reported */
+	uint64_t answered; /* with at least one good reply */
+	uint64_t peak_active;
+	size_t table_slots; /* probe table size */
+};
+
+int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
+		 const struct np_engine_signals *sig,
+		 struct np_sweep_result *res, struct np_err *err);
+
+#endif

@@ -1,0 +1,308 @@
+/* check_tlist.c - target lists: CIDR blocks and ranges, their edges,
+ * duplicates, lists from files, and lazy expansion. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "suites.h"
+#include "tlist.h"
+
+static np_u128 v4(const char *s)
+{
+	struct in_addr a;
+
+	ck_assert_int_eq(inet_pton(AF_INET, s, &a), 1);
+	return ntohl(a.s_addr);
+}
+
+static np_u128 v6(const char *s)
+{
+	struct in6_addr a;
+	np_u128 v = 0;
+
+	ck_assert_int_eq(inet_pton(AF_INET6, s, &a), 1);
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | a.s6_addr[i];
+	return v;
+}
+
+/* Parse `text`; check family, first, last and the count. */
+static void range_is(const char *text, int family, np_u128 first, np_u128 last)
+{
+	struct np_tspec s;
+	struct np_err e;
+
+	memset(&e, 0, sizeof(e));
+	ck_assert_msg(np_tspec_parse(text, AF_UNSPEC, &s, &e) == 0, "%s: %s",
+		      text, e.msg);
+	ck_assert_int_eq(s.kind, NP_TSPEC_RANGE);
+	ck_assert_int_eq(s.family, family);
+	ck_assert_msg(s.first == first && s.last == last, "%s: bad bounds",
+		      text);
+}
+
+static void refused(const char *text, int family, const char *why)
+{
+	struct np_tspec s;
+	struct np_err e;
+
+	memset(&e, 0, sizeof(e));
+	ck_assert_msg(np_tspec_parse(text, family, &s, &e) == -1,
+		      "'%s' accepted", text);
+	ck_assert_msg(strstr(e.msg, why) != NULL, "'%s': '%s' lacks '%s'", text,
+		      e.msg, why);
+}
+
+START_TEST(cidr_edges)
+{
+	/* fping -g: no network or broadcast address below a /31 */
+	range_is("198.18.0.0/24", AF_INET, v4("198.18.0.1"),
+		 v4("198.18.0.254"));
+	range_is("198.18.0.77/24", AF_INET, v4("198.18.0.1"),
+		 v4("198.18.0.254"));
+	range_is("198.18.0.4/30", AF_INET, v4("198.18.0.5"), v4("198.18.0.6"));
+	range_is("198.18.0.4/31", AF_INET, v4("198.18.0.4"), v4("198.18.0.5"));
+	range_is("198.18.0.4/32", AF_INET, v4("198.18.0.4"), v4("198.18.0.4"));
+	range_is("255.255.255.255/32", AF_INET, v4("255.255.255.255"),
+		 v4("255.255.255.255"));
+	range_is("0.0.0.0/31", AF_INET, 0, 1);
+	range_is("10.0.0.0/8", AF_INET, v4("10.0.0.1"), v4("10.255.255.254"));
+	/* IPv6: every address */
+	range_is("2001:db8::/120", AF_INET6, v6("2001:db8::"),
+		 v6("2001:db8::ff"));
+	range_is("2001:db8::/104", AF_INET6, v6("2001:db8::"),
+		 v6("2001:db8::ff:ffff"));
+	range_is("2001:db8::1/128", AF_INET6, v6("2001:db8::1"),
+		 v6("2001:db8::1"));
+	range_is("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120", AF_INET6,
+		 v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00"),
+		 v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+	/* too large, /0 among them */
+	refused("10.0.0.0/7", AF_UNSPEC, "33554432 addresses");
+	refused("0.0.0.0/0", AF_UNSPEC, "split it");
+	refused("::/0", AF_UNSPEC, "more than 16777216");
+	refused("2001:db8::/103", AF_UNSPEC, "split it");
+	/* malformed */
+	refused("198.18.0.0/33", AF_UNSPEC, "from 0 to 32");
+	refused("2001:db8::/129", AF_UNSPEC, "from 0 to 128");
+	refused("198.18.0.0/", AF_UNSPEC, "prefix length");
+	refused("198.18.0.0/2x", AF_UNSPEC, "prefix length");
+	refused("198.18.0.0/-1", AF_UNSPEC, "prefix length");
+	refused("/24", AF_UNSPEC, "not a CIDR block");
+	refused("host/24", AF_UNSPEC, "not an address");
+	/* the family of -4/-6 */
+	refused("2001:db8::/120", AF_INET, "-4 was given");
+	refused("198.18.0.0/24", AF_INET6, "-6 was given");
+}
+END_TEST
+
+START_TEST(ranges_and_names)
+{
+	struct np_tspec s;
+	struct np_err e;
+
+	range_is("198.18.0.1-198.18.0.254", AF_INET, v4("198.18.0.1"),
+		 v4("198.18.0.254"));
+	range_is("198.18.0.9-198.18.0.9", AF_INET, v4("198.18.0.9"),
+		 v4("198.18.0.9"));
+	range_is("2001:db8::1-2001:db8::ff", AF_INET6, v6("2001:db8::1"),
+		 v6("2001:db8::ff"));
+	ck_assert_int_eq(
+		np_tspec_pair("198.18.0.0", "198.18.1.255", AF_UNSPEC, &s, &e),
+		0);
+	ck_assert(s.first == v4("198.18.0.0") && s.last == v4("198.18.1.255"));
+	refused("198.18.0.9-198.18.0.1", AF_UNSPEC, "ends before it starts");
+	refused("198.18.0.1-2001:db8::1", AF_UNSPEC, "same family");
+	refused("198.18.0.1-host", AF_UNSPEC, "same family");
+	refused("0.0.0.0-255.255.255.255", AF_UNSPEC, "split it");
+	/* names, hyphens included */
+	ck_assert_int_eq(np_tspec_parse("web-1.example", AF_UNSPEC, &s, &e), 0);
+	ck_assert_int_eq(s.kind, NP_TSPEC_NAME);
+	ck_assert_int_eq(np_tspec_parse("fe80::1%lo", AF_UNSPEC, &s, &e), 0);
+	ck_assert_int_eq(s.kind, NP_TSPEC_NAME);
+	refused("two words", AF_UNSPEC, "not a host name");
+	refused("bad;name", AF_UNSPEC, "not a host name");
+	refused("-c", AF_UNSPEC, "not a host name");
+	refused("", AF_UNSPEC, "empty");
+}
+END_TEST
+
+/* Expand the whole plan into text, one address per line. */
+static void expand(struct np_tplan *p, char *out, size_t len)
+{
+	struct np_tnext nx;
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (np_tplan_next(p, &nx)) {
+		struct sockaddr_storage ss;
+		char a[64];
+
+		np_u128_to_addr(nx.family, nx.addr, &ss);
+		inet_ntop(
+			nx.family,
+			nx.family == AF_INET
+				? (void *)&((struct sockaddr_in *)&ss)->sin_addr
+				: (void *)&((struct sockaddr_in6 *)&ss)
+					  ->sin6_addr,
+			a, sizeof(a));
+		used += (size_t)snprintf(out + used, len - used, "%s%s%s", a,
+					 nx.name ? "=" : "",
+					 nx.name ? nx.name : "");
+		used += (size_t)snprintf(out + used, len - used, " ");
+	}
+}
+
+static void add(struct np_tplan *p, const char *text)
+{
+	struct np_err e;
+
+	memset(&e, 0, sizeof(e));
+	ck_assert_msg(np_tplan_add(p, text, AF_UNSPEC, NULL, &e) == 0, "%s: %s",
+		      text, e.msg);
+}
+
+START_TEST(duplicates_probed_once)
+{
+	struct np_tplan p;
+	char out[1024];
+
+	np_tplan_init(&p);
+	add(&p, "198.18.0.0/29");	   /* .1 - .6 */
+	add(&p, "198.18.0.4/30");	   /* .5 .6: already there */
+	add(&p, "198.18.0.3");		   /* in the first block */
+	add(&p, "198.18.0.9");		   /* new, named */
+	add(&p, "198.18.0.9");		   /* duplicate host */
+	add(&p, "198.18.0.8/29");	   /* .9 is the host above */
+	add(&p, "198.18.0.5-198.18.0.16"); /* only .15 .16 are new */
+	add(&p, "2001:db8::1");
+	add(&p, "2001:db8::/126");
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(out, "198.18.0.1 198.18.0.2 198.18.0.3 198.18.0.4 "
+			      "198.18.0.5 198.18.0.6 "
+			      "198.18.0.9=198.18.0.9 "
+			      "198.18.0.10 198.18.0.11 198.18.0.12 "
+			      "198.18.0.13 198.18.0.14 "
+			      "198.18.0.7 198.18.0.8 198.18.0.15 198.18.0.16 "
+			      "2001:db8::1=2001:db8::1 "
+			      "2001:db8:: 2001:db8::2 2001:db8::3 ");
+	/* host .3, host .9 twice, .9 in the block, ::1 in its block */
+	ck_assert_uint_eq(p.duplicates, 4);
+	ck_assert_uint_eq(np_tplan_families(&p), 3);
+	np_tplan_free(&p);
+}
+END_TEST
+
+START_TEST(lazy_and_bounded)
+{
+	struct np_tplan p;
+	struct np_tnext nx;
+
+	np_tplan_init(&p);
+	add(&p, "10.0.0.0/8");
+	add(&p, "255.255.255.254/31");
+	add(&p, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127");
+	/* a /8 is one entry, not 16 million */
+	ck_assert_uint_eq(p.n, 3);
+	ck_assert_uint_eq(np_tplan_size(&p), 16777214 + 2 + 2);
+	ck_assert(np_tplan_next(&p, &nx));
+	ck_assert(nx.addr == v4("10.0.0.1") && nx.name == NULL);
+	ck_assert(np_tplan_next(&p, &nx));
+	ck_assert(nx.addr == v4("10.0.0.2"));
+	/* skip to the edges: no wrap past the last address */
+	p.cur = 1;
+	p.started = false;
+	ck_assert(np_tplan_next(&p, &nx) && nx.addr == v4("255.255.255.254"));
+	ck_assert(np_tplan_next(&p, &nx) && nx.addr == v4("255.255.255.255"));
+	ck_assert(np_tplan_next(&p, &nx) && nx.family == AF_INET6);
+	ck_assert(np_tplan_next(&p, &nx) && nx.addr == ~(np_u128)0);
+	ck_assert(!np_tplan_next(&p, &nx));
+	ck_assert(!np_tplan_next(&p, &nx));
+	np_tplan_free(&p);
+}
+END_TEST
+
+static int unresolved_calls;
+
+static void on_unresolved(void *ctx, const char *name, const struct np_err *e)
+{
+	(void)ctx;
+	(void)e;
+	ck_assert_str_eq(name, "nosuch.invalid");
+	unresolved_calls++;
+}
+
+START_TEST(lists_from_files)
+{
+	static const char good[] = "# targets for the runbook\n"
+				   "\n"
+				   "  198.18.0.1   # the gateway\n"
+				   "198.18.0.8/30\n"
+				   "\t2001:db8::7\n"
+				   "198.18.0.20-198.18.0.21\n";
+	static const char bad[] = "198.18.0.1\n"
+				  "# fine so far\n"
+				  "198.18.0.2 198.18.0.3\n";
+	static const char badcidr[] = "\n\n198.18.0.0/40\n";
+	struct np_tplan_notify notify = {NULL, on_unresolved, NULL};
+	struct np_tplan p;
+	struct np_err e;
+	char out[512];
+	FILE *f;
+
+	np_tplan_init(&p);
+	f = fmemopen((void *)good, strlen(good), "r");
+	ck_assert_int_eq(np_tplan_read(&p, f, "list", AF_UNSPEC, NULL, &e), 0);
+	fclose(f);
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(out, "198.18.0.1=198.18.0.1 198.18.0.9 198.18.0.10 "
+			      "2001:db8::7=2001:db8::7 198.18.0.20 "
+			      "198.18.0.21 ");
+	np_tplan_free(&p);
+
+	np_tplan_init(&p);
+	f = fmemopen((void *)bad, strlen(bad), "r");
+	ck_assert_int_eq(np_tplan_read(&p, f, "hosts.txt", AF_UNSPEC, NULL, &e),
+			 -1);
+	fclose(f);
+	ck_assert_msg(strstr(e.msg, "hosts.txt:3:") != NULL, "%s", e.msg);
+	np_tplan_free(&p);
+
+	np_tplan_init(&p);
+	f = fmemopen((void *)badcidr, strlen(badcidr), "r");
+	ck_assert_int_eq(np_tplan_read(&p, f, "x", AF_UNSPEC, NULL, &e), -1);
+	fclose(f);
+	ck_assert_msg(strstr(e.msg, "x:3: '198.18.0.0/40'") != NULL, "%s",
+		      e.msg);
+	np_tplan_free(&p);
+
+	/* a name that does not resolve is reported, the rest kept */
+	np_tplan_init(&p);
+	unresolved_calls = 0;
+	ck_assert_int_eq(
+		np_tplan_add(&p, "nosuch.invalid", AF_UNSPEC, &notify, &e), 0);
+	add(&p, "198.18.0.1");
+	ck_assert_int_eq(unresolved_calls, 1);
+	ck_assert_uint_eq(p.unresolved, 1);
+	ck_assert_uint_eq(np_tplan_size(&p), 1);
+	np_tplan_free(&p);
+}
+END_TEST
+
+Suite *tlist_suite(void)
+{
+	Suite *s = suite_create("tlist");
+	TCase *tc = tcase_create("expand");
+
+	tcase_add_test(tc, cidr_edges);
+	tcase_add_test(tc, ranges_and_names);
+	tcase_add_test(tc, duplicates_probed_once);
+	tcase_add_test(tc, lazy_and_bounded);
+	tcase_add_test(tc, lists_from_files);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
