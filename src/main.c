@@ -118,14 +118,21 @@ static void say_unresolved(void *ctx, const char *name,
 	fprintf(stderr, "netprobe: %s\n", err->msg);
 }
 
-static void say_duplicate(void *ctx, const char *name)
+static void say_duplicate(void *ctx, const char *name, uint64_t addresses)
 {
 	const struct np_options *o = ctx;
 
-	if (o->verbose)
+	if (!o->verbose)
+		return;
+	if (addresses == 0)
 		fprintf(stderr,
 			"netprobe: %s: already in the list, probed once\n",
 			name);
+	else
+		fprintf(stderr,
+			"netprobe: %s: %llu of its addresses already in the "
+			"list, probed once\n",
+			name, (unsigned long long)addresses);
 }
 
 /* Does this run need the many-target mode? */
@@ -147,14 +154,15 @@ static int build_plan(struct np_tplan *plan, const struct np_options *o,
 		      struct np_err *err)
 {
 	struct np_tplan_notify notify = {(void *)o, say_unresolved,
-					 say_duplicate};
+					 o->verbose ? say_duplicate : NULL};
 	struct np_tspec spec;
 
 	if (o->generate && o->ntargets == 2) {
 		if (np_tspec_pair(o->targets[0], o->targets[1], o->family,
 				  &spec, err) != 0)
 			return -1;
-		return np_tplan_add_range(plan, &spec, err);
+		return np_tplan_add_range(plan, o->targets[0], &spec, &notify,
+					  err);
 	}
 	for (int i = 0; i < o->ntargets; i++)
 		if (np_tplan_add(plan, o->targets[i], o->family, &notify,

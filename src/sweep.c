@@ -36,7 +36,7 @@ struct sweep {
 	size_t ord_head, ord_len;
 	/* next probes due (count mode: period; alive mode: retries) */
 	struct due *fifo;
-	size_t f_head, f_len;
+	size_t f_head, f_len, f_cap;
 	int64_t f_last;
 	bool plan_done;
 	uint64_t next_ord, reported, answered;
@@ -45,7 +45,7 @@ struct sweep {
 	bool have_retry;
 	uint32_t retry_slot, retry_gen;
 	int64_t next_send_at;
-	uint8_t *txbuf;
+	uint8_t *tx;
 	size_t txcap;
 	struct np_rxbatch rx;
 };
@@ -77,16 +77,37 @@ static bool grow_slots(struct sweep *w)
 	return true;
 }
 
+/* Entries of targets already reported stay until they reach the head:
+ * rarely, the queue holds more entries than targets. */
+static bool fifo_grow(struct sweep *w)
+{
+	size_t cap = w->f_cap * 2;
+	struct due *v = malloc(cap * sizeof(*v));
+
+	if (v == NULL)
+		return false;
+	for (size_t i = 0; i < w->f_len; i++)
+		v[i] = w->fifo[(w->f_head + i) % w->f_cap];
+	free(w->fifo);
+	w->fifo = v;
+	w->f_head = 0;
+	w->f_cap = cap;
+	return true;
+}
+
 static void fifo_push(struct sweep *w, uint32_t slot, int64_t at)
 {
 	struct due *d;
+
+	if (w->f_len == w->f_cap && !fifo_grow(w))
+		abort(); /* out of memory with a target waiting: no way on */
 
 	/* Keep the queue in time order: a rare early entry waits behind a
 	 * later one rather than the queue needing a heap. */
 	if (at < w->f_last)
 		at = w->f_last;
 	w->f_last = at;
-	d = &w->fifo[(w->f_head + w->f_len++) % w->max_active];
+	d = &w->fifo[(w->f_head + w->f_len++) % w->f_cap];
 	d->slot = slot;
 	d->gen = w->m.slots[slot].gen;
 	d->at = at;
@@ -182,42 +203,18 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 	return 1;
 }
 
-enum send_result { SENT, BUSY, AGAIN };
-
-static enum send_result send_probe(struct sweep *w, uint32_t slot)
+/* The kernel took probe `p` for target `slot`, or refused it with `e`. */
+static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 {
 	struct np_mtarget *t = &w->m.slots[slot];
-	int f = fam_index(t->family);
-	const struct np_socket *s = w->cfg->sock[f];
-	struct sockaddr_storage dst;
-	socklen_t dlen = np_mtarget_addr(t, &dst);
-	struct np_probe *p;
 	struct np_event ev;
-	size_t len;
-	ssize_t n;
 
-	if (np_probe_table_busy(&w->m.tab))
-		return BUSY;
-	p = np_probe_table_next(&w->m.tab, NULL);
-	p->stamp = (uint64_t)np_clock_real();
-	len = np_icmp_build_echo(w->txbuf, w->txcap, t->family, w->m.ident[f],
-				 (uint16_t)p->no, &w->m.spec, p->stamp);
-	p->sent_mono = np_clock_mono();
-	do {
-		n = sendto(s->fd, w->txbuf, len, 0, (struct sockaddr *)&dst,
-			   dlen);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		      errno == ENOBUFS || errno == ENOMEM)) {
-		np_probe_table_unclaim(&w->m.tab, p);
-		return AGAIN;
-	}
-	np_mmatch_sent(&w->m, p, t, slot, n >= 0);
-	if (n < 0) {
+	np_mmatch_sent(&w->m, p, t, slot, e == 0);
+	if (e != 0) {
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = NP_EV_SEND_ERROR;
 		ev.seq = (uint16_t)p->no;
-		ev.err_no = errno;
+		ev.err_no = e;
 		ev.rtt_ns = -1;
 		ev.ttl = -1;
 		ev.target = slot;
@@ -230,10 +227,71 @@ static enum send_result send_probe(struct sweep *w, uint32_t slot)
 	if (wants_probe(w, t)) {
 		if (!w->cfg->alive_mode)
 			fifo_push(w, slot, p->sent_mono + w->o->interval_ns);
-		else if (n < 0) /* as if lost: retry after the timeout */
+		else if (e != 0) /* as if lost: retry after the timeout */
 			fifo_push(w, slot, p->sent_mono + w->cfg->timeout_ns);
 	}
-	return SENT;
+}
+
+static int pick(struct sweep *w, int64_t now, uint32_t *slot);
+
+/* Send up to `max` probes, each as soon as it is built (one sendto per
+ * probe: sendmmsg measured no faster here, and would stamp a whole burst
+ * with one send time).  Returns how many the kernel took or refused for
+ * good, or -1 (out of memory).  *busy: the probe table is full; *again:
+ * the send queue is. */
+static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
+		      bool *again)
+{
+	unsigned n = 0;
+
+	*busy = *again = false;
+	while (n < max) {
+		struct sockaddr_storage dst;
+		struct np_mtarget *t;
+		struct np_probe *p;
+		uint32_t slot;
+		socklen_t dlen;
+		int f, got, e;
+		size_t len;
+		ssize_t r;
+
+		if (np_probe_table_busy(&w->m.tab)) {
+			*busy = true;
+			break;
+		}
+		got = pick(w, now, &slot);
+		if (got <= 0)
+			return got < 0 ? -1 : (int)n;
+		t = &w->m.slots[slot];
+		f = fam_index(t->family);
+		dlen = np_mtarget_addr(t, &dst);
+		p = np_probe_table_next(&w->m.tab, NULL);
+		p->stamp = (uint64_t)np_clock_real();
+		len = np_icmp_build_echo(w->tx, w->txcap, t->family,
+					 w->m.ident[f], (uint16_t)p->no,
+					 &w->m.spec, p->stamp);
+		p->sent_mono = np_clock_mono();
+		do {
+			r = sendto(w->cfg->sock[f]->fd, w->tx, len, 0,
+				   (struct sockaddr *)&dst, dlen);
+		} while (r < 0 && errno == EINTR);
+		e = r < 0 ? errno : 0;
+		if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS ||
+		    e == ENOMEM) {
+			/* No room in the send queue: not sent, nothing to
+			 * count (as iputils); this target goes first next
+			 * time. */
+			np_probe_table_unclaim(&w->m.tab, p);
+			w->have_retry = true;
+			w->retry_slot = slot;
+			w->retry_gen = t->gen;
+			*again = true;
+			break;
+		}
+		sent_one(w, slot, p, e);
+		n++;
+	}
+	return (int)n;
 }
 
 /* The next target to probe now, if any.  0: none now, 1: *slot set. */
@@ -253,7 +311,7 @@ static int pick(struct sweep *w, int64_t now, uint32_t *slot)
 		struct np_mtarget *t = &w->m.slots[d->slot];
 
 		if (!t->used || t->gen != d->gen || !wants_probe(w, t)) {
-			w->f_head = (w->f_head + 1) % w->max_active;
+			w->f_head = (w->f_head + 1) % w->f_cap;
 			w->f_len--;
 			continue;
 		}
@@ -392,7 +450,7 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	    sizeof(w->m.spec.cookie))
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
-	w->txbuf = malloc(w->txcap);
+	w->tx = malloc(w->txcap);
 	/* Room for a reply with the largest IPv4 header; anything longer
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except
 	 * an ICMP error quoting a long probe, which is cut to 576 or 1280
@@ -405,8 +463,9 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 		batch /= 2;
 	w->freelist = malloc(w->max_active * sizeof(*w->freelist));
 	w->order = malloc(w->max_active * sizeof(*w->order));
-	w->fifo = malloc(w->max_active * sizeof(*w->fifo));
-	if (w->txbuf == NULL || np_rxbatch_init(&w->rx, rxlen, batch) != 0 ||
+	w->f_cap = w->max_active;
+	w->fifo = malloc(w->f_cap * sizeof(*w->fifo));
+	if (w->tx == NULL || np_rxbatch_init(&w->rx, rxlen, batch) != 0 ||
 	    w->freelist == NULL || w->order == NULL || w->fifo == NULL ||
 	    np_probe_table_init(&w->m.tab, cfg->timeout_ns, o->gap_ns) != 0)
 		return np_err_set(err, "out of memory");
@@ -422,7 +481,7 @@ static void teardown(struct sweep *w)
 	free(w->freelist);
 	free(w->order);
 	free(w->fifo);
-	free(w->txbuf);
+	free(w->tx);
 	np_rxbatch_free(&w->rx);
 }
 
@@ -451,7 +510,7 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 		struct timespec ts;
 		int64_t wake;
 		fd_set rfds;
-		int n, maxfd = -1, sent = 0;
+		int n, maxfd = -1;
 		bool busy = false;
 
 		if (*sig->stop)
@@ -469,31 +528,20 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 		retire(&w, false);
 		if (w.plan_done && w.active == 0)
 			break;
-		while (now >= w.next_send_at) {
-			uint32_t slot;
-			int got = pick(&w, now, &slot);
-			enum send_result r;
+		if (now >= w.next_send_at) {
+			bool again;
+			int sent = send_burst(&w, now,
+					      o->gap_ns > 0 ? 1 : SEND_BURST,
+					      &busy, &again);
 
-			if (got < 0) {
+			if (sent < 0) {
 				rc = np_err_set(err, "out of memory");
 				goto done;
 			}
-			if (got == 0)
-				break;
-			r = send_probe(&w, slot);
-			if (r != SENT) {
-				w.have_retry = true;
-				w.retry_slot = slot;
-				w.retry_gen = w.m.slots[slot].gen;
-				if (r == AGAIN) /* the send queue is full */
-					w.next_send_at = now + NP_NSEC_PER_MSEC;
-				busy = r == BUSY;
-				break;
-			}
-			w.next_send_at = now + o->gap_ns;
-			if (o->gap_ns > 0 || ++sent >= SEND_BURST)
-				break;
-			now = np_clock_mono();
+			if (again) /* the send queue is full: let it drain */
+				w.next_send_at = now + NP_NSEC_PER_MSEC;
+			else if (sent > 0)
+				w.next_send_at = now + o->gap_ns;
 		}
 		/* a send error can finish a target: nothing else would wake
 		 * us for it */

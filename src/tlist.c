@@ -423,12 +423,14 @@ static int cov_add(struct np_tplan *p, int family, np_u128 first, np_u128 last)
 	return 0;
 }
 
-int np_tplan_add_range(struct np_tplan *p, const struct np_tspec *s,
-		       struct np_err *err)
+int np_tplan_add_range(struct np_tplan *p, const char *text,
+		       const struct np_tspec *s,
+		       const struct np_tplan_notify *notify, struct np_err *err)
 {
 	int f = fam_index(s->family);
-	size_t spec = p->specs++;
+	size_t spec = p->specs++, n0 = p->n;
 	np_u128 at = s->first;
+	uint64_t fresh = 0, dups;
 	struct np_tent e;
 
 	/* the pieces of [first, last] that no earlier block covers */
@@ -455,6 +457,23 @@ int np_tplan_add_range(struct np_tplan *p, const struct np_tspec *s,
 		if (c->last >= s->last)
 			break;
 		at = c->last + 1;
+	}
+	/* What was already in the list: addresses of earlier blocks, and
+	 * hosts outside them (skipped as this block is expanded).  Only
+	 * for -v: the scan of the hosts is skipped when nobody asks. */
+	if (notify != NULL && notify->duplicate != NULL) {
+		for (size_t i = n0; i < p->n; i++)
+			fresh += (uint64_t)(p->ent[i].last - p->ent[i].first) +
+				 1;
+		dups = (uint64_t)(s->last - s->first) + 1 - fresh;
+		for (size_t i = 0; i < p->set_cap; i++)
+			if (p->set[i].family == s->family &&
+			    p->set[i].key >= s->first &&
+			    p->set[i].key <= s->last &&
+			    !covered(p, s->family, p->set[i].key))
+				dups++;
+		if (dups > 0)
+			notify->duplicate(notify->ctx, text, dups);
 	}
 	if (cov_add(p, s->family, s->first, s->last) != 0)
 		return oom(err);
@@ -500,7 +519,7 @@ int np_tplan_add(struct np_tplan *p, const char *text, int family,
 	if (np_tspec_parse(text, family, &s, err) != 0)
 		return -1;
 	if (s.kind == NP_TSPEC_RANGE)
-		return np_tplan_add_range(p, &s, err);
+		return np_tplan_add_range(p, text, &s, notify, err);
 	memset(&rerr, 0, sizeof(rerr));
 	if (np_target_resolve(&t, text, family, true, &rerr) != 0) {
 		p->specs++;
@@ -513,7 +532,7 @@ int np_tplan_add(struct np_tplan *p, const char *text, int family,
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && notify != NULL && notify->duplicate != NULL)
-		notify->duplicate(notify->ctx, text);
+		notify->duplicate(notify->ctx, text, 0);
 	return 0;
 }
 

@@ -91,12 +91,14 @@ void np_tplan_init(struct np_tplan *p);
 void np_tplan_free(struct np_tplan *p);
 
 /* Called for each name that does not resolve (`err` says why); the plan
- * goes on without it.  `dup` for each duplicate dropped (-v). */
+ * goes on without it.  `duplicate` for a target already in the list
+ * (`addresses` 0), or a block or range with that many addresses already in
+ * it (-v). */
 struct np_tplan_notify {
 	void *ctx;
 	void (*unresolved)(void *ctx, const char *name,
 			   const struct np_err *err);
-	void (*duplicate)(void *ctx, const char *name);
+	void (*duplicate)(void *ctx, const char *name, uint64_t addresses);
 };
 
 /* Add one target as written (resolving names now, with `family`).
@@ -104,8 +106,10 @@ struct np_tplan_notify {
  * a target that cannot be a target (syntax, too large, out of memory). */
 int np_tplan_add(struct np_tplan *p, const char *text, int family,
 		 const struct np_tplan_notify *notify, struct np_err *err);
-/* Add an already parsed block or range. */
-int np_tplan_add_range(struct np_tplan *p, const struct np_tspec *s,
+/* Add an already parsed block or range (`text` as written, for notify). */
+int np_tplan_add_range(struct np_tplan *p, const char *text,
+		       const struct np_tspec *s,
+		       const struct np_tplan_notify *notify,
 		       struct np_err *err);
 /* Add a host whose address is known; returns 1 if added, 0 if it was a
  * duplicate, -1 when out of memory. */

@@ -156,13 +156,25 @@ static void expand(struct np_tplan *p, char *out, size_t len)
 	}
 }
 
+static char dups_said[512];
+
+static void on_duplicate(void *ctx, const char *name, uint64_t n)
+{
+	size_t used = strlen(dups_said);
+
+	(void)ctx;
+	snprintf(dups_said + used, sizeof(dups_said) - used, "%s:%llu ", name,
+		 (unsigned long long)n);
+}
+
 static void add(struct np_tplan *p, const char *text)
 {
+	struct np_tplan_notify notify = {NULL, NULL, on_duplicate};
 	struct np_err e;
 
 	memset(&e, 0, sizeof(e));
-	ck_assert_msg(np_tplan_add(p, text, AF_UNSPEC, NULL, &e) == 0, "%s: %s",
-		      text, e.msg);
+	ck_assert_msg(np_tplan_add(p, text, AF_UNSPEC, &notify, &e) == 0,
+		      "%s: %s", text, e.msg);
 }
 
 START_TEST(duplicates_probed_once)
@@ -191,6 +203,12 @@ START_TEST(duplicates_probed_once)
 			      "2001:db8:: 2001:db8::2 2001:db8::3 ");
 	/* host .3, host .9 twice, .9 in the block, ::1 in its block */
 	ck_assert_uint_eq(p.duplicates, 4);
+	/* what -v says: hosts (0: the whole target), and how many addresses
+	 * of each block were in the list already */
+	ck_assert_str_eq(dups_said, "198.18.0.4/30:2 198.18.0.3:0 198.18.0.9:0 "
+				    "198.18.0.8/29:1 "
+				    "198.18.0.5-198.18.0.16:8 "
+				    "2001:db8::/126:1 ");
 	ck_assert_uint_eq(np_tplan_families(&p), 3);
 	np_tplan_free(&p);
 }

@@ -1,0 +1,255 @@
+#!/bin/bash
+# Many-target (fping-like) mode: exact counts of alive and unreachable
+# targets over whole blocks, per-target summaries, exit codes, target list
+# files, duplicates, the size limit and the target order of the output.
+. "$(dirname "$0")/lib.sh"
+np_require_root
+
+#  A: lo up; 198.18.0.0/16 and 2001:db8:1::/112 are local (every address
+#  answers); a0 198.51.100.1/24 ---- b0 198.51.100.2/24 :B
+#  A routes 198.19.0.0/16 via B, where it is a blackhole: those addresses
+#  never answer and no ICMP error comes back.
+np_netns A
+np_netns B
+np_link "$A" a0 "$B" b0
+ip -n "$A" route add local 198.18.0.0/16 dev lo
+ip -n "$A" -6 route add local 2001:db8:1::/112 dev lo
+ip -n "$A" addr add 198.51.100.1/24 dev a0
+ip -n "$B" addr add 198.51.100.2/24 dev b0
+ip -n "$A" route add 198.19.0.0/16 via 198.51.100.2 dev a0
+np_sysctl "$B" net.ipv4.ip_forward=1
+ip -n "$B" route add blackhole 198.19.0.0/16
+
+T=30 # seconds allowed for any one run
+
+# Non-empty lines of TEXT.
+nlines() { printf '%s\n' "$1" | grep -c .; }
+
+# np_list_eq DESC EXPECTED ACTUAL: the same lines in the same order.
+np_list_eq() {
+	if [ "$2" = "$3" ]; then
+		np_ok "$1"
+	else
+		np_not_ok "$1: expected $(nlines "$2") lines, got $(nlines "$3"); first differences:"
+		diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | head -n 12 | sed 's/^/    | /'
+	fi
+}
+
+# Addresses PREFIX.FIRST .. PREFIX.LAST, one per line (SUFFIX appended).
+seq_addrs() { # PREFIX FIRST LAST [SUFFIX]
+	seq "$2" "$3" | sed "s/^/$1./; s/\$/${4:-}/"
+}
+
+# Lines whose first field is NAME, from NP_OUT.
+of_target() { printf '%s\n' "$NP_OUT" | grep -E -- "^$(printf '%s' "$1" | sed 's/\./\\./g') : "; }
+
+lo_tx() { ip netns exec "$A" cat /sys/class/net/lo/statistics/tx_packets; }
+
+# --- Alive and unreachable counts over blocks ---------------------------
+
+np_run "$A" $T -a --gap 0 -r 0 198.18.1.0/24
+np_eq "-a /24: exit 0" 0 "$NP_RC"
+np_eq "-a /24: 254 lines" 254 "$(nlines "$NP_OUT")"
+np_list_eq "-a /24: .1 to .254 in order, no network/broadcast" \
+	"$(seq_addrs 198.18.1 1 254)" "$NP_OUT"
+
+np_run "$A" $T -a --gap 0 -r 0 198.18.16.0/20
+np_eq "-a /20: exit 0" 0 "$NP_RC"
+np_eq "-a /20: 4094 lines" 4094 "$(nlines "$NP_OUT")"
+expected=$(for o in $(seq 16 31); do seq_addrs "198.18.$o" 0 255; done | sed '1d;$d')
+np_list_eq "-a /20: every address but 198.18.16.0 and 198.18.31.255, in order" \
+	"$expected" "$NP_OUT"
+if [ "$NP_SECS" -lt 10000 ]; then
+	np_ok "-a /20: finished in ${NP_SECS}ms (< 10 s)"
+else
+	np_not_ok "-a /20: took ${NP_SECS}ms, expected < 10 s"
+fi
+
+np_run "$A" $T -u -r 0 -W 0.2 198.19.1.0/24
+np_eq "-u silent /24: exit 1" 1 "$NP_RC"
+np_eq "-u silent /24: 254 lines" 254 "$(nlines "$NP_OUT")"
+np_list_eq "-u silent /24: .1 to .254 in order" "$(seq_addrs 198.19.1 1 254)" "$NP_OUT"
+np_nomatch "-u silent /24: no error on stderr" . "$NP_ERR"
+
+np_run "$A" $T -r 0 -W 0.2 --gap 0 198.18.2.0/28 198.19.2.0/28
+np_eq "mixed /28s: exit 1" 1 "$NP_RC"
+np_eq "mixed /28s: 14 alive" 14 "$(printf '%s\n' "$NP_OUT" | grep -c ' is alive$')"
+np_eq "mixed /28s: 14 unreachable" 14 "$(printf '%s\n' "$NP_OUT" | grep -c ' is unreachable$')"
+np_list_eq "mixed /28s: every line, in target order" \
+	"$(seq_addrs 198.18.2 1 14 ' is alive'; seq_addrs 198.19.2 1 14 ' is unreachable')" "$NP_OUT"
+
+np_run "$A" $T -a --gap 0 -r 0 -g 198.18.6.250 198.18.7.5
+np_eq "-g START END: exit 0" 0 "$NP_RC"
+np_list_eq "-g START END: both ends and .255/.0 included, 12 lines" \
+	"$(seq_addrs 198.18.6 250 255; seq_addrs 198.18.7 0 5)" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 -g 198.18.8.0/29
+np_list_eq "-g CIDR /29: 6 lines" "$(seq_addrs 198.18.8 1 6)" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 198.18.8.0-198.18.8.3
+np_list_eq "range FIRST-LAST: both ends, 4 lines" "$(seq_addrs 198.18.8 0 3)" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 198.18.9.0/31
+np_eq "/31: exit 0" 0 "$NP_RC"
+np_list_eq "/31: both addresses" "$(seq_addrs 198.18.9 0 1)" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 198.18.9.5/32
+np_eq "/32: exit 0" 0 "$NP_RC"
+np_list_eq "/32: one address" "198.18.9.5" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 2001:db8:1::/120
+np_eq "-a IPv6 /120: exit 0" 0 "$NP_RC"
+np_eq "-a IPv6 /120: 256 lines (every address)" 256 "$(nlines "$NP_OUT")"
+np_run "$A" $T -a --gap 0 -r 0 2001:db8:1::/126
+np_list_eq "-a IPv6 /126: 4 lines in order" \
+	"$(printf '2001:db8:1::%s\n' '' 1 2 3)" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 2001:db8:1::fe-2001:db8:1::101
+np_list_eq "IPv6 range: 4 lines across ::ff" \
+	"$(printf '2001:db8:1::%s\n' fe ff 100 101)" "$NP_OUT"
+
+# --- Per-target summaries in count mode ----------------------------------
+
+np_run "$A" $T -c 3 -i 0.05 198.18.0.1 198.19.0.1 2001:db8:1::5
+np_eq "-c 3: exit 1 (one dead)" 1 "$NP_RC"
+for t in 198.18.0.1 2001:db8:1::5; do
+	sum=$(of_target "$t" | grep ' xmt/rcv/%loss = ')
+	np_match "-c 3 $t: 3/3/0% with min/avg/max" \
+		'^[^ ]+ : xmt/rcv/%loss = 3/3/0%, min/avg/max = [0-9]+\.[0-9]+/[0-9]+\.[0-9]+/[0-9]+\.[0-9]+$' "$sum"
+	mam=$(printf '%s\n' "$sum" | sed -nE 's#.*min/avg/max = ([0-9.]+)/([0-9.]+)/([0-9.]+)$#\1 \2 \3#p')
+	if [ -n "$mam" ] && echo "$mam" | awk '{ exit !($1 > 0 && $1 <= $2 && $2 <= $3) }'; then
+		np_ok "-c 3 $t: 0 < min <= avg <= max ($mam)"
+	else
+		np_not_ok "-c 3 $t: min/avg/max '$mam' not ordered"
+	fi
+	np_eq "-c 3 $t: reply indexes 0 1 2" "0 1 2" \
+		"$(of_target "$t" | sed -nE 's/^[^ ]+ : \[([0-9]+)\], .*/\1/p' | paste -sd ' ')"
+	np_eq "-c 3 $t: 3 well-formed reply lines" 3 \
+		"$(of_target "$t" | grep -cE '^[^ ]+ : \[[0-2]\], 64 bytes, [0-9]+\.[0-9]+ ms \([0-9]+\.[0-9]+ avg, 0% loss\)$')"
+done
+np_eq "-c 3 198.19.0.1: summary 3/0/100%" "198.19.0.1 : xmt/rcv/%loss = 3/0/100%" \
+	"$(of_target 198.19.0.1 | grep ' xmt/rcv/%loss = ')"
+np_eq "-c 3 198.19.0.1: no reply line" 0 "$(of_target 198.19.0.1 | grep -c ' : \[')"
+np_eq "-c 3: summaries in target order" "198.18.0.1 198.19.0.1 2001:db8:1::5" \
+	"$(printf '%s\n' "$NP_OUT" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
+
+np_run "$A" $T -q -c 3 -i 0.05 198.18.0.1 198.19.0.1 2001:db8:1::5
+np_eq "-q -c 3: exit 1" 1 "$NP_RC"
+np_eq "-q -c 3: no reply lines" 0 "$(printf '%s\n' "$NP_OUT" | grep -c ' : \[')"
+np_eq "-q -c 3: three summaries" 3 "$(printf '%s\n' "$NP_OUT" | grep -c ' : xmt/rcv/%loss = ')"
+np_match "-q -c 3: the dead one 3/0/100%" '^198\.19\.0\.1 : xmt/rcv/%loss = 3/0/100%$' "$NP_OUT"
+np_match "-q -c 3: IPv6 3/3/0%" '^2001:db8:1::5 : xmt/rcv/%loss = 3/3/0%, min/avg/max = ' "$NP_OUT"
+
+np_run "$A" $T -C 3 -i 0.05 198.18.0.1 198.19.0.1 2001:db8:1::5
+np_eq "-C 3: exit 1" 1 "$NP_RC"
+np_match "-C 3: 198.18.0.1 three times" '^198\.18\.0\.1 : [0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+\.[0-9]+$' "$NP_OUT"
+np_match "-C 3: 2001:db8:1::5 three times" '^2001:db8:1::5 : [0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+\.[0-9]+$' "$NP_OUT"
+np_match "-C 3: 198.19.0.1 - - -" '^198\.19\.0\.1 : - - -$' "$NP_OUT"
+
+np_run "$A" $T -q -r 0 -W 0.2 198.18.0.1 198.19.0.1
+np_eq "-q, alive mode: exit 1" 1 "$NP_RC"
+np_eq "-q, alive mode: nothing printed" "" "$NP_OUT"
+
+# --- Exit codes ------------------------------------------------------------
+
+np_run "$A" $T -r 0 -W 0.2 198.18.0.1 198.18.0.2 2001:db8:1::1
+np_eq "all alive: exit 0" 0 "$NP_RC"
+np_eq "all alive: 3 alive lines" 3 "$(printf '%s\n' "$NP_OUT" | grep -c ' is alive$')"
+np_run "$A" $T -r 0 -W 0.2 198.18.0.1 198.19.0.1
+np_eq "one dead: exit 1" 1 "$NP_RC"
+np_run "$A" $T -r 0 -W 0.2 198.18.0.1 nosuch.invalid 198.18.0.2
+np_eq "unresolvable name: exit 2" 2 "$NP_RC"
+np_match "unresolvable name: named on stderr" 'nosuch\.invalid' "$NP_ERR"
+np_list_eq "unresolvable name: the others still reported" \
+	"$(printf '198.18.0.%s is alive\n' 1 2)" "$NP_OUT"
+np_run "$A" $T -x 1 -r 0 -W 0.2 198.18.0.1 198.19.0.1
+np_eq "-x 1, one of two alive: exit 0" 0 "$NP_RC"
+np_run "$A" $T -x 2 -r 0 -W 0.2 198.18.0.1 198.19.0.1
+np_eq "-x 2, one of two alive: exit 1" 1 "$NP_RC"
+
+# --- Target list files -----------------------------------------------------
+
+cat >"$NP_TMP/targets" <<'EOF'
+# a comment line
+
+   198.18.3.1   # trailing comment
+198.18.3.2
+	# indented comment
+198.18.4.0/29
+198.18.5.10-198.18.5.14
+
+2001:db8:1::10-2001:db8:1::13
+EOF
+expected=$(
+	seq_addrs 198.18.3 1 2
+	seq_addrs 198.18.4 1 6
+	seq_addrs 198.18.5 10 14
+	printf '2001:db8:1::%s\n' 10 11 12 13
+)
+np_run "$A" $T -a --gap 0 -r 0 --file "$NP_TMP/targets"
+np_eq "--file: exit 0" 0 "$NP_RC"
+np_eq "--file: 17 targets" 17 "$(nlines "$NP_OUT")"
+np_list_eq "--file: the targets in file order" "$expected" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 --file - <"$NP_TMP/targets"
+np_eq "--file -: exit 0" 0 "$NP_RC"
+np_list_eq "--file -: 17 targets from stdin" "$expected" "$NP_OUT"
+np_run "$A" $T -a --gap 0 -r 0 < <(cat "$NP_TMP/targets")
+np_eq "no target, stdin a pipe: exit 0" 0 "$NP_RC"
+np_list_eq "no target, stdin a pipe: 17 targets" "$expected" "$NP_OUT"
+
+printf '198.18.3.1\n# fine so far\n198.18.3.2\n198.18.0.0/33\n198.18.3.3\n' >"$NP_TMP/bad"
+before=$(lo_tx)
+np_run "$A" $T -r 0 -W 0.2 --file "$NP_TMP/bad"
+after=$(lo_tx)
+np_eq "bad list line: exit 2" 2 "$NP_RC"
+np_match "bad list line: message names FILE:LINE" "$NP_TMP/bad:4: '198\.18\.0\.0/33'" "$NP_ERR"
+np_eq "bad list line: nothing on stdout" "" "$NP_OUT"
+np_eq "bad list line: nothing sent (lo tx packets)" "$before" "$after"
+
+# --- Duplicates --------------------------------------------------------------
+
+np_run "$A" $T -a --gap 0 -r 0 198.18.0.1 198.18.0.1 198.18.0.0/30
+np_eq "duplicates, -a: exit 0" 0 "$NP_RC"
+np_list_eq "duplicates, -a: each address once, 2 lines" "$(seq_addrs 198.18.0 1 2)" "$NP_OUT"
+np_run "$A" $T -a -v --gap 0 -r 0 198.18.0.1 198.18.0.0/30
+np_match "duplicates, -v: the block and its count on stderr" \
+	'198\.18\.0\.0/30: 1 of its addresses already in the list, probed once' "$NP_ERR"
+np_run "$A" $T -a -v --gap 0 -r 0 198.18.0.0/30 198.18.0.1
+np_match "duplicates, -v: a host inside an earlier block named" \
+	'198\.18\.0\.1: already in the list, probed once' "$NP_ERR"
+np_run "$A" $T -a -v --gap 0 -r 0 198.18.0.0/30 198.18.0.0/29
+np_match "duplicates, -v: overlapping blocks counted" \
+	'198\.18\.0\.0/29: 2 of its addresses already in the list' "$NP_ERR"
+np_run "$A" $T -c 1 198.18.0.1 198.18.0.1 198.18.0.0/30
+np_eq "duplicates, -c 1: one summary per address" "198.18.0.1 198.18.0.2" \
+	"$(printf '%s\n' "$NP_OUT" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
+np_match "duplicates, -c 1: 198.18.0.1 probed once" '^198\.18\.0\.1 : xmt/rcv/%loss = 1/1/0%' "$NP_OUT"
+
+# --- Too large -----------------------------------------------------------------
+
+before=$(lo_tx)
+np_run "$A" $T -a 198.0.0.0/7
+after=$(lo_tx)
+np_eq "/7: exit 2" 2 "$NP_RC"
+np_match "/7: says to split it" "'198\.0\.0\.0/7': 33554432 addresses, more than 16777216 \(a /8\); split it" "$NP_ERR"
+np_eq "/7: nothing on stdout" "" "$NP_OUT"
+np_nomatch "/7: nothing sent (no sendto error)" 'sendto' "$NP_ERR"
+np_eq "/7: nothing sent (lo tx packets)" "$before" "$after"
+if [ "$NP_SECS" -lt 2000 ]; then np_ok "/7: refused at once (${NP_SECS}ms)"; else np_not_ok "/7: took ${NP_SECS}ms"; fi
+
+# --- Order -----------------------------------------------------------------------
+
+order="198.18.0.9 198.19.0.4 198.18.0.3 2001:db8:1::7 198.19.0.2 198.18.0.7"
+# shellcheck disable=SC2086 # one argument per target
+np_run "$A" $T -r 0 -W 0.2 $order
+np_eq "order, alive mode: exit 1" 1 "$NP_RC"
+np_list_eq "order, alive mode: lines in the order given" "198.18.0.9 is alive
+198.19.0.4 is unreachable
+198.18.0.3 is alive
+2001:db8:1::7 is alive
+198.19.0.2 is unreachable
+198.18.0.7 is alive" "$NP_OUT"
+# shellcheck disable=SC2086
+np_run "$A" $T -u -r 0 -W 0.2 $order
+np_list_eq "order, -u: the dead ones in the order given" "198.19.0.4
+198.19.0.2" "$NP_OUT"
+# shellcheck disable=SC2086
+np_run "$A" $T -c 2 -i 0.05 $order
+np_eq "order, -c 2: summaries in the order given" "$order" \
+	"$(printf '%s\n' "$NP_OUT" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
+
+np_finish
