@@ -252,4 +252,31 @@ np_run "$A" $T -c 2 -i 0.05 $order
 np_eq "order, -c 2: summaries in the order given" "$order" \
 	"$(printf '%s\n' "$NP_OUT" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
 
+# --- More probes in flight than sequence numbers ----------------------------
+# fping 5.1 refuses "-c 100000 -p 0" ("not enough sequence numbers
+# available"); netprobe waits for the oldest number to come free.
+np_run "$A" 60 --multi -q -c 100000 -i 0 --gap 0 198.18.0.1
+np_eq "100000 probes to one target: exit 0" 0 "$NP_RC"
+np_match "100000 probes to one target: every one answered once" \
+	'^198\.18\.0\.1 : xmt/rcv/%loss = 100000/100000/0%, min/avg/max = ' "$NP_OUT"
+np_nomatch "100000 probes: no duplicates or late replies" 'duplicates|late' "$NP_OUT"
+np_run "$A" 60 -q -c 40000 -i 0 --gap 0 198.18.0.7 2001:db8:1::7
+np_eq "2 x 40000 probes, both families: exit 0" 0 "$NP_RC"
+np_eq "2 x 40000 probes: exact summaries" \
+	"198.18.0.7 : xmt/rcv/%loss = 40000/40000/0%|2001:db8:1::7 : xmt/rcv/%loss = 40000/40000/0%" \
+	"$(printf '%s\n' "$NP_OUT" | sed 's/, min.*//' | paste -sd '|')"
+
+# --- Without privileges: datagram ICMP sockets, one per family -------------
+PLAIN=$(np_plain_copy)
+np_sysctl "$A" net.ipv4.ping_group_range="0 2147483647"
+np_exec "$A" $T $NP_NOBODY "$PLAIN" -v -a -r 0 198.18.4.0/28 2001:db8:1::10-2001:db8:1::13 198.19.4.1
+np_eq "unprivileged sweep: exit 1 (one dead)" 1 "$NP_RC"
+np_list_eq "unprivileged sweep: the 18 live addresses, in order" \
+	"$(seq_addrs 198.18.4 1 14; printf '2001:db8:1::%s\n' 10 11 12 13)" "$NP_OUT"
+np_match "unprivileged sweep: datagram sockets" \
+	'^netprobe: socket: datagram ICMP socket, unprivileged' "$NP_ERR"
+np_exec "$A" $T $NP_NOBODY "$PLAIN" -a --gap 0 198.18.4.1 198.18.4.2
+np_eq "unprivileged: --gap 0 refused, exit 2" 2 "$NP_RC"
+np_match "unprivileged: --gap 0 refused with the rule" 'minimal gap allowed for a user other than root is 1 ms' "$NP_ERR"
+
 np_finish
