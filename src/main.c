@@ -103,11 +103,19 @@ static void verbose_setup(const struct np_socket *s, const struct np_privs *p)
 			"the first probe (CapPrm=%llx CapEff=%llx), "
 			"no_new_privs=%d\n",
 			prm, eff, p->no_new_privs ? 1 : 0);
-	fprintf(stderr,
-		"netprobe: source %s, identifier 0x%04x%s, route mtu %d\n", src,
-		s->ident,
-		s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)" : "",
-		s->route_mtu);
+	if (s->src.ss_family == 0) /* many targets: no route looked up */
+		fprintf(stderr, "netprobe: %s identifier 0x%04x%s\n",
+			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident,
+			s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)"
+						 : "");
+	else
+		fprintf(stderr,
+			"netprobe: source %s, identifier 0x%04x%s, route mtu "
+			"%d\n",
+			src, s->ident,
+			s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)"
+						 : "",
+			s->route_mtu);
 }
 
 static void say_unresolved(void *ctx, const char *name,

@@ -583,6 +583,13 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 			}
 		}
 	}
+	/* Stopped by a signal or the deadline: replies already queued are
+	 * counted before the report (on loopback the reply to the last probe
+	 * is queued within its sendto). */
+	for (int f = 0; f < 2 && rc == 0; f++)
+		if (cfg->sock[f] != NULL &&
+		    drain(&w, cfg->sock[f], false, err) < 0)
+			rc = -1;
 done:
 	/* Stopped (signal, deadline, error) or finished: every target taken
 	 * from the list is reported, in order. */

@@ -14,6 +14,7 @@ np_netns B
 np_link "$A" a0 "$B" b0
 ip -n "$A" route add local 198.18.0.0/16 dev lo
 ip -n "$A" -6 route add local 2001:db8:1::/112 dev lo
+ip -n "$A" -6 route add local 2001:db8:2::/108 dev lo
 ip -n "$A" addr add 198.51.100.1/24 dev a0
 ip -n "$B" addr add 198.51.100.2/24 dev b0
 ip -n "$A" route add 198.19.0.0/16 via 198.51.100.2 dev a0
@@ -251,6 +252,35 @@ np_list_eq "order, -u: the dead ones in the order given" "198.19.0.4
 np_run "$A" $T -c 2 -i 0.05 $order
 np_eq "order, -c 2: summaries in the order given" "$order" \
 	"$(printf '%s\n' "$NP_OUT" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
+
+# --- Signals: SIGQUIT progress, SIGINT reports what was probed ------------
+ip netns exec "$A" "$NETPROBE" -c 50 -i 0.1 -W 0.2 198.18.0.1 198.19.0.1 2001:db8:1::1 \
+	>"$NP_TMP/sig.out" 2>"$NP_TMP/sig.err" &
+pid=$!
+NP_PIDS="$NP_PIDS $pid"
+sleep 0.55
+kill -QUIT "$pid"
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+out=$(cat "$NP_TMP/sig.out")
+np_eq "SIGINT: exit 1 (one target never answered)" 1 "$rc"
+np_eq "SIGINT: a summary for each target, in order" "198.18.0.1 198.19.0.1 2001:db8:1::1" \
+	"$(printf '%s\n' "$out" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
+np_match "SIGINT: stopped early, every probe sent answered" \
+	'^198\.18\.0\.1 : xmt/rcv/%loss = ([5-9])/\1/0%, min/avg/max' "$out"
+np_match "SIGINT: the dead target lost all" '^198\.19\.0\.1 : xmt/rcv/%loss = [5-9]/0/100%$' "$out"
+np_match "SIGQUIT: a progress line on stderr" \
+	'^netprobe: 0 targets done, 3 being probed; [0-9]+ probes sent, [0-9]+ replies$' "$(cat "$NP_TMP/sig.err")"
+
+# --- Memory bounded by what is in flight -----------------------------------
+# Under a 16 MB address-space limit (libc and the binary included): a /16,
+# and 1048576 IPv6 addresses (16 times more) with the same limit.
+np_exec "$A" 60 bash -c 'ulimit -v 16384; "$0" -a --gap 0 -r 0 198.18.0.0/16 | wc -l' "$NETPROBE"
+np_eq "/16 within 16 MB of address space: 65534 alive" 65534 "$NP_OUT"
+np_exec "$A" 60 bash -c 'ulimit -v 16384; "$0" -a --gap 0 -r 0 2001:db8:2::/108 | wc -l' "$NETPROBE"
+np_eq "IPv6 /108 (1048576) within 16 MB of address space: all alive" 1048576 "$NP_OUT"
 
 # --- More probes in flight than sequence numbers ----------------------------
 # fping 5.1 refuses "-c 100000 -p 0" ("not enough sequence numbers
