@@ -300,7 +300,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	else if (plan.unresolved > 0)
 		rc = EXIT_TROUBLE;
 	else if (opt->reachable > 0 || res.answered < res.targets ||
-		 res.targets == 0)
+		 res.targets == 0 || (plan.n > 0 && !res.complete))
 		rc = EXIT_NO_REPLY;
 	else
 		rc = EXIT_REPLIES;
@@ -348,8 +348,13 @@ int main(int argc, char **argv)
 	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail(&err);
-	if (wants_multi(&opt))
+	if (wants_multi(&opt)) {
+		if (opt.outstanding) {
+			np_err_set(&err, "-O applies to a single target");
+			return fail(&err);
+		}
 		return run_multi(&opt, &privs);
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (np_target_resolve(&target, opt.target, opt.family, opt.numeric,

@@ -312,12 +312,15 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa)
 {
 	memset(t->addr, 0, sizeof(t->addr));
+	t->scope = 0;
 	t->family = (uint8_t)sa->sa_family;
 	if (sa->sa_family == AF_INET)
 		memcpy(t->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-	else
+	else {
 		memcpy(t->addr, &((const struct sockaddr_in6 *)sa)->sin6_addr,
 		       16);
+		t->scope = ((const struct sockaddr_in6 *)sa)->sin6_scope_id;
+	}
 }
 
 socklen_t np_mtarget_addr(const struct np_mtarget *t,
@@ -330,6 +333,7 @@ socklen_t np_mtarget_addr(const struct np_mtarget *t,
 		return sizeof(struct sockaddr_in);
 	}
 	memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, t->addr, 16);
+	((struct sockaddr_in6 *)ss)->sin6_scope_id = t->scope;
 	return sizeof(struct sockaddr_in6);
 }
 

@@ -110,6 +110,7 @@ struct np_mtarget {
 	uint32_t gen;  /* bumped when the slot is reused */
 	uint32_t sent, received, duplicates, corrupted, errors, errored, late;
 	uint32_t inflight; /* probes pending */
+	uint32_t scope;	   /* IPv6 scope id, or 0 */
 	uint8_t family;
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
 	bool used;

@@ -39,6 +39,7 @@ struct sweep {
 	size_t f_head, f_len, f_cap;
 	int64_t f_last;
 	bool plan_done;
+	bool oom;
 	uint64_t next_ord, reported, answered;
 	/* a probe the kernel had no room for (EAGAIN), or the probe
 	 * table was full: it goes first */
@@ -99,8 +100,10 @@ static void fifo_push(struct sweep *w, uint32_t slot, int64_t at)
 {
 	struct due *d;
 
-	if (w->f_len == w->f_cap && !fifo_grow(w))
-		abort(); /* out of memory with a target waiting: no way on */
+	if (w->f_len == w->f_cap && !fifo_grow(w)) {
+		w->oom = true; /* the loop stops with "out of memory" */
+		return;
+	}
 
 	/* Keep the queue in time order: a rare early entry waits behind a
 	 * later one rather than the queue needing a heap. */
@@ -181,6 +184,8 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 	t->ord = w->next_ord++;
 	t->name = nx.name;
 	np_u128_to_addr(nx.family, nx.addr, &ss);
+	if (nx.family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_scope_id = nx.scope;
 	np_mtarget_set_addr(t, (struct sockaddr *)&ss);
 	np_rtt_init(&t->rtt);
 	if (w->m.keep_rtts > 0) {
@@ -276,6 +281,18 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 				   (struct sockaddr *)&dst, dlen);
 		} while (r < 0 && errno == EINTR);
 		e = r < 0 ? errno : 0;
+		if (e != 0 && e != EAGAIN && e != EWOULDBLOCK && e != ENOBUFS &&
+		    e != ENOMEM && e != EINVAL && e != EMSGSIZE) {
+			/* An ICMP error about an earlier probe (to any target)
+			 * leaves a pending error on the socket, which this
+			 * sendto returned instead of sending: try once more,
+			 * so it is not charged to this target. */
+			do {
+				r = sendto(w->cfg->sock[f]->fd, w->tx, len, 0,
+					   (struct sockaddr *)&dst, dlen);
+			} while (r < 0 && errno == EINTR);
+			e = r < 0 ? errno : 0;
+		}
 		if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS ||
 		    e == ENOMEM) {
 			/* No room in the send queue: not sent, nothing to
@@ -318,7 +335,7 @@ static int pick(struct sweep *w, int64_t now, uint32_t *slot)
 		if (d->at > now)
 			break;
 		*slot = d->slot;
-		w->f_head = (w->f_head + 1) % w->max_active;
+		w->f_head = (w->f_head + 1) % w->f_cap;
 		w->f_len--;
 		return 1;
 	}
@@ -433,6 +450,10 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	w->total = &res->total;
 	w->max_active =
 		size < NP_SWEEP_MAX_ACTIVE ? (size_t)size : NP_SWEEP_MAX_ACTIVE;
+	/* -C N keeps N RTTs per target: at most 64 MB of them */
+	if (o->vcount > 0 &&
+	    w->max_active > (64u << 20) / (8 * (size_t)o->vcount))
+		w->max_active = (64u << 20) / (8 * (size_t)o->vcount);
 	if (w->max_active == 0)
 		w->max_active = 1;
 	for (int f = 0; f < 2; f++) {
@@ -542,6 +563,16 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 				w.next_send_at = now + NP_NSEC_PER_MSEC;
 			else if (sent > 0)
 				w.next_send_at = now + o->gap_ns;
+			/* expire() ran before these probes existed: wake up
+			 * for their timeout too (else, with nothing else in
+			 * flight, nothing would) */
+			if (sent > 0)
+				next_expiry = min64(next_expiry,
+						    now + cfg->timeout_ns);
+		}
+		if (w.oom) {
+			rc = np_err_set(err, "out of memory");
+			goto done;
 		}
 		/* a send error can finish a target: nothing else would wake
 		 * us for it */
@@ -588,7 +619,9 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 	 * is queued within its sendto). */
 	for (int f = 0; f < 2 && rc == 0; f++)
 		if (cfg->sock[f] != NULL &&
-		    drain(&w, cfg->sock[f], false, err) < 0)
+		    (drain(&w, cfg->sock[f], false, err) < 0 ||
+		     (cfg->sock[f]->kind == NP_SOCK_DGRAM &&
+		      drain(&w, cfg->sock[f], true, err) < 0)))
 			rc = -1;
 done:
 	/* Stopped (signal, deadline, error) or finished: every target taken
@@ -596,6 +629,7 @@ done:
 	retire(&w, true);
 	res->total.end_ns = np_clock_mono();
 	res->targets = w.reported;
+	res->complete = w.plan_done && rc == 0;
 	res->answered = w.answered;
 	res->peak_active = w.peak;
 	res->table_slots = np_probe_table_slots(&w.m.tab);

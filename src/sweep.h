@@ -43,6 +43,7 @@ struct np_sweep_result {
 	struct np_stats total;
 	uint64_t targets;  /* reported */
 	uint64_t answered; /* with at least one good reply */
+	bool complete;	   /* every target in the list was reported */
 	uint64_t peak_active;
 	size_t table_slots; /* probe table size */
 };

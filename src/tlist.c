@@ -497,6 +497,8 @@ int np_tplan_add_host(struct np_tplan *p, const char *name,
 	e.family = addr->sa_family;
 	e.first = e.last = v;
 	e.spec = spec;
+	if (addr->sa_family == AF_INET6)
+		e.scope = ((const struct sockaddr_in6 *)addr)->sin6_scope_id;
 	if (e.name == NULL || set_insert(p, e.family, v, spec) != 0) {
 		free(e.name);
 		return oom(err);
@@ -626,6 +628,7 @@ bool np_tplan_next(struct np_tplan *p, struct np_tnext *out)
 		out->name = e->name;
 		out->family = e->family;
 		out->addr = v;
+		out->scope = e->scope;
 		return true;
 	}
 	return false;

@@ -56,7 +56,8 @@ struct np_tent {
 	char *name; /* the target as written for hosts; NULL for pieces */
 	int family;
 	np_u128 first, last;
-	size_t spec; /* position of the target in the list */
+	size_t spec;	/* position of the target in the list */
+	uint32_t scope; /* IPv6 scope of a host (fe80::1%eth0), or 0 */
 };
 
 struct np_tset_slot;
@@ -85,6 +86,7 @@ struct np_tnext {
 	const char *name; /* as written, or NULL: show the address */
 	int family;
 	np_u128 addr;
+	uint32_t scope;
 };
 
 void np_tplan_init(struct np_tplan *p);

@@ -253,6 +253,26 @@ np_run "$A" $T -c 2 -i 0.05 $order
 np_eq "order, -c 2: summaries in the order given" "$order" \
 	"$(printf '%s\n' "$NP_OUT" | grep ' : xmt/rcv/%loss = ' | cut -d' ' -f1 | paste -sd ' ')"
 
+# --- The last probe in flight times out (no reply, nothing else pending) ---
+np_run "$A" 10 --multi -c 2 -i 0.1 -W 0.2 198.19.0.9
+np_eq "one silent target, --multi -c 2: exit 1" 1 "$NP_RC"
+np_eq "one silent target: summary" "198.19.0.9 : xmt/rcv/%loss = 2/0/100%" "$NP_OUT"
+if [ "$NP_SECS" -lt 3000 ]; then np_ok "one silent target: ends after its timeout (${NP_SECS}ms)"; else np_not_ok "one silent target: took ${NP_SECS}ms"; fi
+np_run "$A" 10 -r 2 -W 0.2 198.18.0.1 198.19.0.9
+np_eq "alive + silent, -r 2: exit 1" 1 "$NP_RC"
+np_eq "alive + silent, -r 2: results" "198.18.0.1 is alive|198.19.0.9 is unreachable" "$(printf '%s\n' "$NP_OUT" | paste -sd '|')"
+if [ "$NP_SECS" -lt 3000 ]; then np_ok "alive + silent: retries end after 3 x -W (${NP_SECS}ms)"; else np_not_ok "alive + silent: took ${NP_SECS}ms"; fi
+
+# --- Stopped before the end of the list: not every target answered -------
+np_run "$A" $T -a -w 0.1 198.18.0.0/16
+np_eq "-w before the end of a /16: exit 1" 1 "$NP_RC"
+n=$(nlines "$NP_OUT")
+if [ "$n" -gt 0 ] && [ "$n" -lt 65534 ]; then np_ok "-w: only the targets reached are reported ($n)"; else np_not_ok "-w: $n targets reported"; fi
+
+np_run "$A" $T -O -c 1 198.18.0.1 198.18.0.2
+np_eq "-O with two targets: exit 2" 2 "$NP_RC"
+np_match "-O with two targets: refused" '-O applies to a single target' "$NP_ERR"
+
 # --- Signals: SIGQUIT progress, SIGINT reports what was probed ------------
 ip netns exec "$A" "$NETPROBE" -c 50 -i 0.1 -W 0.2 198.18.0.1 198.19.0.1 2001:db8:1::1 \
 	>"$NP_TMP/sig.out" 2>"$NP_TMP/sig.err" &
