@@ -72,6 +72,14 @@ np_eq "-u silent /24: 254 lines" 254 "$(nlines "$NP_OUT")"
 np_list_eq "-u silent /24: .1 to .254 in order" "$(seq_addrs 198.19.1 1 254)" "$NP_OUT"
 np_nomatch "-u silent /24: no error on stderr" . "$NP_ERR"
 
+np_run "$A" $T -u -r 0 -W 0.2 --gap 0 198.19.16.0/20
+np_eq "-u silent /20: exit 1" 1 "$NP_RC"
+np_eq "-u silent /20: 4094 lines" 4094 "$(nlines "$NP_OUT")"
+np_run "$A" $T -c 2 -q -i 0.05 -W 0.2 --gap 0 198.18.32.0/20 198.19.32.0/20
+np_eq "count mode, live /20 + silent /20: exit 1" 1 "$NP_RC"
+np_eq "count mode: 4094 summaries 2/2/0%" 4094 "$(printf '%s\n' "$NP_OUT" | grep -c '^198\.18\.[0-9.]* : xmt/rcv/%loss = 2/2/0%, min/avg/max = ')"
+np_eq "count mode: 4094 summaries 2/0/100%" 4094 "$(printf '%s\n' "$NP_OUT" | grep -c '^198\.19\.[0-9.]* : xmt/rcv/%loss = 2/0/100%$')"
+
 np_run "$A" $T -r 0 -W 0.2 --gap 0 198.18.2.0/28 198.19.2.0/28
 np_eq "mixed /28s: exit 1" 1 "$NP_RC"
 np_eq "mixed /28s: 14 alive" 14 "$(printf '%s\n' "$NP_OUT" | grep -c ' is alive$')"
