@@ -8,7 +8,7 @@ np_require_cmd tcpdump tshark
 
 np_netns NS
 PCAP="$NP_TMP/run.pcap"
-ip netns exec "$NS" tcpdump -i lo -U -n -w "$PCAP" 'icmp or icmp6' >/dev/null 2>"$NP_TMP/tcpdump.err" &
+ip netns exec "$NS" tcpdump -i lo -U --immediate-mode -n -w "$PCAP" 'icmp or icmp6' >/dev/null 2>"$NP_TMP/tcpdump.err" &
 TCPDUMP=$!
 NP_PIDS="$NP_PIDS $TCPDUMP"
 for _ in $(seq 100); do
