@@ -83,11 +83,7 @@ static bool send_probe(struct engine *e)
 		    prev->state == NP_PROBE_PENDING &&
 		    prev->no > e->no_answer_said) {
 			e->no_answer_said = prev->no;
-			memset(&ev, 0, sizeof(ev));
-			ev.kind = NP_EV_NO_ANSWER;
-			ev.seq = (uint16_t)prev->no;
-			ev.rtt_ns = -1;
-			ev.ttl = -1;
+			np_event_init(&ev, NP_EV_NO_ANSWER, (uint16_t)prev->no);
 			emit(e, &ev);
 		}
 	}
@@ -110,12 +106,8 @@ static bool send_probe(struct engine *e)
 	}
 	np_match_sent(&e->m, p, n >= 0);
 	if (n < 0) {
-		memset(&ev, 0, sizeof(ev));
-		ev.kind = NP_EV_SEND_ERROR;
-		ev.seq = (uint16_t)p->no;
+		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = errno;
-		ev.rtt_ns = -1;
-		ev.ttl = -1;
 		if (ev.err_no == EMSGSIZE)
 			ev.mtu = np_socket_path_mtu(e->s);
 		emit(e, &ev);
@@ -168,6 +160,19 @@ static int drain(struct engine *e, bool errqueue, struct np_err *err)
 			return got;
 	}
 	return 0;
+}
+
+/* Probes that reached -W without a reply: lost (a report may say so). */
+static void expire(struct engine *e, int64_t now, int64_t *next_expiry)
+{
+	struct np_probe *p;
+	struct np_event ev;
+
+	while ((p = np_probe_table_expire_one(&e->m.tab, now, e->o->timeout_ns,
+					      next_expiry)) != NULL) {
+		np_event_init(&ev, NP_EV_TIMEOUT, (uint16_t)p->no);
+		emit(e, &ev);
+	}
 }
 
 static bool sending_wanted(const struct engine *e)
@@ -247,8 +252,7 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		now = np_clock_mono();
 		if (now >= deadline_at)
 			break;
-		np_probe_table_expire(&e.m.tab, now, o->timeout_ns,
-				      &next_expiry);
+		expire(&e, now, &next_expiry);
 		/* iputils' rules: with -c, stop once every probe is answered
 		 * or has failed; with -w, stop at the first failure. */
 		if (o->count > 0 &&

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "icmp.h"
@@ -29,6 +30,7 @@ enum np_event_kind {
 	NP_EV_SEND_ERROR,  /* sendto() failed */
 	NP_EV_NO_ANSWER,   /* -O: a probe still unanswered at the next send */
 	NP_EV_IGNORED,	   /* not counted: foreign or malformed (-v only) */
+	NP_EV_TIMEOUT,	   /* a probe reached -W without a reply */
 };
 
 #define NP_EVF_DUP 0x1u	    /* duplicate reply */
@@ -61,6 +63,17 @@ struct np_event {
 	uint32_t target; /* many targets: the target's slot */
 	uint32_t index;	 /* many targets: the target's probe, from 0 */
 };
+
+/* An event of `kind` about probe `seq`, nothing else known yet. */
+static inline void np_event_init(struct np_event *ev, enum np_event_kind kind,
+				 uint16_t seq)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->seq = seq;
+	ev->rtt_ns = -1;
+	ev->ttl = -1;
+}
 
 struct np_sink {
 	void *ctx;

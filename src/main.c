@@ -14,6 +14,7 @@
 #include "options.h"
 #include "privs.h"
 #include "report.h"
+#include "result.h"
 #include "sockets.h"
 #include "sweep.h"
 #include "target.h"
@@ -202,13 +203,81 @@ static int build_plan(struct np_tplan *plan, const struct np_options *o,
 	return 0;
 }
 
+/* Errors in monitoring-plugin mode: UNKNOWN, on stdout (the status line
+ * a monitoring system shows). */
+static int fail_for(const struct np_options *opt, const struct np_err *err)
+{
+	if (opt == NULL || !opt->plugin)
+		return fail(err);
+	fflush(stdout);
+	printf("UNKNOWN - %s\n", err->msg);
+	return NP_PLUGIN_UNKNOWN;
+}
+
+/* The output a many-target run writes. */
+struct multi_out {
+	struct np_report_multi text;
+	struct np_report_json json;
+	struct np_report_plugin plugin;
+	struct np_metrics metrics;
+	bool have_metrics;
+	FILE *devnull;
+};
+
+static int multi_output(struct multi_out *mo, struct np_options *opt,
+			const struct np_sweep_cfg *cfg, struct np_msink *sink,
+			struct np_err *err)
+{
+	memset(mo, 0, sizeof(*mo));
+	if (opt->metrics != NULL) {
+		if (np_metrics_open(&mo->metrics, opt->metrics, err) != 0)
+			return -1;
+		mo->have_metrics = true;
+	}
+	if (opt->plugin) {
+		mo->plugin.opt = opt;
+		mo->plugin.cap = (size_t)opt->ntargets;
+		mo->plugin.res =
+			calloc(mo->plugin.cap, sizeof(struct np_result));
+		if (mo->plugin.res == NULL)
+			return np_err_set(err, "out of memory");
+		np_report_plugin_sink(&mo->plugin, sink);
+		/* the plugin's results also feed --metrics */
+		return 0;
+	}
+	if (opt->json) {
+		mo->json.out = stdout;
+		mo->json.metrics = mo->have_metrics ? &mo->metrics : NULL;
+		for (int f = 0; f < 2; f++)
+			if (cfg->sock[f] != NULL)
+				mo->json.privilege[f] =
+					np_priv_path_name(cfg->sock[f]->path);
+		np_report_json_msink(&mo->json, sink);
+		return 0;
+	}
+	mo->text.out = stdout;
+	if (opt->metrics != NULL && strcmp(opt->metrics, "-") == 0) {
+		/* the metrics replace the text on stdout */
+		mo->devnull = fopen("/dev/null", "we");
+		if (mo->devnull == NULL)
+			return np_err_errno(err, errno, "/dev/null");
+		mo->text.out = mo->devnull;
+	}
+	mo->text.diag = stderr;
+	mo->text.opt = opt;
+	mo->text.alive_mode = cfg->alive_mode;
+	mo->text.metrics = mo->have_metrics ? &mo->metrics : NULL;
+	np_report_multi_sink(&mo->text, sink);
+	return 0;
+}
+
 static int run_multi(struct np_options *opt, struct np_privs *privs)
 {
 	struct np_tplan plan;
 	struct np_socket sock[2];
 	struct np_sweep_cfg cfg;
 	struct np_sweep_result res;
-	struct np_report_multi text;
+	struct multi_out mo;
 	struct np_msink sink;
 	struct np_engine_signals sig;
 	struct np_err err;
@@ -217,13 +286,21 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	int rc;
 
 	memset(&err, 0, sizeof(err));
+	memset(&mo, 0, sizeof(mo));
 	memset(sock, 0, sizeof(sock));
 	sock[0].fd = sock[1].fd = -1;
 	sock[0].route_fd = sock[1].route_fd = -1;
 	np_tplan_init(&plan);
 	if (build_plan(&plan, opt, &err) != 0) {
 		np_tplan_free(&plan);
-		return fail(&err);
+		return fail_for(opt, &err);
+	}
+	if (opt->plugin && plan.unresolved > 0) {
+		/* check_icmp: a host that does not resolve is UNKNOWN */
+		np_err_set(&err, "cannot resolve %llu of the hosts",
+			   (unsigned long long)plan.unresolved);
+		np_tplan_free(&plan);
+		return fail_for(opt, &err);
 	}
 	fams = np_tplan_families(&plan);
 	memset(&cfg, 0, sizeof(cfg));
@@ -236,7 +313,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		    np_socket_open(&sock[f], family, privs, &err) != 0 ||
 		    np_socket_configure(&sock[f], opt, privs, &err) != 0) {
 			np_tplan_free(&plan);
-			return fail(&err);
+			return fail_for(opt, &err);
 		}
 		cfg.sock[f] = &sock[f];
 	}
@@ -244,7 +321,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	if (np_privs_drop_all(privs, &err) != 0 ||
 	    setup_signals(&waitmask, &err) != 0) {
 		np_tplan_free(&plan);
-		return fail(&err);
+		return fail_for(opt, &err);
 	}
 	if (opt->verbose)
 		for (int f = 0; f < 2; f++)
@@ -261,21 +338,20 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			     : (uint32_t)(opt->count > UINT32_MAX ? UINT32_MAX
 								  : opt->count);
 	cfg.timeout_ns = np_options_multi_timeout(opt);
-	memset(&text, 0, sizeof(text));
-	text.out = stdout;
-	text.diag = stderr;
-	text.opt = opt;
-	text.alive_mode = cfg.alive_mode;
-	np_report_multi_sink(&text, &sink);
+	cfg.percentiles = opt->json || opt->percentiles || opt->metrics;
+	if (multi_output(&mo, opt, &cfg, &sink, &err) != 0) {
+		np_tplan_free(&plan);
+		return fail_for(opt, &err);
+	}
 	sig.stop = &g_stop;
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
+	memset(&res, 0, sizeof(res));
 	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
 		np_tplan_free(&plan);
-		return fail(&err);
+		free(mo.plugin.res);
+		return fail_for(opt, &err);
 	}
-	if (plan.n == 0)
-		memset(&res, 0, sizeof(res));
 	if (opt->verbose)
 		fprintf(stderr,
 			"netprobe: %llu targets, %llu answered; %llu probes "
@@ -289,21 +365,35 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	for (int f = 0; f < 2; f++)
 		if (sock[f].fd >= 0)
 			close(sock[f].fd);
+	if (opt->plugin) {
+		if (mo.have_metrics)
+			for (size_t i = 0; i < mo.plugin.n; i++)
+				np_metrics_add(&mo.metrics, &mo.plugin.res[i]);
+		rc = np_report_plugin_print(&mo.plugin, stdout);
+	} else if (opt->reachable > 0 &&
+		   res.answered >= (uint64_t)opt->reachable) {
+		rc = EXIT_REPLIES;
+	} else if (plan.unresolved > 0) {
+		rc = EXIT_TROUBLE;
+	} else if (opt->reachable > 0 || res.answered < res.targets ||
+		   res.targets == 0 || (plan.n > 0 && !res.complete)) {
+		rc = EXIT_NO_REPLY;
+	} else {
+		rc = EXIT_REPLIES;
+	}
+	free(mo.plugin.res);
+	if (mo.devnull != NULL)
+		fclose(mo.devnull);
+	if (mo.have_metrics && np_metrics_write(&mo.metrics, &err) != 0) {
+		np_tplan_free(&plan);
+		return fail_for(opt, &err);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "netprobe: cannot write the output: %s\n",
 			strerror(errno));
 		np_tplan_free(&plan);
-		return EXIT_TROUBLE;
+		return opt->plugin ? NP_PLUGIN_UNKNOWN : EXIT_TROUBLE;
 	}
-	if (opt->reachable > 0 && res.answered >= (uint64_t)opt->reachable)
-		rc = EXIT_REPLIES;
-	else if (plan.unresolved > 0)
-		rc = EXIT_TROUBLE;
-	else if (opt->reachable > 0 || res.answered < res.targets ||
-		 res.targets == 0 || (plan.n > 0 && !res.complete))
-		rc = EXIT_NO_REPLY;
-	else
-		rc = EXIT_REPLIES;
 	np_tplan_free(&plan);
 	return rc;
 }
@@ -317,12 +407,16 @@ int main(int argc, char **argv)
 	struct np_err err;
 	struct np_run_info info;
 	struct np_report_text text;
+	struct np_report_json json;
+	struct np_metrics metrics, *pmetrics = NULL;
+	FILE *devnull = NULL;
 	struct np_sink sink;
 	struct np_stats st;
 	struct np_engine_signals sig;
 	sigset_t waitmask;
 
 	memset(&err, 0, sizeof(err));
+	memset(&opt, 0, sizeof(opt));
 	memset(&sock, 0, sizeof(sock));
 	sock.fd = -1;
 	sock.route_fd = -1;
@@ -331,9 +425,11 @@ int main(int argc, char **argv)
 	if (np_privs_init(&privs, &err) != 0)
 		return fail(&err);
 	if (np_options_parse(argc, argv, &opt, &err) != 0)
-		return fail(&err);
+		return fail_for(&opt, &err);
 	if (opt.action == NP_ACTION_HELP) {
-		fputs(np_options_usage(), stdout);
+		fputs(opt.plugin ? np_options_plugin_usage()
+				 : np_options_usage(),
+		      stdout);
 		return EXIT_REPLIES;
 	}
 	if (opt.action == NP_ACTION_VERSION) {
@@ -347,7 +443,7 @@ int main(int argc, char **argv)
 		return EXIT_REPLIES;
 	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
-		return fail(&err);
+		return fail_for(&opt, &err);
 	if (wants_multi(&opt)) {
 		if (opt.outstanding) {
 			np_err_set(&err, "-O applies to a single target");
@@ -384,15 +480,39 @@ int main(int argc, char **argv)
 	info.target = &target;
 	info.sock = &sock;
 	info.packet_len = np_engine_packet_len(target.family, opt.size);
+	if (opt.metrics != NULL) {
+		if (np_metrics_open(&metrics, opt.metrics, &err) != 0)
+			return fail(&err);
+		pmetrics = &metrics;
+	}
 	memset(&text, 0, sizeof(text));
-	text.out = stdout;
-	text.diag = stderr;
-	np_report_text_sink(&text, &sink);
+	memset(&json, 0, sizeof(json));
+	if (opt.json) {
+		json.out = stdout;
+		json.metrics = pmetrics;
+		np_report_json_sink(&json, &sink);
+	} else {
+		text.out = stdout;
+		if (pmetrics != NULL && strcmp(opt.metrics, "-") == 0) {
+			/* the metrics replace the text on stdout */
+			devnull = fopen("/dev/null", "we");
+			if (devnull == NULL)
+				return fail(&err);
+			text.out = devnull;
+		}
+		text.diag = stderr;
+		text.metrics = pmetrics;
+		np_report_text_sink(&text, &sink);
+	}
 	sig.stop = &g_stop;
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
 	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0)
 		return fail(&err); /* after the summary the engine printed */
+	if (devnull != NULL)
+		fclose(devnull);
+	if (pmetrics != NULL && np_metrics_write(pmetrics, &err) != 0)
+		return fail(&err);
 	close(sock.fd);
 	if (sock.route_fd >= 0)
 		close(sock.route_fd);

@@ -106,11 +106,13 @@ struct np_mtarget {
 	uint64_t ord;	  /* position in the target list, from 0 */
 	const char *name; /* as written, or NULL: show addr */
 	struct np_rtt rtt;
-	int64_t *rtts; /* -C: the RTT of each probe, -1 lost */
-	uint32_t gen;  /* bumped when the slot is reused */
+	int64_t *rtts;	      /* -C: the RTT of each probe, -1 lost */
+	struct np_hist *hist; /* percentiles (-J, --metrics, --percentiles) */
+	uint32_t gen;	      /* bumped when the slot is reused */
 	uint32_t sent, received, duplicates, corrupted, errors, errored, late;
-	uint32_t inflight; /* probes pending */
-	uint32_t scope;	   /* IPv6 scope id, or 0 */
+	uint32_t inflight;     /* probes pending */
+	uint32_t scope;	       /* IPv6 scope id, or 0 */
+	int64_t start_wall_ns; /* CLOCK_REALTIME when taken from the list */
 	uint8_t family;
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
 	bool used;

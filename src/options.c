@@ -111,7 +111,14 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
 	return 0;
 }
 
-enum { OPT_FILE = 256, OPT_GAP, OPT_MULTI };
+enum {
+	OPT_FILE = 256,
+	OPT_GAP,
+	OPT_MULTI,
+	OPT_PERCENTILES,
+	OPT_METRICS,
+	OPT_PLUGIN,
+};
 
 static const struct option long_opts[] = {
 	{"ipv4", no_argument, NULL, '4'},
@@ -142,10 +149,14 @@ static const struct option long_opts[] = {
 	{"file", required_argument, NULL, OPT_FILE},
 	{"gap", required_argument, NULL, OPT_GAP},
 	{"multi", no_argument, NULL, OPT_MULTI},
+	{"json", no_argument, NULL, 'J'},
+	{"percentiles", no_argument, NULL, OPT_PERCENTILES},
+	{"metrics", required_argument, NULL, OPT_METRICS},
+	{"plugin", no_argument, NULL, OPT_PLUGIN},
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:nqDOvVhauC:r:x:g";
+static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:nqDOvVhauC:r:x:gJ";
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
 static const char *opt_name(int c, int longidx, char *buf, size_t len)
@@ -166,6 +177,272 @@ static int bad(struct np_err *err, const char *name, const char *val,
 			  want);
 }
 
+/* Options whose values mean the same in ping, many-target and plugin mode
+ * (where some have other letters): 1 handled, 0 not one of them, -1 bad. */
+static int common_opt(int c, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err)
+{
+	long long v;
+
+	switch (c) {
+	case '4':
+		if (o->family == AF_INET6)
+			return np_err_set(err,
+					  "-4 and -6 cannot be used together");
+		o->family = AF_INET;
+		return 1;
+	case '6':
+		if (o->family == AF_INET)
+			return np_err_set(err,
+					  "-4 and -6 cannot be used together");
+		o->family = AF_INET6;
+		return 1;
+	case 'w':
+		if (np_parse_seconds(arg, 0.001, NP_MAX_SECONDS,
+				     &o->deadline_ns) < 0)
+			return bad(err, name, arg,
+				   "the deadline must be a number of "
+				   "seconds from 0.001 to 2147483");
+		return 1;
+	case 's':
+		if (np_parse_ll(arg, 10, 0, NP_MAX_SIZE_V6, &v) < 0)
+			return bad(err, name, arg,
+				   "the payload size must be a whole "
+				   "number of bytes from 0 to 65507 "
+				   "(IPv4) or 65527 (IPv6)");
+		o->size = (long)v;
+		return 1;
+	case 't':
+		if (np_parse_ll(arg, 10, 1, 255, &v) < 0)
+			return bad(err, name, arg,
+				   "the TTL must be a whole number "
+				   "from 1 to 255");
+		o->ttl = (int)v;
+		return 1;
+	case 'I':
+		if (*arg == '\0' || strlen(arg) >= 64)
+			return bad(err, name, arg,
+				   "expected a source address or an "
+				   "interface name");
+		o->source = arg;
+		return 1;
+	case 'v':
+		o->verbose = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- monitoring-plugin mode ---------------------------------------------- */
+
+/* "200", "200ms", "1.5s", "500us": milliseconds unless a unit is given. */
+static int parse_rta(const char *s, size_t len, int64_t *ns)
+{
+	char num[64];
+	double scale = 1e6, v;
+	char *end;
+
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (len > 2 && strcmp(num + len - 2, "us") == 0) {
+		scale = 1e3;
+		num[len - 2] = '\0';
+	} else if (len > 2 && strcmp(num + len - 2, "ms") == 0) {
+		num[len - 2] = '\0';
+	} else if (len > 1 && num[len - 1] == 's') {
+		scale = 1e9;
+		num[len - 1] = '\0';
+	}
+	if (num[0] == '\0' ||
+	    (!isdigit((unsigned char)num[0]) && num[0] != '.'))
+		return -1;
+	errno = 0;
+	v = strtod(num, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0 ||
+	    v * scale > 1e15)
+		return -1;
+	*ns = (int64_t)llround(v * scale);
+	return 0;
+}
+
+int np_parse_threshold(const char *s, int64_t *rta_ns, double *pl)
+{
+	const char *comma = strchr(s, ',');
+	char *end;
+	double v;
+
+	if (comma == NULL || parse_rta(s, (size_t)(comma - s), rta_ns) != 0)
+		return -1;
+	if (!isdigit((unsigned char)comma[1]) && comma[1] != '.')
+		return -1;
+	errno = 0;
+	v = strtod(comma + 1, &end);
+	if (*end == '%')
+		end++;
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0 || v > 100)
+		return -1;
+	*pl = v;
+	return 0;
+}
+
+static bool wants_plugin(int argc, char **argv)
+{
+	const char *base;
+
+	if (argc < 1 || argv[0] == NULL)
+		return false;
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
+	if (strcmp(base, "check_netprobe") == 0)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--plugin") == 0)
+			return true;
+	return false;
+}
+
+/* check_icmp's options (monitoring-plugins), into a many-target run:
+ * -n packets to each host, -i apart, the whole check within -t. */
+static int parse_plugin(int argc, char **argv, struct np_options *o,
+			struct np_err *err)
+{
+	static const struct option plugin_long[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"plugin", no_argument, NULL, OPT_PLUGIN},
+		{NULL, 0, NULL, 0},
+	};
+	int c, nhosts = 0;
+	char name[4];
+	long long v;
+	int64_t ns;
+
+	np_options_defaults(o);
+	o->plugin = o->multi_opts = true;
+	o->count = 5;
+	o->interval_ns = 80 * NP_NSEC_PER_MSEC;
+	o->interval_set = true;
+	o->gap_ns = 0;
+	o->deadline_ns = 10 * NP_NSEC_PER_SEC;
+	o->size = 68;
+	o->quiet = true;
+	o->warn_rta_ns = 200 * NP_NSEC_PER_MSEC;
+	o->warn_pl = 40;
+	o->crit_rta_ns = 500 * NP_NSEC_PER_MSEC;
+	o->crit_pl = 80;
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, ":H:w:c:n:p:i:I:m:l:t:b:s:46vhV",
+				plugin_long, NULL);
+		if (c == -1)
+			break;
+		snprintf(name, sizeof(name), "-%c", c < 128 ? c : '?');
+		switch (c) {
+		case 'H':
+			if (nhosts >= NP_PLUGIN_MAX_HOSTS)
+				return np_err_set(err, "more than %d hosts",
+						  NP_PLUGIN_MAX_HOSTS);
+			if (*optarg == '\0')
+				return np_err_set(err, "-H needs a host");
+			o->hosts[nhosts++] = optarg;
+			break;
+		case 'w':
+		case 'c':
+			if (np_parse_threshold(optarg,
+					       c == 'w' ? &o->warn_rta_ns
+							: &o->crit_rta_ns,
+					       c == 'w' ? &o->warn_pl
+							: &o->crit_pl) != 0)
+				return bad(err, name, optarg,
+					   "expected RTA,PL% such as 200,40% "
+					   "(RTA in ms, or with us, ms or s)");
+			break;
+		case 'n':
+		case 'p':
+			if (np_parse_ll(optarg, 10, 1, 65536, &v) < 0)
+				return bad(err, name, optarg,
+					   "the number of packets must be a "
+					   "whole number from 1 to 65536");
+			o->count = v;
+			break;
+		case 'i':
+		case 'I':
+			if (parse_rta(optarg, strlen(optarg), &ns) != 0)
+				return bad(err, name, optarg,
+					   "expected a time in ms, or with us, "
+					   "ms or s");
+			if (c == 'i')
+				o->interval_ns = ns;
+			else
+				o->gap_ns = ns;
+			break;
+		case 'm':
+			if (np_parse_ll(optarg, 10, 0, INT32_MAX, &v) < 0)
+				return bad(err, name, optarg,
+					   "expected a number of hosts");
+			o->min_alive = v;
+			break;
+		case 'l': /* check_icmp's letters for ping's -t -s -I -w */
+		case 'b':
+		case 's':
+		case 't':
+		case '4':
+		case '6':
+		case 'v':
+			if (common_opt(c == 'l'	  ? 't'
+				       : c == 'b' ? 's'
+				       : c == 's' ? 'I'
+				       : c == 't' ? 'w'
+						  : c,
+				       optarg, name, o, err) < 0)
+				return -1;
+			break;
+		case 'h':
+			o->action = NP_ACTION_HELP;
+			return 0;
+		case 'V':
+			o->action = NP_ACTION_VERSION;
+			return 0;
+		case OPT_PLUGIN:
+			break;
+		case ':':
+			return np_err_set(err, "option %s needs a value",
+					  argv[optind - 1]);
+		default:
+			return np_err_set(err,
+					  "unknown option '%s' in plugin mode "
+					  "(try --plugin --help)",
+					  argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (nhosts >= NP_PLUGIN_MAX_HOSTS)
+			return np_err_set(err, "more than %d hosts",
+					  NP_PLUGIN_MAX_HOSTS);
+		if (*argv[i] == '\0')
+			return np_err_set(err, "a host is an empty string");
+		o->hosts[nhosts++] = argv[i];
+	}
+	if (nhosts == 0)
+		return np_err_set(err, "no host given (-H HOST)");
+	/* o->targets points at the hosts: argv-like, not owned */
+	o->targets = (char **)o->hosts;
+	o->ntargets = nhosts;
+	o->target = o->hosts[0];
+	/* A reply later than twice the critical RTA (at least 1 s) is
+	 * lost; the whole check ends at -t. */
+	o->timeout_ns = 2 * o->crit_rta_ns;
+	if (o->timeout_ns < NP_NSEC_PER_SEC)
+		o->timeout_ns = NP_NSEC_PER_SEC;
+	if (o->timeout_ns > o->deadline_ns)
+		o->timeout_ns = o->deadline_ns;
+	o->timeout_set = true;
+	return 0;
+}
+
 int np_options_parse(int argc, char **argv, struct np_options *o,
 		     struct np_err *err)
 {
@@ -173,6 +450,8 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 	char name[32];
 	long long v;
 
+	if (wants_plugin(argc, argv))
+		return parse_plugin(argc, argv, o, err);
 	np_options_defaults(o);
 	optind = 0; /* glibc: full re-initialisation, so tests can call us
 		     * more than once */
@@ -184,20 +463,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			break;
 		opt_name(c, longidx, name, sizeof(name));
 		switch (c) {
-		case '4':
-			if (o->family == AF_INET6)
-				return np_err_set(
-					err,
-					"-4 and -6 cannot be used together");
-			o->family = AF_INET;
-			break;
-		case '6':
-			if (o->family == AF_INET)
-				return np_err_set(
-					err,
-					"-4 and -6 cannot be used together");
-			o->family = AF_INET6;
-			break;
 		case 'c':
 			if (np_parse_ll(optarg, 10, 1, LLONG_MAX, &v) < 0)
 				return bad(err, name, optarg,
@@ -221,28 +486,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 				return bad(err, name, optarg,
 					   "the timeout must be a number of "
 					   "seconds from 0.001 to 2147483");
-			break;
-		case 'w':
-			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
-					     &o->deadline_ns) < 0)
-				return bad(err, name, optarg,
-					   "the deadline must be a number of "
-					   "seconds from 0.001 to 2147483");
-			break;
-		case 's':
-			if (np_parse_ll(optarg, 10, 0, NP_MAX_SIZE_V6, &v) < 0)
-				return bad(err, name, optarg,
-					   "the payload size must be a whole "
-					   "number of bytes from 0 to 65507 "
-					   "(IPv4) or 65527 (IPv6)");
-			o->size = (long)v;
-			break;
-		case 't':
-			if (np_parse_ll(optarg, 10, 1, 255, &v) < 0)
-				return bad(err, name, optarg,
-					   "the TTL must be a whole number "
-					   "from 1 to 255");
-			o->ttl = (int)v;
 			break;
 		case 'Q':
 			/* decimal, or hex with 0x, as iputils (no octal) */
@@ -268,13 +511,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 				return bad(err, name, optarg,
 					   "expected do, dont, want or probe");
 			break;
-		case 'I':
-			if (*optarg == '\0' || strlen(optarg) >= 64)
-				return bad(err, name, optarg,
-					   "expected a source address or an "
-					   "interface name");
-			o->source = optarg;
-			break;
 		case 'p':
 			if (np_parse_pattern(optarg, o->pattern,
 					     &o->pattern_len) < 0)
@@ -294,9 +530,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			break;
 		case 'O':
 			o->outstanding = true;
-			break;
-		case 'v':
-			o->verbose = true;
 			break;
 		case 'a':
 			o->alive_only = o->multi_opts = true;
@@ -351,6 +584,21 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		case OPT_MULTI:
 			o->multi_forced = o->multi_opts = true;
 			break;
+		case 'J':
+			o->json = true;
+			break;
+		case OPT_PERCENTILES:
+			o->percentiles = true;
+			break;
+		case OPT_METRICS:
+			if (*optarg == '\0')
+				return bad(err, name, optarg,
+					   "expected a file name, or - for "
+					   "standard output");
+			o->metrics = optarg;
+			break;
+		case OPT_PLUGIN: /* wants_plugin() saw it first */
+			break;
 		case 'V':
 			o->action = NP_ACTION_VERSION;
 			return 0;
@@ -362,6 +610,14 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					  argv[optind - 1]);
 		case '?':
 		default:
+			if (c != '?') {
+				int r = common_opt(c, optarg, name, o, err);
+
+				if (r < 0)
+					return -1;
+				if (r > 0)
+					break;
+			}
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
 				return np_err_set(err,
 						  "unknown or ambiguous "
@@ -482,6 +738,17 @@ const char *np_options_usage(void)
 	       "(many targets:\n"
 	       "                          also duplicates dropped, and totals "
 	       "at the end)\n"
+	       "  -J, --json              JSON Lines: an object per event, a "
+	       "summary per\n"
+	       "                          target\n"
+	       "      --percentiles       summaries also give p50/p90/p99 of "
+	       "the RTT\n"
+	       "      --metrics FILE      at the end, write Prometheus metrics "
+	       "to FILE (renamed\n"
+	       "                          into place; - for standard output)\n"
+	       "      --plugin            monitoring-plugin mode, as "
+	       "check_icmp "
+	       "(--plugin -h)\n"
 	       "  -V, --version           print the version and exit\n"
 	       "  -h, --help              print this help and exit\n"
 	       "\n"
@@ -516,4 +783,37 @@ const char *np_options_usage(void)
 	       "target answered (with -x N: at least N did), 1 some did not, 2 "
 	       "a name did\n"
 	       "not resolve, or usage or system error.  See netprobe(8).\n";
+}
+
+const char *np_options_plugin_usage(void)
+{
+	return "Usage: netprobe --plugin [-H] HOST... [-w RTA,PL%] [-c "
+	       "RTA,PL%] "
+	       "[options]\n"
+	       "       check_netprobe [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
+	       "[options]\n"
+	       "Monitoring-plugin mode, a drop-in for check_icmp: one status "
+	       "line with\n"
+	       "performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 "
+	       "UNKNOWN.\n"
+	       "\n"
+	       "  -H HOST        a host to check (repeatable)\n"
+	       "  -w RTA,PL%     warning: average RTA (ms, or with us, ms, s) "
+	       "or packet loss\n"
+	       "                 at or above it (default 200,40%)\n"
+	       "  -c RTA,PL%     critical, the same (default 500,80%)\n"
+	       "  -n N, -p N     packets to each host (default 5)\n"
+	       "  -i TIME        interval between packets to a host (default "
+	       "80ms)\n"
+	       "  -I TIME        interval between any two packets (default "
+	       "0)\n"
+	       "  -m N           OK when at least N hosts are OK (default: "
+	       "every host counts)\n"
+	       "  -l TTL         TTL / hop limit\n"
+	       "  -t SECS        the whole check ends after SECS (default 10)\n"
+	       "  -b BYTES       payload bytes (default 68)\n"
+	       "  -s ADDR|IF     source address or interface\n"
+	       "  -4, -6         IPv4 or IPv6 only\n"
+	       "  -v             say which socket is used\n"
+	       "  -h, -V         this help, the version\n";
 }

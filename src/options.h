@@ -32,6 +32,8 @@ enum np_action {
 #define NP_DEFAULT_TIMEOUT_NS 10000000000LL
 #define NP_MAX_SECONDS 2147483.0 /* keeps every ns value far from overflow */
 
+#define NP_PLUGIN_MAX_HOSTS 1024
+
 struct np_options {
 	enum np_action action;
 	int family;	 /* AF_UNSPEC, AF_INET or AF_INET6 */
@@ -70,6 +72,19 @@ struct np_options {
 	int64_t gap_ns;	     /* --gap: between any two sends */
 	bool timeout_set;    /* -W given */
 	bool interval_set;   /* -i given */
+
+	/* Machine-readable output. */
+	bool json;	     /* -J: JSON Lines instead of text */
+	bool percentiles;    /* --percentiles in text summaries */
+	const char *metrics; /* --metrics FILE ("-": stdout) */
+
+	/* Monitoring-plugin mode (--plugin, or run as check_netprobe):
+	 * check_icmp's options and thresholds. */
+	bool plugin;
+	int64_t warn_rta_ns, crit_rta_ns;
+	double warn_pl, crit_pl; /* percent */
+	long long min_alive;	 /* -m: 0 = every host counts */
+	const char *hosts[NP_PLUGIN_MAX_HOSTS];
 };
 
 #define NP_DEFAULT_GAP_NS 1000000LL	/* 1 ms between any two sends */
@@ -108,5 +123,11 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen);
 
 /* The --help text. */
 const char *np_options_usage(void);
+/* The --help text of the monitoring-plugin mode. */
+const char *np_options_plugin_usage(void);
+
+/* check_icmp's threshold: "200,40%", "200ms,40%", "1.5s,80", "500us,10%"
+ * (RTA in ms unless a unit is given, packet loss in percent). */
+int np_parse_threshold(const char *s, int64_t *rta_ns, double *pl);
 
 #endif

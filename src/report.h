@@ -23,11 +23,61 @@ struct np_name_cache {
 struct np_report_text {
 	FILE *out;
 	FILE *diag;
+	struct np_metrics *metrics; /* or NULL */
 	struct np_name_cache names[NP_NAME_CACHE];
 	size_t names_next;
 };
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink);
+
+struct np_result;
+
+/* Prometheus text format, for node_exporter's textfile collector. */
+struct np_metrics {
+	FILE *tmp; /* one record per target, until the end */
+	const char *path;
+	size_t n;
+	bool failed;
+};
+
+int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err);
+void np_metrics_add(struct np_metrics *m, const struct np_result *r);
+/* Write every family to `path` (a temporary file renamed over it; "-":
+ * stdout) and close. */
+int np_metrics_write(struct np_metrics *m, struct np_err *err);
+
+/* JSON Lines (-J). */
+struct np_report_json {
+	FILE *out;
+	struct np_metrics *metrics; /* or NULL */
+	const char *privilege[2];   /* many targets: per family */
+	int64_t start_wall_ns;
+};
+
+void np_report_json_sink(struct np_report_json *ctx, struct np_sink *sink);
+void np_report_json_msink(struct np_report_json *ctx, struct np_msink *sink);
+void np_json_string(FILE *f, const char *s);
+void np_json_time(FILE *f, int64_t wall_ns);
+void np_json_summary(FILE *f, const struct np_result *r);
+
+/* Monitoring-plugin mode: collects the hosts' results; print at the end. */
+enum {
+	NP_PLUGIN_OK = 0,
+	NP_PLUGIN_WARNING = 1,
+	NP_PLUGIN_CRITICAL = 2,
+	NP_PLUGIN_UNKNOWN = 3,
+};
+
+struct np_report_plugin {
+	const struct np_options *opt;
+	struct np_result *res;
+	size_t n, cap;
+};
+
+void np_report_plugin_sink(struct np_report_plugin *ctx, struct np_msink *sink);
+int np_plugin_state(const struct np_options *o, const struct np_result *r);
+/* The status line; returns the state (the exit code). */
+int np_report_plugin_print(struct np_report_plugin *ctx, FILE *f);
 
 /* Many targets: fping's line formats, on `out`; diagnostics on `diag`. */
 struct np_report_multi {
@@ -35,6 +85,7 @@ struct np_report_multi {
 	FILE *diag;
 	const struct np_options *opt;
 	bool alive_mode;
+	struct np_metrics *metrics; /* or NULL */
 };
 
 void np_report_multi_sink(struct np_report_multi *ctx, struct np_msink *sink);

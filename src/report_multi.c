@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "result.h"
 #include "target.h"
 
 static void target_name(const struct np_mtarget *t, char *buf, size_t len)
@@ -131,6 +132,7 @@ static void multi_event(void *vctx, const struct np_mtarget *t,
 		break;
 	case NP_EV_NO_ANSWER:
 	case NP_EV_IGNORED:
+	case NP_EV_TIMEOUT:
 		break;
 	}
 }
@@ -147,9 +149,23 @@ static void extras(FILE *f, const struct np_mtarget *t)
 		fprintf(f, ", +%" PRIu32 " late", t->late);
 }
 
+static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t);
+
 static void multi_done(void *vctx, const struct np_mtarget *t)
 {
 	struct np_report_multi *ctx = vctx;
+
+	print_done(ctx, t);
+	if (ctx->metrics != NULL) {
+		struct np_result r;
+
+		np_result_from_mtarget(&r, t);
+		np_metrics_add(ctx->metrics, &r);
+	}
+}
+
+static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t)
+{
 	const struct np_options *o = ctx->opt;
 	char name[NI_MAXHOST], a[32], b[32], c[32];
 
@@ -186,6 +202,15 @@ static void multi_done(void *vctx, const struct np_mtarget *t)
 				     sizeof(b));
 		np_report_format_rtt(t->rtt.max_ns, c, sizeof(c));
 		fprintf(ctx->out, ", min/avg/max = %s/%s/%s", a, b, c);
+		if (o->percentiles && t->hist != NULL && t->hist->count > 0) {
+			np_report_format_rtt(np_hist_quantile(t->hist, 0.50), a,
+					     sizeof(a));
+			np_report_format_rtt(np_hist_quantile(t->hist, 0.90), b,
+					     sizeof(b));
+			np_report_format_rtt(np_hist_quantile(t->hist, 0.99), c,
+					     sizeof(c));
+			fprintf(ctx->out, ", p50/p90/p99 = %s/%s/%s", a, b, c);
+		}
 	}
 	extras(ctx->out, t);
 	fputc('\n', ctx->out);

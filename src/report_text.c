@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "result.h"
 #include "target.h"
 
 void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
@@ -201,6 +202,8 @@ static void text_event(void *vctx, const struct np_run_info *info,
 				"netprobe: sendto: %s (icmp_seq=%u)\n",
 				strerror(ev->err_no), ev->seq);
 		break;
+	case NP_EV_TIMEOUT: /* ping says nothing: the summary counts it */
+		return;
 	case NP_EV_NO_ANSWER:
 		if (info->opt->quiet)
 			return;
@@ -281,6 +284,12 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
 		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c,
 			d);
+		if (info->opt->percentiles && st->hist.count > 0) {
+			rtt_ms(np_hist_quantile(&st->hist, 0.50), a, sizeof(a));
+			rtt_ms(np_hist_quantile(&st->hist, 0.90), b, sizeof(b));
+			rtt_ms(np_hist_quantile(&st->hist, 0.99), c, sizeof(c));
+			fprintf(f, "rtt p50/p90/p99 = %s/%s/%s ms\n", a, b, c);
+		}
 	} else {
 		/* iputils ends a run without replies with an empty line, and
 		 * parsers of its output (jc --ping) expect it. */
@@ -293,6 +302,13 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 			" probes dropped from a full table\n",
 			st->late, st->foreign, st->malformed, st->late_forced);
 	fflush(f);
+	if (ctx->metrics != NULL) {
+		struct np_result r;
+
+		np_result_from_stats(&r, info->target->name,
+				     info->target->addr_str, st);
+		np_metrics_add(ctx->metrics, &r);
+	}
 }
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink)

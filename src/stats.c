@@ -47,6 +47,7 @@ void np_stats_init(struct np_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	np_rtt_init(&s->rtt);
+	np_hist_init(&s->hist);
 }
 
 double np_stats_loss_pct(const struct np_stats *s)

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "hist.h"
+
 /* RTT accumulator: Welford's running mean and variance, min, max and an
  * EWMA (weight 1/8, as iputils ping).  O(1) memory whatever the count. */
 struct np_rtt {
@@ -28,7 +30,8 @@ struct np_stats {
 	uint64_t late_forced; /* pending probes evicted from a full probe
 			       * table (more than 65536 in flight) */
 	struct np_rtt rtt;
-	int64_t start_ns; /* CLOCK_MONOTONIC */
+	struct np_hist hist; /* for percentiles */
+	int64_t start_ns;    /* CLOCK_MONOTONIC */
 	int64_t end_ns;
 };
 

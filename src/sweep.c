@@ -167,6 +167,7 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 	struct np_mtarget *t;
 	uint32_t slot, gen;
 	int64_t *rtts;
+	struct np_hist *hist;
 
 	if (w->nfree == 0 && !grow_slots(w))
 		return -1;
@@ -178,10 +179,23 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 	t = &w->m.slots[slot];
 	gen = t->gen + 1;
 	rtts = t->rtts;
+	hist = t->hist;
 	memset(t, 0, sizeof(*t));
 	t->gen = gen;
+	if (w->cfg->percentiles) {
+		if (hist == NULL)
+			hist = malloc(sizeof(*hist));
+		if (hist == NULL) {
+			t->rtts = rtts;
+			w->freelist[w->nfree++] = slot;
+			return -1;
+		}
+		np_hist_init(hist);
+	}
+	t->hist = hist;
 	t->used = true;
 	t->ord = w->next_ord++;
+	t->start_wall_ns = np_clock_real();
 	t->name = nx.name;
 	np_u128_to_addr(nx.family, nx.addr, &ss);
 	if (nx.family == AF_INET6)
@@ -216,12 +230,8 @@ static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 
 	np_mmatch_sent(&w->m, p, t, slot, e == 0);
 	if (e != 0) {
-		memset(&ev, 0, sizeof(ev));
-		ev.kind = NP_EV_SEND_ERROR;
-		ev.seq = (uint16_t)p->no;
+		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = e;
-		ev.rtt_ns = -1;
-		ev.ttl = -1;
 		ev.target = slot;
 		ev.index = p->index;
 		if (t->send_error_said)
@@ -424,9 +434,15 @@ static void expire(struct sweep *w, int64_t now, int64_t *next_expiry)
 					      w->cfg->timeout_ns,
 					      next_expiry)) != NULL) {
 		struct np_mtarget *t = np_mmatch_expired(&w->m, p);
+		struct np_event ev;
 
-		if (t != NULL && w->cfg->alive_mode && wants_probe(w, t) &&
-		    t->inflight == 0)
+		if (t == NULL)
+			continue;
+		np_event_init(&ev, NP_EV_TIMEOUT, (uint16_t)p->no);
+		ev.target = p->target;
+		ev.index = p->index;
+		emit(w, t, &ev);
+		if (w->cfg->alive_mode && wants_probe(w, t) && t->inflight == 0)
 			fifo_push(w, p->target, now);
 	}
 }
@@ -454,6 +470,10 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	if (o->vcount > 0 &&
 	    w->max_active > (64u << 20) / (8 * (size_t)o->vcount))
 		w->max_active = (64u << 20) / (8 * (size_t)o->vcount);
+	/* percentiles: a 1.8 KB histogram per target, at most 64 MB */
+	if (cfg->percentiles &&
+	    w->max_active > (64u << 20) / sizeof(struct np_hist))
+		w->max_active = (64u << 20) / sizeof(struct np_hist);
 	if (w->max_active == 0)
 		w->max_active = 1;
 	for (int f = 0; f < 2; f++) {
@@ -495,8 +515,10 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 
 static void teardown(struct sweep *w)
 {
-	for (size_t i = 0; i < w->nalloc; i++)
+	for (size_t i = 0; i < w->nalloc; i++) {
 		free(w->m.slots[i].rtts);
+		free(w->m.slots[i].hist);
+	}
 	free(w->m.slots);
 	np_probe_table_free(&w->m.tab);
 	free(w->freelist);

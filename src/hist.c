@@ -1,0 +1,69 @@
+/* hist.c - log-bucketed RTT histogram for percentiles */
+#include "config.h"
+
+#include "hist.h"
+
+#include <math.h>
+#include <string.h>
+
+void np_hist_init(struct np_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->min_ns = INT64_MAX;
+	h->max_ns = -1;
+}
+
+/* Bucket i >= 1 holds [1 µs * 2^((i-1)/16), 1 µs * 2^(i/16)). */
+static unsigned bucket(int64_t ns)
+{
+	double b;
+
+	if (ns < 1000)
+		return 0;
+	b = floor(log2((double)ns / 1000.0) * NP_HIST_SUB) + 1;
+	return b >= NP_HIST_BUCKETS ? NP_HIST_BUCKETS - 1 : (unsigned)b;
+}
+
+void np_hist_add(struct np_hist *h, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	h->n[bucket(ns)]++;
+	h->count++;
+	if (ns < h->min_ns)
+		h->min_ns = ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+int64_t np_hist_quantile(const struct np_hist *h, double q)
+{
+	uint64_t rank, seen = 0;
+	int64_t v;
+
+	if (h->count == 0)
+		return -1;
+	if (q <= 0)
+		return h->min_ns;
+	rank = (uint64_t)ceil(q * (double)h->count); /* nearest rank */
+	if (rank < 1)
+		rank = 1;
+	if (rank >= h->count)
+		return h->max_ns;
+	for (unsigned i = 0; i < NP_HIST_BUCKETS; i++) {
+		seen += h->n[i];
+		if (seen < rank)
+			continue;
+		if (i == 0)
+			v = 500;
+		else /* geometric middle of the bucket */
+			v = (int64_t)llround(
+				1000.0 * exp2(((double)i - 0.5) / NP_HIST_SUB));
+		if (v < h->min_ns)
+			v = h->min_ns;
+		if (v > h->max_ns)
+			v = h->max_ns;
+		return v;
+	}
+	return h->max_ns;
+}

@@ -1,0 +1,375 @@
+/* report_json.c - JSON Lines: one object per event, one summary object per
+ * target (contrib/netprobe.schema.json).  Numbers are numbers, strings are
+ * escaped, times are RFC 3339 in UTC with microseconds. */
+#include "config.h"
+
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "result.h"
+#include "target.h"
+
+void np_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			/* control bytes escaped; bytes >= 0x80 that are not
+			 * UTF-8 would make invalid JSON: escape them as the
+			 * Latin-1 code point rather than pass them through */
+			if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void np_json_time(FILE *f, int64_t wall_ns)
+{
+	time_t secs = (time_t)(wall_ns / NP_NSEC_PER_SEC);
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(f, "\"%s.%06" PRId64 "Z\"", buf,
+		(wall_ns % NP_NSEC_PER_SEC) / NP_NSEC_PER_USEC);
+}
+
+/* Milliseconds with microsecond resolution, as a JSON number. */
+static void ms(FILE *f, const char *key, double ns)
+{
+	fprintf(f, ",\"%s\":%.3f", key, ns / 1e6);
+}
+
+/* ICMP type and code by name (RFC 792, RFC 4443). */
+static const char *type_name(int family, int type)
+{
+	if (family == AF_INET6) {
+		switch (type) {
+		case NP_ICMP6_DST_UNREACH:
+			return "destination-unreachable";
+		case NP_ICMP6_PACKET_TOO_BIG:
+			return "packet-too-big";
+		case NP_ICMP6_TIME_EXCEEDED:
+			return "time-exceeded";
+		case NP_ICMP6_PARAM_PROB:
+			return "parameter-problem";
+		case NP_ICMP6_REDIRECT:
+			return "redirect";
+		}
+		return "other";
+	}
+	switch (type) {
+	case NP_ICMP_DEST_UNREACH:
+		return "destination-unreachable";
+	case NP_ICMP_SOURCE_QUENCH:
+		return "source-quench";
+	case NP_ICMP_REDIRECT:
+		return "redirect";
+	case NP_ICMP_TIME_EXCEEDED:
+		return "time-exceeded";
+	case NP_ICMP_PARAMPROB:
+		return "parameter-problem";
+	}
+	return "other";
+}
+
+static const char *code_name(int family, int type, int code)
+{
+	static const char *const unreach4[] = {
+		"net-unreachable",
+		"host-unreachable",
+		"protocol-unreachable",
+		"port-unreachable",
+		"fragmentation-needed",
+		"source-route-failed",
+		"net-unknown",
+		"host-unknown",
+		"source-host-isolated",
+		"net-prohibited",
+		"host-prohibited",
+		"net-unreachable-for-tos",
+		"host-unreachable-for-tos",
+		"communication-prohibited",
+		"host-precedence-violation",
+		"precedence-cutoff",
+	};
+	static const char *const unreach6[] = {
+		"no-route",	    "communication-prohibited",
+		"beyond-scope",	    "address-unreachable",
+		"port-unreachable", "source-address-failed-policy",
+		"reject-route",	    "source-routing-header-error",
+	};
+
+	if (family == AF_INET && type == NP_ICMP_DEST_UNREACH && code >= 0 &&
+	    code < (int)(sizeof(unreach4) / sizeof(unreach4[0])))
+		return unreach4[code];
+	if (family == AF_INET6 && type == NP_ICMP6_DST_UNREACH && code >= 0 &&
+	    code < (int)(sizeof(unreach6) / sizeof(unreach6[0])))
+		return unreach6[code];
+	if ((family == AF_INET && type == NP_ICMP_TIME_EXCEEDED) ||
+	    (family == AF_INET6 && type == NP_ICMP6_TIME_EXCEEDED))
+		return code == 0 ? "ttl-exceeded" : "reassembly-time-exceeded";
+	return "other";
+}
+
+static void head(FILE *f, const char *event, int64_t wall_ns, const char *name,
+		 const char *address)
+{
+	fprintf(f, "{\"event\":\"%s\",\"time\":", event);
+	np_json_time(f, wall_ns);
+	fputs(",\"target\":", f);
+	np_json_string(f, name);
+	fputs(",\"address\":", f);
+	np_json_string(f, address);
+}
+
+/* One event; `index` is -1 in ping mode (the sequence number says it). */
+static void json_event(FILE *f, int family, const char *name,
+		       const char *address, long long index,
+		       const struct np_event *ev)
+{
+	char from[INET6_ADDRSTRLEN + 16] = "";
+	const char *event = "reply";
+
+	if (ev->from != NULL)
+		np_addr_str(ev->from, from, sizeof(from));
+	switch (ev->kind) {
+	case NP_EV_REPLY:
+		event = ev->flags & NP_EVF_DUP	  ? "duplicate"
+			: ev->flags & NP_EVF_LATE ? "late"
+			: ev->flags & (NP_EVF_BADSUM | NP_EVF_BADDATA)
+				? "corrupted"
+				: "reply";
+		break;
+	case NP_EV_ICMP_ERROR:
+		event = "icmp_error";
+		break;
+	case NP_EV_LOCAL_ERROR:
+		event = "local_error";
+		break;
+	case NP_EV_SEND_ERROR:
+		event = "send_error";
+		break;
+	case NP_EV_NO_ANSWER:
+		event = "no_answer";
+		break;
+	case NP_EV_TIMEOUT:
+		event = "timeout";
+		break;
+	case NP_EV_IGNORED:
+		event = "ignored";
+		break;
+	}
+	head(f, event, ev->wall_ns, name, address);
+	if (ev->kind != NP_EV_IGNORED) {
+		fprintf(f, ",\"seq\":%u", ev->seq);
+		if (index >= 0)
+			fprintf(f, ",\"probe\":%lld", index);
+	}
+	switch (ev->kind) {
+	case NP_EV_REPLY:
+		fputs(",\"from\":", f);
+		np_json_string(f, from);
+		fprintf(f, ",\"bytes\":%zu", ev->bytes);
+		if (ev->ttl >= 0)
+			fprintf(f, ",\"ttl\":%d", ev->ttl);
+		if (ev->rtt_ns >= 0)
+			ms(f, "rtt_ms", (double)ev->rtt_ns);
+		if (ev->flags & (NP_EVF_BADSUM | NP_EVF_BADDATA))
+			fprintf(f, ",\"reason\":\"%s\"",
+				ev->flags & NP_EVF_BADSUM ? "bad checksum"
+							  : "altered payload");
+		break;
+	case NP_EV_ICMP_ERROR:
+	case NP_EV_LOCAL_ERROR: {
+		char desc[128];
+
+		np_reply_describe_error(family, ev->reply, desc, sizeof(desc));
+		fputs(",\"from\":", f);
+		np_json_string(f, from);
+		if (ev->kind == NP_EV_ICMP_ERROR)
+			fprintf(f,
+				",\"type\":%u,\"code\":%u,\"type_name\":\"%s\","
+				"\"code_name\":\"%s\"",
+				ev->reply->type, ev->reply->code,
+				type_name(family, ev->reply->type),
+				code_name(family, ev->reply->type,
+					  ev->reply->code));
+		fputs(",\"message\":", f);
+		np_json_string(f, desc);
+		fprintf(f, ",\"verified\":%s",
+			ev->flags & NP_EVF_UNVERIFIED ? "false" : "true");
+		break;
+	}
+	case NP_EV_SEND_ERROR:
+		fprintf(f, ",\"errno\":%d,\"message\":", ev->err_no);
+		np_json_string(f, strerror(ev->err_no));
+		if (ev->mtu > 0)
+			fprintf(f, ",\"mtu\":%d", ev->mtu);
+		break;
+	case NP_EV_IGNORED:
+		fputs(",\"from\":", f);
+		np_json_string(f, from);
+		fputs(",\"reason\":", f);
+		np_json_string(f, ev->why);
+		break;
+	default:
+		break;
+	}
+	fputs("}\n", f);
+}
+
+void np_json_summary(FILE *f, const struct np_result *r)
+{
+	head(f, "summary", r->end_wall_ns, r->name, r->address);
+	fprintf(f,
+		",\"transmitted\":%" PRIu64 ",\"received\":%" PRIu64
+		",\"duplicates\":%" PRIu64 ",\"corrupted\":%" PRIu64
+		",\"errors\":%" PRIu64 ",\"late\":%" PRIu64
+		",\"loss_pct\":%.3f",
+		r->transmitted, r->received, r->duplicates, r->corrupted,
+		r->errors, r->late, r->loss_pct);
+	if (r->have_rtt) {
+		fputs(",\"rtt_ms\":{", f);
+		fprintf(f, "\"min\":%.3f", (double)r->min_ns / 1e6);
+		ms(f, "avg", r->avg_ns);
+		ms(f, "max", (double)r->max_ns);
+		ms(f, "mdev", r->mdev_ns);
+		if (r->p50_ns >= 0) {
+			ms(f, "p50", (double)r->p50_ns);
+			ms(f, "p90", (double)r->p90_ns);
+			ms(f, "p99", (double)r->p99_ns);
+		}
+		fputc('}', f);
+	} else {
+		fputs(",\"rtt_ms\":null", f);
+	}
+	fputs(",\"privilege\":", f);
+	np_json_string(f, r->privilege != NULL ? r->privilege : "");
+	fputs(",\"start\":", f);
+	np_json_time(f, r->start_wall_ns);
+	fputs(",\"end\":", f);
+	np_json_time(f, r->end_wall_ns);
+	fputs("}\n", f);
+}
+
+/* ---- ping mode ------------------------------------------------------------
+ */
+
+static void single_start(void *vctx, const struct np_run_info *info)
+{
+	struct np_report_json *ctx = vctx;
+
+	(void)info;
+	ctx->start_wall_ns = np_clock_real();
+}
+
+static void single_event(void *vctx, const struct np_run_info *info,
+			 const struct np_event *ev)
+{
+	struct np_report_json *ctx = vctx;
+
+	if (ev->kind == NP_EV_IGNORED && !info->opt->verbose)
+		return;
+	json_event(ctx->out, info->target->family, info->target->name,
+		   info->target->addr_str, -1, ev);
+	fflush(ctx->out);
+}
+
+static void single_finish(void *vctx, const struct np_run_info *info,
+			  const struct np_stats *st)
+{
+	struct np_report_json *ctx = vctx;
+	struct np_result r;
+
+	np_result_from_stats(&r, info->target->name, info->target->addr_str,
+			     st);
+	r.privilege = np_priv_path_name(info->sock->path);
+	r.start_wall_ns = ctx->start_wall_ns;
+	r.end_wall_ns = np_clock_real();
+	np_json_summary(ctx->out, &r);
+	fflush(ctx->out);
+	if (ctx->metrics != NULL)
+		np_metrics_add(ctx->metrics, &r);
+}
+
+void np_report_json_sink(struct np_report_json *ctx, struct np_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->ctx = ctx;
+	sink->start = single_start;
+	sink->event = single_event;
+	sink->finish = single_finish;
+}
+
+/* ---- many targets ---------------------------------------------------------
+ */
+
+static void multi_event(void *vctx, const struct np_mtarget *t,
+			const struct np_event *ev)
+{
+	struct np_report_json *ctx = vctx;
+	struct sockaddr_storage ss;
+	char address[INET6_ADDRSTRLEN + 16];
+
+	if (t == NULL) {
+		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
+		return;
+	}
+	np_mtarget_addr(t, &ss);
+	np_addr_str((struct sockaddr *)&ss, address, sizeof(address));
+	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
+		   address, ev->index, ev);
+}
+
+static void multi_done(void *vctx, const struct np_mtarget *t)
+{
+	struct np_report_json *ctx = vctx;
+	struct np_result r;
+
+	np_result_from_mtarget(&r, t);
+	r.privilege = ctx->privilege[t->family == AF_INET6 ? 1 : 0];
+	np_json_summary(ctx->out, &r);
+	if (ctx->metrics != NULL)
+		np_metrics_add(ctx->metrics, &r);
+}
+
+static void multi_flush(void *vctx)
+{
+	struct np_report_json *ctx = vctx;
+
+	fflush(ctx->out);
+}
+
+void np_report_json_msink(struct np_report_json *ctx, struct np_msink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->ctx = ctx;
+	sink->event = multi_event;
+	sink->done = multi_done;
+	sink->flush = multi_flush;
+}

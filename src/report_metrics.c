@@ -1,0 +1,244 @@
+/* report_metrics.c - Prometheus text format for node_exporter's textfile
+ * collector.  Each target's numbers are kept in an unlinked temporary file
+ * while the run goes on (memory does not grow with the targets), then
+ * written out grouped by metric family, to a temporary file renamed over
+ * the destination: a collector never reads half a file. */
+#include "config.h"
+
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "result.h"
+
+struct rec {
+	char name[256]; /* host names are at most 253 bytes */
+	char address[INET6_ADDRSTRLEN + 16];
+	uint64_t sent, received, duplicates, errors;
+	int have_rtt;
+	double min_s, max_s, sum_s, p50_s, p90_s, p99_s, loss;
+};
+
+int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err)
+{
+	memset(m, 0, sizeof(*m));
+	m->path = path;
+	m->tmp = tmpfile();
+	if (m->tmp == NULL)
+		return np_err_errno(
+			err, errno,
+			"--metrics: cannot create a temporary file");
+	return 0;
+}
+
+/* Label values: backslash, double quote and newline escaped. */
+static void label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
+	}
+}
+
+void np_metrics_add(struct np_metrics *m, const struct np_result *r)
+{
+	struct rec x;
+
+	memset(&x, 0, sizeof(x));
+	snprintf(x.name, sizeof(x.name), "%s", r->name);
+	snprintf(x.address, sizeof(x.address), "%s", r->address);
+	x.sent = r->transmitted;
+	x.received = r->received;
+	x.duplicates = r->duplicates;
+	x.errors = r->errors;
+	x.loss = r->loss_pct / 100.0;
+	x.have_rtt = r->have_rtt;
+	if (r->have_rtt) {
+		x.min_s = (double)r->min_ns / 1e9;
+		x.max_s = (double)r->max_ns / 1e9;
+		x.sum_s = r->sum_ns / 1e9;
+		x.p50_s = (double)r->p50_ns / 1e9;
+		x.p90_s = (double)r->p90_ns / 1e9;
+		x.p99_s = (double)r->p99_ns / 1e9;
+	}
+	if (fwrite(&x, sizeof(x), 1, m->tmp) != 1)
+		m->failed = true;
+	m->n++;
+}
+
+static void labels(FILE *f, const struct rec *x, const char *extra)
+{
+	fputs("{target=\"", f);
+	label(f, x->name);
+	fputs("\",address=\"", f);
+	label(f, x->address);
+	fputc('"', f);
+	if (extra != NULL)
+		fprintf(f, ",%s", extra);
+	fputc('}', f);
+}
+
+enum fam {
+	F_SENT,
+	F_RECEIVED,
+	F_DUPLICATES,
+	F_ERRORS,
+	F_UP,
+	F_LOSS,
+	F_RTT,
+	F_MIN,
+	F_MAX,
+	F_N
+};
+
+static const struct {
+	const char *name, *type, *help;
+} fams[F_N] = {
+	{"netprobe_probes_sent_total", "counter",
+	 "Echo Requests sent to the target in this run."},
+	{"netprobe_replies_received_total", "counter",
+	 "Good Echo Replies received (one per probe at most)."},
+	{"netprobe_duplicates_total", "counter",
+	 "Further replies to probes already answered."},
+	{"netprobe_errors_total", "counter",
+	 "ICMP errors about the probes, and send errors."},
+	{"netprobe_up", "gauge", "1 if the target answered at least once."},
+	{"netprobe_loss_ratio", "gauge",
+	 "Probes without a good reply, as a fraction of those sent."},
+	{"netprobe_rtt_seconds", "summary",
+	 "Round-trip time of the good replies (quantiles within 2.2%)."},
+	{"netprobe_rtt_min_seconds", "gauge", "Smallest round-trip time."},
+	{"netprobe_rtt_max_seconds", "gauge", "Largest round-trip time."},
+};
+
+static void family(FILE *f, FILE *tmp, enum fam k)
+{
+	struct rec x;
+
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fams[k].name, fams[k].help,
+		fams[k].name, fams[k].type);
+	rewind(tmp);
+	while (fread(&x, sizeof(x), 1, tmp) == 1) {
+		const char *n = fams[k].name;
+
+		switch (k) {
+		case F_SENT:
+		case F_RECEIVED:
+		case F_DUPLICATES:
+		case F_ERRORS:
+			fputs(n, f);
+			labels(f, &x, NULL);
+			fprintf(f, " %" PRIu64 "\n",
+				k == F_SENT	    ? x.sent
+				: k == F_RECEIVED   ? x.received
+				: k == F_DUPLICATES ? x.duplicates
+						    : x.errors);
+			break;
+		case F_UP:
+			fputs(n, f);
+			labels(f, &x, NULL);
+			fprintf(f, " %d\n", x.received > 0 ? 1 : 0);
+			break;
+		case F_LOSS:
+			fputs(n, f);
+			labels(f, &x, NULL);
+			fprintf(f, " %.6g\n", x.loss);
+			break;
+		case F_RTT:
+			if (x.have_rtt && x.p50_s >= 0) {
+				static const char *const q[] = {
+					"quantile=\"0.5\"", "quantile=\"0.9\"",
+					"quantile=\"0.99\""};
+				const double v[] = {x.p50_s, x.p90_s, x.p99_s};
+
+				for (int i = 0; i < 3; i++) {
+					fputs(n, f);
+					labels(f, &x, q[i]);
+					fprintf(f, " %.9f\n", v[i]);
+				}
+			}
+			fprintf(f, "%s_sum", n);
+			labels(f, &x, NULL);
+			fprintf(f, " %.9f\n", x.have_rtt ? x.sum_s : 0.0);
+			fprintf(f, "%s_count", n);
+			labels(f, &x, NULL);
+			fprintf(f, " %" PRIu64 "\n", x.received);
+			break;
+		case F_MIN:
+		case F_MAX:
+			if (!x.have_rtt)
+				break;
+			fputs(n, f);
+			labels(f, &x, NULL);
+			fprintf(f, " %.9f\n", k == F_MIN ? x.min_s : x.max_s);
+			break;
+		case F_N:
+			break;
+		}
+	}
+}
+
+int np_metrics_write(struct np_metrics *m, struct np_err *err)
+{
+	bool to_stdout = strcmp(m->path, "-") == 0;
+	char tmpname[4096];
+	FILE *f = stdout;
+	int rc = 0;
+
+	if (m->failed || fflush(m->tmp) != 0) {
+		fclose(m->tmp);
+		return np_err_set(err, "--metrics: cannot write the temporary "
+				       "file");
+	}
+	if (!to_stdout) {
+		if (snprintf(tmpname, sizeof(tmpname), "%s.tmp.%ld", m->path,
+			     (long)getpid()) >= (int)sizeof(tmpname)) {
+			fclose(m->tmp);
+			return np_err_set(err,
+					  "--metrics: the path is too long");
+		}
+		f = fopen(tmpname, "we");
+		if (f == NULL) {
+			rc = np_err_errno(err, errno,
+					  "--metrics: cannot create %s",
+					  tmpname);
+			fclose(m->tmp);
+			return rc;
+		}
+	}
+	for (int k = 0; k < F_N; k++)
+		family(f, m->tmp, (enum fam)k);
+	fprintf(f,
+		"# HELP netprobe_last_run_timestamp_seconds When this run "
+		"ended.\n# TYPE netprobe_last_run_timestamp_seconds gauge\n"
+		"netprobe_last_run_timestamp_seconds %.3f\n",
+		(double)np_clock_real() / 1e9);
+	fclose(m->tmp);
+	if (to_stdout)
+		return fflush(f) == 0
+			       ? 0
+			       : np_err_errno(err, errno, "--metrics: writing");
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = np_err_errno(err, errno, "--metrics: writing %s", tmpname);
+		fclose(f);
+		unlink(tmpname);
+		return rc;
+	}
+	if (fclose(f) != 0 || rename(tmpname, m->path) != 0) {
+		rc = np_err_errno(err, errno,
+				  "--metrics: cannot rename %s to %s", tmpname,
+				  m->path);
+		unlink(tmpname);
+	}
+	return rc;
+}

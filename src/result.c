@@ -1,0 +1,66 @@
+/* result.c - one target's numbers for the summaries of every format */
+#include "config.h"
+
+#include "result.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+
+static void rtt_part(struct np_result *r, const struct np_rtt *rtt,
+		     const struct np_hist *h)
+{
+	r->have_rtt = rtt->n > 0;
+	r->p50_ns = r->p90_ns = r->p99_ns = -1;
+	if (!r->have_rtt)
+		return;
+	r->min_ns = rtt->min_ns;
+	r->max_ns = rtt->max_ns;
+	r->avg_ns = np_rtt_avg_ns(rtt);
+	r->mdev_ns = np_rtt_mdev_ns(rtt);
+	r->sum_ns = rtt->mean_ns * (double)rtt->n;
+	if (h != NULL && h->count > 0) {
+		r->p50_ns = np_hist_quantile(h, 0.50);
+		r->p90_ns = np_hist_quantile(h, 0.90);
+		r->p99_ns = np_hist_quantile(h, 0.99);
+	}
+}
+
+void np_result_from_stats(struct np_result *r, const char *name,
+			  const char *address, const struct np_stats *st)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	snprintf(r->address, sizeof(r->address), "%s", address);
+	r->transmitted = st->transmitted;
+	r->received = st->received;
+	r->duplicates = st->duplicates;
+	r->corrupted = st->corrupted;
+	r->errors = st->errors;
+	r->late = st->late;
+	r->loss_pct = np_stats_loss_pct(st);
+	rtt_part(r, &st->rtt, &st->hist);
+}
+
+void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t)
+{
+	struct sockaddr_storage ss;
+
+	memset(r, 0, sizeof(*r));
+	np_mtarget_addr(t, &ss);
+	np_addr_str((struct sockaddr *)&ss, r->address, sizeof(r->address));
+	r->name = t->name != NULL ? t->name : r->address;
+	r->transmitted = t->sent;
+	r->received = t->received;
+	r->duplicates = t->duplicates;
+	r->corrupted = t->corrupted;
+	r->errors = t->errors;
+	r->late = t->late;
+	r->loss_pct = t->sent > 0 ? 100.0 * (double)(t->sent - t->received) /
+					    (double)t->sent
+				  : 0.0;
+	rtt_part(r, &t->rtt, t->hist);
+	r->start_wall_ns = t->start_wall_ns;
+	r->end_wall_ns = np_clock_real();
+}

@@ -1,0 +1,34 @@
+/* result.h - the numbers of one target at the end of its run, the same
+ * for both engines: what the JSON summary, the metrics and the
+ * monitoring-plugin line are made of. */
+#ifndef NP_RESULT_H
+#define NP_RESULT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "match.h"
+#include "stats.h"
+#include "target.h"
+
+struct np_result {
+	const char *name;		     /* as given */
+	char address[INET6_ADDRSTRLEN + 16]; /* numeric */
+	uint64_t transmitted, received, duplicates, corrupted, errors, late;
+	double loss_pct;
+	bool have_rtt;
+	int64_t min_ns, max_ns;
+	double avg_ns, mdev_ns, sum_ns;
+	int64_t p50_ns, p90_ns, p99_ns; /* -1 without a histogram */
+	const char *privilege;		/* np_priv_path_name() */
+	int64_t start_wall_ns, end_wall_ns;
+};
+
+/* Ping mode: the one target's statistics. */
+void np_result_from_stats(struct np_result *r, const char *name,
+			  const char *address, const struct np_stats *st);
+/* Many targets: a finished target. */
+void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t);
+
+#endif
