@@ -46,8 +46,8 @@ int64_t np_hist_quantile(const struct np_hist *h, double q)
 	if (q <= 0)
 		return h->min_ns;
 	rank = (uint64_t)ceil(q * (double)h->count); /* nearest rank */
-	if (rank < 1)
-		rank = 1;
+	if (rank <= 1)
+		return h->min_ns; /* the smallest sample is known exactly */
 	if (rank >= h->count)
 		return h->max_ns;
 	for (unsigned i = 0; i < NP_HIST_BUCKETS; i++) {

@@ -13,5 +13,6 @@ Suite *match_suite(void);
 Suite *report_suite(void);
 Suite *tlist_suite(void);
 Suite *sweep_suite(void);
+Suite *output_suite(void);
 
 #endif
