@@ -295,6 +295,14 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		np_tplan_free(&plan);
 		return fail_for(opt, &err);
 	}
+	if (opt->plugin &&
+	    np_tplan_size(&plan) + plan.duplicates + plan.unresolved >
+		    (uint64_t)opt->ntargets) {
+		np_err_set(&err, "plugin mode checks hosts: a CIDR block or "
+				 "a range is not one");
+		np_tplan_free(&plan);
+		return fail_for(opt, &err);
+	}
 	if (opt->plugin && plan.unresolved > 0) {
 		/* check_icmp: a host that does not resolve is UNKNOWN */
 		np_err_set(&err, "cannot resolve %llu of the hosts",
