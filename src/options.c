@@ -312,6 +312,7 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"plugin", no_argument, NULL, OPT_PLUGIN},
+		{"metrics", required_argument, NULL, OPT_METRICS},
 		{NULL, 0, NULL, 0},
 	};
 	int c, nhosts = 0;
@@ -324,7 +325,9 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 	o->count = 5;
 	o->interval_ns = 80 * NP_NSEC_PER_MSEC;
 	o->interval_set = true;
-	o->gap_ns = 0;
+	/* check_icmp's -I is 0, but below 1 ms only root may go, and the
+	 * checks of a monitoring system do not run as root */
+	o->gap_ns = NP_MIN_USER_GAP_NS;
 	o->deadline_ns = 10 * NP_NSEC_PER_SEC;
 	o->size = 68;
 	o->quiet = true;
@@ -408,6 +411,12 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 			return 0;
 		case OPT_PLUGIN:
 			break;
+		case OPT_METRICS:
+			if (*optarg == '\0')
+				return np_err_set(err,
+						  "--metrics needs a file");
+			o->metrics = optarg;
+			break;
 		case ':':
 			return np_err_set(err, "option %s needs a value",
 					  argv[optind - 1]);
@@ -432,6 +441,12 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 	o->targets = (char **)o->hosts;
 	o->ntargets = nhosts;
 	o->target = o->hosts[0];
+	/* As check_icmp: a warning threshold above the critical one is
+	 * lowered to it. */
+	if (o->warn_rta_ns > o->crit_rta_ns)
+		o->warn_rta_ns = o->crit_rta_ns;
+	if (o->warn_pl > o->crit_pl)
+		o->warn_pl = o->crit_pl;
 	/* A reply later than twice the critical RTA (at least 1 s) is
 	 * lost; the whole check ends at -t. */
 	o->timeout_ns = 2 * o->crit_rta_ns;
@@ -806,7 +821,7 @@ const char *np_options_plugin_usage(void)
 	       "  -i TIME        interval between packets to a host (default "
 	       "80ms)\n"
 	       "  -I TIME        interval between any two packets (default "
-	       "0)\n"
+	       "1ms; below: root)\n"
 	       "  -m N           OK when at least N hosts are OK (default: "
 	       "every host counts)\n"
 	       "  -l TTL         TTL / hop limit\n"
@@ -815,5 +830,7 @@ const char *np_options_plugin_usage(void)
 	       "  -s ADDR|IF     source address or interface\n"
 	       "  -4, -6         IPv4 or IPv6 only\n"
 	       "  -v             say which socket is used\n"
+	       "  --metrics FILE also write Prometheus metrics (see "
+	       "netprobe(8))\n"
 	       "  -h, -V         this help, the version\n";
 }

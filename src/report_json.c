@@ -13,35 +13,80 @@
 #include "result.h"
 #include "target.h"
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+	uint32_t c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return n;
+}
+
 void np_json_string(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		size_t n;
+
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);
-			break;
+			p++;
+			continue;
 		case '\\':
 			fputs("\\\\", f);
-			break;
+			p++;
+			continue;
 		case '\n':
 			fputs("\\n", f);
-			break;
+			p++;
+			continue;
 		case '\r':
 			fputs("\\r", f);
-			break;
+			p++;
+			continue;
 		case '\t':
 			fputs("\\t", f);
-			break;
-		default:
-			/* control bytes escaped; bytes >= 0x80 that are not
-			 * UTF-8 would make invalid JSON: escape them as the
-			 * Latin-1 code point rather than pass them through */
-			if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			p++;
+			continue;
 		}
+		if (*p < 0x20 || *p == 0x7f) {
+			fprintf(f, "\\u%04x", *p);
+			p++;
+			continue;
+		}
+		/* UTF-8 passes through; a byte that is not part of a valid
+		 * sequence (names from a resolver are bytes) becomes U+FFFD,
+		 * so the output is always valid JSON */
+		n = utf8_len(p);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, n, f);
+		p += n;
 	}
 	fputc('"', f);
 }

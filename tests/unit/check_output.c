@@ -173,13 +173,19 @@ START_TEST(json_strings_and_times)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	np_json_string(f, "we\"ird\\name\n\t\x01\x7f\xc3");
+	np_json_string(f, "we\"ird\\name\n\t\x01\x7f");
+	fputc(' ', f);
+	/* UTF-8 kept; a stray byte, an overlong form, a surrogate and 0xff
+	 * each replaced by U+FFFD */
+	np_json_string(f, "h\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xc3 \xc0\xaf "
+			  "\xed\xa0\x80\xff");
 	fputc(' ', f);
 	np_json_time(f, INT64_C(1795282689123456789));
 	fclose(f);
-	ck_assert_str_eq(buf,
-			 "\"we\\\"ird\\\\name\\n\\t\\u0001\\u007f\\u00c3\" "
-			 "\"2026-11-21T17:38:09.123456Z\"");
+	ck_assert_str_eq(buf, "\"we\\\"ird\\\\name\\n\\t\\u0001\\u007f\" "
+			      "\"h\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \\ufffd "
+			      "\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd\\ufffd\" "
+			      "\"2026-11-21T17:38:09.123456Z\"");
 	free(buf);
 }
 END_TEST
