@@ -34,6 +34,7 @@ struct engine {
 	uint8_t *rxbuf;
 	int64_t last_activity;	 /* last send or counted reply (summary time) */
 	uint64_t no_answer_said; /* -O: last probe reported unanswered */
+	int64_t last_sent;	 /* CLOCK_MONOTONIC of the last probe sent */
 };
 
 size_t np_engine_packet_len(int family, long payload)
@@ -113,6 +114,7 @@ static bool send_probe(struct engine *e)
 		emit(e, &ev);
 	}
 	e->last_activity = p->sent_mono;
+	e->last_sent = p->sent_mono;
 	return true;
 }
 
@@ -262,7 +264,11 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 			break;
 		if (sending_wanted(&e) && now >= next_send) {
 			if (send_probe(&e)) {
-				last_send = now;
+				/* the probe's own send time: its timeout and
+				 * the wait after the last one count from it */
+				last_send = e.last_sent;
+				next_expiry = min64(next_expiry,
+						    last_send + o->timeout_ns);
 				/* Keep to the schedule; after a stall longer
 				 * than an interval, start a new one rather
 				 * than catch up with a burst. */
@@ -314,6 +320,9 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		}
 		if (n == 0)
 			continue;
+		/* Probes whose -W ran out while we waited end first, so that
+		 * a reply that comes after it is late, not good. */
+		expire(&e, np_clock_mono(), &next_expiry);
 		/* The plain queue first; then, on datagram sockets, the error
 		 * queue, once (a pending socket error read from the plain queue
 		 * says an entry is waiting there). */

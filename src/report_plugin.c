@@ -64,14 +64,13 @@ int np_report_plugin_print(struct np_report_plugin *ctx, FILE *f)
 	}
 	if (ctx->n == 0)
 		worst = NP_PLUGIN_UNKNOWN;
-	/* -m N: enough hosts are fine, whatever the others do */
+	/* -m N, as check_icmp: when N hosts are OK the check is OK, when N
+	 * are OK or WARNING it is at most WARNING; else the worst host's. */
 	if (o->min_alive > 0 && ctx->n > 0) {
 		if (ok >= o->min_alive)
 			worst = NP_PLUGIN_OK;
-		else if (ok + warn >= o->min_alive)
+		else if (ok + warn >= o->min_alive && worst > NP_PLUGIN_WARNING)
 			worst = NP_PLUGIN_WARNING;
-		else
-			worst = NP_PLUGIN_CRITICAL;
 	}
 	fprintf(f, "%s - ", state_name(worst));
 	for (size_t i = 0; i < ctx->n; i++) {

@@ -623,6 +623,10 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 			rc = np_err_errno(err, errno, "select");
 			break;
 		}
+		/* Probes whose -W ran out while we waited end first, so that
+		 * a reply that comes after it is late, not good. */
+		if (n > 0)
+			expire(&w, np_clock_mono(), &next_expiry);
 		for (int f = 0; f < 2 && n > 0; f++) {
 			const struct np_socket *s = cfg->sock[f];
 
