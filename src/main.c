@@ -358,6 +358,8 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
 		np_tplan_free(&plan);
 		free(mo.plugin.res);
+		if (mo.have_metrics)
+			np_metrics_discard(&mo.metrics);
 		return fail_for(opt, &err);
 	}
 	if (opt->verbose)
@@ -515,8 +517,11 @@ int main(int argc, char **argv)
 	sig.stop = &g_stop;
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
-	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0)
+	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0) {
+		if (pmetrics != NULL)
+			np_metrics_discard(pmetrics);
 		return fail(&err); /* after the summary the engine printed */
+	}
 	if (devnull != NULL)
 		fclose(devnull);
 	if (pmetrics != NULL && np_metrics_write(pmetrics, &err) != 0)

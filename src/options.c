@@ -273,7 +273,9 @@ int np_parse_threshold(const char *s, int64_t *rta_ns, double *pl)
 	char *end;
 	double v;
 
-	if (comma == NULL || parse_rta(s, (size_t)(comma - s), rta_ns) != 0)
+	if (comma == NULL) /* "200": the RTA only, as check_icmp allows */
+		return parse_rta(s, strlen(s), rta_ns);
+	if (parse_rta(s, (size_t)(comma - s), rta_ns) != 0)
 		return -1;
 	if (!isdigit((unsigned char)comma[1]) && comma[1] != '.')
 		return -1;

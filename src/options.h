@@ -127,7 +127,8 @@ const char *np_options_usage(void);
 const char *np_options_plugin_usage(void);
 
 /* check_icmp's threshold: "200,40%", "200ms,40%", "1.5s,80", "500us,10%"
- * (RTA in ms unless a unit is given, packet loss in percent). */
+ * (RTA in ms unless a unit is given, packet loss in percent), or the RTA
+ * alone ("200": *pl is left as it was). */
 int np_parse_threshold(const char *s, int64_t *rta_ns, double *pl);
 
 #endif

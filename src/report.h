@@ -36,6 +36,8 @@ struct np_result;
 struct np_metrics {
 	FILE *tmp; /* one record per target, until the end */
 	const char *path;
+	FILE *out;	    /* PATH.tmp.PID, renamed to PATH at the end */
+	char outname[4096]; /* "" with "-" (stdout) */
 	size_t n;
 	bool failed;
 };
@@ -45,6 +47,8 @@ void np_metrics_add(struct np_metrics *m, const struct np_result *r);
 /* Write every family to `path` (a temporary file renamed over it; "-":
  * stdout) and close. */
 int np_metrics_write(struct np_metrics *m, struct np_err *err);
+/* The run failed: close and remove the temporary files. */
+void np_metrics_discard(struct np_metrics *m);
 
 /* JSON Lines (-J). */
 struct np_report_json {

@@ -33,6 +33,24 @@ int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err)
 		return np_err_errno(
 			err, errno,
 			"--metrics: cannot create a temporary file");
+	if (strcmp(path, "-") == 0)
+		return 0;
+	/* The file renamed into place at the end is created now: a
+	 * directory that is missing or not writable fails before the run,
+	 * not after it. */
+	if (snprintf(m->outname, sizeof(m->outname), "%s.tmp.%ld", path,
+		     (long)getpid()) >= (int)sizeof(m->outname)) {
+		fclose(m->tmp);
+		return np_err_set(err, "--metrics: the path is too long");
+	}
+	m->out = fopen(m->outname, "wxe");
+	if (m->out == NULL) {
+		int e = errno;
+
+		fclose(m->tmp);
+		return np_err_errno(err, e, "--metrics: cannot create %s",
+				    m->outname);
+	}
 	return 0;
 }
 
@@ -190,31 +208,13 @@ static void family(FILE *f, FILE *tmp, enum fam k)
 
 int np_metrics_write(struct np_metrics *m, struct np_err *err)
 {
-	bool to_stdout = strcmp(m->path, "-") == 0;
-	char tmpname[4096];
-	FILE *f = stdout;
+	FILE *f = m->out != NULL ? m->out : stdout;
 	int rc = 0;
 
 	if (m->failed || fflush(m->tmp) != 0) {
-		fclose(m->tmp);
-		return np_err_set(err, "--metrics: cannot write the temporary "
-				       "file");
-	}
-	if (!to_stdout) {
-		if (snprintf(tmpname, sizeof(tmpname), "%s.tmp.%ld", m->path,
-			     (long)getpid()) >= (int)sizeof(tmpname)) {
-			fclose(m->tmp);
-			return np_err_set(err,
-					  "--metrics: the path is too long");
-		}
-		f = fopen(tmpname, "we");
-		if (f == NULL) {
-			rc = np_err_errno(err, errno,
-					  "--metrics: cannot create %s",
-					  tmpname);
-			fclose(m->tmp);
-			return rc;
-		}
+		rc = np_err_set(err, "--metrics: cannot write the temporary "
+				     "file");
+		goto out;
 	}
 	for (int k = 0; k < F_N; k++)
 		family(f, m->tmp, (enum fam)k);
@@ -223,22 +223,47 @@ int np_metrics_write(struct np_metrics *m, struct np_err *err)
 		"ended.\n# TYPE netprobe_last_run_timestamp_seconds gauge\n"
 		"netprobe_last_run_timestamp_seconds %.3f\n",
 		(double)np_clock_real() / 1e9);
-	fclose(m->tmp);
-	if (to_stdout)
-		return fflush(f) == 0
-			       ? 0
-			       : np_err_errno(err, errno, "--metrics: writing");
+	if (m->out == NULL) {
+		if (fflush(f) != 0)
+			rc = np_err_errno(err, errno, "--metrics: writing");
+		goto out;
+	}
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		rc = np_err_errno(err, errno, "--metrics: writing %s", tmpname);
-		fclose(f);
-		unlink(tmpname);
-		return rc;
+		rc = np_err_errno(err, errno, "--metrics: writing %s",
+				  m->outname);
+		goto out;
 	}
-	if (fclose(f) != 0 || rename(tmpname, m->path) != 0) {
+	f = m->out;
+	m->out = NULL;
+	if (fclose(f) != 0) {
+		rc = np_err_errno(err, errno, "--metrics: writing %s",
+				  m->outname);
+		goto out;
+	}
+	if (rename(m->outname, m->path) != 0)
 		rc = np_err_errno(err, errno,
-				  "--metrics: cannot rename %s to %s", tmpname,
-				  m->path);
-		unlink(tmpname);
+				  "--metrics: cannot rename %s to %s",
+				  m->outname, m->path);
+out:
+	fclose(m->tmp);
+	m->tmp = NULL;
+	if (m->out != NULL) {
+		fclose(m->out);
+		m->out = NULL;
 	}
+	if (rc != 0 && m->outname[0] != '\0')
+		unlink(m->outname);
 	return rc;
+}
+
+/* Without a write (the run failed): no temporary file left behind. */
+void np_metrics_discard(struct np_metrics *m)
+{
+	if (m->tmp != NULL)
+		fclose(m->tmp);
+	if (m->out != NULL) {
+		fclose(m->out);
+		unlink(m->outname);
+	}
+	m->tmp = m->out = NULL;
 }

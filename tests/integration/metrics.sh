@@ -383,4 +383,10 @@ else
 	np_not_ok "responder for --unreachable did not start"
 fi
 
+# A destination that cannot be written fails before anything is sent.
+np_run "$A" 10 --metrics "$NP_TMP/no/such/dir/netprobe.prom" -c 3 -i 0.2 198.18.0.1
+np_eq "--metrics into a missing directory: exit 2" 2 "$NP_RC"
+np_match "--metrics into a missing directory: says so" 'cannot create .*no/such/dir/netprobe\.prom\.tmp\.' "$NP_ERR"
+np_eq "--metrics into a missing directory: nothing printed (refused before the run)" "" "$NP_OUT"
+
 np_finish

@@ -245,4 +245,11 @@ else
 	np_not_ok "responder for --unreachable did not start"
 fi
 
+# The RTA alone ("-w 200"), as check_icmp accepts it: the loss thresholds
+# stay at their defaults.
+cmp_icmp "$A" "RTA-only thresholds -w 200 -c 500" 0 -H 198.18.0.1 -w 200 -c 500
+# (check_icmp then also sets the loss threshold to 0, a quirk of its
+# parser for a zero RTA; the state is the same)
+CMP_LINE=no cmp_icmp "$A" "RTA-only threshold reached -w 0" 1 -H 198.18.0.1 -w 0 -c 500
+
 np_finish

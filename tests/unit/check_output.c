@@ -100,7 +100,10 @@ START_TEST(thresholds)
 	ck_assert_int_eq(np_parse_threshold("0.5,12.5%", &ns, &pl), 0);
 	ck_assert_int_eq(ns, 500000);
 	ck_assert(pl == 12.5);
-	ck_assert_int_eq(np_parse_threshold("200", &ns, &pl), -1);
+	pl = 33;
+	ck_assert_int_eq(np_parse_threshold("150", &ns, &pl), 0);
+	ck_assert_int_eq(ns, 150000000);
+	ck_assert(pl == 33.0); /* the RTA alone leaves the loss as it was */
 	ck_assert_int_eq(np_parse_threshold("200,101%", &ns, &pl), -1);
 	ck_assert_int_eq(np_parse_threshold("-1,40%", &ns, &pl), -1);
 	ck_assert_int_eq(np_parse_threshold(",40%", &ns, &pl), -1);
