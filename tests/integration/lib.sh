@@ -170,6 +170,18 @@ np_exec() {
 	NP_SECS=$(( (t1 - t0) / 1000000 ))
 	NP_OUT=$(cat "$NP_TMP/out")
 	NP_ERR=$(cat "$NP_TMP/err")
+	np_sanitizer_check "$*"
+}
+
+# In a sanitizer build (configure --enable-sanitizers) every report of
+# AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer on stderr
+# is a failure of its own, whatever exit code the test expected.
+np_sanitizer_check() {
+	[ "${NP_SANITIZED:-no}" = yes ] || return 0
+	if grep -qE '==[0-9]+==ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer' "$NP_TMP/err"; then
+		np_not_ok "sanitizer report from: $1"
+		grep -E 'Sanitizer|runtime error|#[0-9]+ 0x' "$NP_TMP/err" | head -20 | sed 's/^/    | /'
+	fi
 }
 
 # np_run NS TIMEOUT ARGS...: np_exec for netprobe.
