@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "privs.h"
 #include "report.h"
 #include "result.h"
+#include "sandbox.h"
 #include "sockets.h"
 #include "sweep.h"
 #include "target.h"
@@ -203,6 +205,43 @@ static int build_plan(struct np_tplan *plan, const struct np_options *o,
 	return 0;
 }
 
+/* Setup is done: from here on only the loop's system calls. */
+static int enter_sandbox(const struct np_options *opt, struct np_err *err)
+{
+	if (opt->no_sandbox || !np_sandbox_available())
+		return 0;
+	if (np_sandbox_enter(err) != 0)
+		return -1;
+	if (opt->verbose)
+		fprintf(stderr,
+			"netprobe: sandbox: seccomp filter loaded (no "
+			"new sockets, files or programs from here on)\n");
+	return 0;
+}
+
+/* --sandbox-test: what a compromised loop would try.  Under the sandbox
+ * the call kills netprobe with a message (exit 2); without it the call
+ * works and this says so (exit 1). */
+static int sandbox_test(const char *what)
+{
+	int fd = -1;
+
+	fflush(stdout);
+	if (strcmp(what, "socket") == 0) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+	} else if (strcmp(what, "open") == 0) {
+		fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	} else {
+		char *const argv[] = {(char *)"true", NULL};
+
+		execve("/bin/true", argv, NULL);
+	}
+	if (fd >= 0)
+		close(fd);
+	fprintf(stderr, "netprobe: sandbox test: %s was allowed\n", what);
+	return EXIT_NO_REPLY;
+}
+
 /* Errors in monitoring-plugin mode: UNKNOWN, on stdout (the status line
  * a monitoring system shows). */
 static int fail_for(const struct np_options *opt, const struct np_err *err)
@@ -355,6 +394,11 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
 	memset(&res, 0, sizeof(res));
+	if (enter_sandbox(opt, &err) != 0) {
+		np_tplan_free(&plan);
+		free(mo.plugin.res);
+		return fail_for(opt, &err);
+	}
 	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
 		np_tplan_free(&plan);
 		free(mo.plugin.res);
@@ -450,6 +494,10 @@ int main(int argc, char **argv)
 #else
 		printf("configured without libpcap\n");
 #endif
+		printf("sandbox after setup: %s\n",
+		       np_sandbox_available()
+			       ? "seccomp (libseccomp)"
+			       : "none (built without libseccomp)");
 		return EXIT_REPLIES;
 	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
@@ -512,11 +560,16 @@ int main(int argc, char **argv)
 		}
 		text.diag = stderr;
 		text.metrics = pmetrics;
+		text.no_lookups = !opt.no_sandbox && np_sandbox_available();
 		np_report_text_sink(&text, &sink);
 	}
 	sig.stop = &g_stop;
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
+	if (enter_sandbox(&opt, &err) != 0)
+		return fail(&err);
+	if (opt.sandbox_test != NULL)
+		return sandbox_test(opt.sandbox_test);
 	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0) {
 		if (pmetrics != NULL)
 			np_metrics_discard(pmetrics);

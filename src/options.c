@@ -118,6 +118,8 @@ enum {
 	OPT_PERCENTILES,
 	OPT_METRICS,
 	OPT_PLUGIN,
+	OPT_NO_SANDBOX,
+	OPT_SANDBOX_TEST,
 };
 
 static const struct option long_opts[] = {
@@ -153,6 +155,8 @@ static const struct option long_opts[] = {
 	{"percentiles", no_argument, NULL, OPT_PERCENTILES},
 	{"metrics", required_argument, NULL, OPT_METRICS},
 	{"plugin", no_argument, NULL, OPT_PLUGIN},
+	{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+	{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
 	{NULL, 0, NULL, 0},
 };
 
@@ -231,6 +235,14 @@ static int common_opt(int c, const char *arg, const char *name,
 		return 1;
 	}
 	return 0;
+}
+
+/* After getopt reported optopt: is it a letter of the short-option cluster
+ * getopt is still in (argv[optind])? */
+static bool in_cluster(int argc, char **argv)
+{
+	return optopt > 0 && optind < argc && argv[optind][0] == '-' &&
+	       argv[optind][1] != '-' && strchr(argv[optind] + 1, optopt);
 }
 
 /* ---- monitoring-plugin mode ---------------------------------------------- */
@@ -423,6 +435,13 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 			return np_err_set(err, "option %s needs a value",
 					  argv[optind - 1]);
 		default:
+			if (in_cluster(argc, argv) ||
+			    strncmp(argv[optind - 1], "--", 2) != 0)
+				return np_err_set(err,
+						  "unknown option '-%c' in "
+						  "plugin mode (try --plugin "
+						  "--help)",
+						  optopt);
 			return np_err_set(err,
 					  "unknown option '%s' in plugin mode "
 					  "(try --plugin --help)",
@@ -616,6 +635,17 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			break;
 		case OPT_PLUGIN: /* wants_plugin() saw it first */
 			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
+			break;
+		case OPT_SANDBOX_TEST:
+			if (strcmp(optarg, "socket") != 0 &&
+			    strcmp(optarg, "exec") != 0 &&
+			    strcmp(optarg, "open") != 0)
+				return bad(err, name, optarg,
+					   "expected socket, exec or open");
+			o->sandbox_test = optarg;
+			break;
 		case 'V':
 			o->action = NP_ACTION_VERSION;
 			return 0;
@@ -635,7 +665,11 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 				if (r > 0)
 					break;
 			}
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
+			/* An unknown letter inside a cluster ("-Zq"): getopt
+			 * has not moved past the cluster yet, so argv[optind
+			 * - 1] is the argument before it. */
+			if (!in_cluster(argc, argv) &&
+			    strncmp(argv[optind - 1], "--", 2) == 0)
 				return np_err_set(err,
 						  "unknown or ambiguous "
 						  "option, or one that takes "
@@ -766,6 +800,8 @@ const char *np_options_usage(void)
 	       "      --plugin            monitoring-plugin mode, as "
 	       "check_icmp "
 	       "(--plugin -h)\n"
+	       "      --no-sandbox        no seccomp filter after setup (for "
+	       "debugging)\n"
 	       "  -V, --version           print the version and exit\n"
 	       "  -h, --help              print this help and exit\n"
 	       "\n"

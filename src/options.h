@@ -74,9 +74,11 @@ struct np_options {
 	bool interval_set;   /* -i given */
 
 	/* Machine-readable output. */
-	bool json;	     /* -J: JSON Lines instead of text */
-	bool percentiles;    /* --percentiles in text summaries */
-	const char *metrics; /* --metrics FILE ("-": stdout) */
+	bool json;		  /* -J: JSON Lines instead of text */
+	bool no_sandbox;	  /* --no-sandbox: no seccomp filter */
+	const char *sandbox_test; /* --sandbox-test=socket|exec|open */
+	bool percentiles;	  /* --percentiles in text summaries */
+	const char *metrics;	  /* --metrics FILE ("-": stdout) */
 
 	/* Monitoring-plugin mode (--plugin, or run as check_netprobe):
 	 * check_icmp's options and thresholds. */

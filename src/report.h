@@ -23,6 +23,7 @@ struct np_name_cache {
 struct np_report_text {
 	FILE *out;
 	FILE *diag;
+	bool no_lookups;	    /* routers by address (the sandbox) */
 	struct np_metrics *metrics; /* or NULL */
 	struct np_name_cache names[NP_NAME_CACHE];
 	size_t names_next;

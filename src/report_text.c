@@ -62,7 +62,8 @@ static void cached_name(struct np_report_text *ctx, const struct sockaddr *sa,
 		}
 	}
 	c = &ctx->names[ctx->names_next++ % NP_NAME_CACHE];
-	np_addr_name(sa, false, c->name, sizeof(c->name));
+	/* under the sandbox a lookup (new sockets, files) is not possible */
+	np_addr_name(sa, ctx->no_lookups, c->name, sizeof(c->name));
 	memset(&c->addr, 0, sizeof(c->addr));
 	memcpy(&c->addr, sa, np_addr_len(sa->sa_family));
 	c->used = true;

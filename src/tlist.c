@@ -435,8 +435,9 @@ int np_tplan_add_range(struct np_tplan *p, const char *text,
 
 	/* the pieces of [first, last] that no earlier block covers */
 	for (size_t i = cov_lower(p->cov[f], p->ncov[f], s->first);; i++) {
-		const struct np_ivl *c = &p->cov[f][i];
-		bool overlap = i < p->ncov[f] && c->first <= s->last;
+		/* (no pointer into the list past its end: it may be NULL) */
+		const struct np_ivl *c = i < p->ncov[f] ? &p->cov[f][i] : NULL;
+		bool overlap = c != NULL && c->first <= s->last;
 
 		memset(&e, 0, sizeof(e));
 		e.family = s->family;

@@ -166,6 +166,9 @@ START_TEST(usage_errors)
 	ck_assert_ptr_null(o.target);
 	ck_assert_int_eq(parse(&o, &e, "-y", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "'-y'"));
+	/* an unknown letter in a cluster after a long option is named */
+	ck_assert_int_eq(parse(&o, &e, "--verbose", "-Zq", "h", NULL), -1);
+	ck_assert_msg(strstr(e.msg, "'-Z'") != NULL, "%s", e.msg);
 	ck_assert_int_eq(parse(&o, &e, "--bogus", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "--bogus"));
 	ck_assert_int_eq(parse(&o, &e, "--help=x", "h", NULL), -1);

@@ -1,0 +1,62 @@
+#!/bin/bash
+# The seccomp sandbox: loaded after setup in every mode, the normal runs
+# unaffected, and after setup a new socket, exec or open kills netprobe
+# with a message naming the system call.  --sandbox-test makes netprobe try
+# one of those right after it entered the sandbox.
+. "$(dirname "$0")/lib.sh"
+np_require_root
+
+np_netns NS
+ip -n "$NS" route add local 198.18.0.0/16 dev lo
+
+np_run "$NS" 10 -V
+if [ "${NP_SANITIZED:-no}" = yes ]; then
+	# configure leaves the sandbox out of a sanitizer build (LeakSanitizer
+	# needs clone and ptrace at exit); the normal build runs this script.
+	np_match "sanitizer build: no sandbox, and -V says so" '^sandbox after setup: none' "$NP_OUT"
+	np_finish
+fi
+np_match "-V: the sandbox is built in" '^sandbox after setup: seccomp \(libseccomp\)$' "$NP_OUT"
+
+# Normal runs, every mode and output, under the sandbox.
+np_run "$NS" 10 -v -c 3 -i 0.05 127.0.0.1
+np_eq "ping mode: exit 0" 0 "$NP_RC"
+np_match "ping mode: 3 replies" '^3 packets transmitted, 3 received, 0% packet loss' "$NP_OUT"
+np_match "ping mode: -v says the filter is loaded" '^netprobe: sandbox: seccomp filter loaded' "$NP_ERR"
+np_nomatch "ping mode: nothing refused" 'is not allowed' "$NP_ERR"
+np_run "$NS" 10 -J -c 2 -i 0.05 ::1
+np_eq "JSON, IPv6: exit 0" 0 "$NP_RC"
+np_match "JSON, IPv6: the summary" '^\{"event":"summary".*"received":2,' "$NP_OUT"
+np_run "$NS" 20 --metrics "$NP_TMP/m.prom" -a --gap 0 -r 0 198.18.0.0/24
+np_eq "sweep with metrics: exit 0" 0 "$NP_RC"
+np_eq "sweep with metrics: 254 alive" 254 "$(printf '%s\n' "$NP_OUT" | grep -c .)"
+np_eq "sweep with metrics: the file written and renamed" 254 "$(grep -c '^netprobe_up{.*} 1$' "$NP_TMP/m.prom")"
+np_run "$NS" 10 --plugin -H 198.18.0.1 -n 2 -i 10
+np_eq "plugin mode: OK" 0 "$NP_RC"
+np_run "$NS" 10 -c 2 -i 0.05 -W 0.2 198.18.0.1 198.19.0.1
+np_eq "many targets, one send error: exit 1" 1 "$NP_RC"
+np_nomatch "many targets: nothing refused" 'is not allowed' "$NP_ERR"
+
+# The filter is in place while probing.
+ip netns exec "$NS" "$NETPROBE" -c 20 -i 0.05 127.0.0.1 >/dev/null 2>&1 &
+pid=$!
+NP_PIDS="$NP_PIDS $pid"
+sleep 0.3
+np_eq "while probing: seccomp filter mode (2) in /proc" 2 "$(sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$pid/status")"
+wait "$pid"
+
+# After setup: a new socket, exec, open are refused, loudly.
+for t in socket:41 exec:59 open:257; do
+	what=${t%%:*} nr=${t#*:}
+	np_run "$NS" 10 --sandbox-test="$what" -c 1 127.0.0.1
+	np_eq "$what after setup: exit 2" 2 "$NP_RC"
+	np_match "$what after setup: the call named" "^netprobe: sandbox: system call $nr is not allowed after setup" "$NP_ERR"
+	np_run "$NS" 10 --no-sandbox --sandbox-test="$what" -c 1 127.0.0.1
+	if [ "$what" = exec ]; then
+		np_eq "exec with --no-sandbox: /bin/true ran (exit 0)" 0 "$NP_RC"
+	else
+		np_eq "$what with --no-sandbox: allowed (exit 1)" 1 "$NP_RC"
+		np_match "$what with --no-sandbox: says so" "sandbox test: $what was allowed" "$NP_ERR"
+	fi
+done
+np_finish
