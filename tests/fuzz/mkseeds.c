@@ -324,15 +324,16 @@ static void target_seeds(void)
 		{"hosts", "198.51.100.7\n  198.51.100.7  # again\n\n"
 			  "198.51.100.0/30\n198.51.100.2\n"},
 		{"v6", "2001:db8::/120\n2001:db8::1-2001:db8::ff\n"
-		       "2001:db8::7\nfe80::1%lo\n::ffff:192.0.2.1\n"},
-		{"overlap", "10.0.0.0/28\n10.0.0.8-10.0.0.20\n10.0.0.0/31\n"
-			    "10.0.0.30/32\n10.0.0.4\n"},
+		       "2001:db8::7\nfe80::1%lo\n::ffff:198.51.100.1\n"},
+		{"overlap",
+		 "198.18.0.0/28\n198.18.0.8-198.18.0.20\n198.18.0.0/31\n"
+		 "198.18.0.30/32\n198.18.0.4\n"},
 		{"names", "localhost\nweb-1\nexample.invalid\n"},
 		{"bad", "198.51.100.0/33\n"},
-		{"big", "10.0.0.0/7\n"},
-		{"reversed", "10.0.0.9-10.0.0.1\n"},
-		{"mixed", "10.0.0.1-2001:db8::1\n"},
-		{"spaces", "10.0.0.1 10.0.0.2\n"},
+		{"big", "2001:db8::/103\n"},
+		{"reversed", "198.18.0.9-198.18.0.1\n"},
+		{"mixed", "198.18.0.1-2001:db8::1\n"},
+		{"spaces", "198.18.0.1 198.18.0.2\n"},
 	};
 
 	char line[4200];
@@ -341,7 +342,7 @@ static void target_seeds(void)
 		put("fuzz_targets", s[i].name, s[i].text, strlen(s[i].text));
 	/* a line longer than np_tplan_read takes (4095 bytes) */
 	memset(line, ' ', sizeof(line));
-	memcpy(line, "10.0.0.1", 8);
+	memcpy(line, "198.18.0.1", 10);
 	line[sizeof(line) - 1] = '\n';
 	put("fuzz_targets", "long-line", line, sizeof(line));
 }

@@ -45,7 +45,7 @@ done
 # home, so that ~/.ssh/known_hosts plays no part.
 mkdir -p "$NP_TMP/files/sub" "$NP_TMP/home"
 touch "$NP_TMP/files/alpha.txt" "$NP_TMP/files/beta.list"
-printf '192.0.2.7 nphost-alpha\n192.0.2.8 nphost-beta\n' >"$NP_TMP/hosts"
+printf '198.51.100.7 nphost-alpha\n198.51.100.8 nphost-beta\n' >"$NP_TMP/hosts"
 
 # The driver: `drive.sh MODE spec CMD` prints `complete -p CMD`;
 # `drive.sh MODE comp LINE` completes at the end of LINE and prints COMPREPLY,
