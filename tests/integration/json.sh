@@ -19,21 +19,6 @@ PY=${NP_SYSTEM_PYTHON:-/usr/bin/python3}
 SCHEMA=$NP_TESTS/../contrib/netprobe.schema.json
 [ -r "$SCHEMA" ] || np_skip "schema not found at $SCHEMA"
 
-# The per-namespace /etc/hosts (ip netns exec bind-mounts
-# /etc/netns/NS/hosts over /etc/hosts) is removed at exit, with the rest.
-NP_ETC_NETNS_MADE=false
-[ -d /etc/netns ] || NP_ETC_NETNS_MADE=true
-NP_ETC_DIRS=""
-json_cleanup() {
-	np_cleanup
-	for d in $NP_ETC_DIRS; do
-		rm -rf "$d"
-	done
-	if [ "$NP_ETC_NETNS_MADE" = true ]; then
-		rmdir /etc/netns 2>/dev/null
-	fi
-}
-trap json_cleanup EXIT
 
 # jl.py: validate, count and pick from a JSON Lines file.
 JL=$NP_TMP/jl.py
@@ -339,7 +324,7 @@ np_eq "datagram socket, many targets: summary" "tx=2 rx=2 dup=0 corr=0 err=0 lat
 
 # --- A name with a double quote and a backslash ----------------------------
 
-mkdir -p /etc/netns/"$A" && NP_ETC_DIRS="$NP_ETC_DIRS /etc/netns/$A"
+np_netns_etc "$A"
 printf '198.18.0.1 we"ird\\name\n198.18.0.2 b\303\274cher\n198.18.0.3 bad\377name\n' >/etc/netns/"$A"/hosts
 weird='we"ird\name'
 jrun "$A" $T -J -c 2 -i 0.05 "$weird"

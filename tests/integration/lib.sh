@@ -15,6 +15,8 @@ NP_FAILED=0
 NP_CHECKS=0
 NP_NETNS=""
 NP_PIDS=""
+NP_ETC_DIRS=""	    # /etc/netns/NS made by np_netns_etc
+NP_ETC_NETNS_MADE=false # /etc/netns itself made by np_netns_etc
 NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-test.XXXXXX")
 chmod 755 "$NP_TMP"
 
@@ -29,7 +31,23 @@ np_cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	for d in $NP_ETC_DIRS; do
+		rm -rf "$d"
+	done
+	if [ "$NP_ETC_NETNS_MADE" = true ]; then
+		rmdir /etc/netns 2>/dev/null
+	fi
 	rm -rf "$NP_TMP"
+}
+
+# np_netns_etc NS: the directory of the namespace's own /etc files (ip
+# netns exec bind-mounts /etc/netns/NS/FILE over /etc/FILE), e.g. a hosts
+# file with names and no DNS server; removed at exit.
+np_netns_etc() {
+	[ -d /etc/netns ] || { mkdir /etc/netns && NP_ETC_NETNS_MADE=true; }
+	[ -d "/etc/netns/$1" ] || {
+		mkdir "/etc/netns/$1" && NP_ETC_DIRS="$NP_ETC_DIRS /etc/netns/$1"
+	}
 }
 trap np_cleanup EXIT
 trap 'exit 1' INT TERM HUP

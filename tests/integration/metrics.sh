@@ -12,21 +12,6 @@ np_require_cmd promtool
 PY=${NP_SYSTEM_PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || np_skip "needs $PY"
 
-# The per-namespace /etc/hosts (ip netns exec bind-mounts
-# /etc/netns/NS/hosts over /etc/hosts) is removed at exit, with the rest.
-NP_ETC_NETNS_MADE=false
-[ -d /etc/netns ] || NP_ETC_NETNS_MADE=true
-NP_ETC_DIRS=""
-metrics_cleanup() {
-	np_cleanup
-	for d in $NP_ETC_DIRS; do
-		rm -rf "$d"
-	done
-	if [ "$NP_ETC_NETNS_MADE" = true ]; then
-		rmdir /etc/netns 2>/dev/null
-	fi
-}
-trap metrics_cleanup EXIT
 
 # cmp.py METRICS JSONL: every target's metrics against its JSON summary;
 # prints one line per target ("TARGET ok" or what differs), then
@@ -348,7 +333,7 @@ fi
 
 # --- Label values: quote and backslash ----------------------------------
 
-mkdir -p /etc/netns/"$A" && NP_ETC_DIRS="$NP_ETC_DIRS /etc/netns/$A"
+np_netns_etc "$A"
 printf '198.18.0.1 we"ird\\name\n' >/etc/netns/"$A"/hosts
 np_run "$A" $T -J -c 2 -i 0.05 --metrics "$F" 'we"ird\name'
 np_eq "weird name: exit 0" 0 "$NP_RC"

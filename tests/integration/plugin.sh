@@ -16,21 +16,6 @@ CHECK_ICMP=${CHECK_ICMP:-/usr/lib/nagios/plugins/check_icmp}
 ln -s "$NETPROBE" "$NP_TMP/check_netprobe"
 CHECK_NETPROBE=$NP_TMP/check_netprobe
 
-# The namespace's own /etc/hosts and resolv.conf (ip netns exec bind-mounts
-# /etc/netns/NS/*): names without a DNS server.  Removed at exit.
-NP_ETC_NETNS_MADE=false
-[ -d /etc/netns ] || NP_ETC_NETNS_MADE=true
-NP_ETC_DIRS=""
-plugin_cleanup() {
-	np_cleanup
-	for d in $NP_ETC_DIRS; do
-		rm -rf "$d"
-	done
-	if [ "$NP_ETC_NETNS_MADE" = true ]; then
-		rmdir /etc/netns 2>/dev/null
-	fi
-}
-trap plugin_cleanup EXIT
 
 #  A: lo up; 198.18.0.0/16 and 2001:db8:1::/112 local (everything answers);
 #  a0 198.51.100.1/24 ---- b0 198.51.100.2/24 :B, where 198.19.0.0/16 (routed
@@ -45,7 +30,7 @@ ip -n "$B" addr add 198.51.100.2/24 dev b0
 ip -n "$A" route add 198.19.0.0/16 via 198.51.100.2 dev a0
 np_sysctl "$B" net.ipv4.ip_forward=1
 ip -n "$B" route add blackhole 198.19.0.0/16
-mkdir -p /etc/netns/"$A" && NP_ETC_DIRS="$NP_ETC_DIRS /etc/netns/$A"
+np_netns_etc "$A"
 printf '198.18.0.1 alpha\n198.18.0.2 beta\n' >/etc/netns/"$A"/hosts
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >/etc/netns/"$A"/resolv.conf
 T=20
