@@ -288,9 +288,7 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 		     const struct sockaddr *from, int64_t rx_mono,
 		     struct np_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->rtt_ns = -1;
-	ev->ttl = -1;
+	np_event_init(ev, NP_EV_REPLY, 0); /* the kind is set below */
 	ev->from = from;
 	ev->reply = r;
 	switch (r->kind) {
@@ -549,9 +547,7 @@ bool np_mmatch_packet(struct np_mmatcher *m, const struct np_reply *r,
 		      const struct sockaddr *from, int64_t rx_mono,
 		      struct np_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->rtt_ns = -1;
-	ev->ttl = -1;
+	np_event_init(ev, NP_EV_REPLY, 0); /* the kind is set below */
 	ev->from = from;
 	ev->reply = r;
 	if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
