@@ -93,14 +93,20 @@ static int setup_signals(sigset_t *waitmask, struct np_err *err)
 	return 0;
 }
 
-static void verbose_setup(const struct np_socket *s, const struct np_privs *p)
+/* -v: the socket, the privileges (once per run: `privs_line`) and the
+ * identifier. */
+static void verbose_setup(const struct np_socket *s, const struct np_privs *p,
+			  const struct np_options *o, bool privs_line)
 {
 	unsigned long long prm = ~0ULL, eff = ~0ULL;
 	char src[INET6_ADDRSTRLEN + 16];
+	const char *how = o->ident >= 0		     ? " (-e)"
+			  : s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)"
+						     : "";
 
 	np_addr_str((const struct sockaddr *)&s->src, src, sizeof(src));
 	fprintf(stderr, "netprobe: socket: %s\n", np_priv_path_name(s->path));
-	if (np_privs_read_proc(&prm, &eff) == 0)
+	if (privs_line && np_privs_read_proc(&prm, &eff) == 0)
 		fprintf(stderr,
 			"netprobe: privileges: all capabilities dropped before "
 			"the first probe (CapPrm=%llx CapEff=%llx), "
@@ -108,17 +114,12 @@ static void verbose_setup(const struct np_socket *s, const struct np_privs *p)
 			prm, eff, p->no_new_privs ? 1 : 0);
 	if (s->src.ss_family == 0) /* many targets: no route looked up */
 		fprintf(stderr, "netprobe: %s identifier 0x%04x%s\n",
-			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident,
-			s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)"
-						 : "");
+			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident, how);
 	else
 		fprintf(stderr,
 			"netprobe: source %s, identifier 0x%04x%s, route mtu "
 			"%d\n",
-			src, s->ident,
-			s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)"
-						 : "",
-			s->route_mtu);
+			src, s->ident, how, s->route_mtu);
 }
 
 static void say_unresolved(void *ctx, const char *name,
@@ -373,7 +374,8 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	if (opt->verbose)
 		for (int f = 0; f < 2; f++)
 			if (cfg.sock[f] != NULL)
-				verbose_setup(cfg.sock[f], privs);
+				verbose_setup(cfg.sock[f], privs, opt,
+					      f == 0 || cfg.sock[0] == NULL);
 	/* Whole lines, written when the engine is about to wait. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	cfg.opt = opt;
@@ -527,7 +529,7 @@ int main(int argc, char **argv)
 	if (np_privs_drop_all(&privs, &err) != 0)
 		return fail(&err);
 	if (opt.verbose)
-		verbose_setup(&sock, &privs);
+		verbose_setup(&sock, &privs, &opt, true);
 	/* Handlers only now: until here the default actions end the
 	 * program at once (e.g. SIGINT during a slow name lookup). */
 	if (setup_signals(&waitmask, &err) != 0)

@@ -25,6 +25,7 @@ void np_options_defaults(struct np_options *o)
 	o->timeout_ns = NP_DEFAULT_TIMEOUT_NS;
 	o->size = NP_DEFAULT_SIZE;
 	o->ttl = -1;
+	o->ident = -1;
 	o->tos = -1;
 	o->pmtu = NP_PMTU_DEFAULT;
 	o->retries = NP_DEFAULT_RETRIES;
@@ -140,6 +141,7 @@ static const struct option long_opts[] = {
 	{"timestamps", no_argument, NULL, 'D'},
 	{"outstanding", no_argument, NULL, 'O'},
 	{"verbose", no_argument, NULL, 'v'},
+	{"ident", required_argument, NULL, 'e'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
 	{"alive", no_argument, NULL, 'a'},
@@ -160,7 +162,7 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:nqDOvVhauC:r:x:gJ";
+static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:e:nqDOvVhauC:r:x:gJ";
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
 static const char *opt_name(int c, int longidx, char *buf, size_t len)
@@ -172,6 +174,13 @@ static const char *opt_name(int c, int longidx, char *buf, size_t len)
 	else
 		snprintf(buf, len, "--?");
 	return buf;
+}
+
+/* Decimal, or hex with 0x, as iputils (no octal): -Q and -e. */
+static int parse_dec_hex(const char *s, long long max, long long *v)
+{
+	return np_parse_ll(s, strncasecmp(s, "0x", 2) == 0 ? 16 : 10, 0, max,
+			   v);
 }
 
 static int bad(struct np_err *err, const char *name, const char *val,
@@ -524,11 +533,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					   "seconds from 0.001 to 2147483");
 			break;
 		case 'Q':
-			/* decimal, or hex with 0x, as iputils (no octal) */
-			if (np_parse_ll(optarg,
-					strncasecmp(optarg, "0x", 2) == 0 ? 16
-									  : 10,
-					0, 255, &v) < 0)
+			if (parse_dec_hex(optarg, 255, &v) < 0)
 				return bad(err, name, optarg,
 					   "the TOS must be a number from 0 to "
 					   "255 (decimal, or hex as 0x..)");
@@ -554,6 +559,15 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					err, name, optarg,
 					"the pattern must be 1 to 32 hex "
 					"digits (up to 16 bytes), e.g. ff00");
+			break;
+		case 'e':
+			/* 0 asks for a random one (iputils) */
+			if (parse_dec_hex(optarg, 65535, &v) < 0)
+				return bad(err, name, optarg,
+					   "the identifier must be a number "
+					   "from 0 to 65535 (decimal, or hex "
+					   "as 0x..)");
+			o->ident = v == 0 ? -1 : (int)v;
 			break;
 		case 'n':
 			o->numeric = true;
@@ -771,6 +785,9 @@ const char *np_options_usage(void)
 	       "or probe\n"
 	       "  -I, --interface ADDR|IF send from this source address or "
 	       "interface\n"
+	       "  -e, --ident ID          Echo identifier (0-65535, 0x.. hex; "
+	       "0: random); raw\n"
+	       "                          sockets only\n"
 	       "  -p, --pattern HEX       fill the payload with this pattern "
 	       "(up to 16 bytes)\n"
 	       "  -n, --numeric           no reverse name lookups\n"

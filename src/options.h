@@ -53,6 +53,7 @@ struct np_options {
 	bool timestamps;    /* -D */
 	bool outstanding;   /* -O */
 	bool verbose;	    /* -v */
+	int ident;	    /* -e: Echo identifier, -1 (or -e 0) random */
 	const char *target; /* the first target */
 	char **targets;	    /* all of them, as given */
 	int ntargets;

@@ -127,10 +127,7 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 		return -1;
 	}
 	memcpy(&dst, &t->addr, sizeof(dst));
-	if (t->family == AF_INET)
-		((struct sockaddr_in *)&dst)->sin_port = htons(1025);
-	else
-		((struct sockaddr_in6 *)&dst)->sin6_port = htons(1025);
+	np_addr_set_port((struct sockaddr *)&dst, 1025);
 	memcpy(&s->route_dst, &dst, sizeof(dst));
 	s->route_dstlen = t->addrlen;
 	if (connect(fd, (struct sockaddr *)&dst, t->addrlen) != 0) {
@@ -316,7 +313,17 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 	int bound;
 	int flags;
 
-	if (s->kind == NP_SOCK_RAW) {
+	/* A datagram socket's identifier is its port, which the kernel
+	 * lets a second socket bind too (seen on Linux 6.18), and then it
+	 * delivers every reply to one of them: the other run loses all. */
+	if (s->kind == NP_SOCK_DGRAM && o->ident >= 0)
+		return np_err_set(err,
+				  "-e needs a raw socket (CAP_NET_RAW): on a "
+				  "datagram ICMP socket the kernel chooses the "
+				  "identifier");
+	if (s->kind == NP_SOCK_RAW && o->ident >= 0) {
+		s->ident = (uint16_t)o->ident; /* -e */
+	} else if (s->kind == NP_SOCK_RAW) {
 		/* The identifier: random, so that concurrent instances rarely
 		 * share one (the cookie tells them apart when they do). */
 		if (getrandom(&s->ident, sizeof(s->ident), 0) !=

@@ -132,3 +132,11 @@ int np_target_resolve(struct np_target *t, const char *name, int family,
 		     t->host, sizeof(t->host));
 	return 0;
 }
+
+void np_addr_set_port(struct sockaddr *sa, uint16_t port)
+{
+	if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+	else if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}

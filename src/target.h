@@ -34,6 +34,8 @@ void np_addr_name(const struct sockaddr *sa, bool numeric, char *buf,
 /* Same family and address (ports ignored; IPv6 scope ids compared only
  * when both are set). */
 bool np_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
+/* Set the port of an AF_INET or AF_INET6 address (host order). */
+void np_addr_set_port(struct sockaddr *sa, uint16_t port);
 socklen_t np_addr_len(int family);
 
 #endif

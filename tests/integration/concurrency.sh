@@ -48,4 +48,37 @@ np_eq "many targets: both exact" \
 	"$(sed 's/, min.*//' "$NP_TMP/multi" | paste -sd '|')"
 np_eq "iputils ping alongside: exit 0" 0 "$rc_ping"
 np_match "iputils ping alongside: its own $N replies" "^$N packets transmitted, $N received, 0% packet loss" "$(cat "$NP_TMP/ping")"
+# Two raw runs forced onto the same identifier (-e): each sees the other's
+# replies with its own id and sequence numbers, and the cookie alone tells
+# them apart.
+run_bg same1 "$NETPROBE" -v -e 0x4e51 -c $N -i 0.005 198.18.0.1
+run_bg same2 "$NETPROBE" -v -e 0x4e51 -c $N -i 0.005 198.18.0.1
+for name in same1 same2; do
+	eval "wait \$pid_$name"
+	eval "rc_$name=\$?"
+done
+foreign=0
+for name in same1 same2; do
+	eval "rc=\$rc_$name"
+	np_eq "$name (-e 0x4e51): exit 0" 0 "$rc"
+	np_match "$name (-e 0x4e51): exactly its own $N replies" \
+		"^$N packets transmitted, $N received, 0% packet loss" "$(cat "$NP_TMP/$name")"
+	np_nomatch "$name (-e 0x4e51): no stray replies shown" 'DUP!|corrupted|LATE' "$(cat "$NP_TMP/$name")"
+	np_match "$name: -v names the identifier" '^netprobe: source 198\.18\.0\.1, identifier 0x4e51 \(-e\), ' "$(cat "$NP_TMP/$name.err")"
+	n=$(sed -nE 's/.*not counted: [0-9]+ late, ([0-9]+) foreign.*/\1/p' "$NP_TMP/$name.err")
+	foreign=$((foreign + ${n:-0}))
+done
+if [ "$foreign" -gt 0 ]; then
+	np_ok "same identifier: the other run's replies were seen and ignored ($foreign)"
+else
+	np_not_ok "same identifier: no foreign reply ignored (did the runs overlap?)"
+fi
+
+# On a datagram socket the kernel chooses the identifier; it lets a second
+# socket bind one in use and then gives every reply to one of the two, so
+# -e is refused there.
+np_exec "$NS" 10 $NP_NOBODY "$PLAIN" -e 4242 -c 1 198.18.0.1
+np_eq "datagram -e: exit 2" 2 "$NP_RC"
+np_match "datagram -e: says why" '^netprobe: -e needs a raw socket \(CAP_NET_RAW\): on a datagram ICMP socket the kernel chooses the identifier$' "$NP_ERR"
+np_nomatch "datagram -e: nothing sent" 'bytes from' "$NP_OUT"
 np_finish

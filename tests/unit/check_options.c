@@ -42,6 +42,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(o.size, 56);
 	ck_assert_int_eq(o.ttl, -1);
 	ck_assert_int_eq(o.tos, -1);
+	ck_assert_int_eq(o.ident, -1);
 	ck_assert_int_eq(o.pmtu, NP_PMTU_DEFAULT);
 	ck_assert(!o.numeric && !o.quiet && !o.timestamps && !o.outstanding);
 }
@@ -139,6 +140,10 @@ static const struct {
 	{"-p", "zz", "-p"},
 	{"-p", "00112233445566778899aabbccddeeff00", "-p"},
 	{"-I", "", "-I"},
+	{"-e", "65536", "-e"},
+	{"-e", "-1", "-e"},
+	{"-e", "0x10000", "-e"},
+	{"-e", "12ab", "-e"},
 };
 
 START_TEST(bad_values)
@@ -181,6 +186,13 @@ START_TEST(usage_errors)
 	/* -Q: decimal or hex, never octal */
 	ck_assert_int_eq(parse(&o, &e, "-Q", "010", "h", NULL), 0);
 	ck_assert_int_eq(o.tos, 10);
+	/* -e: decimal or hex; 0 is "random", as in iputils */
+	ck_assert_int_eq(parse(&o, &e, "-e", "0x4e50", "h", NULL), 0);
+	ck_assert_int_eq(o.ident, 0x4e50);
+	ck_assert_int_eq(parse(&o, &e, "--ident", "65535", "h", NULL), 0);
+	ck_assert_int_eq(o.ident, 65535);
+	ck_assert_int_eq(parse(&o, &e, "-e", "0", "h", NULL), 0);
+	ck_assert_int_eq(o.ident, -1);
 	ck_assert_int_eq(parse(&o, &e, "h", "-c", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "-c needs a value"));
 	ck_assert_int_eq(parse(&o, &e, "-4", "-6", "h", NULL), -1);
