@@ -22,6 +22,18 @@ int64_t np_clock_real(void)
 	return read_clock(CLOCK_REALTIME);
 }
 
+int64_t np_clock_real_minus_mono(void)
+{
+	int64_t m1, r, m2;
+
+	/* The realtime reading taken between two monotonic ones: the
+	 * offset is then good to about half their distance (tens of ns). */
+	m1 = np_clock_mono();
+	r = np_clock_real();
+	m2 = np_clock_mono();
+	return r - (m1 + (m2 - m1) / 2);
+}
+
 struct timespec np_ns_to_timespec(int64_t ns)
 {
 	struct timespec ts;

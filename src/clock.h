@@ -15,6 +15,11 @@ int64_t np_clock_mono(void);
  * payload's send stamp. */
 int64_t np_clock_real(void);
 
+/* CLOCK_REALTIME - CLOCK_MONOTONIC now: turns the kernel's packet
+ * timestamps (realtime) into monotonic time, read close to when they were
+ * taken so that a clock step in between is unlikely. */
+int64_t np_clock_real_minus_mono(void);
+
 struct timespec np_ns_to_timespec(int64_t ns);
 
 #endif

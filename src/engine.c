@@ -24,7 +24,7 @@
 struct engine {
 	const struct np_run_info *info;
 	const struct np_options *o;
-	const struct np_socket *s;
+	struct np_socket *s;
 	const struct np_target *t;
 	const struct np_sink *sink;
 	struct np_stats *st;
@@ -35,6 +35,9 @@ struct engine {
 	int64_t last_activity;	 /* last send or counted reply (summary time) */
 	uint64_t no_answer_said; /* -O: last probe reported unanswered */
 	int64_t last_sent;	 /* CLOCK_MONOTONIC of the last probe sent */
+	bool flood_gate;	 /* -f without -i: next probe on the reply */
+	bool send_now;		 /* -f: every probe answered, send at once */
+	long long preload_left;	 /* -l: probes still to send without wait */
 };
 
 size_t np_engine_packet_len(int family, long payload)
@@ -93,10 +96,9 @@ static bool send_probe(struct engine *e)
 	len = np_icmp_build_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
 				 (uint16_t)p->no, &e->m.spec, p->stamp);
 	p->sent_mono = np_clock_mono();
-	do {
-		n = sendto(e->s->fd, e->txbuf, len, 0,
-			   (const struct sockaddr *)&e->t->addr, e->t->addrlen);
-	} while (n < 0 && errno == EINTR);
+	n = np_socket_send(e->s, e->txbuf, len,
+			   (const struct sockaddr *)&e->t->addr, e->t->addrlen,
+			   (uint32_t)p->no);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		      errno == ENOBUFS || errno == ENOMEM)) {
 		/* The send queue is full: not sent, nothing to count; the
@@ -106,6 +108,10 @@ static bool send_probe(struct engine *e)
 		return false;
 	}
 	np_match_sent(&e->m, p, n >= 0);
+	if (n >= 0 && e->o->flood) {
+		np_event_init(&ev, NP_EV_SENT, (uint16_t)p->no);
+		emit(e, &ev);
+	}
 	if (n < 0) {
 		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = errno;
@@ -119,14 +125,19 @@ static bool send_probe(struct engine *e)
 }
 
 static void dispatch(struct engine *e, const struct np_reply *r,
-		     const struct sockaddr *from, int64_t rx_mono)
+		     const struct sockaddr *from, int64_t rx_mono,
+		     unsigned rx_ts)
 {
 	struct np_event ev;
 
 	if (!np_match_packet(&e->m, r, from, rx_mono, &ev))
 		return;
+	if (ev.rtt_ns >= 0)
+		ev.ts |= rx_ts;
 	if (ev.kind == NP_EV_REPLY && ev.flags == 0)
 		e->last_activity = rx_mono;
+	if (e->flood_gate && e->m.tab.pending == 0)
+		e->send_now = true;
 	if (ev.kind == NP_EV_IGNORED && !e->o->verbose)
 		return;
 	emit(e, &ev);
@@ -140,6 +151,8 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 	int got =
 		np_socket_recv(e->s, e->rxbuf, RX_BUF_LEN, errqueue, &pkt, err);
 
+	if (got > 0 && pkt.tx_stamp)
+		np_probe_table_tx_stamp(&e->m.tab, pkt.tx_id, pkt.rx_mono);
 	if (got <= 0 || !pkt.parsed)
 		return got;
 	if (pkt.truncated) {
@@ -148,7 +161,7 @@ static int receive_one(struct engine *e, bool errqueue, struct np_err *err)
 			     "datagram larger than the receive buffer");
 		return 1;
 	}
-	dispatch(e, &pkt.r, (struct sockaddr *)&pkt.from, pkt.rx_mono);
+	dispatch(e, &pkt.r, (struct sockaddr *)&pkt.from, pkt.rx_mono, pkt.ts);
 	return 1;
 }
 
@@ -234,6 +247,9 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 	now = np_clock_mono();
 	st->start_ns = now;
 	next_send = now;
+	/* -f: as fast as replies come back, at least 100 per second */
+	e.flood_gate = o->flood && !o->interval_set;
+	e.preload_left = o->preload;
 	deadline_at = o->deadline_ns > 0 ? now + o->deadline_ns : INT64_MAX;
 
 	for (;;) {
@@ -262,6 +278,10 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 			break;
 		if (o->deadline_ns > 0 && st->errored > 0)
 			break;
+		if (e.send_now) {
+			e.send_now = false;
+			next_send = now;
+		}
 		if (sending_wanted(&e) && now >= next_send) {
 			if (send_probe(&e)) {
 				/* the probe's own send time: its timeout and
@@ -271,9 +291,19 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 						    last_send + o->timeout_ns);
 				/* Keep to the schedule; after a stall longer
 				 * than an interval, start a new one rather
-				 * than catch up with a burst. */
-				next_send += o->interval_ns;
-				if (next_send <= now)
+				 * than catch up with a burst.  -l: the first
+				 * probes go at once; -f: the next goes when
+				 * this one is answered, or after 10 ms. */
+				if (e.preload_left > 0)
+					e.preload_left--;
+				if (e.preload_left > 0)
+					next_send = now;
+				else if (e.flood_gate)
+					next_send = now + NP_FLOOD_INTERVAL_NS;
+				else
+					next_send += o->interval_ns;
+				if (next_send < now ||
+				    (next_send == now && e.preload_left == 0))
 					next_send = now + o->interval_ns;
 			} else {
 				/* no room in the send queue: retry soon */
@@ -323,11 +353,12 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		/* Probes whose -W ran out while we waited end first, so that
 		 * a reply that comes after it is late, not good. */
 		expire(&e, np_clock_mono(), &next_expiry);
-		/* The plain queue first; then, on datagram sockets, the error
-		 * queue, once (a pending socket error read from the plain queue
-		 * says an entry is waiting there). */
-		if (drain(&e, false, err) < 0 ||
-		    (e.s->kind == NP_SOCK_DGRAM && drain(&e, true, err) < 0)) {
+		/* The error queue first: the kernel's transmit stamps are
+		 * there (and, on datagram sockets, ICMP errors), and a probe's
+		 * stamp must be in before its reply is matched.  Then the
+		 * plain queue; an error-queue entry that comes meanwhile is
+		 * read at the next wake-up (select reports it). */
+		if (drain(&e, true, err) < 0 || drain(&e, false, err) < 0) {
 			rc = -1;
 			goto done;
 		}

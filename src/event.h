@@ -19,7 +19,7 @@
 struct np_run_info {
 	const struct np_options *opt;
 	const struct np_target *target;
-	const struct np_socket *sock;
+	struct np_socket *sock;
 	size_t packet_len; /* IP datagram bytes of one request */
 };
 
@@ -31,6 +31,7 @@ enum np_event_kind {
 	NP_EV_NO_ANSWER,   /* -O: a probe still unanswered at the next send */
 	NP_EV_IGNORED,	   /* not counted: foreign or malformed (-v only) */
 	NP_EV_TIMEOUT,	   /* a probe reached -W without a reply */
+	NP_EV_SENT,	   /* -f: a probe left (for the dots) */
 };
 
 #define NP_EVF_DUP 0x1u	    /* duplicate reply */
@@ -53,6 +54,7 @@ struct np_event {
 	size_t bytes;	/* ICMP bytes received */
 	int ttl;	/* -1 unknown */
 	int64_t rtt_ns; /* -1 when not known */
+	unsigned ts;	/* NP_TS_* bits: where the RTT's two times came from */
 	enum np_payload_result payload;
 	struct np_payload_mismatch mm;
 	const struct sockaddr *from; /* replier or reporting router */

@@ -482,6 +482,7 @@ int main(int argc, char **argv)
 		return fail(&err);
 	if (np_options_parse(argc, argv, &opt, &err) != 0)
 		return fail_for(&opt, &err);
+	np_report_set_decimals(opt.decimals);
 	if (opt.action == NP_ACTION_HELP) {
 		fputs(opt.plugin ? np_options_plugin_usage()
 				 : np_options_usage(),
@@ -505,8 +506,9 @@ int main(int argc, char **argv)
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail_for(&opt, &err);
 	if (wants_multi(&opt)) {
-		if (opt.outstanding) {
-			np_err_set(&err, "-O applies to a single target");
+		if (opt.outstanding || opt.flood || opt.preload) {
+			np_err_set(&err,
+				   "-O, -f and -l apply to a single target");
 			return fail(&err);
 		}
 		return run_multi(&opt, &privs);

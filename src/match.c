@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "target.h"
 
 /* ---- the probe table ---------------------------------------------------- */
@@ -54,6 +55,22 @@ struct np_probe *np_probe_table_next(struct np_probe_table *t, uint64_t *forced)
 	memset(p, 0, sizeof(*p));
 	p->no = t->next++;
 	return p;
+}
+
+bool np_probe_table_tx_stamp(struct np_probe_table *t, uint32_t id,
+			     int64_t ts_mono)
+{
+	struct np_probe *p = np_probe_table_find(t, (uint16_t)id);
+
+	/* Up to 1 µs before: the two clocks are lined up to tens of ns. */
+	if (p == NULL || (uint32_t)p->no != id ||
+	    p->state != NP_PROBE_PENDING || (p->ts & NP_TS_TX_KERNEL) ||
+	    ts_mono < p->sent_mono - NP_NSEC_PER_USEC ||
+	    ts_mono > p->sent_mono + NP_NSEC_PER_SEC)
+		return false;
+	p->sent_mono = ts_mono;
+	p->ts |= NP_TS_TX_KERNEL;
+	return true;
 }
 
 void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p)
@@ -150,6 +167,7 @@ static void set_rtt(const struct np_probe *p, int64_t rx_mono,
 	ev->rtt_ns = rx_mono - p->sent_mono;
 	if (ev->rtt_ns < 0)
 		ev->rtt_ns = 0;
+	ev->ts = p->ts & NP_TS_TX_KERNEL;
 }
 
 static bool match_echo(struct np_matcher *m, const struct np_reply *r,

@@ -30,6 +30,7 @@ struct np_probe {
 	uint32_t gen;	   /* ... while it holds this generation */
 	uint32_t index;	   /* many targets: the target's probe, from 0 */
 	uint8_t state;
+	uint8_t ts; /* NP_TS_TX_KERNEL: sent_mono is the kernel's */
 };
 
 /* Probes in flight, indexed by probe number modulo a power of two.  Holds
@@ -61,6 +62,14 @@ bool np_probe_table_busy(const struct np_probe_table *t);
 /* Give back the slot just claimed by np_probe_table_next (the probe was
  * not sent). */
 void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p);
+/* The kernel's transmit timestamp for probe number `id` (its low 32 bits),
+ * already on the monotonic clock: it becomes the probe's send time when
+ * the probe still waits for its reply and the stamp is plausible (not
+ * before the user-space time taken just before sendto, at most a second
+ * after).  True when applied. */
+bool np_probe_table_tx_stamp(struct np_probe_table *t, uint32_t id,
+			     int64_t ts_mono);
+
 /* The most recent probe whose wire sequence is `seq`, if still held:
  * handles the 16-bit wraparound. */
 struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq);

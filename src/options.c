@@ -30,6 +30,7 @@ void np_options_defaults(struct np_options *o)
 	o->pmtu = NP_PMTU_DEFAULT;
 	o->retries = NP_DEFAULT_RETRIES;
 	o->gap_ns = NP_DEFAULT_GAP_NS;
+	o->decimals = 3;
 }
 
 int64_t np_options_multi_timeout(const struct np_options *o)
@@ -121,6 +122,8 @@ enum {
 	OPT_PLUGIN,
 	OPT_NO_SANDBOX,
 	OPT_SANDBOX_TEST,
+	OPT_USER_TIMESTAMPS,
+	OPT_DECIMALS,
 };
 
 static const struct option long_opts[] = {
@@ -142,6 +145,8 @@ static const struct option long_opts[] = {
 	{"outstanding", no_argument, NULL, 'O'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"ident", required_argument, NULL, 'e'},
+	{"flood", no_argument, NULL, 'f'},
+	{"preload", required_argument, NULL, 'l'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
 	{"alive", no_argument, NULL, 'a'},
@@ -159,10 +164,13 @@ static const struct option long_opts[] = {
 	{"plugin", no_argument, NULL, OPT_PLUGIN},
 	{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
 	{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
+	{"user-timestamps", no_argument, NULL, OPT_USER_TIMESTAMPS},
+	{"decimals", required_argument, NULL, OPT_DECIMALS},
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":46c:i:W:w:s:t:Q:M:I:p:e:nqDOvVhauC:r:x:gJ";
+static const char short_opts[] =
+	":46c:i:W:w:s:t:Q:M:I:p:e:l:fnqDOvVhauC:r:x:gJ";
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
 static const char *opt_name(int c, int longidx, char *buf, size_t len)
@@ -569,6 +577,16 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					   "as 0x..)");
 			o->ident = v == 0 ? -1 : (int)v;
 			break;
+		case 'f':
+			o->flood = true;
+			break;
+		case 'l':
+			if (np_parse_ll(optarg, 10, 1, NP_MAX_PRELOAD, &v) < 0)
+				return bad(err, name, optarg,
+					   "the preload must be a whole number "
+					   "from 1 to 65536");
+			o->preload = v;
+			break;
 		case 'n':
 			o->numeric = true;
 			break;
@@ -652,6 +670,16 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		case OPT_NO_SANDBOX:
 			o->no_sandbox = true;
 			break;
+		case OPT_USER_TIMESTAMPS:
+			o->user_timestamps = true;
+			break;
+		case OPT_DECIMALS:
+			if (np_parse_ll(optarg, 10, 3, 6, &v) < 0)
+				return bad(err, name, optarg,
+					   "expected 3 (microseconds) to 6 "
+					   "(nanoseconds)");
+			o->decimals = (int)v;
+			break;
 		case OPT_SANDBOX_TEST:
 			if (strcmp(optarg, "socket") != 0 &&
 			    strcmp(optarg, "exec") != 0 &&
@@ -713,14 +741,22 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 	if (o->generate && (o->ntargets < 1 || o->ntargets > 2))
 		return np_err_set(err, "-g takes a CIDR block, or a first "
 				       "and a last address");
-	if (o->multi_opts && o->outstanding)
-		return np_err_set(err, "-O applies to a single target");
+	if (o->multi_opts && (o->outstanding || o->flood || o->preload))
+		return np_err_set(err, "-O, -f and -l apply to a single "
+				       "target");
 	return 0;
 }
 
 int np_options_check_interval(const struct np_options *o, bool is_root,
 			      struct np_err *err)
 {
+	if (!is_root && o->flood && !o->interval_set)
+		return np_err_set(err, "cannot flood: the minimal interval "
+				       "allowed for a user other than root is "
+				       "2 ms (give -i 0.002 or more)");
+	if (!is_root && o->preload > NP_MAX_USER_PRELOAD)
+		return np_err_set(err, "cannot set -l above 3: a larger "
+				       "preload is for root only");
 	if (!is_root && o->interval_ns < NP_MIN_USER_INTERVAL_NS)
 		return np_err_set(
 			err, "cannot use -i below 0.002: the minimal interval "
@@ -785,6 +821,13 @@ const char *np_options_usage(void)
 	       "or probe\n"
 	       "  -I, --interface ADDR|IF send from this source address or "
 	       "interface\n"
+	       "  -f, --flood             a probe as soon as all are answered, "
+	       "at least 100/s\n"
+	       "                          (root, or -i 0.002 or more); dots "
+	       "for output\n"
+	       "  -l, --preload N         send the first N probes at once "
+	       "(above "
+	       "3: root)\n"
 	       "  -e, --ident ID          Echo identifier (0-65535, 0x.. hex; "
 	       "0: random); raw\n"
 	       "                          sockets only\n"
@@ -814,6 +857,11 @@ const char *np_options_usage(void)
 	       "      --metrics FILE      at the end, write Prometheus metrics "
 	       "to FILE (renamed\n"
 	       "                          into place; - for standard output)\n"
+	       "      --decimals N        RTTs in ms with N decimals, 3 (us, "
+	       "default) to 6 (ns)\n"
+	       "      --user-timestamps   time probes in user space, not with "
+	       "the kernel's\n"
+	       "                          timestamps\n"
 	       "      --plugin            monitoring-plugin mode, as "
 	       "check_icmp "
 	       "(--plugin -h)\n"

@@ -98,5 +98,13 @@ void np_report_multi_sink(struct np_report_multi *ctx, struct np_msink *sink);
 /* iputils' RTT formatting: 3 significant decimals below 1 ms, fewer above
  * ("0.031", "1.24", "12.5", "123"). */
 void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len);
+/* --decimals: 3 (iputils' microseconds, the default) to 6 (ns) decimals
+ * for every RTT in ms that the reports print; np_report_decimals reads
+ * it back. */
+void np_report_set_decimals(int decimals);
+/* -v's name for where an RTT's times came from (NP_TS_* bits): "kernel"
+ * (both kernel stamps), "kernel-rx", "kernel-tx" or "user". */
+const char *np_report_ts_name(unsigned ts);
+int np_report_decimals(void);
 
 #endif

@@ -103,10 +103,17 @@ void np_json_time(FILE *f, int64_t wall_ns)
 		(wall_ns % NP_NSEC_PER_SEC) / NP_NSEC_PER_USEC);
 }
 
-/* Milliseconds with microsecond resolution, as a JSON number. */
+/* Milliseconds with microsecond resolution (--decimals: up to ns), as a
+ * JSON number. */
 static void ms(FILE *f, const char *key, double ns)
 {
-	fprintf(f, ",\"%s\":%.3f", key, ns / 1e6);
+	fprintf(f, ",\"%s\":%.*f", key, np_report_decimals(), ns / 1e6);
+}
+
+/* Where an RTT's send and receive times came from. */
+static const char *ts_name(unsigned ts, unsigned bit)
+{
+	return ts & bit ? "kernel" : "user";
 }
 
 /* ICMP type and code by name (RFC 792, RFC 4443). */
@@ -228,6 +235,8 @@ static void json_event(FILE *f, int family, const char *name,
 	case NP_EV_IGNORED:
 		event = "ignored";
 		break;
+	case NP_EV_SENT: /* not an event of the JSON output */
+		return;
 	}
 	head(f, event, ev->wall_ns, name, address);
 	if (ev->kind != NP_EV_IGNORED) {
@@ -242,8 +251,12 @@ static void json_event(FILE *f, int family, const char *name,
 		fprintf(f, ",\"bytes\":%zu", ev->bytes);
 		if (ev->ttl >= 0)
 			fprintf(f, ",\"ttl\":%d", ev->ttl);
-		if (ev->rtt_ns >= 0)
+		if (ev->rtt_ns >= 0) {
 			ms(f, "rtt_ms", (double)ev->rtt_ns);
+			fprintf(f, ",\"tx_ts\":\"%s\",\"rx_ts\":\"%s\"",
+				ts_name(ev->ts, NP_TS_TX_KERNEL),
+				ts_name(ev->ts, NP_TS_RX_KERNEL));
+		}
 		if (ev->flags & (NP_EVF_BADSUM | NP_EVF_BADDATA))
 			fprintf(f, ",\"reason\":\"%s\"",
 				ev->flags & NP_EVF_BADSUM ? "bad checksum"
@@ -299,8 +312,8 @@ void np_json_summary(FILE *f, const struct np_result *r)
 		r->transmitted, r->received, r->duplicates, r->corrupted,
 		r->errors, r->late, r->loss_pct);
 	if (r->have_rtt) {
-		fputs(",\"rtt_ms\":{", f);
-		fprintf(f, "\"min\":%.3f", (double)r->min_ns / 1e6);
+		fprintf(f, ",\"rtt_ms\":{\"min\":%.*f", np_report_decimals(),
+			(double)r->min_ns / 1e6);
 		ms(f, "avg", r->avg_ns);
 		ms(f, "max", (double)r->max_ns);
 		ms(f, "mdev", r->mdev_ns);
@@ -337,6 +350,9 @@ static void single_event(void *vctx, const struct np_run_info *info,
 			 const struct np_event *ev)
 {
 	struct np_report_json *ctx = vctx;
+
+	if (ev->kind == NP_EV_SENT)
+		return;
 
 	if (ev->kind == NP_EV_IGNORED && !info->opt->verbose)
 		return;

@@ -133,6 +133,7 @@ static void multi_event(void *vctx, const struct np_mtarget *t,
 	case NP_EV_NO_ANSWER:
 	case NP_EV_IGNORED:
 	case NP_EV_TIMEOUT:
+	case NP_EV_SENT: /* ping mode only (-f) */
 		break;
 	}
 }

@@ -12,10 +12,54 @@
 #include "result.h"
 #include "target.h"
 
+const char *np_report_ts_name(unsigned ts)
+{
+	switch (ts & (NP_TS_TX_KERNEL | NP_TS_RX_KERNEL)) {
+	case NP_TS_TX_KERNEL | NP_TS_RX_KERNEL:
+		return "kernel";
+	case NP_TS_RX_KERNEL:
+		return "kernel-rx";
+	case NP_TS_TX_KERNEL:
+		return "kernel-tx";
+	default:
+		return "user";
+	}
+}
+
+static int rtt_decimals = 3;
+
+void np_report_set_decimals(int decimals)
+{
+	rtt_decimals = decimals < 3 ? 3 : decimals > 6 ? 6 : decimals;
+}
+
+int np_report_decimals(void)
+{
+	return rtt_decimals;
+}
+
+/* Milliseconds with exactly `rtt_decimals` decimals, truncated. */
+static void fixed_ms(int64_t ns, char *buf, size_t len)
+{
+	int64_t unit = 1, scale = 1;
+
+	for (int i = rtt_decimals; i < 6; i++)
+		unit *= 10; /* ns per last digit */
+	for (int i = 0; i < rtt_decimals; i++)
+		scale *= 10;
+	ns = ns < 0 ? 0 : ns / unit;
+	snprintf(buf, len, "%" PRId64 ".%0*" PRId64, ns / scale, rtt_decimals,
+		 ns % scale);
+}
+
 void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
 {
 	int64_t us = rtt_ns / 1000; /* iputils works in microseconds */
 
+	if (rtt_decimals > 3) {
+		fixed_ms(rtt_ns, buf, len);
+		return;
+	}
 	if (us < 0)
 		us = 0;
 	if (us >= 100000 - 50)
@@ -144,7 +188,25 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	struct np_report_text *ctx = vctx;
 	char from[NI_MAXHOST + INET6_ADDRSTRLEN + 32], rtt[32], desc[256];
 
+	/* -f: a dot for each probe sent, a backspace for each good reply,
+	 * "E" in place of the dot for an error (iputils) */
+	if (info->opt->flood && !info->opt->quiet) {
+		if (ev->kind == NP_EV_SENT)
+			fputc('.', ctx->out);
+		else if (ev->kind == NP_EV_REPLY && ev->flags == 0)
+			fputc('\b', ctx->out);
+		else if (ev->kind == NP_EV_ICMP_ERROR ||
+			 ev->kind == NP_EV_LOCAL_ERROR)
+			fputs("\bE", ctx->out);
+		if (ev->kind == NP_EV_SENT || ev->kind == NP_EV_REPLY ||
+		    ev->kind == NP_EV_ICMP_ERROR) {
+			fflush(ctx->out);
+			return;
+		}
+	}
 	switch (ev->kind) {
+	case NP_EV_SENT:
+		return;
 	case NP_EV_REPLY:
 		if (info->opt->quiet)
 			return;
@@ -157,6 +219,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		if (ev->rtt_ns >= 0) {
 			np_report_format_rtt(ev->rtt_ns, rtt, sizeof(rtt));
 			fprintf(ctx->out, " time=%s ms", rtt);
+			if (info->opt->verbose)
+				fprintf(ctx->out, " ts=%s",
+					np_report_ts_name(ev->ts));
 		}
 		if (ev->flags & NP_EVF_DUP)
 			fprintf(ctx->out, " (DUP!)");
@@ -230,9 +295,7 @@ static void text_event(void *vctx, const struct np_run_info *info,
  * three decimals too). */
 static void rtt_ms(int64_t ns, char *buf, size_t len)
 {
-	int64_t us = ns < 0 ? 0 : ns / 1000;
-
-	snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
+	fixed_ms(ns, buf, len);
 }
 
 static void text_interim(void *vctx, const struct np_run_info *info,

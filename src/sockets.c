@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
@@ -306,6 +307,26 @@ static int learn_ident(struct np_socket *s, struct np_err *err)
 	return 0;
 }
 
+/* Kernel timestamps where the kernel has them: software receive and
+ * transmit stamps (SO_TIMESTAMPING), else receive stamps only
+ * (SO_TIMESTAMPNS), else none: user space reads the clock. */
+static void enable_timestamps(struct np_socket *s)
+{
+	int rx = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	int txrx = rx | SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+		   SOF_TIMESTAMPING_OPT_TSONLY;
+
+	s->ts_rx = s->ts_tx = false;
+	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, txrx,
+		       "SO_TIMESTAMPING", NULL) == 0)
+		s->ts_rx = s->ts_tx = true;
+	else if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, rx,
+			    "SO_TIMESTAMPING", NULL) == 0 ||
+		 setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1,
+			    "SO_TIMESTAMPNS", NULL) == 0)
+		s->ts_rx = true;
+}
+
 int np_socket_configure(struct np_socket *s, const struct np_options *o,
 			struct np_privs *privs, struct np_err *err)
 {
@@ -426,6 +447,8 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		if (learn_ident(s, err) != 0)
 			return -1;
 	}
+	if (!o->user_timestamps)
+		enable_timestamps(s);
 	/* A large receive buffer: replies can arrive in bursts. */
 	(void)setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 256 * 1024, "SO_RCVBUF",
 			 NULL);
@@ -437,13 +460,92 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 
 /* ---- receiving ----------------------------------------------------------- */
 
+#ifndef SCM_TS_OPT_ID
+#define SCM_TS_OPT_ID 81 /* <asm-generic/socket.h>, Linux 6.13 */
+#endif
+
+static ssize_t send_plain(int fd, const void *buf, size_t len,
+			  const struct sockaddr *dst, socklen_t dstlen)
+{
+	ssize_t n;
+
+	do {
+		n = sendto(fd, buf, len, 0, dst, dstlen);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
+		       const struct sockaddr *dst, socklen_t dstlen,
+		       uint32_t id)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(uint32_t))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (!s->ts_tx)
+		return send_plain(s->fd, buf, len, dst, dstlen);
+	memset(&msg, 0, sizeof(msg));
+	memset(&control, 0, sizeof(control));
+	msg.msg_name = (void *)dst;
+	msg.msg_namelen = dstlen;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_TS_OPT_ID;
+	cm->cmsg_len = CMSG_LEN(sizeof(id));
+	memcpy(CMSG_DATA(cm), &id, sizeof(id));
+	do {
+		n = sendmsg(s->fd, &msg, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EINVAL) {
+		/* No SCM_TS_OPT_ID here: the kernel's own counter would name
+		 * the stamps, which cannot be tied to probes for sure.  From
+		 * now on the user-space send time (the setsockopt to turn
+		 * them off is not allowed any more: the sandbox). */
+		s->ts_tx = false;
+		n = send_plain(s->fd, buf, len, dst, dstlen);
+	}
+	return n;
+}
+
+/* A kernel timestamp (SCM_TIMESTAMPING's software stamp, or
+ * SCM_TIMESTAMPNS) in ns of CLOCK_REALTIME; 0 when the message is not
+ * one or holds none. */
+static int64_t cmsg_timestamp(const struct cmsghdr *cm, size_t dlen)
+{
+	struct timespec ts[3];
+
+	if (cm->cmsg_level != SOL_SOCKET)
+		return 0;
+	if (cm->cmsg_type == SO_TIMESTAMPING && dlen >= sizeof(ts))
+		memcpy(ts, CMSG_DATA(cm), sizeof(ts));
+	else if (cm->cmsg_type == SO_TIMESTAMPNS && dlen >= sizeof(ts[0]))
+		memcpy(ts, CMSG_DATA(cm), sizeof(ts[0]));
+	else
+		return 0;
+	if (ts[0].tv_sec <= 0 || ts[0].tv_nsec < 0 ||
+	    ts[0].tv_nsec >= NP_NSEC_PER_SEC)
+		return 0;
+	return (int64_t)ts[0].tv_sec * NP_NSEC_PER_SEC + ts[0].tv_nsec;
+}
+
 /* Parse what recvmsg(2) returned: `n` bytes in `buf`, the control
  * messages in `msg`, the sender in pkt->from. */
 static void parse_msg(const struct np_socket *s, struct msghdr *msg,
-		      uint8_t *buf, size_t n, bool errqueue,
+		      uint8_t *buf, size_t n, bool errqueue, int64_t real_off,
 		      struct np_rxpkt *pkt)
 {
 	struct cmsghdr *cm;
+	int64_t kts = 0;
 	struct np_rx rx;
 	struct in6_addr src6, dst6;
 	struct sock_extended_err ee;
@@ -465,9 +567,12 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 			break; /* the kernel never sends one; do not trust it */
 		dlen = cm->cmsg_len - CMSG_LEN(0);
 
-		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
-		    (cm->cmsg_level == IPPROTO_IPV6 &&
-		     cm->cmsg_type == IPV6_HOPLIMIT)) {
+		if (cmsg_timestamp(cm, dlen) != 0)
+			kts = cmsg_timestamp(cm, dlen);
+		else if ((cm->cmsg_level == IPPROTO_IP &&
+			  cm->cmsg_type == IP_TTL) ||
+			 (cm->cmsg_level == IPPROTO_IPV6 &&
+			  cm->cmsg_type == IPV6_HOPLIMIT)) {
 			if (dlen >= sizeof(ival)) {
 				memcpy(&ival, CMSG_DATA(cm), sizeof(ival));
 				rx.ttl = ival;
@@ -499,6 +604,19 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 				}
 			}
 		}
+	}
+	if (errqueue && have_ee && ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
+		/* A transmit stamp (OPT_TSONLY: no packet with it). */
+		if (kts != 0 && s->ts_tx) {
+			pkt->tx_stamp = true;
+			pkt->tx_id = ee.ee_data;
+			pkt->rx_mono = kts - real_off;
+		}
+		return;
+	}
+	if (kts != 0 && s->ts_rx) {
+		pkt->rx_mono = kts - real_off;
+		pkt->ts |= NP_TS_RX_KERNEL;
 	}
 	if (msg->msg_flags & MSG_TRUNC) {
 		pkt->truncated = true;
@@ -583,7 +701,8 @@ int np_socket_recv(const struct np_socket *s, uint8_t *buf, size_t cap,
 		return again && !errqueue && errno != EINTR ? 1 : 0;
 	}
 	pkt->rx_mono = np_clock_mono();
-	parse_msg(s, &msg, buf, (size_t)n, errqueue, pkt);
+	parse_msg(s, &msg, buf, (size_t)n, errqueue,
+		  s->ts_rx ? np_clock_real_minus_mono() : 0, pkt);
 	return 1;
 }
 
@@ -629,7 +748,7 @@ int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
 {
 	int n;
 	bool again;
-	int64_t now;
+	int64_t now, off;
 
 	for (unsigned i = 0; i < b->count; i++) {
 		struct msghdr *m = &b->hdr[i].msg_hdr;
@@ -653,11 +772,12 @@ int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
 		return again ? -2 : 0;
 	}
 	now = np_clock_mono();
+	off = s->ts_rx ? np_clock_real_minus_mono() : 0;
 	for (int i = 0; i < n; i++) {
 		b->pkt[i].rx_mono = now;
 		parse_msg(s, &b->hdr[i].msg_hdr,
 			  b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
-			  errqueue, &b->pkt[i]);
+			  errqueue, off, &b->pkt[i]);
 	}
 	return n;
 }

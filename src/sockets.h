@@ -14,6 +14,12 @@
 #include "reply.h"
 #include "target.h"
 
+/* Timestamp sources (np_rxpkt.ts, np_event.ts, np_probe.ts): the
+ * kernel's software timestamps when set, else CLOCK_MONOTONIC read in user
+ * space around sendto/recvmsg. */
+#define NP_TS_TX_KERNEL 0x1u
+#define NP_TS_RX_KERNEL 0x2u
+
 enum np_sock_kind {
 	NP_SOCK_RAW = 0, /* SOCK_RAW: we see every ICMP packet, filter by id */
 	NP_SOCK_DGRAM,	 /* SOCK_DGRAM ICMP ("ping socket"): the kernel picks
@@ -42,6 +48,11 @@ struct np_socket {
 	int route_fd;  /* UDP socket connected to the target, -1 */
 	struct sockaddr_storage route_dst;
 	socklen_t route_dstlen;
+	/* Kernel timestamps: software receive stamps on every datagram read
+	 * (ts_rx), and software transmit stamps read from the error queue,
+	 * each naming its probe with SCM_TS_OPT_ID (ts_tx; Linux 6.13). */
+	bool ts_rx;
+	bool ts_tx;
 };
 
 /* Find the source address the kernel would use for the target (a UDP
@@ -74,8 +85,23 @@ struct np_rxpkt {
 	bool truncated; /* larger than the buffer: not parsed */
 	struct np_reply r;
 	struct sockaddr_storage from; /* sender; for errors the reporter */
-	int64_t rx_mono;	      /* CLOCK_MONOTONIC when read */
+	/* CLOCK_MONOTONIC when it arrived: the kernel's receive stamp
+	 * (ts NP_TS_RX_KERNEL), else when read.  For a transmit stamp
+	 * (tx_stamp), when probe tx_id left. */
+	int64_t rx_mono;
+	unsigned ts;
+	bool tx_stamp;
+	uint32_t tx_id;
 };
+
+/* Send one probe to `dst`; `id` (the probe number) names it in its
+ * transmit timestamp.  sendmsg's result, errno set on failure.  A kernel
+ * that does not know SCM_TS_OPT_ID (before 6.13) answers EINVAL: the
+ * probe is sent again without it and transmit stamps are no longer
+ * used. */
+ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
+		       const struct sockaddr *dst, socklen_t dstlen,
+		       uint32_t id);
 
 /* Read one datagram from the plain queue or the error queue, without
  * waiting.  1: one was read (pkt->parsed false when it is nothing to

@@ -286,10 +286,9 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 					 w->m.ident[f], (uint16_t)p->no,
 					 &w->m.spec, p->stamp);
 		p->sent_mono = np_clock_mono();
-		do {
-			r = sendto(w->cfg->sock[f]->fd, w->tx, len, 0,
-				   (struct sockaddr *)&dst, dlen);
-		} while (r < 0 && errno == EINTR);
+		r = np_socket_send(w->cfg->sock[f], w->tx, len,
+				   (struct sockaddr *)&dst, dlen,
+				   (uint32_t)p->no);
 		e = r < 0 ? errno : 0;
 		if (e != 0 && e != EAGAIN && e != EWOULDBLOCK && e != ENOBUFS &&
 		    e != ENOMEM && e != EINVAL && e != EMSGSIZE) {
@@ -297,10 +296,9 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 			 * leaves a pending error on the socket, which this
 			 * sendto returned instead of sending: try once more,
 			 * so it is not charged to this target. */
-			do {
-				r = sendto(w->cfg->sock[f]->fd, w->tx, len, 0,
-					   (struct sockaddr *)&dst, dlen);
-			} while (r < 0 && errno == EINTR);
+			r = np_socket_send(w->cfg->sock[f], w->tx, len,
+					   (struct sockaddr *)&dst, dlen,
+					   (uint32_t)p->no);
 			e = r < 0 ? errno : 0;
 		}
 		if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS ||
@@ -384,6 +382,8 @@ static void dispatch(struct sweep *w, const struct np_rxpkt *pkt)
 			      (const struct sockaddr *)&pkt->from, pkt->rx_mono,
 			      &ev))
 		return;
+	if (ev.rtt_ns >= 0)
+		ev.ts |= pkt->ts;
 	if (ev.kind == NP_EV_IGNORED) {
 		if (w->o->verbose)
 			emit(w, NULL, &ev);
@@ -412,6 +412,9 @@ static int drain(struct sweep *w, const struct np_socket *s, bool errqueue,
 		for (int i = 0; i < got; i++) {
 			const struct np_rxpkt *pkt = &w->rx.pkt[i];
 
+			if (pkt->tx_stamp)
+				np_probe_table_tx_stamp(&w->m.tab, pkt->tx_id,
+							pkt->rx_mono);
 			if (!pkt->parsed)
 				continue;
 			if (pkt->truncated) {
@@ -632,9 +635,10 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 
 			if (s == NULL || !FD_ISSET(s->fd, &rfds))
 				continue;
-			if (drain(&w, s, false, err) < 0 ||
-			    (s->kind == NP_SOCK_DGRAM &&
-			     drain(&w, s, true, err) < 0)) {
+			/* Transmit stamps (and ICMP errors) first, as in
+			 * ping mode. */
+			if (drain(&w, s, true, err) < 0 ||
+			    drain(&w, s, false, err) < 0) {
 				rc = -1;
 				goto done;
 			}
@@ -645,9 +649,8 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 	 * is queued within its sendto). */
 	for (int f = 0; f < 2 && rc == 0; f++)
 		if (cfg->sock[f] != NULL &&
-		    (drain(&w, cfg->sock[f], false, err) < 0 ||
-		     (cfg->sock[f]->kind == NP_SOCK_DGRAM &&
-		      drain(&w, cfg->sock[f], true, err) < 0)))
+		    (drain(&w, cfg->sock[f], true, err) < 0 ||
+		     drain(&w, cfg->sock[f], false, err) < 0))
 			rc = -1;
 done:
 	/* Stopped (signal, deadline, error) or finished: every target taken

@@ -33,11 +33,11 @@ struct np_msink {
 struct np_sweep_cfg {
 	const struct np_options *opt;
 	struct np_tplan *plan;
-	const struct np_socket *sock[2]; /* IPv4, IPv6; NULL if unused */
-	int64_t timeout_ns;		 /* -W as it applies to this run */
-	uint32_t probes;  /* per target: -c/-C N, or 1 + retries */
-	bool alive_mode;  /* stop at a target's first reply */
-	bool percentiles; /* keep a histogram per target */
+	struct np_socket *sock[2]; /* IPv4, IPv6; NULL if unused */
+	int64_t timeout_ns;	   /* -W as it applies to this run */
+	uint32_t probes;	   /* per target: -c/-C N, or 1 + retries */
+	bool alive_mode;	   /* stop at a target's first reply */
+	bool percentiles;	   /* keep a histogram per target */
 };
 
 struct np_sweep_result {

@@ -52,7 +52,7 @@ if np_tun_ns SLOW --delay-ms 1500; then
 	np_run "$SLOW" 15 -v -c 3 -i 1 -W 1 198.51.100.7
 	np_eq "late: exit 1" 1 "$NP_RC"
 	np_eq "late: 0 received" 0 "$(np_summary received)"
-	np_match "late: LATE! line" '^64 bytes from 198\.51\.100\.7: icmp_seq=1 ttl=64 time=1[4-9][0-9][0-9] ms \(LATE! after -W, counted as lost\)$' "$NP_OUT"
+	np_match "late: LATE! line" '^64 bytes from 198\.51\.100\.7: icmp_seq=1 ttl=64 time=1[4-9][0-9][0-9] ms ts=kernel \(LATE! after -W, counted as lost\)$' "$NP_OUT"
 	np_match "late: counted with -v" 'not counted: 2 late' "$NP_ERR"
 	# With a longer -W the same replies count, RTT about 1.5 s.
 	np_run "$SLOW" 15 -c 2 -i 0.2 -W 3 198.51.100.7

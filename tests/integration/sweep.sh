@@ -279,7 +279,7 @@ if [ "$n" -gt 0 ] && [ "$n" -lt 65534 ]; then np_ok "-w: only the targets reache
 
 np_run "$A" $T -O -c 1 198.18.0.1 198.18.0.2
 np_eq "-O with two targets: exit 2" 2 "$NP_RC"
-np_match "-O with two targets: refused" '-O applies to a single target' "$NP_ERR"
+np_match "-O with two targets: refused" '-O, -f and -l apply to a single target' "$NP_ERR"
 
 # --- Signals: SIGQUIT progress, SIGINT reports what was probed ------------
 ip netns exec "$A" "$NETPROBE" -c 50 -i 0.1 -W 0.2 198.18.0.1 198.19.0.1 2001:db8:1::1 \

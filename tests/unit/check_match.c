@@ -126,6 +126,58 @@ START_TEST(good_reply_and_duplicate)
 }
 END_TEST
 
+/* The kernel's transmit stamps: each goes to the probe it names, only
+ * while that probe waits, only when plausible; a probe without one keeps
+ * the user-space send time. */
+START_TEST(transmit_timestamps)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 100 * MS); /* probe 1 */
+	send_at(&f, 200 * MS); /* probe 2 */
+	send_at(&f, 300 * MS); /* probe 3 */
+	/* probe 2's stamp, 1.7 us after the clock read before sendto */
+	ck_assert(np_probe_table_tx_stamp(&f.m.tab, 2, 200 * MS + 1700));
+	/* a second stamp for the same probe does not move it again */
+	ck_assert(!np_probe_table_tx_stamp(&f.m.tab, 2, 200 * MS + 9000));
+	/* never sent, or named by the low 32 bits of another number */
+	ck_assert(!np_probe_table_tx_stamp(&f.m.tab, 4, 300 * MS + 10));
+	ck_assert(!np_probe_table_tx_stamp(&f.m.tab, 0x10003u, 300 * MS + 10));
+	/* implausible: before the probe was handed to the kernel, or more
+	 * than a second after */
+	ck_assert(!np_probe_table_tx_stamp(&f.m.tab, 3, 300 * MS - 2000));
+	ck_assert(!np_probe_table_tx_stamp(&f.m.tab, 3, 300 * MS + 1001 * MS));
+
+	/* probe 2: RTT from the kernel's send time */
+	len = reply_to(&f, 2, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 200 * MS + 9700, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_REPLY);
+	ck_assert_int_eq(ev.rtt_ns, 8000);
+	ck_assert_uint_eq(ev.ts, NP_TS_TX_KERNEL);
+	/* probe 1: none came, the user-space time stands */
+	len = reply_to(&f, 1, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 100 * MS + 30000, &ev, &r));
+	ck_assert_int_eq(ev.rtt_ns, 30000);
+	ck_assert_uint_eq(ev.ts, 0);
+	/* a stamp after the reply changes nothing */
+	ck_assert(!np_probe_table_tx_stamp(&f.m.tab, 1, 100 * MS + 500));
+	ck_assert_uint_eq(f.st.rtt.min_ns, 8000);
+	ck_assert_uint_eq(f.st.received, 2);
+	/* a reply "before" its kernel send time (clocks lined up to tens of
+	 * ns) is 0, never negative */
+	ck_assert(np_probe_table_tx_stamp(&f.m.tab, 3, 300 * MS + 900));
+	len = reply_to(&f, 3, buf);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 300 * MS + 850, &ev, &r));
+	ck_assert_int_eq(ev.rtt_ns, 0);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(foreign_identifier_is_silent)
 {
 	struct fixture f;
@@ -517,6 +569,7 @@ Suite *match_suite(void)
 	TCase *tt = tcase_create("table");
 
 	tcase_add_test(tc, good_reply_and_duplicate);
+	tcase_add_test(tc, transmit_timestamps);
 	tcase_add_test(tc, foreign_identifier_is_silent);
 	tcase_add_test(tc, spoofed_source);
 	tcase_add_test(tc, wrong_cookie);

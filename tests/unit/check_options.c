@@ -144,6 +144,10 @@ static const struct {
 	{"-e", "-1", "-e"},
 	{"-e", "0x10000", "-e"},
 	{"-e", "12ab", "-e"},
+	{"--decimals", "2", "--decimals"},
+	{"-l", "0", "-l"},
+	{"-l", "65537", "-l"},
+	{"--decimals", "7", "--decimals"},
 };
 
 START_TEST(bad_values)
@@ -193,6 +197,13 @@ START_TEST(usage_errors)
 	ck_assert_int_eq(o.ident, 65535);
 	ck_assert_int_eq(parse(&o, &e, "-e", "0", "h", NULL), 0);
 	ck_assert_int_eq(o.ident, -1);
+	ck_assert_int_eq(o.decimals, 3);
+	ck_assert(!o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "--decimals", "6", "--user-timestamps",
+			       "h", NULL),
+			 0);
+	ck_assert_int_eq(o.decimals, 6);
+	ck_assert(o.user_timestamps);
 	ck_assert_int_eq(parse(&o, &e, "h", "-c", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "-c needs a value"));
 	ck_assert_int_eq(parse(&o, &e, "-4", "-6", "h", NULL), -1);
@@ -252,7 +263,7 @@ START_TEST(many_targets)
 	ck_assert_ptr_nonnull(strstr(e.msg, "-g takes"));
 	ck_assert_int_eq(parse(&o, &e, "-g", "--file", "f", "a", NULL), -1);
 	ck_assert_int_eq(parse(&o, &e, "-O", "-a", "h", NULL), -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "-O applies"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f and -l apply"));
 	ck_assert_int_eq(parse(&o, &e, "-C", "0", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "'0' for -C"));
 	ck_assert_int_eq(parse(&o, &e, "-C", "65537", "h", NULL), -1);
@@ -275,6 +286,23 @@ START_TEST(context_checks)
 	ck_assert_ptr_nonnull(strstr(e.msg, "2 ms"));
 	ck_assert_int_eq(parse(&o, &e, "-i", "0.002", "h", NULL), 0);
 	ck_assert_int_eq(np_options_check_interval(&o, false, &e), 0);
+	/* -f and -l: ping's rules for users other than root */
+	ck_assert_int_eq(parse(&o, &e, "-f", "h", NULL), 0);
+	ck_assert(o.flood);
+	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot flood"));
+	ck_assert_int_eq(parse(&o, &e, "--flood", "-i", "0.002", "h", NULL), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), 0);
+	ck_assert_int_eq(parse(&o, &e, "-l", "3", "h", NULL), 0);
+	ck_assert_int_eq(o.preload, 3);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), 0);
+	ck_assert_int_eq(parse(&o, &e, "--preload", "4", "h", NULL), 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-l above 3"));
+	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
+	ck_assert_int_eq(parse(&o, &e, "-f", "-a", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f and -l"));
 	ck_assert_int_eq(parse(&o, &e, "-s", "65507", "h", NULL), 0);
 	ck_assert_int_eq(np_options_check_size(&o, AF_INET, &e), 0);
 	ck_assert_int_eq(parse(&o, &e, "-s", "65508", "h", NULL), 0);

@@ -32,6 +32,36 @@ START_TEST(rtt_format)
 }
 END_TEST
 
+/* --decimals: fixed decimals, truncated, at any size; back to iputils'
+ * format with 3. */
+START_TEST(rtt_format_decimals)
+{
+	char buf[32];
+
+	np_report_set_decimals(6);
+	np_report_format_rtt(6138, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0.006138");
+	np_report_format_rtt(123456789, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "123.456789");
+	np_report_format_rtt(-1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0.000000");
+	np_report_set_decimals(4);
+	np_report_format_rtt(6199, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0.0061");
+	np_report_format_rtt(1500000000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1500.0000");
+	np_report_set_decimals(9); /* kept within 3..6 */
+	ck_assert_int_eq(np_report_decimals(), 6);
+	np_report_set_decimals(3);
+	np_report_format_rtt(1235000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1.24");
+	ck_assert_str_eq(np_report_ts_name(NP_TS_TX_KERNEL | NP_TS_RX_KERNEL),
+			 "kernel");
+	ck_assert_str_eq(np_report_ts_name(NP_TS_RX_KERNEL), "kernel-rx");
+	ck_assert_str_eq(np_report_ts_name(0), "user");
+}
+END_TEST
+
 struct capture {
 	char *out, *diag;
 	size_t outlen, diaglen;
@@ -228,6 +258,7 @@ Suite *report_suite(void)
 	TCase *tc = tcase_create("text");
 
 	tcase_add_test(tc, rtt_format);
+	tcase_add_test(tc, rtt_format_decimals);
 	tcase_add_test(tc, header_and_reply_lines);
 	tcase_add_test(tc, error_and_outstanding_lines);
 	tcase_add_test(tc, summary);

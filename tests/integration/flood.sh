@@ -1,0 +1,59 @@
+#!/bin/bash
+# Flood (-f) and preload (-l), with ping's rules: flood without -i and a
+# preload above 3 are for root only (exit 2 otherwise); a dot per probe, a
+# backspace per reply; exact counts.
+. "$(dirname "$0")/lib.sh"
+np_require_root
+np_require_cmd setpriv
+
+np_netns NS
+np_sysctl "$NS" net.ipv4.ping_group_range="0 2147483647"
+PLAIN=$(np_plain_copy)
+
+# count CHAR TEXT: how many times CHAR occurs
+count() { printf '%s' "$2" | tr -cd "$1" | wc -c; }
+
+for addr in 127.0.0.1 ::1; do
+	np_run "$NS" 60 -f -c 5000 "$addr"
+	np_eq "$addr -f: exit 0" 0 "$NP_RC"
+	np_match "$addr -f: exactly 5000/5000" '^5000 packets transmitted, 5000 received, 0% packet loss' "$NP_OUT"
+	np_eq "$addr -f: 5000 dots" 5000 "$(count . "$(printf '%s\n' "$NP_OUT" | sed -n '2,/^---/p' | grep -v '^---')")"
+	np_eq "$addr -f: 5000 backspaces" 5000 "$(count '\b' "$NP_OUT")"
+	np_nomatch "$addr -f: no per-reply lines" 'bytes from' "$NP_OUT"
+	np_match "$addr -f: rtt line" '^rtt min/avg/max/mdev = ' "$NP_OUT"
+done
+
+# -f -q: the summary only.
+np_run "$NS" 30 -f -q -c 500 127.0.0.1
+np_match "-f -q: 500/500" '^500 packets transmitted, 500 received' "$NP_OUT"
+np_eq "-f -q: no dots" 0 "$(count '\b' "$NP_OUT")"
+
+# Not root: flood only with an interval of at least 2 ms.
+np_exec "$NS" 10 $NP_NOBODY "$PLAIN" -f -c 10 127.0.0.1
+np_eq "user -f: exit 2" 2 "$NP_RC"
+np_match "user -f: says why" '^netprobe: cannot flood: the minimal interval allowed for a user other than root is 2 ms \(give -i 0\.002 or more\)$' "$NP_ERR"
+np_nomatch "user -f: nothing sent" 'transmitted' "$NP_OUT"
+np_exec "$NS" 10 $NP_NOBODY "$PLAIN" -f -i 0.002 -c 50 127.0.0.1
+np_eq "user -f -i 0.002: exit 0" 0 "$NP_RC"
+np_match "user -f -i 0.002: 50/50" '^50 packets transmitted, 50 received' "$NP_OUT"
+np_eq "user -f -i 0.002: 50 backspaces" 50 "$(count '\b' "$NP_OUT")"
+
+# -l: the first N probes at once, whatever the interval.
+np_run "$NS" 20 -l 5 -c 5 -i 10 127.0.0.1
+np_eq "-l 5 -c 5 -i 10: exit 0" 0 "$NP_RC"
+np_match "-l 5: 5/5" '^5 packets transmitted, 5 received' "$NP_OUT"
+if [ "$NP_SECS" -lt 5000 ]; then np_ok "-l 5: did not wait the 10 s interval (${NP_SECS} ms)"; else np_not_ok "-l 5: took ${NP_SECS} ms"; fi
+np_exec "$NS" 10 $NP_NOBODY "$PLAIN" -l 4 -c 4 127.0.0.1
+np_eq "user -l 4: exit 2" 2 "$NP_RC"
+np_match "user -l 4: says why" '^netprobe: cannot set -l above 3: a larger preload is for root only$' "$NP_ERR"
+np_exec "$NS" 10 $NP_NOBODY "$PLAIN" -l 3 -c 3 -i 10 127.0.0.1
+np_eq "user -l 3: exit 0" 0 "$NP_RC"
+np_match "user -l 3: 3/3" '^3 packets transmitted, 3 received' "$NP_OUT"
+np_run "$NS" 10 -l 0 127.0.0.1
+np_eq "-l 0: exit 2" 2 "$NP_RC"
+
+# One target only.
+np_run "$NS" 10 -f -c 1 127.0.0.1 ::1
+np_eq "-f with two targets: exit 2" 2 "$NP_RC"
+np_match "-f with two targets: says why" '^netprobe: -O, -f and -l apply to a single target$' "$NP_ERR"
+np_finish

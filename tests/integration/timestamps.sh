@@ -1,0 +1,73 @@
+#!/bin/bash
+# Kernel timestamps: every RTT says where its send and receive times came
+# from (JSON tx_ts/rx_ts, -v's ts=), the kernel's where it has them, user
+# space with --user-timestamps; no RTT is ever negative; --decimals.
+. "$(dirname "$0")/lib.sh"
+np_require_root
+np_require_cmd setpriv
+
+np_netns NS
+ip -n "$NS" route add local 198.18.0.0/24 dev lo
+np_sysctl "$NS" net.ipv4.ping_group_range="0 2147483647"
+PLAIN=$(np_plain_copy)
+
+# SCM_TS_OPT_ID, which ties a transmit stamp to its probe, is Linux 6.13.
+kver=$(uname -r | sed -E 's/^([0-9]+)\.([0-9]+).*/\1 \2/')
+read -r kmaj kmin <<<"$kver"
+if [ "$kmaj" -gt 6 ] || { [ "$kmaj" -eq 6 ] && [ "$kmin" -ge 13 ]; }; then
+	TX=kernel
+else
+	TX=user
+fi
+
+# count_ts FILE TX RX: JSON reply events with these sources
+count_ts() {
+	grep '"event":"reply"' "$1" | grep -c "\"tx_ts\":\"$2\",\"rx_ts\":\"$3\""
+}
+# min_rtt FILE: the smallest rtt_ms of the reply events ("none" if none)
+min_rtt() {
+	sed -nE 's/.*"event":"reply".*"rtt_ms":([-0-9.e]+).*/\1/p' "$1" |
+		sort -g | head -1 | grep . || echo none
+}
+
+N=50
+for addr in 127.0.0.1 ::1; do
+	np_run "$NS" 20 -J --decimals 6 -c $N -i 0.01 "$addr"
+	printf '%s\n' "$NP_OUT" >"$NP_TMP/k.json"
+	np_eq "$addr raw: exit 0" 0 "$NP_RC"
+	np_eq "$addr raw: $N replies timed by the kernel (tx $TX, rx kernel)" $N "$(count_ts "$NP_TMP/k.json" $TX kernel)"
+	np_match "$addr raw: rtt_ms with 6 decimals" '"rtt_ms":[0-9]+\.[0-9]{6},' "$NP_OUT"
+	np_match "$addr raw: no RTT below 0" '^[0-9]' "$(min_rtt "$NP_TMP/k.json")"
+
+	np_exec "$NS" 20 $NP_NOBODY "$PLAIN" -J -c $N -i 0.01 "$addr"
+	printf '%s\n' "$NP_OUT" >"$NP_TMP/d.json"
+	np_eq "$addr datagram: exit 0" 0 "$NP_RC"
+	np_eq "$addr datagram: $N replies timed by the kernel" $N "$(count_ts "$NP_TMP/d.json" $TX kernel)"
+	np_match "$addr datagram: rtt_ms with 3 decimals by default" '"rtt_ms":[0-9]+\.[0-9]{3},' "$NP_OUT"
+	np_match "$addr datagram: no RTT below 0" '^[0-9]' "$(min_rtt "$NP_TMP/d.json")"
+
+	np_run "$NS" 20 -J --user-timestamps -c 10 -i 0.01 "$addr"
+	printf '%s\n' "$NP_OUT" >"$NP_TMP/u.json"
+	np_eq "$addr --user-timestamps: 10 replies timed in user space" 10 "$(count_ts "$NP_TMP/u.json" user user)"
+done
+
+# -v names the source on each reply line; --decimals in the text too.
+np_run "$NS" 20 -v --decimals 5 -c 5 -i 0.01 127.0.0.1
+np_eq "-v: 5 lines with ts=" 5 \
+	"$(printf '%s\n' "$NP_OUT" | grep -cE "^64 bytes from 127\.0\.0\.1: icmp_seq=[1-5] ttl=64 time=[0-9]+\.[0-9]{5} ms ts=(kernel|kernel-rx)$")"
+np_eq "-v: ts=kernel with a transmit stamp, kernel-rx without" 5 \
+	"$(printf '%s\n' "$NP_OUT" | grep -c "ts=$([ $TX = kernel ] && echo kernel || echo kernel-rx)\$")"
+np_match "--decimals 5: the rtt line" '^rtt min/avg/max/mdev = [0-9]+\.[0-9]{5}/[0-9]+\.[0-9]{5}/[0-9]+\.[0-9]{5}/[0-9]+\.[0-9]{5} ms$' "$NP_OUT"
+np_run "$NS" 20 -v --user-timestamps -c 3 -i 0.01 127.0.0.1
+np_eq "-v --user-timestamps: ts=user" 3 "$(printf '%s\n' "$NP_OUT" | grep -c ' ms ts=user$')"
+np_run "$NS" 20 -c 3 -i 0.01 127.0.0.1
+np_nomatch "without -v no ts=" 'ts=' "$NP_OUT"
+
+# Many targets: a gap-0 burst read with recvmmsg, each reply with its own
+# kernel receive time.
+np_run "$NS" 20 -J --decimals 6 -c 1 --gap 0 198.18.0.0/26
+printf '%s\n' "$NP_OUT" >"$NP_TMP/m.json"
+np_eq "many targets: exit 0" 0 "$NP_RC"
+np_eq "many targets: 62 replies timed by the kernel" 62 "$(count_ts "$NP_TMP/m.json" $TX kernel)"
+np_match "many targets: no RTT below 0" '^[0-9]' "$(min_rtt "$NP_TMP/m.json")"
+np_finish
