@@ -313,8 +313,9 @@ static int learn_ident(struct np_socket *s, struct np_err *err)
 static void enable_timestamps(struct np_socket *s)
 {
 	int rx = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
-	int txrx = rx | SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
-		   SOF_TIMESTAMPING_OPT_TSONLY;
+	/* Transmit stamps are asked for per probe (np_socket_send), so a
+	 * probe sent without the request costs nothing. */
+	int txrx = rx | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
 
 	s->ts_rx = s->ts_tx = false;
 	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, txrx,
@@ -480,9 +481,11 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       uint32_t id)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(uint32_t))];
+		char buf[CMSG_SPACE(sizeof(uint32_t)) +
+			 CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} control;
+	int flags = SOF_TIMESTAMPING_TX_SOFTWARE;
 	struct iovec iov = {(void *)buf, len};
 	struct msghdr msg;
 	struct cmsghdr *cm;
@@ -500,7 +503,12 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 	msg.msg_controllen = sizeof(control.buf);
 	cm = CMSG_FIRSTHDR(&msg);
 	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_TS_OPT_ID;
+	cm->cmsg_type = SO_TIMESTAMPING; /* this probe's transmit stamp */
+	cm->cmsg_len = CMSG_LEN(sizeof(flags));
+	memcpy(CMSG_DATA(cm), &flags, sizeof(flags));
+	cm = CMSG_NXTHDR(&msg, cm);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_TS_OPT_ID; /* named by the probe's number */
 	cm->cmsg_len = CMSG_LEN(sizeof(id));
 	memcpy(CMSG_DATA(cm), &id, sizeof(id));
 	do {
@@ -509,8 +517,7 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 	if (n < 0 && errno == EINVAL) {
 		/* No SCM_TS_OPT_ID here: the kernel's own counter would name
 		 * the stamps, which cannot be tied to probes for sure.  From
-		 * now on the user-space send time (the setsockopt to turn
-		 * them off is not allowed any more: the sandbox). */
+		 * now on the user-space send time, and no stamps asked. */
 		s->ts_tx = false;
 		n = send_plain(s->fd, buf, len, dst, dstlen);
 	}

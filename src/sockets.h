@@ -50,7 +50,8 @@ struct np_socket {
 	socklen_t route_dstlen;
 	/* Kernel timestamps: software receive stamps on every datagram read
 	 * (ts_rx), and software transmit stamps read from the error queue,
-	 * each naming its probe with SCM_TS_OPT_ID (ts_tx; Linux 6.13). */
+	 * asked for with each probe and naming it with SCM_TS_OPT_ID (ts_tx;
+	 * Linux 6.13; a caller may clear it to send without). */
 	bool ts_rx;
 	bool ts_tx;
 };

@@ -23,6 +23,13 @@ for addr in 127.0.0.1 ::1; do
 	np_match "$addr -f: rtt line" '^rtt min/avg/max/mdev = ' "$NP_OUT"
 done
 
+# -f sends without asking for transmit stamps (rate): user-space send
+# time, kernel receive time; JSON unchanged otherwise.
+np_run "$NS" 30 -f -J -c 100 127.0.0.1
+np_eq "-f -J: 100 replies, tx user, rx kernel" 100 \
+	"$(printf '%s\n' "$NP_OUT" | grep '"event":"reply"' | grep -c '"tx_ts":"user","rx_ts":"kernel"')"
+np_nomatch "-f -J: no dots in JSON" '^\.' "$NP_OUT"
+
 # -f -q: the summary only.
 np_run "$NS" 30 -f -q -c 500 127.0.0.1
 np_match "-f -q: 500/500" '^500 packets transmitted, 500 received' "$NP_OUT"
