@@ -188,13 +188,13 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	struct np_report_text *ctx = vctx;
 	char from[NI_MAXHOST + INET6_ADDRSTRLEN + 32], rtt[32], desc[256];
 
-	/* -f: a dot for each probe sent, a backspace for each good reply,
-	 * "E" in place of the dot for an error (iputils) */
+	/* -f: a dot for each probe sent, erased by each good reply, "E" in
+	 * place of the dot for an error (iputils) */
 	if (info->opt->flood && !info->opt->quiet) {
 		if (ev->kind == NP_EV_SENT)
 			fputc('.', ctx->out);
 		else if (ev->kind == NP_EV_REPLY && ev->flags == 0)
-			fputc('\b', ctx->out);
+			fputs("\b \b", ctx->out); /* erase the dot */
 		else if (ev->kind == NP_EV_ICMP_ERROR ||
 			 ev->kind == NP_EV_LOCAL_ERROR)
 			fputs("\bE", ctx->out);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Flood (-f) and preload (-l), with ping's rules: flood without -i and a
 # preload above 3 are for root only (exit 2 otherwise); a dot per probe, a
-# backspace per reply; exact counts.
+# dot erased by each reply; exact counts.
 . "$(dirname "$0")/lib.sh"
 np_require_root
 np_require_cmd setpriv
@@ -18,7 +18,7 @@ for addr in 127.0.0.1 ::1; do
 	np_eq "$addr -f: exit 0" 0 "$NP_RC"
 	np_match "$addr -f: exactly 5000/5000" '^5000 packets transmitted, 5000 received, 0% packet loss' "$NP_OUT"
 	np_eq "$addr -f: 5000 dots" 5000 "$(count . "$(printf '%s\n' "$NP_OUT" | sed -n '2,/^---/p' | grep -v '^---')")"
-	np_eq "$addr -f: 5000 backspaces" 5000 "$(count '\b' "$NP_OUT")"
+	np_eq "$addr -f: 5000 dots erased (backspace, space, backspace)" 10000 "$(count '\b' "$NP_OUT")"
 	np_nomatch "$addr -f: no per-reply lines" 'bytes from' "$NP_OUT"
 	np_match "$addr -f: rtt line" '^rtt min/avg/max/mdev = ' "$NP_OUT"
 done
@@ -43,7 +43,7 @@ np_nomatch "user -f: nothing sent" 'transmitted' "$NP_OUT"
 np_exec "$NS" 10 $NP_NOBODY "$PLAIN" -f -i 0.002 -c 50 127.0.0.1
 np_eq "user -f -i 0.002: exit 0" 0 "$NP_RC"
 np_match "user -f -i 0.002: 50/50" '^50 packets transmitted, 50 received' "$NP_OUT"
-np_eq "user -f -i 0.002: 50 backspaces" 50 "$(count '\b' "$NP_OUT")"
+np_eq "user -f -i 0.002: 50 dots erased" 100 "$(count '\b' "$NP_OUT")"
 
 # -l: the first N probes at once, whatever the interval.
 np_run "$NS" 20 -l 5 -c 5 -i 10 127.0.0.1
