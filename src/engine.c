@@ -354,8 +354,17 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 					if (linger > o->timeout_ns)
 						linger = o->timeout_ns;
 				}
-				if (now >= last_send + linger)
+				if (now >= last_send + linger) {
+					/* The whole -W since the last probe
+					 * left: every probe still waiting is
+					 * lost, also one whose kernel send
+					 * stamp is a little later than the
+					 * clock read before sendmsg. */
+					if (linger == o->timeout_ns)
+						expire(&e, INT64_MAX / 2,
+						       &next_expiry);
 					break;
+				}
 				wake = min64(wake, last_send + linger);
 			}
 		}
