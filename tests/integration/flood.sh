@@ -26,8 +26,11 @@ done
 # -f sends without asking for transmit stamps (rate): user-space send
 # time, kernel receive time; JSON unchanged otherwise.
 np_run "$NS" 30 -f -J -c 100 127.0.0.1
-np_eq "-f -J: 100 replies, tx user, rx kernel" 100 \
-	"$(printf '%s\n' "$NP_OUT" | grep '"event":"reply"' | grep -c '"tx_ts":"user","rx_ts":"kernel"')"
+# (The receive stamp is not checked: Linux turns software receive stamps
+# on through deferred work, and a 100-probe flood can end before it runs
+# when no other socket on the machine had them on.)
+np_eq "-f -J: 100 replies, all with the user-space send time" 100 \
+	"$(printf '%s\n' "$NP_OUT" | grep '"event":"reply"' | grep -c '"tx_ts":"user","rx_ts":"\(kernel\|user\)"')"
 np_nomatch "-f -J: no dots in JSON" '^\.' "$NP_OUT"
 
 # -f -q: the summary only.
