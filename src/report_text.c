@@ -38,8 +38,11 @@ int np_report_decimals(void)
 	return rtt_decimals;
 }
 
-/* Milliseconds with exactly `rtt_decimals` decimals, truncated. */
-static void fixed_ms(int64_t ns, char *buf, size_t len)
+/* Milliseconds with exactly `rtt_decimals` decimals (three by default),
+ * truncated as iputils computes them, so that min <= avg <= max as printed
+ * and min and max equal the time= of a printed reply (below 1 ms, where
+ * time= has three decimals too). */
+static void rtt_ms(int64_t ns, char *buf, size_t len)
 {
 	int64_t unit = 1, scale = 1;
 
@@ -57,7 +60,7 @@ void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
 	int64_t us = rtt_ns / 1000; /* iputils works in microseconds */
 
 	if (rtt_decimals > 3) {
-		fixed_ms(rtt_ns, buf, len);
+		rtt_ms(rtt_ns, buf, len);
 		return;
 	}
 	if (us < 0)
@@ -287,15 +290,6 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	}
 	}
 	fflush(ctx->out);
-}
-
-/* Milliseconds with three decimals, truncated to the microsecond as
- * iputils computes them, so that min <= avg <= max as printed and min and
- * max equal the time= of a printed reply (below 1 ms, where time= has
- * three decimals too). */
-static void rtt_ms(int64_t ns, char *buf, size_t len)
-{
-	fixed_ms(ns, buf, len);
 }
 
 static void text_interim(void *vctx, const struct np_run_info *info,

@@ -57,9 +57,7 @@ void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t)
 	r->corrupted = t->corrupted;
 	r->errors = t->errors;
 	r->late = t->late;
-	r->loss_pct = t->sent > 0 ? 100.0 * (double)(t->sent - t->received) /
-					    (double)t->sent
-				  : 0.0;
+	r->loss_pct = np_loss_pct(t->sent, t->received);
 	rtt_part(r, &t->rtt, t->hist);
 	r->start_wall_ns = t->start_wall_ns;
 	r->end_wall_ns = np_clock_real();

@@ -46,23 +46,6 @@ const char *np_priv_path_name(enum np_priv_path p)
 	return "?";
 }
 
-/* Is -I an address of this family?  Fills `sa` if so. */
-static bool source_is_addr(const char *src, int family,
-			   struct sockaddr_storage *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)sa;
-
-		sin->sin_family = AF_INET;
-		return inet_pton(AF_INET, src, &sin->sin_addr) == 1;
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)sa;
-
-	sin6->sin6_family = AF_INET6;
-	return inet_pton(AF_INET6, src, &sin6->sin6_addr) == 1;
-}
-
 static int bind_device(int fd, const char *ifname, struct np_privs *privs,
 		       struct np_err *err)
 {
@@ -96,7 +79,7 @@ static int apply_source(int fd, int family, const struct np_options *o,
 
 	if (o->source == NULL)
 		return 0;
-	if (source_is_addr(o->source, family, &sa)) {
+	if (np_addr_parse(o->source, family, &sa) != 0) {
 		if (bind(fd, (struct sockaddr *)&sa, np_addr_len(family)) != 0)
 			return np_err_errno(err, errno,
 					    "-I %s: cannot bind to the address",
@@ -525,14 +508,12 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 }
 
 /* A kernel timestamp (SCM_TIMESTAMPING's software stamp, or
- * SCM_TIMESTAMPNS) in ns of CLOCK_REALTIME; 0 when the message is not
- * one or holds none. */
+ * SCM_TIMESTAMPNS) in ns of CLOCK_REALTIME from a SOL_SOCKET control
+ * message; 0 when it is not one or holds none. */
 static int64_t cmsg_timestamp(const struct cmsghdr *cm, size_t dlen)
 {
 	struct timespec ts[3];
 
-	if (cm->cmsg_level != SOL_SOCKET)
-		return 0;
 	if (cm->cmsg_type == SO_TIMESTAMPING && dlen >= sizeof(ts))
 		memcpy(ts, CMSG_DATA(cm), sizeof(ts));
 	else if (cm->cmsg_type == SO_TIMESTAMPNS && dlen >= sizeof(ts[0]))
@@ -574,12 +555,15 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 			break; /* the kernel never sends one; do not trust it */
 		dlen = cm->cmsg_len - CMSG_LEN(0);
 
-		if (cmsg_timestamp(cm, dlen) != 0)
-			kts = cmsg_timestamp(cm, dlen);
-		else if ((cm->cmsg_level == IPPROTO_IP &&
-			  cm->cmsg_type == IP_TTL) ||
-			 (cm->cmsg_level == IPPROTO_IPV6 &&
-			  cm->cmsg_type == IPV6_HOPLIMIT)) {
+		if (cm->cmsg_level == SOL_SOCKET) {
+			int64_t t = cmsg_timestamp(cm, dlen);
+
+			if (t != 0)
+				kts = t;
+		} else if ((cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_TTL) ||
+			   (cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_HOPLIMIT)) {
 			if (dlen >= sizeof(ival)) {
 				memcpy(&ival, CMSG_DATA(cm), sizeof(ival));
 				rx.ttl = ival;
@@ -679,38 +663,6 @@ static int recv_failed(int e, bool *again, struct np_err *err)
 		return np_err_errno(err, e, "recvmsg");
 	*again = true; /* EINTR, or a pending error: read on */
 	return 0;
-}
-
-int np_socket_recv(const struct np_socket *s, uint8_t *buf, size_t cap,
-		   bool errqueue, struct np_rxpkt *pkt, struct np_err *err)
-{
-	union {
-		char buf[512];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = {buf, cap};
-	struct msghdr msg;
-	bool again;
-	ssize_t n;
-
-	memset(pkt, 0, sizeof(*pkt));
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &pkt->from;
-	msg.msg_namelen = sizeof(pkt->from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
-	n = recvmsg(s->fd, &msg, MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0));
-	if (n < 0) {
-		if (recv_failed(errno, &again, err) < 0)
-			return -1;
-		return again && !errqueue && errno != EINTR ? 1 : 0;
-	}
-	pkt->rx_mono = np_clock_mono();
-	parse_msg(s, &msg, buf, (size_t)n, errqueue,
-		  s->ts_rx ? np_clock_real_minus_mono() : 0, pkt);
-	return 1;
 }
 
 /* ---- receiving in batches ------------------------------------------------ */

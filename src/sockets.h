@@ -104,12 +104,6 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       const struct sockaddr *dst, socklen_t dstlen,
 		       uint32_t id);
 
-/* Read one datagram from the plain queue or the error queue, without
- * waiting.  1: one was read (pkt->parsed false when it is nothing to
- * parse), 0: the queue is empty, -1: fatal. */
-int np_socket_recv(const struct np_socket *s, uint8_t *buf, size_t cap,
-		   bool errqueue, struct np_rxpkt *pkt, struct np_err *err);
-
 /* Many datagrams per system call (recvmmsg): for many-target runs, where
  * replies come by the thousand.  All of a batch share one receive time. */
 struct np_rxbatch_ctl;

@@ -50,12 +50,14 @@ void np_stats_init(struct np_stats *s)
 	np_hist_init(&s->hist);
 }
 
+double np_loss_pct(uint64_t transmitted, uint64_t received)
+{
+	if (transmitted == 0 || received >= transmitted)
+		return 0.0;
+	return (double)(transmitted - received) * 100.0 / (double)transmitted;
+}
+
 double np_stats_loss_pct(const struct np_stats *s)
 {
-	if (s->transmitted == 0)
-		return 0.0;
-	if (s->received >= s->transmitted)
-		return 0.0;
-	return (double)(s->transmitted - s->received) * 100.0 /
-	       (double)s->transmitted;
+	return np_loss_pct(s->transmitted, s->received);
 }

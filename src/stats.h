@@ -42,7 +42,9 @@ double np_rtt_avg_ns(const struct np_rtt *r);
 double np_rtt_mdev_ns(const struct np_rtt *r);
 
 void np_stats_init(struct np_stats *s);
-/* Percentage of transmitted probes without a good reply (0 if none sent). */
+/* Percentage of transmitted probes without a good reply (0 if none sent):
+ * of counts, and of a run's stats. */
+double np_loss_pct(uint64_t transmitted, uint64_t received);
 double np_stats_loss_pct(const struct np_stats *s);
 
 #endif

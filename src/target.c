@@ -133,6 +133,26 @@ int np_target_resolve(struct np_target *t, const char *name, int family,
 	return 0;
 }
 
+int np_addr_parse(const char *s, int family, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family != AF_INET6 && inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		return AF_INET;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (family != AF_INET &&
+	    inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		return AF_INET6;
+	}
+	memset(ss, 0, sizeof(*ss));
+	return 0;
+}
+
 void np_addr_set_port(struct sockaddr *sa, uint16_t port)
 {
 	if (sa->sa_family == AF_INET)

@@ -34,6 +34,9 @@ void np_addr_name(const struct sockaddr *sa, bool numeric, char *buf,
 /* Same family and address (ports ignored; IPv6 scope ids compared only
  * when both are set). */
 bool np_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
+/* A numeric address of `family` (AF_UNSPEC: IPv4, else IPv6) into *ss,
+ * port 0, no scope.  Returns its family, or 0 when s is none. */
+int np_addr_parse(const char *s, int family, struct sockaddr_storage *ss);
 /* Set the port of an AF_INET or AF_INET6 address (host order). */
 void np_addr_set_port(struct sockaddr *sa, uint16_t port);
 socklen_t np_addr_len(int family);

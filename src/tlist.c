@@ -73,21 +73,10 @@ socklen_t np_u128_to_addr(int family, np_u128 v, struct sockaddr_storage *ss)
 static int parse_addr(const char *s, np_u128 *v)
 {
 	struct sockaddr_storage ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	int family = np_addr_parse(s, AF_UNSPEC, &ss);
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		*v = np_u128_from_addr((struct sockaddr *)&ss);
-		return AF_INET;
-	}
-	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		*v = np_u128_from_addr((struct sockaddr *)&ss);
-		return AF_INET6;
-	}
-	return 0;
+	*v = family != 0 ? np_u128_from_addr((struct sockaddr *)&ss) : 0;
+	return family;
 }
 
 static const char *fam_name(int family)
