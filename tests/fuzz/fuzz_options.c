@@ -16,21 +16,9 @@
 
 #include "error.h"
 #include "options.h"
+#include "fuzz_check.h"
 
 #define MAX_ARGS 2048 /* past the plugin mode's 1024 hosts */
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr,                                        \
-				"fuzz_options: invariant failed: %s "          \
-				"(%s:%d)\n",                                   \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Whether s points into one of the arguments (optarg may point past an
  * option's letter: "-Hhost"). */

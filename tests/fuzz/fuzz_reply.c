@@ -26,19 +26,8 @@
 #include "icmp.h"
 #include "match.h"
 #include "reply.h"
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr,                                        \
-				"fuzz_reply: invariant failed: %s "            \
-				"(%s:%d)\n",                                   \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "target.h"
+#include "fuzz_check.h"
 
 /* FUZZ_REPLY_TRACE=1 in the environment: say what each variant parsed and
  * what the matchers made of it (to check the seeds, or a crash). */
@@ -63,18 +52,7 @@ static struct sockaddr_storage addr_of(const char *s)
 {
 	struct sockaddr_storage ss;
 
-	memset(&ss, 0, sizeof(ss));
-	if (strchr(s, ':') != NULL) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-
-		a->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, s, &a->sin6_addr);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-
-		a->sin_family = AF_INET;
-		inet_pton(AF_INET, s, &a->sin_addr);
-	}
+	np_addr_parse(s, AF_UNSPEC, &ss);
 	return ss;
 }
 

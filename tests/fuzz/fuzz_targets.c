@@ -20,21 +20,10 @@
 
 #include "error.h"
 #include "tlist.h"
+#include "fuzz_check.h"
 
 #define MAX_NEXT 10000
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr,                                        \
-				"fuzz_targets: invariant failed: %s "          \
-				"(%s:%d)\n",                                   \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int __real_getaddrinfo(const char *node, const char *service,
 		       const struct addrinfo *hints, struct addrinfo **res);
 int __wrap_getaddrinfo(const char *node, const char *service,

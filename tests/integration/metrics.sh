@@ -144,19 +144,7 @@ value() {
 	grep -F -- "$2{$3} " "$1" | sed 's/.* //'
 }
 
-#  A: lo up; 198.18.0.0/16 and 2001:db8:1::/112 local (everything answers);
-#  a0 198.51.100.1/24 ---- b0 198.51.100.2/24 :B, where 198.19.0.0/16 (routed
-#  from A via B) is a blackhole.
-np_netns A
-np_netns B
-np_link "$A" a0 "$B" b0
-ip -n "$A" route add local 198.18.0.0/16 dev lo
-ip -n "$A" -6 route add local 2001:db8:1::/112 dev lo
-ip -n "$A" addr add 198.51.100.1/24 dev a0
-ip -n "$B" addr add 198.51.100.2/24 dev b0
-ip -n "$A" route add 198.19.0.0/16 via 198.51.100.2 dev a0
-np_sysctl "$B" net.ipv4.ip_forward=1
-ip -n "$B" route add blackhole 198.19.0.0/16
+np_ab_net # A: answers 198.18.0.0/16 and 2001:db8:1::/112; 198.19.0.0/16 silent (lib.sh)
 T=20
 D=$NP_TMP/textfile # a textfile collector's directory
 mkdir "$D"

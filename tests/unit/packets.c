@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "target.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -84,17 +85,6 @@ struct sockaddr_storage pk_addr(const char *s)
 {
 	struct sockaddr_storage ss;
 
-	memset(&ss, 0, sizeof(ss));
-	if (strchr(s, ':')) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-
-		a->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, s, &a->sin6_addr);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-
-		a->sin_family = AF_INET;
-		inet_pton(AF_INET, s, &a->sin_addr);
-	}
+	np_addr_parse(s, AF_UNSPEC, &ss);
 	return ss;
 }
