@@ -290,6 +290,77 @@ static int learn_ident(struct np_socket *s, struct np_err *err)
 	return 0;
 }
 
+/* Linux switches software receive stamps on for the whole machine through
+ * deferred work (the netstamp static key) when the first socket asks for
+ * them; packets that arrive before that work has run carry no stamp, and a
+ * whole gap-0 burst or flood could fall back to user-space times. So once
+ * per run, before the first probe, wait until a datagram sent to ourselves
+ * over loopback comes back stamped: a few tries, at most about 50 ms, and
+ * nothing at all when loopback is down or the stamps are already on. */
+static int64_t cmsg_timestamp(const struct cmsghdr *cm, size_t dlen);
+
+static void await_rx_stamps(void)
+{
+	static bool done;
+	int on = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	struct sockaddr_in self;
+	socklen_t len = sizeof(self);
+	int64_t deadline;
+	int fd;
+
+	if (done)
+		return;
+	done = true;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&self, 0, sizeof(self));
+	self.sin_family = AF_INET;
+	self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &on, sizeof(on)) != 0 ||
+	    bind(fd, (struct sockaddr *)&self, sizeof(self)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&self, &len) != 0)
+		goto out;
+	deadline = np_clock_mono() + 50 * NP_NSEC_PER_MSEC;
+	do {
+		union {
+			char buf[CMSG_SPACE(3 * sizeof(struct timespec))];
+			struct cmsghdr align;
+		} control;
+		char byte = 0;
+		struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+		struct timeval tv = {.tv_sec = 0, .tv_usec = 2000};
+		struct cmsghdr *c;
+		fd_set rd;
+
+		if (sendto(fd, &byte, 1, 0, (struct sockaddr *)&self,
+			   sizeof(self)) != 1)
+			break;
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		if (select(fd + 1, &rd, NULL, NULL, &tv) <= 0)
+			break; /* loopback does not answer: nothing to wait for
+				*/
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		if (recvmsg(fd, &msg, 0) < 0)
+			break;
+		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+			if (c->cmsg_level == SOL_SOCKET &&
+			    cmsg_timestamp(c, c->cmsg_len - CMSG_LEN(0)) != 0)
+				goto out; /* stamped: the key is on */
+		{
+			struct timespec pause = {.tv_sec = 0,
+						 .tv_nsec = 100000};
+
+			nanosleep(&pause, NULL); /* let the deferred work run */
+		}
+	} while (np_clock_mono() < deadline);
+out:
+	close(fd);
+}
+
 /* Kernel timestamps where the kernel has them: software receive and
  * transmit stamps (SO_TIMESTAMPING), else receive stamps only
  * (SO_TIMESTAMPNS), else none: user space reads the clock. */
@@ -309,6 +380,8 @@ static void enable_timestamps(struct np_socket *s)
 		 setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1,
 			    "SO_TIMESTAMPNS", NULL) == 0)
 		s->ts_rx = true;
+	if (s->ts_rx)
+		await_rx_stamps();
 }
 
 int np_socket_configure(struct np_socket *s, const struct np_options *o,
