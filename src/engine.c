@@ -371,7 +371,12 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		ts = np_ns_to_timespec(wake - np_clock_mono());
 		FD_ZERO(&rfds);
 		FD_SET(e.s->fd, &rfds);
-		n = pselect(e.s->fd + 1, &rfds, NULL, NULL, &ts, sig->waitmask);
+		if (info->capture_fd >= 0)
+			FD_SET(info->capture_fd, &rfds);
+		n = pselect((info->capture_fd > e.s->fd ? info->capture_fd
+							: e.s->fd) +
+				    1,
+			    &rfds, NULL, NULL, &ts, sig->waitmask);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -380,6 +385,12 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		}
 		if (n == 0)
 			continue;
+		if (info->capture_fd >= 0 &&
+		    FD_ISSET(info->capture_fd, &rfds)) {
+			info->capture_pump(info->capture_ctx);
+			if (!FD_ISSET(e.s->fd, &rfds))
+				continue;
+		}
 		/* Probes whose -W ran out while we waited end first, so that
 		 * a reply that comes after it is late, not good. */
 		expire(&e, np_clock_mono(), &next_expiry);

@@ -21,6 +21,11 @@ struct np_run_info {
 	const struct np_target *target;
 	struct np_socket *sock;
 	size_t packet_len; /* IP datagram bytes of one request */
+	/* --save: a capture descriptor the loop also waits on, and what to
+	 * call when it is readable; -1 for none. */
+	int capture_fd;
+	void (*capture_pump)(void *ctx);
+	void *capture_ctx;
 };
 
 enum np_event_kind {

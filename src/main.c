@@ -11,6 +11,10 @@
 #include <unistd.h>
 
 #include "engine.h"
+#ifdef HAVE_PCAP
+#include "capture.h"
+#include <pcap/pcap.h>
+#endif
 #include "error.h"
 #include "options.h"
 #include "privs.h"
@@ -454,6 +458,40 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	return rc;
 }
 
+#ifdef HAVE_PCAP
+/* Inspect mode: --read FILE or --inspect[=IFACE].  The capture is opened
+ * with the privileges, which go before the first packet is decoded; then
+ * the sandbox. */
+static int run_inspect(const struct np_options *opt, struct np_privs *privs)
+{
+	struct np_capture cap;
+	struct np_err err;
+	sigset_t waitmask;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if (opt->inspect_iface != NULL)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	if (np_capture_open_inspect(&cap, opt, privs, &err) != 0)
+		return fail(&err);
+	if (np_privs_drop_all(privs, &err) != 0)
+		return fail(&err);
+	if (setup_signals(&waitmask, &err) != 0)
+		return fail(&err);
+	if (enter_sandbox(opt, &err) != 0)
+		return fail(&err);
+	rc = np_capture_inspect(&cap, opt, &g_stop, &waitmask, &err);
+	if (rc < 0)
+		return fail(&err);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "netprobe: cannot write the output: %s\n",
+			strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return rc;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	struct np_options opt;
@@ -470,6 +508,9 @@ int main(int argc, char **argv)
 	struct np_stats st;
 	struct np_engine_signals sig;
 	sigset_t waitmask;
+#ifdef HAVE_PCAP
+	struct np_capture cap;
+#endif
 
 	memset(&err, 0, sizeof(err));
 	memset(&opt, 0, sizeof(opt));
@@ -492,8 +533,7 @@ int main(int argc, char **argv)
 	if (opt.action == NP_ACTION_VERSION) {
 		printf("netprobe %s\n", PACKAGE_VERSION);
 #ifdef HAVE_PCAP
-		printf("configured with libpcap (capture options: not in this "
-		       "version)\n");
+		printf("configured with libpcap (%s)\n", pcap_lib_version());
 #else
 		printf("configured without libpcap\n");
 #endif
@@ -503,9 +543,17 @@ int main(int argc, char **argv)
 			       : "none (built without libseccomp)");
 		return EXIT_REPLIES;
 	}
+#ifdef HAVE_PCAP
+	if (opt.read_file != NULL || opt.inspect_iface != NULL)
+		return run_inspect(&opt, &privs);
+#endif
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail_for(&opt, &err);
 	if (wants_multi(&opt)) {
+		if (opt.save_file != NULL) {
+			np_err_set(&err, "--save applies to a single target");
+			return fail(&err);
+		}
 		if (opt.outstanding || opt.flood || opt.preload) {
 			np_err_set(&err,
 				   "-O, -f and -l apply to a single target");
@@ -526,6 +574,12 @@ int main(int argc, char **argv)
 		return fail(&err);
 	if (np_socket_configure(&sock, &opt, &privs, &err) != 0)
 		return fail(&err);
+#ifdef HAVE_PCAP
+	if (opt.save_file != NULL &&
+	    np_capture_open_save(&cap, &opt, target.family, sock.ident, &privs,
+				 &err) != 0)
+		return fail(&err);
+#endif
 	/* Everything privileged is done: drop it all, verified, before the
 	 * first packet leaves. */
 	if (np_privs_drop_all(&privs, &err) != 0)
@@ -542,6 +596,14 @@ int main(int argc, char **argv)
 	info.target = &target;
 	info.sock = &sock;
 	info.packet_len = np_engine_packet_len(target.family, opt.size);
+	info.capture_fd = -1;
+#ifdef HAVE_PCAP
+	if (opt.save_file != NULL) {
+		info.capture_fd = cap.fd;
+		info.capture_pump = np_capture_pump;
+		info.capture_ctx = &cap;
+	}
+#endif
 	if (opt.metrics != NULL) {
 		if (np_metrics_open(&metrics, opt.metrics, &err) != 0)
 			return fail(&err);
@@ -581,6 +643,15 @@ int main(int argc, char **argv)
 	}
 	if (devnull != NULL)
 		fclose(devnull);
+#ifdef HAVE_PCAP
+	if (opt.save_file != NULL) {
+		if (np_capture_close(&cap, &err) != 0)
+			return fail(&err);
+		if (opt.verbose)
+			fprintf(stderr, "netprobe: %llu packets saved to %s\n",
+				(unsigned long long)cap.saved, opt.save_file);
+	}
+#endif
 	if (pmetrics != NULL && np_metrics_write(pmetrics, &err) != 0)
 		return fail(&err);
 	close(sock.fd);

@@ -319,6 +319,7 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 		m->st->malformed++;
 		return ignore(ev, np_reply_malformed_name(r->why));
 	case NP_RX_IGNORED:
+	case NP_RX_ECHO_REQUEST: /* sockets never ask for requests */
 		break;
 	}
 	return false;
@@ -580,6 +581,7 @@ bool np_mmatch_packet(struct np_mmatcher *m, const struct np_reply *r,
 		m->total->malformed++;
 		return ignore(ev, np_reply_malformed_name(r->why));
 	case NP_RX_IGNORED:
+	case NP_RX_ECHO_REQUEST: /* sockets never ask for requests */
 		break;
 	}
 	return false;

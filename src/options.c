@@ -124,6 +124,10 @@ enum {
 	OPT_SANDBOX_TEST,
 	OPT_USER_TIMESTAMPS,
 	OPT_DECIMALS,
+	OPT_READ,
+	OPT_INSPECT,
+	OPT_FILTER,
+	OPT_SAVE,
 };
 
 static const struct option long_opts[] = {
@@ -166,6 +170,10 @@ static const struct option long_opts[] = {
 	{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
 	{"user-timestamps", no_argument, NULL, OPT_USER_TIMESTAMPS},
 	{"decimals", required_argument, NULL, OPT_DECIMALS},
+	{"read", required_argument, NULL, OPT_READ},
+	{"inspect", optional_argument, NULL, OPT_INSPECT},
+	{"filter", required_argument, NULL, OPT_FILTER},
+	{"save", required_argument, NULL, OPT_SAVE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -496,6 +504,42 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 	return 0;
 }
 
+/* The capture options: only with libpcap; inspect mode (--read or
+ * --inspect) takes no target and none of the probing options. */
+static int check_capture(const struct np_options *o, struct np_err *err)
+{
+	bool inspect = o->read_file != NULL || o->inspect_iface != NULL;
+
+#ifndef HAVE_PCAP
+	if (inspect || o->capture_filter != NULL || o->save_file != NULL)
+		return np_err_set(err, "this netprobe was built without "
+				       "libpcap: no capture support (--read, "
+				       "--inspect, --filter, --save)");
+#endif
+	if (o->read_file != NULL && o->inspect_iface != NULL)
+		return np_err_set(err, "--read and --inspect cannot be used "
+				       "together");
+	if (o->capture_filter != NULL && !inspect)
+		return np_err_set(err, "--filter applies to --read and "
+				       "--inspect");
+	if (inspect && o->save_file != NULL)
+		return np_err_set(err, "--save applies to ping mode, not to "
+				       "--read or --inspect");
+	if (inspect && o->ntargets > 0)
+		return np_err_set(err, "--read and --inspect take no target "
+				       "(give a capture filter with --filter)");
+	if (inspect &&
+	    (o->multi_opts || o->multi_forced || o->flood || o->preload ||
+	     o->outstanding || o->plugin || o->metrics != NULL ||
+	     o->interval_set || o->timeout_set || o->ttl >= 0 || o->tos >= 0 ||
+	     o->pattern_len > 0 || o->source != NULL ||
+	     o->size != NP_DEFAULT_SIZE || o->timestamps))
+		return np_err_set(err, "--read and --inspect take only -c, -w, "
+				       "-q, -v, -J, -4, -6, --filter and "
+				       "--decimals");
+	return 0;
+}
+
 int np_options_parse(int argc, char **argv, struct np_options *o,
 		     struct np_err *err)
 {
@@ -680,6 +724,25 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					   "(nanoseconds)");
 			o->decimals = (int)v;
 			break;
+		case OPT_READ:
+		case OPT_SAVE:
+			if (*optarg == '\0')
+				return bad(err, name, optarg,
+					   "expected a file name");
+			if (c == OPT_READ)
+				o->read_file = optarg;
+			else
+				o->save_file = optarg;
+			break;
+		case OPT_INSPECT:
+			if (optarg != NULL && *optarg == '\0')
+				return bad(err, name, optarg,
+					   "expected an interface name");
+			o->inspect_iface = optarg != NULL ? optarg : "any";
+			break;
+		case OPT_FILTER:
+			o->capture_filter = optarg;
+			break;
 		case OPT_SANDBOX_TEST:
 			if (strcmp(optarg, "socket") != 0 &&
 			    strcmp(optarg, "exec") != 0 &&
@@ -725,6 +788,8 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 	o->targets = argv + optind;
 	o->ntargets = argc - optind;
 	o->target = o->ntargets > 0 ? argv[optind] : NULL;
+	if (check_capture(o, err) != 0)
+		return -1;
 	for (int i = 0; i < o->ntargets; i++)
 		if (*o->targets[i] == '\0')
 			return np_err_set(err, "a target is an empty string");

@@ -81,6 +81,13 @@ struct np_options {
 	bool timeout_set;    /* -W given */
 	bool interval_set;   /* -i given */
 
+	/* Capture (libpcap): inspect mode reads a file or an interface
+	 * instead of probing; --save keeps a ping run's own packets. */
+	const char *read_file;	    /* --read FILE */
+	const char *inspect_iface;  /* --inspect[=IFACE]: "any" by default */
+	const char *capture_filter; /* --filter EXPR: a pcap filter */
+	const char *save_file;	    /* --save FILE: ping mode */
+
 	/* Machine-readable output. */
 	bool json;		  /* -J: JSON Lines instead of text */
 	bool no_sandbox;	  /* --no-sandbox: no seccomp filter */

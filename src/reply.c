@@ -160,12 +160,55 @@ static enum np_rx_kind quoted_ipv4(struct np_rd q, struct np_reply *out)
 	return quoted_echo(q, NP_ICMP_ECHO, out);
 }
 
+enum ext_result { EXT_OK, EXT_BAD, EXT_NOT_FIRST };
+
+/* Walk IPv6 extension headers from `*nh` (the header's Next Header) up to
+ * the first header that is not one: on return *nh is that protocol and
+ * *hdrs the bytes skipped.  At most IPV6_MAX_EXTHDRS of them. */
+static enum ext_result skip_exthdrs(struct np_rd *q, uint8_t *nh, size_t *hdrs)
+{
+	int n;
+
+	for (n = 0;; n++) {
+		uint8_t next = 0, hlen = 0;
+		uint16_t fragoff = 0;
+		size_t sz;
+
+		switch (*nh) {
+		case 0:	 /* hop-by-hop */
+		case 43: /* routing */
+		case 60: /* destination options */
+		case 51: /* authentication header */
+			if (n >= IPV6_MAX_EXTHDRS || !np_rd_u8(q, &next) ||
+			    !np_rd_u8(q, &hlen))
+				return EXT_BAD;
+			sz = *nh == 51 ? ((size_t)hlen + 2) * 4
+				       : ((size_t)hlen + 1) * 8;
+			if (!np_rd_skip(q, sz - 2))
+				return EXT_BAD;
+			break;
+		case 44: /* fragment */
+			if (n >= IPV6_MAX_EXTHDRS || !np_rd_u8(q, &next) ||
+			    !np_rd_skip(q, 1) || !np_rd_be16(q, &fragoff) ||
+			    !np_rd_skip(q, 4))
+				return EXT_BAD;
+			sz = 8;
+			if ((fragoff & 0xfff8) != 0)
+				return EXT_NOT_FIRST;
+			break;
+		default:
+			return EXT_OK;
+		}
+		*hdrs += sz;
+		*nh = next;
+	}
+}
+
 static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 {
 	uint8_t vtc = 0, nh = 0, addr[16] = {0};
 	uint16_t plen = 0;
 	size_t hdrs = 0;
-	int n;
 
 	q = np_rd_init(np_rd_ptr(&q), np_rd_left(&q)); /* offsets from here */
 	if (np_rd_left(&q) < IPV6_HDR_LEN)
@@ -182,40 +225,16 @@ static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 	set_in6(&out->quoted_dst, addr);
 	out->quoted_dst_set = true;
 	/* Extension headers an echo request of ours may have picked up. */
-	for (n = 0; nh != IPPROTO_ICMPV6; n++) {
-		uint8_t next = 0, hlen = 0;
-		uint16_t fragoff = 0;
-		size_t sz;
-
-		if (n >= IPV6_MAX_EXTHDRS)
-			return malformed(out, NP_MAL_QUOTE_EXTHDR);
-		switch (nh) {
-		case 0:	 /* hop-by-hop */
-		case 43: /* routing */
-		case 60: /* destination options */
-		case 51: /* authentication header */
-			if (!np_rd_u8(&q, &next) || !np_rd_u8(&q, &hlen))
-				return malformed(out, NP_MAL_QUOTE_EXTHDR);
-			sz = nh == 51 ? ((size_t)hlen + 2) * 4
-				      : ((size_t)hlen + 1) * 8;
-			if (!np_rd_skip(&q, sz - 2))
-				return malformed(out, NP_MAL_QUOTE_EXTHDR);
-			break;
-		case 44: /* fragment */
-			if (!np_rd_u8(&q, &next) || !np_rd_skip(&q, 1) ||
-			    !np_rd_be16(&q, &fragoff) || !np_rd_skip(&q, 4))
-				return malformed(out, NP_MAL_QUOTE_EXTHDR);
-			sz = 8;
-			if ((fragoff & 0xfff8) != 0)
-				return ignored(
-					out); /* not the first fragment */
-			break;
-		default:
-			return ignored(out); /* not ICMPv6: not ours */
-		}
-		hdrs += sz;
-		nh = next;
+	switch (skip_exthdrs(&q, &nh, &hdrs)) {
+	case EXT_BAD:
+		return malformed(out, NP_MAL_QUOTE_EXTHDR);
+	case EXT_NOT_FIRST:
+		return ignored(out); /* not the first fragment */
+	case EXT_OK:
+		break;
 	}
+	if (nh != IPPROTO_ICMPV6)
+		return ignored(out); /* not ICMPv6: not ours */
 	if (plen < hdrs + NP_ICMP_HDR_LEN)
 		return malformed(out, NP_MAL_QUOTE_TOTLEN);
 	if (np_rd_left(&q) > (size_t)plen - hdrs)
@@ -224,7 +243,8 @@ static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 }
 
 /* ICMP message, `r` covering exactly its bytes. */
-static enum np_rx_kind parse_icmp4(struct np_rd r, struct np_reply *out)
+static enum np_rx_kind parse_icmp4(struct np_rd r, bool requests,
+				   struct np_reply *out)
 {
 	uint16_t csum = 0, w1 = 0, w2 = 0;
 	uint8_t gw[4] = {0};
@@ -238,12 +258,17 @@ static enum np_rx_kind parse_icmp4(struct np_rd r, struct np_reply *out)
 	np_rd_u8(&r, &out->code);
 	np_rd_be16(&r, &csum);
 	switch (out->type) {
+	case NP_ICMP_ECHO:
+		if (!requests)
+			return ignored(out);
+		/* fall through */
 	case NP_ICMP_ECHOREPLY:
 		np_rd_be16(&r, &out->id);
 		np_rd_be16(&r, &out->seq);
 		out->data = np_rd_ptr(&r);
 		out->data_len = np_rd_left(&r);
-		out->kind = NP_RX_ECHO_REPLY;
+		out->kind = out->type == NP_ICMP_ECHO ? NP_RX_ECHO_REQUEST
+						      : NP_RX_ECHO_REPLY;
 		return out->kind;
 	case NP_ICMP_DEST_UNREACH:
 	case NP_ICMP_SOURCE_QUENCH:
@@ -312,12 +337,18 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	np_rd_u8(&r, &out->code);
 	np_rd_be16(&r, &csum);
 	switch (out->type) {
+	case NP_ICMP6_ECHO_REQUEST:
+		if (!rx->requests)
+			return ignored(out);
+		/* fall through */
 	case NP_ICMP6_ECHO_REPLY:
 		np_rd_be16(&r, &out->id);
 		np_rd_be16(&r, &out->seq);
 		out->data = np_rd_ptr(&r);
 		out->data_len = np_rd_left(&r);
-		out->kind = NP_RX_ECHO_REPLY;
+		out->kind = out->type == NP_ICMP6_ECHO_REQUEST
+				    ? NP_RX_ECHO_REQUEST
+				    : NP_RX_ECHO_REPLY;
 		return out->kind;
 	case NP_ICMP6_DST_UNREACH:
 	case NP_ICMP6_PACKET_TOO_BIG:
@@ -333,51 +364,137 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	}
 }
 
-enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
+/* A whole IPv4 packet: header checked, then its ICMP message. */
+static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
+				  struct np_reply *out)
 {
 	struct np_rd r = np_rd_init(rx->buf, rx->len);
+	uint8_t vihl = 0, ttl = 0, proto = 0, src[4] = {0}, dst[4] = {0};
+	uint16_t totlen = 0, frag = 0;
+	size_t ihl;
+	struct np_rd opts, icmp;
 
+	if (rx->len < IPV4_HDR_MIN)
+		return malformed(out, NP_MAL_IP_TRUNCATED);
+	np_rd_u8(&r, &vihl);
+	if ((vihl >> 4) != 4)
+		return malformed(out, NP_MAL_IP_VERSION);
+	np_rd_skip(&r, 1);
+	np_rd_be16(&r, &totlen);
+	np_rd_skip(&r, 2);
+	np_rd_be16(&r, &frag);
+	np_rd_u8(&r, &ttl);
+	np_rd_u8(&r, &proto);
+	np_rd_skip(&r, 2);
+	np_rd_bytes(&r, src, 4);
+	np_rd_bytes(&r, dst, 4);
+	if (ip != NULL) { /* what the fixed header says, checked or not */
+		ip->family = AF_INET;
+		set_in4(&ip->src, src);
+		set_in4(&ip->dst, dst);
+		ip->proto = proto;
+		ip->fragment = (frag & 0x3fff) != 0;
+		ip->ip_len = totlen;
+	}
+	ihl = (size_t)(vihl & 0x0f) * 4;
+	if (ihl < IPV4_HDR_MIN)
+		return malformed(out, NP_MAL_IP_IHL_SHORT);
+	if (ihl > rx->len)
+		return malformed(out, NP_MAL_IP_IHL_BEYOND);
+	if (totlen < ihl || totlen > rx->len)
+		return malformed(out, NP_MAL_IP_TOTLEN);
+	np_rd_sub(&r, ihl - IPV4_HDR_MIN, &opts);
+	out->ip_options_len = ihl - IPV4_HDR_MIN;
+	if (!ipv4_options_valid(opts))
+		return malformed(out, NP_MAL_IP_OPTIONS);
+	out->ttl = ttl;
+	if (proto != IPPROTO_ICMP || (frag & 0x3fff) != 0)
+		return ignored(out);
+	/* Trailing bytes past the total length are link padding. */
+	np_rd_sub(&r, (size_t)totlen - ihl, &icmp);
+	return parse_icmp4(icmp, rx->requests, out);
+}
+
+enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
+{
 	memset(out, 0, sizeof(*out));
 	out->ttl = rx->ttl;
 	if (rx->family == AF_INET6)
-		return parse_icmp6(rx, r, out);
-	if (rx->has_ip_header) {
-		uint8_t vihl = 0, ttl = 0, proto = 0;
-		uint16_t totlen = 0, frag = 0;
-		size_t ihl;
-		struct np_rd opts, icmp;
+		return parse_icmp6(rx, np_rd_init(rx->buf, rx->len), out);
+	if (rx->has_ip_header)
+		return parse_ipv4(rx, NULL, out);
+	return parse_icmp4(np_rd_init(rx->buf, rx->len), rx->requests, out);
+}
 
-		if (rx->len < IPV4_HDR_MIN)
-			return malformed(out, NP_MAL_IP_TRUNCATED);
-		np_rd_u8(&r, &vihl);
-		if ((vihl >> 4) != 4)
-			return malformed(out, NP_MAL_IP_VERSION);
-		ihl = (size_t)(vihl & 0x0f) * 4;
-		if (ihl < IPV4_HDR_MIN)
-			return malformed(out, NP_MAL_IP_IHL_SHORT);
-		if (ihl > rx->len)
-			return malformed(out, NP_MAL_IP_IHL_BEYOND);
-		np_rd_skip(&r, 1);
-		np_rd_be16(&r, &totlen);
-		np_rd_skip(&r, 2);
-		np_rd_be16(&r, &frag);
-		np_rd_u8(&r, &ttl);
-		np_rd_u8(&r, &proto);
-		np_rd_skip(&r, 2 + 4 + 4);
-		if (totlen < ihl || totlen > rx->len)
-			return malformed(out, NP_MAL_IP_TOTLEN);
-		np_rd_sub(&r, ihl - IPV4_HDR_MIN, &opts);
-		out->ip_options_len = ihl - IPV4_HDR_MIN;
-		if (!ipv4_options_valid(opts))
-			return malformed(out, NP_MAL_IP_OPTIONS);
-		out->ttl = ttl;
-		if (proto != IPPROTO_ICMP || (frag & 0x3fff) != 0)
-			return ignored(out);
-		/* Trailing bytes past the total length are link padding. */
-		np_rd_sub(&r, (size_t)totlen - ihl, &icmp);
-		return parse_icmp4(icmp, out);
-	}
-	return parse_icmp4(r, out);
+/* A whole IPv6 packet: fixed header, extension headers, ICMPv6 message
+ * with its checksum checked against the header's addresses. */
+static enum np_rx_kind parse_ipv6(const uint8_t *pkt, size_t len, bool requests,
+				  struct np_ipinfo *ip, struct np_reply *out)
+{
+	struct np_rd r = np_rd_init(pkt, len);
+	struct in6_addr src, dst;
+	struct np_rx rx;
+	uint8_t nh = 0, hlim = 0;
+	uint16_t plen = 0;
+	size_t hdrs = 0;
+	enum ext_result ext;
+
+	if (len < IPV6_HDR_LEN)
+		return malformed(out, NP_MAL_IP6_TRUNCATED);
+	np_rd_skip(&r, 4); /* version, traffic class, flow label */
+	np_rd_be16(&r, &plen);
+	np_rd_u8(&r, &nh);
+	np_rd_u8(&r, &hlim);
+	np_rd_bytes(&r, &src, 16);
+	np_rd_bytes(&r, &dst, 16);
+	ip->family = AF_INET6;
+	set_in6(&ip->src, src.s6_addr);
+	set_in6(&ip->dst, dst.s6_addr);
+	ip->ip_len = IPV6_HDR_LEN + (size_t)plen;
+	out->ttl = hlim;
+	if (ip->ip_len > len)
+		return malformed(out, NP_MAL_IP6_PLEN);
+	/* Trailing bytes past the payload length are link padding. */
+	r.len = ip->ip_len;
+	ext = skip_exthdrs(&r, &nh, &hdrs);
+	ip->proto = nh;
+	if (ext == EXT_BAD)
+		return malformed(out, NP_MAL_IP6_EXTHDR);
+	ip->fragment = ext == EXT_NOT_FIRST;
+	if (ext == EXT_NOT_FIRST || nh != IPPROTO_ICMPV6)
+		return ignored(out);
+	memset(&rx, 0, sizeof(rx));
+	rx.family = AF_INET6;
+	rx.buf = np_rd_ptr(&r);
+	rx.len = np_rd_left(&r);
+	rx.ttl = hlim;
+	rx.src6 = &src;
+	rx.dst6 = &dst;
+	rx.requests = requests;
+	return parse_icmp6(&rx, np_rd_init(rx.buf, rx.len), out);
+}
+
+enum np_rx_kind np_reply_parse_packet(const uint8_t *pkt, size_t len,
+				      bool requests, struct np_ipinfo *ip,
+				      struct np_reply *out)
+{
+	struct np_rx rx;
+
+	memset(out, 0, sizeof(*out));
+	memset(ip, 0, sizeof(*ip));
+	out->ttl = -1;
+	if (len < 1)
+		return malformed(out, NP_MAL_IP_TRUNCATED);
+	if ((pkt[0] >> 4) == 6)
+		return parse_ipv6(pkt, len, requests, ip, out);
+	memset(&rx, 0, sizeof(rx));
+	rx.family = AF_INET;
+	rx.has_ip_header = true;
+	rx.buf = pkt;
+	rx.len = len;
+	rx.ttl = -1;
+	rx.requests = requests;
+	return parse_ipv4(&rx, ip, out);
 }
 
 enum np_rx_kind np_reply_from_errqueue(int family,
@@ -447,6 +564,9 @@ const char *np_reply_malformed_name(enum np_rx_malformed why)
 			"quoted IPv6 extension header malformed",
 		[NP_MAL_QUOTE_NO_ICMP] = "quote ends before the ICMP header",
 		[NP_MAL_ND_OPTION] = "ICMPv6 redirect option malformed",
+		[NP_MAL_IP6_TRUNCATED] = "IPv6 header truncated",
+		[NP_MAL_IP6_PLEN] = "IPv6 payload length past the packet",
+		[NP_MAL_IP6_EXTHDR] = "IPv6 extension header malformed",
 	};
 
 	if ((unsigned)why >= NP_MAL_COUNT)

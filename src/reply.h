@@ -20,6 +20,7 @@ enum np_rx_kind {
 	NP_RX_ERROR,	   /* an ICMP error that quotes an Echo Request */
 	NP_RX_LOCAL_ERROR, /* a local error from the error queue */
 	NP_RX_MALFORMED,   /* failed a check; `why` says which */
+	NP_RX_ECHO_REQUEST /* an Echo Request (np_rx.requests only) */
 };
 
 enum np_rx_malformed {
@@ -40,6 +41,9 @@ enum np_rx_malformed {
 	NP_MAL_QUOTE_EXTHDR,	/* quoted IPv6 extension header malformed */
 	NP_MAL_QUOTE_NO_ICMP,	/* quote ends before the quoted ICMP header */
 	NP_MAL_ND_OPTION,	/* ICMPv6 redirect option malformed */
+	NP_MAL_IP6_TRUNCATED,	/* fewer than 40 bytes of IPv6 header */
+	NP_MAL_IP6_PLEN,	/* payload length past the bytes received */
+	NP_MAL_IP6_EXTHDR,	/* an extension header is malformed */
 	NP_MAL_COUNT
 };
 
@@ -52,6 +56,7 @@ struct np_rx {
 	int ttl;		     /* from a control message, -1 if none */
 	const struct in6_addr *src6; /* for the ICMPv6 checksum, may be NULL */
 	const struct in6_addr *dst6; /* from IPV6_PKTINFO, may be NULL */
+	bool requests; /* Echo Requests too (captures), not ignored */
 };
 
 struct np_reply {
@@ -77,6 +82,25 @@ struct np_reply {
 
 /* Parse one datagram from an ICMP or ICMPv6 socket. Returns out->kind. */
 enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out);
+
+/* What the IP header of a whole captured packet said. */
+struct np_ipinfo {
+	int family; /* AF_INET, AF_INET6; 0 when not IP */
+	struct sockaddr_storage src, dst;
+	uint8_t proto; /* after IPv6 extension headers */
+	bool fragment; /* a fragment other than a whole datagram's first */
+	size_t ip_len; /* bytes the header says the packet has */
+};
+
+/* Parse a whole IPv4 or IPv6 packet as captured on a link (the version
+ * nibble says which), Echo Requests included when `requests`.  A packet
+ * whose header claims more bytes than `len` is malformed (the caller
+ * reports packets its capture cut short before calling this).  Returns
+ * out->kind: NP_RX_IGNORED with ip->proto telling what it was for
+ * protocols other than ICMP (IPv4) and ICMPv6 (IPv6). */
+enum np_rx_kind np_reply_parse_packet(const uint8_t *pkt, size_t len,
+				      bool requests, struct np_ipinfo *ip,
+				      struct np_reply *out);
 
 /* Translate an error-queue message (IP_RECVERR / IPV6_RECVERR on datagram
  * ICMP sockets).  `ee` is a copy of the sock_extended_err control message,

@@ -64,6 +64,10 @@ void np_report_json_msink(struct np_report_json *ctx, struct np_msink *sink);
 void np_json_string(FILE *f, const char *s);
 void np_json_time(FILE *f, int64_t wall_ns);
 void np_json_summary(FILE *f, const struct np_result *r);
+/* ICMP and ICMPv6 types and codes by name: "echo-request",
+ * "destination-unreachable"/"port-unreachable"; "other" when unknown. */
+const char *np_icmp_type_name(int family, int type);
+const char *np_icmp_code_name(int family, int type, int code);
 
 /* Monitoring-plugin mode: collects the hosts' results; print at the end. */
 enum {

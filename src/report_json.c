@@ -116,8 +116,8 @@ static const char *ts_name(unsigned ts, unsigned bit)
 	return ts & bit ? "kernel" : "user";
 }
 
-/* ICMP type and code by name (RFC 792, RFC 4443). */
-static const char *type_name(int family, int type)
+/* ICMP type and code by name (RFC 792, RFC 950, RFC 4443, RFC 4861). */
+const char *np_icmp_type_name(int family, int type)
 {
 	if (family == AF_INET6) {
 		switch (type) {
@@ -129,27 +129,67 @@ static const char *type_name(int family, int type)
 			return "time-exceeded";
 		case NP_ICMP6_PARAM_PROB:
 			return "parameter-problem";
+		case NP_ICMP6_ECHO_REQUEST:
+			return "echo-request";
+		case NP_ICMP6_ECHO_REPLY:
+			return "echo-reply";
+		case 130:
+			return "multicast-listener-query";
+		case 131:
+			return "multicast-listener-report";
+		case 132:
+			return "multicast-listener-done";
+		case 133:
+			return "router-solicitation";
+		case 134:
+			return "router-advertisement";
+		case 135:
+			return "neighbor-solicitation";
+		case 136:
+			return "neighbor-advertisement";
 		case NP_ICMP6_REDIRECT:
 			return "redirect";
+		case 143:
+			return "multicast-listener-report-v2";
 		}
 		return "other";
 	}
 	switch (type) {
+	case NP_ICMP_ECHOREPLY:
+		return "echo-reply";
 	case NP_ICMP_DEST_UNREACH:
 		return "destination-unreachable";
 	case NP_ICMP_SOURCE_QUENCH:
 		return "source-quench";
 	case NP_ICMP_REDIRECT:
 		return "redirect";
+	case NP_ICMP_ECHO:
+		return "echo-request";
+	case 9:
+		return "router-advertisement";
+	case 10:
+		return "router-solicitation";
 	case NP_ICMP_TIME_EXCEEDED:
 		return "time-exceeded";
 	case NP_ICMP_PARAMPROB:
 		return "parameter-problem";
+	case 13:
+		return "timestamp-request";
+	case 14:
+		return "timestamp-reply";
+	case 15:
+		return "information-request";
+	case 16:
+		return "information-reply";
+	case 17:
+		return "address-mask-request";
+	case 18:
+		return "address-mask-reply";
 	}
 	return "other";
 }
 
-static const char *code_name(int family, int type, int code)
+const char *np_icmp_code_name(int family, int type, int code)
 {
 	static const char *const unreach4[] = {
 		"net-unreachable",
@@ -185,6 +225,11 @@ static const char *code_name(int family, int type, int code)
 	if ((family == AF_INET && type == NP_ICMP_TIME_EXCEEDED) ||
 	    (family == AF_INET6 && type == NP_ICMP6_TIME_EXCEEDED))
 		return code == 0 ? "ttl-exceeded" : "reassembly-time-exceeded";
+	if ((family == AF_INET &&
+	     (type == NP_ICMP_ECHO || type == NP_ICMP_ECHOREPLY)) ||
+	    (family == AF_INET6 &&
+	     (type == NP_ICMP6_ECHO_REQUEST || type == NP_ICMP6_ECHO_REPLY)))
+		return code == 0 ? "none" : "other";
 	return "other";
 }
 
@@ -274,9 +319,9 @@ static void json_event(FILE *f, int family, const char *name,
 				",\"type\":%u,\"code\":%u,\"type_name\":\"%s\","
 				"\"code_name\":\"%s\"",
 				ev->reply->type, ev->reply->code,
-				type_name(family, ev->reply->type),
-				code_name(family, ev->reply->type,
-					  ev->reply->code));
+				np_icmp_type_name(family, ev->reply->type),
+				np_icmp_code_name(family, ev->reply->type,
+						  ev->reply->code));
 		fputs(",\"message\":", f);
 		np_json_string(f, desc);
 		fprintf(f, ",\"verified\":%s",

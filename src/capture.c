@@ -1,0 +1,306 @@
+/* capture.c - libpcap: --read, --inspect and --save */
+#include "config.h"
+
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+
+#include "clock.h"
+#include "icmp.h"
+#include "inspect.h"
+#include "linklayer.h"
+#include "reply.h"
+
+#define SNAPLEN 262144 /* tcpdump's default: whole packets */
+
+static int pcap_fail(struct np_err *err, pcap_t *p, const char *what)
+{
+	return np_err_set(err, "%s: %s", what, pcap_geterr(p));
+}
+
+/* Compile and set `expr`; for a live capture the netmask is unknown, which
+ * only matters for "broadcast". */
+static int set_filter(pcap_t *p, const char *expr, struct np_err *err)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
+		return np_err_set(err, "invalid capture filter '%s': %s", expr,
+				  pcap_geterr(p));
+	if (pcap_setfilter(p, &prog) != 0) {
+		pcap_freecode(&prog);
+		return pcap_fail(err, p, "cannot set the capture filter");
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* The kernel's filter: the user's --filter as given, else for a live
+ * capture ICMP and ICMPv6 (after IPv6 extension headers, and inside
+ * VLAN tags) and for a file nothing: the decoder counts what is not ICMP
+ * (-4 and -6 are applied there too). */
+static const char *inspect_filter(const struct np_options *o)
+{
+	if (o->capture_filter != NULL)
+		return o->capture_filter;
+	if (o->read_file != NULL)
+		return NULL;
+	return "icmp or (ip6 protochain 58) or (vlan and (icmp or (ip6 "
+	       "protochain 58)))";
+}
+
+/* A live capture on `iface`, activated with CAP_NET_RAW raised for the
+ * call: immediate delivery, nanosecond stamps where the kernel has
+ * them, non-blocking. */
+static int open_live(struct np_capture *c, const char *iface,
+		     struct np_privs *privs, struct np_err *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, ebuf);
+	int rc;
+
+	if (p == NULL)
+		return np_err_set(err, "cannot capture on %s: %s", iface, ebuf);
+	c->pcap = p;
+	pcap_set_snaplen(p, SNAPLEN);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, 4 << 20);
+	(void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	np_privs_raise(privs);
+	rc = pcap_activate(p);
+	if (np_privs_lower(privs, err) != 0)
+		return -1;
+	if (rc < 0) {
+		if (rc == PCAP_ERROR_PERM_DENIED)
+			return np_err_set(err,
+					  "cannot capture on %s: %s (capturing "
+					  "needs CAP_NET_RAW)",
+					  iface, pcap_geterr(p));
+		return np_err_set(err, "cannot capture on %s: %s", iface,
+				  pcap_statustostr(rc));
+	}
+	if (pcap_setnonblock(p, 1, ebuf) != 0)
+		return np_err_set(err, "pcap_setnonblock: %s", ebuf);
+	c->fd = pcap_get_selectable_fd(p);
+	if (c->fd < 0)
+		return np_err_set(err,
+				  "cannot capture on %s: no selectable "
+				  "descriptor",
+				  iface);
+	c->live = true;
+	c->linktype = pcap_datalink(p);
+	return 0;
+}
+
+int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
+			    struct np_privs *privs, struct np_err *err)
+{
+	const char *expr;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if (o->read_file != NULL) {
+		char ebuf[PCAP_ERRBUF_SIZE] = "";
+		pcap_t *p = pcap_open_offline_with_tstamp_precision(
+			o->read_file, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+
+		if (p == NULL)
+			return np_err_set(err, "cannot read %s: %s",
+					  o->read_file, ebuf);
+		c->pcap = p;
+		c->linktype = pcap_datalink(p);
+	} else if (open_live(c, o->inspect_iface, privs, err) != 0) {
+		return -1;
+	}
+	if (!np_link_supported(c->linktype))
+		return np_err_set(
+			err,
+			"%s: link type %d (%s) is not one netprobe "
+			"decodes (Ethernet, Linux cooked v1/v2, raw "
+			"IP, BSD loopback)",
+			o->read_file ? o->read_file : o->inspect_iface,
+			c->linktype,
+			pcap_datalink_val_to_name(c->linktype)
+				? pcap_datalink_val_to_name(c->linktype)
+				: "unknown");
+	expr = inspect_filter(o);
+	return expr != NULL ? set_filter(c->pcap, expr, err) : 0;
+}
+
+static int64_t ts_ns(const struct pcap_pkthdr *h)
+{
+	/* Opened for nanoseconds: tv_usec holds them. */
+	return (int64_t)h->ts.tv_sec * NP_NSEC_PER_SEC + h->ts.tv_usec;
+}
+
+int np_capture_inspect(struct np_capture *c, const struct np_options *o,
+		       volatile sig_atomic_t *stop, const sigset_t *waitmask,
+		       struct np_err *err)
+{
+	struct np_inspect_opts io = {
+		.out = stdout,
+		.json = o->json,
+		.quiet = o->quiet,
+		.verbose = o->verbose,
+		.family = o->family,
+	};
+	struct np_inspect *in = np_inspect_new(&io);
+	struct np_inspect_totals t;
+	pcap_t *p = c->pcap;
+	int64_t end = o->deadline_ns > 0 ? np_clock_mono() + o->deadline_ns : 0;
+	long long shown = 0;
+	int rc = 0;
+
+	if (in == NULL)
+		return np_err_set(err, "out of memory");
+	while (!*stop) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int r = pcap_next_ex(p, &h, &data);
+
+		if (r == 1) {
+			if (np_inspect_frame(in, c->linktype, ts_ns(h), data,
+					     h->caplen, h->len) &&
+			    o->count > 0 && ++shown >= o->count)
+				break;
+			continue;
+		}
+		if (r == PCAP_ERROR_BREAK) /* the end of the file */
+			break;
+		if (r == PCAP_ERROR) {
+			rc = np_err_set(err, "%s: %s",
+					o->read_file ? o->read_file
+						     : o->inspect_iface,
+					pcap_geterr(p));
+			break;
+		}
+		/* r == 0: a live capture with nothing waiting. */
+		{
+			fd_set rfds;
+			struct timespec ts = {1, 0};
+			int n;
+
+			if (end > 0) {
+				int64_t left = end - np_clock_mono();
+
+				if (left <= 0)
+					break;
+				if (left < NP_NSEC_PER_SEC)
+					ts = np_ns_to_timespec(left);
+			}
+			FD_ZERO(&rfds);
+			FD_SET(c->fd, &rfds);
+			n = pselect(c->fd + 1, &rfds, NULL, NULL, &ts,
+				    waitmask);
+			if (n < 0 && errno != EINTR) {
+				rc = np_err_errno(err, errno, "select");
+				break;
+			}
+		}
+	}
+	fflush(stdout);
+	np_inspect_finish(in);
+	np_inspect_totals(in, &t);
+	np_inspect_free(in);
+	if (c->live) {
+		struct pcap_stat ps;
+
+		if (pcap_stats(p, &ps) == 0 && ps.ps_drop > 0)
+			fprintf(stderr,
+				"netprobe: the kernel dropped %u packets of "
+				"the capture (buffer full)\n",
+				ps.ps_drop);
+	}
+	pcap_close(p);
+	c->pcap = NULL;
+	if (rc != 0)
+		return -1;
+	return t.icmp + t.icmp6 > 0 ? 0 : 1;
+}
+
+/* ---- --save ------------------------------------------------------------ */
+
+int np_capture_open_save(struct np_capture *c, const struct np_options *o,
+			 int family, uint16_t ident, struct np_privs *privs,
+			 struct np_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->ident = ident;
+	c->family = family;
+	if (open_live(c, "any", privs, err) != 0)
+		return -1;
+	/* The kernel keeps only ICMP of our family; the pump keeps only
+	 * this run's (identifier, and errors quoting it). */
+	if (set_filter(c->pcap, family == AF_INET6 ? "icmp6" : "icmp", err) !=
+	    0)
+		return -1;
+	c->dumper = pcap_dump_open(c->pcap, o->save_file);
+	if (c->dumper == NULL)
+		return np_err_set(err, "cannot write %s: %s", o->save_file,
+				  pcap_geterr(c->pcap));
+	return 0;
+}
+
+/* Is this frame one of the run's?  Its requests and replies (by
+ * identifier) and the ICMP errors that quote one of its requests. */
+static bool ours(const struct np_capture *c, const struct pcap_pkthdr *h,
+		 const u_char *data)
+{
+	struct np_frame fr;
+	struct np_ipinfo ip;
+	struct np_reply r;
+	enum np_rx_kind kind;
+
+	if (np_link_decode(c->linktype, data, h->caplen, h->len, &fr) !=
+		    NP_LINK_IP ||
+	    fr.family != c->family)
+		return false;
+	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
+	return (kind == NP_RX_ECHO_REQUEST || kind == NP_RX_ECHO_REPLY ||
+		kind == NP_RX_ERROR) &&
+	       r.id == c->ident;
+}
+
+void np_capture_pump(void *capture)
+{
+	struct np_capture *c = capture;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r;
+
+	if (c->pcap == NULL)
+		return;
+	while ((r = pcap_next_ex(c->pcap, &h, &data)) == 1)
+		if (ours(c, h, data)) {
+			pcap_dump(c->dumper, h, data);
+			c->saved++;
+		}
+	if (r == PCAP_ERROR)
+		c->failed = true;
+}
+
+int np_capture_close(struct np_capture *c, struct np_err *err)
+{
+	int rc = 0;
+
+	if (c->pcap == NULL)
+		return 0;
+	if (c->dumper != NULL) {
+		np_capture_pump(c); /* what came since the last wake-up */
+		if (pcap_dump_flush(c->dumper) != 0)
+			rc = np_err_set(err, "cannot write the capture file");
+		pcap_dump_close(c->dumper);
+		c->dumper = NULL;
+	}
+	if (c->failed && rc == 0)
+		rc = np_err_set(err, "capture: %s", pcap_geterr(c->pcap));
+	pcap_close(c->pcap);
+	c->pcap = NULL;
+	return rc;
+}

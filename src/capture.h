@@ -1,0 +1,51 @@
+/* capture.h - libpcap: --read, --inspect and --save.  Built only with
+ * libpcap (HAVE_PCAP); without it the options are refused when parsed. */
+#ifndef NP_CAPTURE_H
+#define NP_CAPTURE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "error.h"
+#include "options.h"
+#include "privs.h"
+
+struct np_capture {
+	void *pcap;   /* pcap_t */
+	void *dumper; /* pcap_dumper_t, --save */
+	int linktype;
+	int fd; /* selectable descriptor of a live capture, else -1 */
+	bool live;
+	uint64_t saved;
+	uint16_t ident; /* --save: the run's Echo identifier */
+	int family;
+	bool failed; /* a read or write error in the pump */
+	char errbuf[256];
+};
+
+/* --read FILE or --inspect[=IFACE], opened (a live one with CAP_NET_RAW
+ * raised for the call) before the privileges are dropped; --filter and
+ * -4/-6 compiled in. */
+int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
+			    struct np_privs *privs, struct np_err *err);
+/* Decode and print until the file ends, -c packets were shown, -w
+ * passed or `*stop` is set.  Returns the exit status. */
+int np_capture_inspect(struct np_capture *c, const struct np_options *o,
+		       volatile sig_atomic_t *stop, const sigset_t *waitmask,
+		       struct np_err *err);
+
+/* --save FILE: a live capture of this run's own ICMP (its Echo Requests
+ * and replies by identifier, and the errors that quote them) on the
+ * interfaces of the route to `dst` ("any"), written to FILE. */
+int np_capture_open_save(struct np_capture *c, const struct np_options *o,
+			 int family, uint16_t ident, struct np_privs *privs,
+			 struct np_err *err);
+/* Write what the capture has (called when its descriptor is readable). */
+void np_capture_pump(void *capture);
+/* The end of the run: what is left, flushed, closed.  -1 if writing
+ * failed. */
+int np_capture_close(struct np_capture *c, struct np_err *err);
+
+#endif

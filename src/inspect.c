@@ -1,0 +1,778 @@
+/* inspect.c - decode, pair, time and summarise captured ICMP.
+ *
+ * Every frame goes through np_link_decode and np_reply_parse_packet: the
+ * bounds-checked parsers of the ping path, with Echo Requests recognised
+ * too.  Requests are paired with replies by (requester, responder,
+ * identifier, sequence); flows are (requester, responder, identifier).
+ */
+#include "config.h"
+
+#include "inspect.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "clock.h"
+#include "hist.h"
+#include "icmp.h"
+#include "linklayer.h"
+#include "reply.h"
+#include "report.h"
+#include "target.h"
+
+#define MAX_ERROR_KINDS 8
+
+struct addr_key {
+	uint8_t family;
+	uint8_t a[16];
+};
+
+struct flow {
+	struct addr_key req, resp; /* requester, responder */
+	uint16_t id;
+	uint64_t requests, replies, duplicates, corrupted, unpaired, errors;
+	struct {
+		uint8_t type, code;
+		uint64_t n;
+	} err[MAX_ERROR_KINDS];
+	unsigned nerr;
+	uint64_t err_other;
+	double sum_ms;
+	struct np_hist *hist; /* the first RTT allocates it */
+};
+
+struct request {
+	uint32_t flow; /* index + 1; 0: a free slot */
+	uint16_t seq;
+	uint8_t answered; /* 0 no, 1 replied */
+	int64_t ts_ns;
+};
+
+struct np_inspect {
+	struct np_inspect_opts o;
+	struct flow *flows;
+	size_t nflows;
+	uint32_t *flow_index; /* open addressing: flow + 1, 0 empty */
+	size_t flow_slots;
+	struct request *req; /* open addressing */
+	size_t req_slots, nreq;
+	struct np_inspect_totals t;
+	uint64_t untracked; /* past the bounds */
+	int64_t first_ns, last_ns;
+};
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL; /* FNV-1a */
+	return h;
+}
+
+static void addr_key(const struct sockaddr_storage *ss, struct addr_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = (uint8_t)ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(k->a, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	else if (ss->ss_family == AF_INET6)
+		memcpy(k->a, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+}
+
+static void key_addr(const struct addr_key *k, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = k->family;
+	if (k->family == AF_INET)
+		memcpy(&((struct sockaddr_in *)ss)->sin_addr, k->a, 4);
+	else if (k->family == AF_INET6)
+		memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, k->a, 16);
+}
+
+static uint64_t flow_hash(const struct addr_key *req,
+			  const struct addr_key *resp, uint16_t id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = mix(h, req, sizeof(*req));
+	h = mix(h, resp, sizeof(*resp));
+	return mix(h, &id, sizeof(id));
+}
+
+/* The flow's index, created when `create`; -1 when unknown or past the
+ * bound. */
+static long flow_find(struct np_inspect *in, const struct addr_key *req,
+		      const struct addr_key *resp, uint16_t id, bool create)
+{
+	size_t mask = in->flow_slots - 1;
+	size_t i = flow_hash(req, resp, id) & mask;
+	struct flow *f;
+
+	for (;; i = (i + 1) & mask) {
+		uint32_t v = in->flow_index[i];
+
+		if (v == 0)
+			break;
+		f = &in->flows[v - 1];
+		if (f->id == id && memcmp(&f->req, req, sizeof(*req)) == 0 &&
+		    memcmp(&f->resp, resp, sizeof(*resp)) == 0)
+			return (long)v - 1;
+	}
+	if (!create || in->nflows >= NP_INSPECT_MAX_FLOWS)
+		return -1;
+	f = &in->flows[in->nflows];
+	memset(f, 0, sizeof(*f));
+	f->req = *req;
+	f->resp = *resp;
+	f->id = id;
+	in->flow_index[i] = (uint32_t)++in->nflows;
+	return (long)in->nflows - 1;
+}
+
+static uint64_t req_hash(uint32_t flow, uint16_t seq)
+{
+	return mix(mix(0xcbf29ce484222325ULL, &flow, sizeof(flow)), &seq,
+		   sizeof(seq));
+}
+
+static struct request *req_find(struct np_inspect *in, uint32_t flow,
+				uint16_t seq, bool create)
+{
+	size_t mask = in->req_slots - 1;
+	size_t i = req_hash(flow, seq) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct request *r = &in->req[i];
+
+		if (r->flow == 0)
+			break;
+		if (r->flow == flow + 1 && r->seq == seq)
+			return r;
+	}
+	if (!create)
+		return NULL;
+	if (in->nreq + 1 > in->req_slots / 2) { /* grow, up to the bound */
+		size_t n = in->req_slots * 2;
+		struct request *nr;
+
+		if (n > 2 * (size_t)NP_INSPECT_MAX_REQUESTS)
+			return NULL;
+		nr = calloc(n, sizeof(*nr));
+		if (nr == NULL)
+			return NULL;
+		for (size_t j = 0; j < in->req_slots; j++) {
+			struct request *o = &in->req[j];
+			size_t k;
+
+			if (o->flow == 0)
+				continue;
+			for (k = req_hash(o->flow - 1, o->seq) & (n - 1);
+			     nr[k].flow != 0; k = (k + 1) & (n - 1))
+				;
+			nr[k] = *o;
+		}
+		free(in->req);
+		in->req = nr;
+		in->req_slots = n;
+		return req_find(in, flow, seq, true);
+	}
+	in->nreq++;
+	in->req[i].flow = flow + 1;
+	in->req[i].seq = seq;
+	return &in->req[i];
+}
+
+struct np_inspect *np_inspect_new(const struct np_inspect_opts *o)
+{
+	struct np_inspect *in = calloc(1, sizeof(*in));
+
+	if (in == NULL)
+		return NULL;
+	in->o = *o;
+	in->flow_slots = 2 * NP_INSPECT_MAX_FLOWS;
+	in->flows = calloc(NP_INSPECT_MAX_FLOWS, sizeof(*in->flows));
+	in->flow_index = calloc(in->flow_slots, sizeof(*in->flow_index));
+	in->req_slots = 1024;
+	in->req = calloc(in->req_slots, sizeof(*in->req));
+	if (in->flows == NULL || in->flow_index == NULL || in->req == NULL) {
+		np_inspect_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+void np_inspect_free(struct np_inspect *in)
+{
+	if (in == NULL)
+		return;
+	for (size_t i = 0; i < in->nflows; i++)
+		free(in->flows[i].hist);
+	free(in->flows);
+	free(in->flow_index);
+	free(in->req);
+	free(in);
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static void ms_text(FILE *f, int64_t ns)
+{
+	fprintf(f, "%.*f", np_report_decimals(), (double)ns / 1e6);
+}
+
+static void clock_text(FILE *f, int64_t ns)
+{
+	time_t secs = (time_t)(ns / NP_NSEC_PER_SEC);
+	struct tm tm;
+	int64_t frac = ns % NP_NSEC_PER_SEC;
+
+	if (ns < 0) {
+		secs = 0;
+		frac = 0;
+	}
+	gmtime_r(&secs, &tm);
+	if (np_report_decimals() > 5)
+		fprintf(f, "%02d:%02d:%02d.%09" PRId64, tm.tm_hour, tm.tm_min,
+			tm.tm_sec, frac);
+	else
+		fprintf(f, "%02d:%02d:%02d.%06" PRId64, tm.tm_hour, tm.tm_min,
+			tm.tm_sec, frac / NP_NSEC_PER_USEC);
+}
+
+/* The start of a packet's line or object. */
+static void head(struct np_inspect *in, const char *event, int64_t ts,
+		 const struct np_frame *fr, const struct np_ipinfo *ip)
+{
+	FILE *f = in->o.out;
+	char src[INET6_ADDRSTRLEN + 16] = "", dst[INET6_ADDRSTRLEN + 16] = "";
+
+	if (ip != NULL && ip->family != 0) {
+		np_addr_str((const struct sockaddr *)&ip->src, src,
+			    sizeof(src));
+		np_addr_str((const struct sockaddr *)&ip->dst, dst,
+			    sizeof(dst));
+	}
+	if (in->o.json) {
+		fprintf(f, "{\"event\":\"%s\",\"time\":", event);
+		np_json_time(f, ts);
+		if (fr->nvlan > 0) {
+			fputs(",\"vlan\":[", f);
+			for (unsigned i = 0; i < fr->nvlan; i++)
+				fprintf(f, "%s%u", i ? "," : "", fr->vlan[i]);
+			fputc(']', f);
+		}
+		if (ip != NULL && ip->family != 0) {
+			fputs(",\"from\":", f);
+			np_json_string(f, src);
+			fputs(",\"to\":", f);
+			np_json_string(f, dst);
+		}
+		return;
+	}
+	clock_text(f, ts);
+	if (fr->nvlan > 0) {
+		fputs(" vlan ", f);
+		for (unsigned i = 0; i < fr->nvlan; i++)
+			fprintf(f, "%s%u", i ? "." : "", fr->vlan[i]);
+	}
+	if (ip != NULL && ip->family != 0)
+		fprintf(f, " %s > %s", src, dst);
+	fputc(':', f);
+}
+
+static void tail(struct np_inspect *in)
+{
+	fputs(in->o.json ? "}\n" : "\n", in->o.out);
+}
+
+/* A JSON name in text: "echo-request" as "echo request". */
+static void words(FILE *f, const char *name)
+{
+	for (; *name; name++)
+		fputc(*name == '-' ? ' ' : *name, f);
+}
+
+static const char *checksum_word(const struct np_reply *r)
+{
+	return !r->checksum_checked ? "unchecked"
+	       : r->checksum_ok	    ? "good"
+				    : "bad";
+}
+
+/* type, code, id/seq, bytes, ttl, checksum */
+static void icmp_fields(struct np_inspect *in, int family,
+			const struct np_reply *r, bool echo)
+{
+	FILE *f = in->o.out;
+
+	if (in->o.json) {
+		fprintf(f,
+			",\"type\":%u,\"code\":%u,\"type_name\":\"%s\","
+			"\"code_name\":\"%s\"",
+			r->type, r->code, np_icmp_type_name(family, r->type),
+			np_icmp_code_name(family, r->type, r->code));
+		if (echo)
+			fprintf(f, ",\"id\":%u,\"seq\":%u", r->id, r->seq);
+		fprintf(f, ",\"bytes\":%zu", r->icmp_len);
+		if (r->ttl >= 0)
+			fprintf(f, ",\"ttl\":%d", r->ttl);
+		fprintf(f, ",\"checksum\":\"%s\"", checksum_word(r));
+		return;
+	}
+	fputc(' ', f);
+	words(f, np_icmp_type_name(family, r->type));
+	if (!echo)
+		fprintf(f, " (type %u, code %u)", r->type, r->code);
+	else
+		fprintf(f, ", id %u, seq %u", r->id, r->seq);
+	fprintf(f, ", %zu bytes", r->icmp_len);
+	if (r->ttl >= 0)
+		fprintf(f, ", ttl %d", r->ttl);
+	if (r->checksum_checked && !r->checksum_ok)
+		fputs(", BAD CHECKSUM", f);
+}
+
+/* ---- the packets ------------------------------------------------------ */
+
+static void on_request(struct np_inspect *in, int64_t ts,
+		       const struct np_frame *fr, const struct np_ipinfo *ip,
+		       const struct np_reply *r)
+{
+	struct addr_key a, b;
+	long fl;
+
+	in->t.requests++;
+	addr_key(&ip->src, &a);
+	addr_key(&ip->dst, &b);
+	fl = flow_find(in, &a, &b, r->id, true);
+	if (fl >= 0) {
+		struct request *q;
+
+		in->flows[fl].requests++;
+		q = req_find(in, (uint32_t)fl, r->seq, true);
+		if (q != NULL) {
+			q->answered = 0; /* a sequence number used again */
+			q->ts_ns = ts;
+		} else {
+			in->untracked++;
+		}
+	} else {
+		in->untracked++;
+	}
+	if (in->o.quiet)
+		return;
+	head(in, "request", ts, fr, ip);
+	icmp_fields(in, ip->family, r, true);
+	tail(in);
+}
+
+static void on_reply(struct np_inspect *in, int64_t ts,
+		     const struct np_frame *fr, const struct np_ipinfo *ip,
+		     const struct np_reply *r)
+{
+	struct addr_key a, b;
+	const char *event = "reply";
+	int64_t rtt = -1;
+	struct request *q = NULL;
+	struct flow *flow = NULL;
+	long fl;
+	bool bad = r->checksum_checked && !r->checksum_ok;
+
+	in->t.replies++;
+	addr_key(&ip->dst, &a); /* the requester */
+	addr_key(&ip->src, &b);
+	fl = flow_find(in, &a, &b, r->id, true);
+	if (fl >= 0) {
+		flow = &in->flows[fl];
+		q = req_find(in, (uint32_t)fl, r->seq, false);
+	}
+	if (bad) {
+		/* Not trusted to pair: as ping, counted corrupted. */
+		event = "corrupted";
+		if (flow != NULL)
+			flow->corrupted++;
+	} else if (q == NULL) {
+		in->t.unpaired++;
+		if (flow != NULL)
+			flow->unpaired++;
+	} else {
+		rtt = ts - q->ts_ns;
+		if (rtt < 0)
+			rtt = 0; /* a file's clock stepped back */
+		if (q->answered) {
+			event = "duplicate";
+			in->t.duplicates++;
+			flow->duplicates++;
+		} else {
+			q->answered = 1;
+			flow->replies++;
+			flow->sum_ms += (double)rtt / 1e6;
+			if (flow->hist == NULL &&
+			    (flow->hist = malloc(sizeof(*flow->hist))) != NULL)
+				np_hist_init(flow->hist);
+			if (flow->hist != NULL)
+				np_hist_add(flow->hist, rtt);
+		}
+	}
+	if (in->o.quiet)
+		return;
+	head(in, event, ts, fr, ip);
+	icmp_fields(in, ip->family, r, true);
+	if (in->o.json) {
+		if (rtt >= 0)
+			fprintf(in->o.out, ",\"rtt_ms\":%.*f",
+				np_report_decimals(), (double)rtt / 1e6);
+		else
+			fputs(",\"rtt_ms\":null", in->o.out);
+		if (bad)
+			fputs(",\"reason\":\"bad checksum\"", in->o.out);
+	} else if (rtt >= 0) {
+		fputs(", time=", in->o.out);
+		ms_text(in->o.out, rtt);
+		fputs(strcmp(event, "duplicate") == 0 ? " ms (DUP!)" : " ms",
+		      in->o.out);
+	} else if (!bad) {
+		fputs(", no request seen", in->o.out);
+	}
+	tail(in);
+}
+
+static void flow_error(struct flow *f, const struct np_reply *r)
+{
+	f->errors++;
+	for (unsigned i = 0; i < f->nerr; i++)
+		if (f->err[i].type == r->type && f->err[i].code == r->code) {
+			f->err[i].n++;
+			return;
+		}
+	if (f->nerr < MAX_ERROR_KINDS) {
+		f->err[f->nerr].type = r->type;
+		f->err[f->nerr].code = r->code;
+		f->err[f->nerr++].n = 1;
+	} else {
+		f->err_other++;
+	}
+}
+
+static void on_error(struct np_inspect *in, int64_t ts,
+		     const struct np_frame *fr, const struct np_ipinfo *ip,
+		     const struct np_reply *r, bool about_echo)
+{
+	char desc[128], qdst[INET6_ADDRSTRLEN + 16] = "";
+	FILE *f = in->o.out;
+
+	in->t.errors++;
+	if (about_echo && r->quoted_dst_set) {
+		struct addr_key a, b;
+		long fl;
+
+		addr_key(&ip->dst, &a); /* the error goes to the requester */
+		addr_key(&r->quoted_dst, &b);
+		fl = flow_find(in, &a, &b, r->id, true);
+		if (fl >= 0)
+			flow_error(&in->flows[fl], r);
+	}
+	if (r->quoted_dst_set)
+		np_addr_str((const struct sockaddr *)&r->quoted_dst, qdst,
+			    sizeof(qdst));
+	if (in->o.quiet)
+		return;
+	np_reply_describe_error(ip->family, r, desc, sizeof(desc));
+	head(in, "icmp_error", ts, fr, ip);
+	icmp_fields(in, ip->family, r, false);
+	if (in->o.json) {
+		fputs(",\"message\":", f);
+		np_json_string(f, desc);
+		if (about_echo) {
+			fputs(",\"quote\":{\"to\":", f);
+			np_json_string(f, qdst);
+			fprintf(f, ",\"id\":%u,\"seq\":%u}", r->id, r->seq);
+		} else if (r->quoted_dst_set) {
+			fputs(",\"quote\":{\"to\":", f);
+			np_json_string(f, qdst);
+			fputc('}', f);
+		}
+	} else {
+		fprintf(f, ", %s", desc);
+		if (about_echo)
+			fprintf(f, ", quotes echo request to %s, id %u, seq %u",
+				qdst, r->id, r->seq);
+		else if (r->quoted_dst_set)
+			fprintf(f, ", quotes a packet to %s", qdst);
+	}
+	tail(in);
+}
+
+static bool is_error_type(int family, uint8_t type)
+{
+	if (family == AF_INET6)
+		return type < 128;
+	return type == NP_ICMP_DEST_UNREACH || type == NP_ICMP_SOURCE_QUENCH ||
+	       type == NP_ICMP_REDIRECT || type == NP_ICMP_TIME_EXCEEDED ||
+	       type == NP_ICMP_PARAMPROB;
+}
+
+bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
+		      const uint8_t *pkt, size_t caplen, size_t wirelen)
+{
+	struct np_frame fr;
+	struct np_ipinfo ip;
+	struct np_reply r;
+	enum np_rx_kind kind;
+	FILE *f = in->o.out;
+
+	in->t.frames++;
+	if (in->first_ns == 0)
+		in->first_ns = ts_ns;
+	in->last_ns = ts_ns;
+	if (np_link_decode(linktype, pkt, caplen, wirelen, &fr) != NP_LINK_IP) {
+		in->t.other++;
+		return false;
+	}
+	if (in->o.family != AF_UNSPEC && fr.family != in->o.family) {
+		in->t.other++;
+		return false;
+	}
+	if (fr.ip_caplen < fr.ip_wirelen) {
+		/* Cut at the snap length: the addresses if they were
+		 * captured, nothing guessed from what was not. */
+		in->t.truncated++;
+		kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip,
+					     &r);
+		(void)kind;
+		if (in->o.quiet)
+			return true;
+		head(in, "truncated", ts_ns, &fr, &ip);
+		if (in->o.json)
+			fprintf(f, ",\"captured\":%zu,\"bytes\":%zu",
+				fr.ip_caplen, fr.ip_wirelen);
+		else
+			fprintf(f, " truncated: %zu of %zu IP bytes captured",
+				fr.ip_caplen, fr.ip_wirelen);
+		tail(in);
+		return true;
+	}
+	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
+	if (kind != NP_RX_MALFORMED &&
+	    ip.proto != (ip.family == AF_INET6 ? 58 : 1)) {
+		in->t.other++; /* not ICMP (or a later fragment) */
+		if (!in->o.verbose || in->o.quiet || in->o.json)
+			return false;
+		head(in, "other", ts_ns, &fr, &ip);
+		fprintf(f, " not ICMP (protocol %u%s)", ip.proto,
+			ip.fragment ? ", fragment" : "");
+		tail(in);
+		return true;
+	}
+	if (ip.family == AF_INET6)
+		in->t.icmp6++;
+	else
+		in->t.icmp++;
+	if (r.checksum_checked && !r.checksum_ok)
+		in->t.bad_checksum++;
+	switch (kind) {
+	case NP_RX_ECHO_REQUEST:
+		on_request(in, ts_ns, &fr, &ip, &r);
+		break;
+	case NP_RX_ECHO_REPLY:
+		on_reply(in, ts_ns, &fr, &ip, &r);
+		break;
+	case NP_RX_ERROR:
+		on_error(in, ts_ns, &fr, &ip, &r, true);
+		break;
+	case NP_RX_MALFORMED:
+		in->t.malformed++;
+		if (in->o.quiet)
+			break;
+		head(in, "malformed", ts_ns, &fr, &ip);
+		if (in->o.json) {
+			fputs(",\"reason\":", f);
+			np_json_string(f, np_reply_malformed_name(r.why));
+		} else {
+			fprintf(f, " malformed: %s",
+				np_reply_malformed_name(r.why));
+		}
+		tail(in);
+		break;
+	case NP_RX_IGNORED:
+	case NP_RX_LOCAL_ERROR:
+		if (is_error_type(ip.family, r.type)) {
+			on_error(in, ts_ns, &fr, &ip, &r, false);
+			break;
+		}
+		if (in->o.quiet)
+			break;
+		head(in, "icmp", ts_ns, &fr, &ip);
+		icmp_fields(in, ip.family, &r, false);
+		tail(in);
+		break;
+	}
+	return true;
+}
+
+/* ---- the end ---------------------------------------------------------- */
+
+static void flow_summary(struct np_inspect *in, const struct flow *fl)
+{
+	FILE *f = in->o.out;
+	struct sockaddr_storage a, b;
+	char req[INET6_ADDRSTRLEN + 16], resp[INET6_ADDRSTRLEN + 16];
+	uint64_t unanswered =
+		fl->requests > fl->replies ? fl->requests - fl->replies : 0;
+	double loss =
+		fl->requests ? 100.0 * (double)unanswered / (double)fl->requests
+			     : 0.0;
+	static const double q[3] = {0.5, 0.9, 0.99};
+	static const char *const qn[3] = {"p50", "p90", "p99"};
+
+	key_addr(&fl->req, &a);
+	key_addr(&fl->resp, &b);
+	np_addr_str((struct sockaddr *)&a, req, sizeof(req));
+	np_addr_str((struct sockaddr *)&b, resp, sizeof(resp));
+	if (in->o.json) {
+		fputs("{\"event\":\"summary\",\"from\":", f);
+		np_json_string(f, req);
+		fputs(",\"to\":", f);
+		np_json_string(f, resp);
+		fprintf(f,
+			",\"id\":%u,\"transmitted\":%" PRIu64
+			",\"received\":%" PRIu64 ",\"unanswered\":%" PRIu64
+			",\"duplicates\":%" PRIu64 ",\"corrupted\":%" PRIu64
+			",\"unpaired\":%" PRIu64 ",\"errors\":%" PRIu64
+			",\"loss_pct\":%.3f",
+			fl->id, fl->requests, fl->replies, unanswered,
+			fl->duplicates, fl->corrupted, fl->unpaired, fl->errors,
+			loss);
+		if (fl->hist != NULL && fl->hist->count > 0) {
+			int d = np_report_decimals();
+
+			fprintf(f,
+				",\"rtt_ms\":{\"min\":%.*f,\"avg\":%.*f,"
+				"\"max\":%.*f",
+				d, (double)fl->hist->min_ns / 1e6, d,
+				fl->sum_ms / (double)fl->hist->count, d,
+				(double)fl->hist->max_ns / 1e6);
+			for (int i = 0; i < 3; i++)
+				fprintf(f, ",\"%s\":%.*f", qn[i], d,
+					(double)np_hist_quantile(fl->hist,
+								 q[i]) /
+						1e6);
+			fputc('}', f);
+		} else {
+			fputs(",\"rtt_ms\":null", f);
+		}
+		fputs(",\"icmp_errors\":[", f);
+		for (unsigned i = 0; i < fl->nerr; i++)
+			fprintf(f,
+				"%s{\"type\":%u,\"code\":%u,\"type_name\":\"%"
+				"s\","
+				"\"code_name\":\"%s\",\"count\":%" PRIu64 "}",
+				i ? "," : "", fl->err[i].type, fl->err[i].code,
+				np_icmp_type_name(fl->req.family,
+						  fl->err[i].type),
+				np_icmp_code_name(fl->req.family,
+						  fl->err[i].type,
+						  fl->err[i].code),
+				fl->err[i].n);
+		fputs("]}\n", f);
+		return;
+	}
+	fprintf(f, "\n--- %s > %s, id %u ---\n", req, resp, fl->id);
+	fprintf(f,
+		"%" PRIu64 " requests, %" PRIu64 " replies, %" PRIu64
+		" unanswered",
+		fl->requests, fl->replies, unanswered);
+	if (fl->duplicates)
+		fprintf(f, ", +%" PRIu64 " duplicates", fl->duplicates);
+	if (fl->corrupted)
+		fprintf(f, ", %" PRIu64 " corrupted", fl->corrupted);
+	if (fl->unpaired)
+		fprintf(f, ", %" PRIu64 " replies without request",
+			fl->unpaired);
+	if (fl->errors)
+		fprintf(f, ", +%" PRIu64 " errors", fl->errors);
+	if (fl->requests)
+		fprintf(f, ", %g%% loss", loss);
+	fputc('\n', f);
+	if (fl->hist != NULL && fl->hist->count > 0) {
+		fputs("rtt min/avg/max = ", f);
+		ms_text(f, fl->hist->min_ns);
+		fputc('/', f);
+		ms_text(f,
+			(int64_t)(fl->sum_ms * 1e6 / (double)fl->hist->count));
+		fputc('/', f);
+		ms_text(f, fl->hist->max_ns);
+		fputs(" ms, p50/p90/p99 = ", f);
+		for (int i = 0; i < 3; i++) {
+			if (i)
+				fputc('/', f);
+			ms_text(f, np_hist_quantile(fl->hist, q[i]));
+		}
+		fputs(" ms\n", f);
+	}
+	for (unsigned i = 0; i < fl->nerr; i++) {
+		const char *code = np_icmp_code_name(
+			fl->req.family, fl->err[i].type, fl->err[i].code);
+
+		fprintf(f, "%" PRIu64 " ", fl->err[i].n);
+		words(f, np_icmp_type_name(fl->req.family, fl->err[i].type));
+		if (strcmp(code, "other") != 0) {
+			fputs(" (", f);
+			words(f, code);
+			fputc(')', f);
+		} else {
+			fprintf(f, " (code %u)", fl->err[i].code);
+		}
+		fputc('\n', f);
+	}
+	if (fl->err_other)
+		fprintf(f, "%" PRIu64 " other errors\n", fl->err_other);
+}
+
+void np_inspect_finish(struct np_inspect *in)
+{
+	FILE *f = in->o.out;
+	const struct np_inspect_totals *t = &in->t;
+	double secs = (double)(in->last_ns - in->first_ns) / 1e9;
+
+	for (size_t i = 0; i < in->nflows; i++)
+		flow_summary(in, &in->flows[i]);
+	if (in->o.json) {
+		fprintf(f,
+			"{\"event\":\"capture\",\"frames\":%" PRIu64
+			",\"icmp\":%" PRIu64 ",\"icmp6\":%" PRIu64
+			",\"other\":%" PRIu64 ",\"truncated\":%" PRIu64
+			",\"malformed\":%" PRIu64 ",\"bad_checksum\":%" PRIu64
+			",\"requests\":%" PRIu64 ",\"replies\":%" PRIu64
+			",\"duplicates\":%" PRIu64 ",\"unpaired\":%" PRIu64
+			",\"errors\":%" PRIu64 ",\"flows\":%zu"
+			",\"untracked\":%" PRIu64 ",\"duration_s\":%.6f}\n",
+			t->frames, t->icmp, t->icmp6, t->other, t->truncated,
+			t->malformed, t->bad_checksum, t->requests, t->replies,
+			t->duplicates, t->unpaired, t->errors, in->nflows,
+			in->untracked, secs);
+		return;
+	}
+	fprintf(f,
+		"\n%" PRIu64 " frames: %" PRIu64 " ICMP, %" PRIu64
+		" ICMPv6, %" PRIu64 " other, %" PRIu64 " truncated, %" PRIu64
+		" malformed, %" PRIu64 " bad checksum; %zu flows in %.3f s\n",
+		t->frames, t->icmp, t->icmp6, t->other, t->truncated,
+		t->malformed, t->bad_checksum, in->nflows, secs);
+	if (in->untracked)
+		fprintf(f,
+			"%" PRIu64 " requests not paired: more than %u flows "
+			"or %u requests\n",
+			in->untracked, NP_INSPECT_MAX_FLOWS,
+			NP_INSPECT_MAX_REQUESTS);
+}
+
+void np_inspect_totals(const struct np_inspect *in, struct np_inspect_totals *t)
+{
+	*t = in->t;
+}

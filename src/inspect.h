@@ -1,0 +1,44 @@
+/* inspect.h - decode, pair, time and summarise captured ICMP (--read,
+ * --inspect).  No libpcap here: frames come in with their link type and
+ * capture time, from a file, a live capture or the fuzzer.
+ */
+#ifndef NP_INSPECT_H
+#define NP_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct np_inspect_opts {
+	FILE *out;
+	bool json;    /* JSON Lines, the ping JSON's vocabulary */
+	bool quiet;   /* -q: the summaries only */
+	bool verbose; /* -v: also packets that are not ICMP */
+	int family;   /* AF_UNSPEC, or only AF_INET / AF_INET6 (-4, -6) */
+};
+
+/* Bounds: flows and requests beyond them are counted, not paired. */
+#define NP_INSPECT_MAX_FLOWS 4096
+#define NP_INSPECT_MAX_REQUESTS (1u << 20)
+
+struct np_inspect;
+
+struct np_inspect *np_inspect_new(const struct np_inspect_opts *o);
+/* One captured frame: `caplen` bytes of `wirelen`, captured at `ts_ns`
+ * (CLOCK_REALTIME ns).  Returns true when it was shown (counts for -c). */
+bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
+		      const uint8_t *pkt, size_t caplen, size_t wirelen);
+/* The per-flow summaries and the totals. */
+void np_inspect_finish(struct np_inspect *in);
+void np_inspect_free(struct np_inspect *in);
+
+/* Totals, for tests and the exit status. */
+struct np_inspect_totals {
+	uint64_t frames, icmp, icmp6, other, truncated, malformed, bad_checksum;
+	uint64_t requests, replies, duplicates, unpaired, errors;
+};
+void np_inspect_totals(const struct np_inspect *in,
+		       struct np_inspect_totals *t);
+
+#endif
