@@ -44,14 +44,21 @@ static int set_filter(pcap_t *p, const char *expr, struct np_err *err)
  * capture ICMP and ICMPv6 (after IPv6 extension headers, and inside
  * VLAN tags) and for a file nothing: the decoder counts what is not ICMP
  * (-4 and -6 are applied there too). */
-static const char *inspect_filter(const struct np_options *o)
+#define EXT6 "(ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 44 or ip6[6] = 60)"
+
+static const char *inspect_filter(const struct np_options *o, int linktype)
 {
 	if (o->capture_filter != NULL)
 		return o->capture_filter;
 	if (o->read_file != NULL)
 		return NULL;
-	return "icmp or (ip6 protochain 58) or (vlan and (icmp or (ip6 "
-	       "protochain 58)))";
+	/* ("ip6 protochain 58" would find ICMPv6 after any extension
+	 * header, but the kernel refuses its loop: ICMPv6, or a packet whose
+	 * first header is an extension header, and the decoder sorts.) */
+	if (linktype == NP_LINK_ETHERNET)
+		return "icmp or icmp6 or (ip6 and " EXT6 ") or (vlan and (icmp "
+		       "or icmp6 or (ip6 and " EXT6 ")))";
+	return "icmp or icmp6 or (ip6 and " EXT6 ")";
 }
 
 /* A live capture on `iface`, activated with CAP_NET_RAW raised for the
@@ -128,8 +135,18 @@ int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
 			pcap_datalink_val_to_name(c->linktype)
 				? pcap_datalink_val_to_name(c->linktype)
 				: "unknown");
-	expr = inspect_filter(o);
+	expr = inspect_filter(o, c->linktype);
 	return expr != NULL ? set_filter(c->pcap, expr, err) : 0;
+}
+
+/* A file is closed; a live capture is left to the end of the process:
+ * pcap_close() tears its ring down with setsockopt(), which the sandbox
+ * does not allow, and the kernel frees it at exit a moment later. */
+static void release(struct np_capture *c)
+{
+	if (!c->live)
+		pcap_close(c->pcap);
+	c->pcap = NULL;
 }
 
 static int64_t ts_ns(const struct pcap_pkthdr *h)
@@ -216,8 +233,7 @@ int np_capture_inspect(struct np_capture *c, const struct np_options *o,
 				"the capture (buffer full)\n",
 				ps.ps_drop);
 	}
-	pcap_close(p);
-	c->pcap = NULL;
+	release(c);
 	if (rc != 0)
 		return -1;
 	return t.icmp + t.icmp6 > 0 ? 0 : 1;
@@ -300,7 +316,6 @@ int np_capture_close(struct np_capture *c, struct np_err *err)
 	}
 	if (c->failed && rc == 0)
 		rc = np_err_set(err, "capture: %s", pcap_geterr(c->pcap));
-	pcap_close(c->pcap);
-	c->pcap = NULL;
+	release(c);
 	return rc;
 }

@@ -63,6 +63,8 @@ int np_sandbox_enter(struct np_err *err)
 		SCMP_SYS(connect),
 		/* waiting, time, randomness */
 		SCMP_SYS(pselect6),
+		SCMP_SYS(poll), /* libpcap reads its ring with poll() */
+		SCMP_SYS(ppoll),
 		SCMP_SYS(clock_gettime),
 		SCMP_SYS(gettimeofday),
 		SCMP_SYS(time),
