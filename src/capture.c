@@ -152,7 +152,7 @@ static void release(struct np_capture *c)
 static int64_t ts_ns(const struct pcap_pkthdr *h)
 {
 	/* Opened for nanoseconds: tv_usec holds them. */
-	return (int64_t)h->ts.tv_sec * NP_NSEC_PER_SEC + h->ts.tv_usec;
+	return np_inspect_ts(h->ts.tv_sec, h->ts.tv_usec);
 }
 
 int np_capture_inspect(struct np_capture *c, const struct np_options *o,

@@ -222,7 +222,10 @@ void np_inspect_free(struct np_inspect *in)
 
 static void ms_text(FILE *f, int64_t ns)
 {
-	fprintf(f, "%.*f", np_report_decimals(), (double)ns / 1e6);
+	char buf[32];
+
+	np_format_ms(ns, buf, sizeof(buf));
+	fputs(buf, f);
 }
 
 static void clock_text(FILE *f, int64_t ns)

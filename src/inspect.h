@@ -24,6 +24,20 @@ struct np_inspect_opts {
 
 struct np_inspect;
 
+/* A capture stamp in ns: a file's seconds are whatever it says (pcapng
+ * has 64 bits of them), so they are kept within years 1970 to 2255, where
+ * nanoseconds fit in 64 bits. */
+static inline int64_t np_inspect_ts(int64_t sec, int64_t nsec)
+{
+	if (sec < 0)
+		sec = 0;
+	if (sec > INT64_C(9000000000))
+		sec = INT64_C(9000000000);
+	if (nsec < 0 || nsec >= 1000000000)
+		nsec = 0;
+	return sec * 1000000000 + nsec;
+}
+
 struct np_inspect *np_inspect_new(const struct np_inspect_opts *o);
 /* One captured frame: `caplen` bytes of `wirelen`, captured at `ts_ns`
  * (CLOCK_REALTIME ns).  Returns true when it was shown (counts for -c). */

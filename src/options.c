@@ -959,13 +959,30 @@ const char *np_options_usage(void)
 	       "      --multi             many-target mode, also for one "
 	       "target\n"
 	       "\n"
+	       "Capture (libpcap; -V says whether this build has it):\n"
+	       "      --save FILE         ping mode: write the run's own "
+	       "requests, replies\n"
+	       "                          and errors to FILE (pcap)\n"
+	       "      --read FILE         inspect a pcap or pcapng file: "
+	       "ICMP decoded,\n"
+	       "                          requests paired with replies, a "
+	       "summary per flow\n"
+	       "      --inspect[=IFACE]   the same, live, on IFACE (default "
+	       "any), until -c\n"
+	       "                          packets, -w seconds or Ctrl-C\n"
+	       "      --filter EXPR       only packets matching the pcap "
+	       "filter EXPR\n"
+	       "\n"
 	       "Exit status: 0 replies came, 1 no reply (or, with -w and -c, "
 	       "fewer than\n"
 	       "N), 2 usage, name resolution or system error.  Many targets: 0 "
 	       "every\n"
 	       "target answered (with -x N: at least N did), 1 some did not, 2 "
 	       "a name did\n"
-	       "not resolve, or usage or system error.  See netprobe(8).\n";
+	       "not resolve, or usage or system error.  --read, --inspect: 0 "
+	       "ICMP was\n"
+	       "seen, 1 none, 2 an unreadable file or system error.  See "
+	       "netprobe(8).\n";
 }
 
 const char *np_options_plugin_usage(void)

@@ -110,5 +110,8 @@ void np_report_set_decimals(int decimals);
  * (both kernel stamps), "kernel-rx", "kernel-tx" or "user". */
 const char *np_report_ts_name(unsigned ts);
 int np_report_decimals(void);
+/* An RTT in ms with exactly np_report_decimals() decimals, truncated as
+ * iputils computes them. */
+void np_format_ms(int64_t ns, char *buf, size_t len);
 
 #endif

@@ -26,41 +26,12 @@ const char *np_report_ts_name(unsigned ts)
 	}
 }
 
-static int rtt_decimals = 3;
-
-void np_report_set_decimals(int decimals)
-{
-	rtt_decimals = decimals < 3 ? 3 : decimals > 6 ? 6 : decimals;
-}
-
-int np_report_decimals(void)
-{
-	return rtt_decimals;
-}
-
-/* Milliseconds with exactly `rtt_decimals` decimals (three by default),
- * truncated as iputils computes them, so that min <= avg <= max as printed
- * and min and max equal the time= of a printed reply (below 1 ms, where
- * time= has three decimals too). */
-static void rtt_ms(int64_t ns, char *buf, size_t len)
-{
-	int64_t unit = 1, scale = 1;
-
-	for (int i = rtt_decimals; i < 6; i++)
-		unit *= 10; /* ns per last digit */
-	for (int i = 0; i < rtt_decimals; i++)
-		scale *= 10;
-	ns = ns < 0 ? 0 : ns / unit;
-	snprintf(buf, len, "%" PRId64 ".%0*" PRId64, ns / scale, rtt_decimals,
-		 ns % scale);
-}
-
 void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
 {
 	int64_t us = rtt_ns / 1000; /* iputils works in microseconds */
 
-	if (rtt_decimals > 3) {
-		rtt_ms(rtt_ns, buf, len);
+	if (np_report_decimals() > 3) {
+		np_format_ms(rtt_ns, buf, len);
 		return;
 	}
 	if (us < 0)
@@ -302,10 +273,10 @@ static void text_interim(void *vctx, const struct np_run_info *info,
 	fprintf(ctx->diag, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss",
 		st->received, st->transmitted, (int)np_stats_loss_pct(st));
 	if (st->rtt.n > 0) {
-		rtt_ms(st->rtt.min_ns, a, sizeof(a));
-		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
-		rtt_ms((int64_t)st->rtt.ewma_ns, c, sizeof(c));
-		rtt_ms(st->rtt.max_ns, d, sizeof(d));
+		np_format_ms(st->rtt.min_ns, a, sizeof(a));
+		np_format_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
+		np_format_ms((int64_t)st->rtt.ewma_ns, c, sizeof(c));
+		np_format_ms(st->rtt.max_ns, d, sizeof(d));
 		fprintf(ctx->diag, ", min/avg/ewma/max = %s/%s/%s/%s ms", a, b,
 			c, d);
 	}
@@ -336,16 +307,19 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 	}
 	fprintf(f, "\n");
 	if (st->rtt.n > 0) {
-		rtt_ms(st->rtt.min_ns, a, sizeof(a));
-		rtt_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
-		rtt_ms(st->rtt.max_ns, c, sizeof(c));
-		rtt_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
+		np_format_ms(st->rtt.min_ns, a, sizeof(a));
+		np_format_ms((int64_t)np_rtt_avg_ns(&st->rtt), b, sizeof(b));
+		np_format_ms(st->rtt.max_ns, c, sizeof(c));
+		np_format_ms((int64_t)np_rtt_mdev_ns(&st->rtt), d, sizeof(d));
 		fprintf(f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms\n", a, b, c,
 			d);
 		if (info->opt->percentiles && st->hist.count > 0) {
-			rtt_ms(np_hist_quantile(&st->hist, 0.50), a, sizeof(a));
-			rtt_ms(np_hist_quantile(&st->hist, 0.90), b, sizeof(b));
-			rtt_ms(np_hist_quantile(&st->hist, 0.99), c, sizeof(c));
+			np_format_ms(np_hist_quantile(&st->hist, 0.50), a,
+				     sizeof(a));
+			np_format_ms(np_hist_quantile(&st->hist, 0.90), b,
+				     sizeof(b));
+			np_format_ms(np_hist_quantile(&st->hist, 0.99), c,
+				     sizeof(c));
 			fprintf(f, "rtt p50/p90/p99 = %s/%s/%s ms\n", a, b, c);
 		}
 	} else {

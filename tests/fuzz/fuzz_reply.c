@@ -320,7 +320,7 @@ static uint16_t be16(const uint8_t *p)
 static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 		     enum np_sock_kind kind)
 {
-	struct np_rx rx = {AF_INET, has_ip, buf, len, 64, NULL, NULL};
+	struct np_rx rx = {AF_INET, has_ip, buf, len, 64, NULL, NULL, false};
 	struct np_reply r;
 
 	variant = has_ip ? "v4 raw" : "v4 datagram";
@@ -335,7 +335,7 @@ static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 static void parse_v6(const uint8_t *buf, size_t len)
 {
 	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-	struct np_rx rx = {AF_INET6, false, buf, len, 64, &src, &dst};
+	struct np_rx rx = {AF_INET6, false, buf, len, 64, &src, &dst, false};
 	struct np_reply r;
 
 	variant = "v6";

@@ -31,7 +31,7 @@ seconds=${FUZZ_SECONDS:-60}
 cc=${FUZZ_CC:-clang}
 cfgdir=${NP_BUILDDIR:-$top}
 log=${FUZZ_LOG:-$fuzzdir/fuzz.log}
-harnesses=${FUZZ_HARNESSES:-fuzz_reply fuzz_options fuzz_targets}
+harnesses=${FUZZ_HARNESSES:-fuzz_reply fuzz_options fuzz_targets fuzz_pcap}
 
 # name -> sources (besides tests/fuzz/NAME.c), link flags, longest input
 sources() {
@@ -40,12 +40,15 @@ sources() {
 	fuzz_options) echo "options.c error.c" ;;
 	# no DNS: the harness wraps getaddrinfo (numeric lookups only)
 	fuzz_targets) echo "tlist.c target.c error.c" ;;
+	# the decoder behind --read, and libpcap's file reader in front of it
+	fuzz_pcap) echo "inspect.c linklayer.c format.c reply.c icmp.c target.c hist.c error.c clock.c" ;;
 	*) return 1 ;;
 	esac
 }
 ldflags() {
 	case "$1" in
 	fuzz_targets) echo "-Wl,--wrap=getaddrinfo" ;;
+	fuzz_pcap) echo "-lpcap" ;;
 	esac
 }
 max_len() {
@@ -53,6 +56,7 @@ max_len() {
 	fuzz_reply) echo 2048 ;;	 # Linux quotes up to 576 bytes
 	fuzz_options) echo 4096 ;; # past 1024 hosts
 	fuzz_targets) echo 9000 ;; # past the 4095-byte line limit
+	fuzz_pcap) echo 16384 ;;   # a few dozen packets
 	*) echo 4096 ;;
 	esac
 }

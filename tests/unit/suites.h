@@ -14,5 +14,6 @@ Suite *report_suite(void);
 Suite *tlist_suite(void);
 Suite *sweep_suite(void);
 Suite *output_suite(void);
+Suite *capture_suite(void);
 
 #endif

@@ -1,0 +1,197 @@
+/* check_capture.c - the capture decoder: link layers, whole IP packets,
+ * pairing and counting in inspect mode (no libpcap needed) */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "icmp.h"
+#include "inspect.h"
+#include "linklayer.h"
+#include "packets.h"
+#include "reply.h"
+#include "suites.h"
+
+static const uint8_t data56[56];
+
+/* An IPv4 echo (type 8 or 0) from src to dst, id 0x1234. */
+static size_t echo4(uint8_t *buf, uint8_t type, uint16_t seq, const char *src,
+		    const char *dst)
+{
+	size_t h = pk_ipv4(buf, 20, 84, IPPROTO_ICMP, 64, src, dst, NULL, 0);
+
+	return h + pk_icmp(buf + h, type, 0, 0x1234, seq, data56, 56);
+}
+
+START_TEST(ethernet_vlan_qinq)
+{
+	uint8_t f[200] = {0};
+	struct np_frame fr;
+	size_t n;
+
+	/* dst, src MACs; 0x88a8 vid 200; 0x8100 vid 300; IPv4 */
+	f[12] = 0x88, f[13] = 0xa8, f[14] = 0x00, f[15] = 200;
+	f[16] = 0x81, f[17] = 0x00, f[18] = 0x01, f[19] = 0x2c;
+	f[20] = 0x08, f[21] = 0x00;
+	n = 22 + echo4(f + 22, NP_ICMP_ECHO, 1, "198.51.100.1", "198.51.100.2");
+	ck_assert_int_eq(np_link_decode(NP_LINK_ETHERNET, f, n, n, &fr),
+			 NP_LINK_IP);
+	ck_assert_uint_eq(fr.nvlan, 2);
+	ck_assert_uint_eq(fr.vlan[0], 200);
+	ck_assert_uint_eq(fr.vlan[1], 300);
+	ck_assert_int_eq(fr.family, AF_INET);
+	ck_assert_uint_eq(fr.ip_caplen, 84);
+	/* cut inside the second tag */
+	ck_assert_int_eq(np_link_decode(NP_LINK_ETHERNET, f, 18, 98, &fr),
+			 NP_LINK_SHORT);
+	/* ARP is not IP */
+	f[12] = 0x08, f[13] = 0x06;
+	ck_assert_int_eq(np_link_decode(NP_LINK_ETHERNET, f, n, n, &fr),
+			 NP_LINK_NOT_IP);
+}
+END_TEST
+
+START_TEST(cooked_and_loopback)
+{
+	uint8_t f[200] = {0};
+	struct np_frame fr;
+	size_t n =
+		echo4(f + 20, NP_ICMP_ECHO, 1, "198.51.100.1", "198.51.100.2");
+
+	f[0] = 0x08, f[1] = 0x00; /* SLL2: protocol first */
+	ck_assert_int_eq(
+		np_link_decode(NP_LINK_LINUX_SLL2, f, n + 20, n + 20, &fr),
+		NP_LINK_IP);
+	ck_assert_uint_eq(fr.ip_caplen, 84);
+	/* BSD loopback, little-endian family 2, at offset 16 */
+	memset(f, 0, 20);
+	f[16] = 2;
+	ck_assert_int_eq(
+		np_link_decode(NP_LINK_NULL, f + 16, n + 4, n + 4, &fr),
+		NP_LINK_IP);
+	ck_assert_int_eq(fr.family, AF_INET);
+	f[16] = 0, f[19] = 30; /* OpenBSD loop: network order, IPv6 */
+	ck_assert_int_eq(
+		np_link_decode(NP_LINK_LOOP, f + 16, n + 4, n + 4, &fr),
+		NP_LINK_IP);
+	ck_assert_int_eq(fr.family, AF_INET6);
+	ck_assert_int_eq(np_link_decode(147, f, n, n, &fr),
+			 NP_LINK_UNSUPPORTED);
+	/* snap length: captured less than the wire had */
+	ck_assert_int_eq(np_link_decode(NP_LINK_RAW, f + 20, 50, n, &fr),
+			 NP_LINK_IP);
+	ck_assert_uint_eq(fr.ip_caplen, 50);
+	ck_assert_uint_eq(fr.ip_wirelen, 84);
+}
+END_TEST
+
+START_TEST(whole_packets)
+{
+	uint8_t p[200];
+	struct np_ipinfo ip;
+	struct np_reply r;
+	size_t n = echo4(p, NP_ICMP_ECHO, 7, "198.51.100.1", "198.51.100.2");
+	uint8_t hbh[8] = {IPPROTO_ICMPV6, 0, 1, 4, 0, 0, 0, 0};
+	size_t m;
+
+	ck_assert_int_eq(np_reply_parse_packet(p, n, true, &ip, &r),
+			 NP_RX_ECHO_REQUEST);
+	ck_assert_uint_eq(r.seq, 7);
+	ck_assert_int_eq(ip.family, AF_INET);
+	/* without `requests` an echo request is ignored, as on a socket */
+	ck_assert_int_eq(np_reply_parse_packet(p, n, false, &ip, &r),
+			 NP_RX_IGNORED);
+	/* the header claims more than there is */
+	ck_assert_int_eq(np_reply_parse_packet(p, n - 1, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert_int_eq(r.why, NP_MAL_IP_TOTLEN);
+	/* IPv6 with a hop-by-hop header, checksum over the addresses */
+	m = pk_ipv6(p, 8 + 64, 0, "2001:db8::1", "2001:db8::2");
+	memcpy(p + m, hbh, 8);
+	pk_icmp(p + m + 8, NP_ICMP6_ECHO_REPLY, 0, 0x4321, 3, data56, 56);
+	pk_icmp6_fix(p + m + 8, 64, "2001:db8::1", "2001:db8::2");
+	ck_assert_int_eq(np_reply_parse_packet(p, m + 72, true, &ip, &r),
+			 NP_RX_ECHO_REPLY);
+	ck_assert(r.checksum_checked && r.checksum_ok);
+	ck_assert_uint_eq(ip.proto, IPPROTO_ICMPV6);
+	/* payload length past the packet */
+	ck_assert_int_eq(np_reply_parse_packet(p, m + 71, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert_int_eq(r.why, NP_MAL_IP6_PLEN);
+}
+END_TEST
+
+START_TEST(pairing)
+{
+	char out[8192] = "";
+	FILE *f = fmemopen(out, sizeof(out) - 1, "w");
+	struct np_inspect_opts o = {.out = f, .family = AF_UNSPEC};
+	struct np_inspect *in = np_inspect_new(&o);
+	struct np_inspect_totals t;
+	uint8_t p[200];
+	int64_t ts = INT64_C(1795000000000000000);
+	size_t n;
+
+	ck_assert_ptr_nonnull(in);
+	for (uint16_t seq = 1; seq <= 3; seq++) {
+		n = echo4(p, NP_ICMP_ECHO, seq, "198.51.100.1", "198.51.100.2");
+		np_inspect_frame(in, NP_LINK_RAW, ts, p, n, n);
+		if (seq == 2)
+			continue; /* unanswered */
+		n = echo4(p, NP_ICMP_ECHOREPLY, seq, "198.51.100.2",
+			  "198.51.100.1");
+		np_inspect_frame(in, NP_LINK_RAW, ts + 12345, p, n, n);
+		if (seq == 3) /* a duplicate */
+			np_inspect_frame(in, NP_LINK_RAW, ts + 20000, p, n, n);
+	}
+	/* a reply with no request, and a cut one */
+	n = echo4(p, NP_ICMP_ECHOREPLY, 9, "198.51.100.2", "198.51.100.1");
+	np_inspect_frame(in, NP_LINK_RAW, ts, p, n, n);
+	np_inspect_frame(in, NP_LINK_RAW, ts, p, 40, n);
+	np_inspect_finish(in);
+	np_inspect_totals(in, &t);
+	np_inspect_free(in);
+	fclose(f);
+	ck_assert_uint_eq(t.frames, 8);
+	ck_assert_uint_eq(t.requests, 3);
+	ck_assert_uint_eq(t.replies, 4);
+	ck_assert_uint_eq(t.duplicates, 1);
+	ck_assert_uint_eq(t.unpaired, 1);
+	ck_assert_uint_eq(t.truncated, 1);
+	ck_assert_ptr_nonnull(
+		strstr(out, "seq 1, 64 bytes, ttl 64, time=0.012 ms\n"));
+	ck_assert_ptr_nonnull(strstr(out, "time=0.020 ms (DUP!)\n"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "seq 9, 64 bytes, ttl 64, no request seen\n"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "truncated: 40 of 84 IP bytes captured\n"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "3 requests, 2 replies, 1 unanswered, +1 "
+			    "duplicates, 1 replies without request"));
+}
+END_TEST
+
+START_TEST(stamp_range)
+{
+	ck_assert_int_eq(np_inspect_ts(1, 5), INT64_C(1000000005));
+	ck_assert_int_eq(np_inspect_ts(-3, 5), 5);
+	ck_assert_int_eq(np_inspect_ts(INT64_MAX, 0),
+			 INT64_C(9000000000) * 1000000000);
+	ck_assert_int_eq(np_inspect_ts(1, 2000000000), INT64_C(1000000000));
+}
+END_TEST
+
+Suite *capture_suite(void)
+{
+	Suite *s = suite_create("capture");
+	TCase *tc = tcase_create("decode");
+
+	tcase_add_test(tc, ethernet_vlan_qinq);
+	tcase_add_test(tc, cooked_and_loopback);
+	tcase_add_test(tc, whole_packets);
+	tcase_add_test(tc, pairing);
+	tcase_add_test(tc, stamp_range);
+	suite_add_tcase(s, tc);
+	return s;
+}
