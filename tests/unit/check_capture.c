@@ -166,9 +166,9 @@ START_TEST(pairing)
 		strstr(out, "seq 9, 64 bytes, ttl 64, no request seen\n"));
 	ck_assert_ptr_nonnull(
 		strstr(out, "truncated: 40 of 84 IP bytes captured\n"));
-	ck_assert_ptr_nonnull(
-		strstr(out, "3 requests, 2 replies, 1 unanswered, +1 "
-			    "duplicates, 1 replies without request"));
+	ck_assert_ptr_nonnull(strstr(out,
+				     "3 requests, 2 replies, 1 unanswered, +1 "
+				     "duplicates, 1 replies without request"));
 }
 END_TEST
 
