@@ -260,6 +260,8 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 	if (c->dumper == NULL)
 		return np_err_set(err, "cannot write %s: %s", o->save_file,
 				  pcap_geterr(c->pcap));
+	if (pcap_dump_flush(c->dumper) != 0) /* the file header */
+		return np_err_set(err, "cannot write %s", o->save_file);
 	return 0;
 }
 
@@ -292,12 +294,18 @@ void np_capture_pump(void *capture)
 
 	if (c->pcap == NULL)
 		return;
+	uint64_t before = c->saved;
+
 	while ((r = pcap_next_ex(c->pcap, &h, &data)) == 1)
 		if (ours(c, h, data)) {
 			pcap_dump(c->dumper, h, data);
 			c->saved++;
 		}
 	if (r == PCAP_ERROR)
+		c->failed = true;
+	/* As tcpdump -U: what is saved is on disk, also if the run is
+	 * killed. */
+	if (c->saved != before && pcap_dump_flush(c->dumper) != 0)
 		c->failed = true;
 }
 

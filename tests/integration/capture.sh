@@ -541,4 +541,11 @@ for args in "--read $F 198.51.100.1" \
 	np_nomatch "$desc: nothing done" 'packets transmitted|frames:' "$NP_OUT"
 done
 np_eq "refused --save: no file written" "" "$(ls "$NP_TMP/conflicts")"
+
+# --save flushes after each wake-up: a run killed with SIGKILL (no chance
+# to close) leaves a readable file with what it had saved.
+ip netns exec "$NS" timeout -s KILL 1.2 "$NETPROBE" -i 0.1 --save "$NP_TMP/killed.pcap" 127.0.0.1 >/dev/null 2>&1
+np_run "$NS" 10 --read "$NP_TMP/killed.pcap" -J
+np_eq "--save killed: the file reads (exit 0)" 0 "$NP_RC"
+np_match "--save killed: at least 5 requests in it" '"event":"capture".*"requests":([5-9]|[1-9][0-9])' "$NP_OUT"
 np_finish
