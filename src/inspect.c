@@ -545,9 +545,7 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		/* Cut at the snap length: the addresses if they were
 		 * captured, nothing guessed from what was not. */
 		in->t.truncated++;
-		kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip,
-					     &r);
-		(void)kind;
+		np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 		if (in->o.quiet)
 			return true;
 		head(in, "truncated", ts_ns, &fr, &ip);

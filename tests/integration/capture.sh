@@ -183,6 +183,17 @@ EOF
 val() { printf '%s\n' "$CMP" | sed -n "s/^$1 //p"; }
 notes() { printf '%s\n' "$CMP" | grep '^# ' | head -10 | sed 's/^/    /'; }
 
+# same_file WANT GOT LINES DESC: ok when GOT is byte for byte WANT, else
+# not ok with the first LINES lines of the diff.
+same_file() {
+	if cmp -s "$1" "$2"; then
+		np_ok "$4"
+	else
+		np_not_ok "$4: differs"
+		diff -u "$1" "$2" | head -"$3" | sed 's/^/    /'
+	fi
+}
+
 # ---- 1. the fixtures against the expected output -------------------------
 "$PY" "$MKPCAPS" "$FX" || np_skip "mkpcaps.py failed"
 
@@ -203,11 +214,9 @@ for f in eth-v4.pcap eth-vlan.pcap sll-v6.pcap sll2-mixed.pcap raw.pcap \
 		exp=$EXPECTED/$name.$fmt
 		if [ ! -r "$exp" ]; then
 			np_not_ok "$f $fmt: no expected file $exp"
-		elif cmp -s "$exp" "$GOT/$name.$fmt"; then
-			np_ok "$f $fmt: output as tests/fixtures/expected/$name.$fmt"
 		else
-			np_not_ok "$f $fmt: output differs from tests/fixtures/expected/$name.$fmt"
-			diff -u "$exp" "$GOT/$name.$fmt" | head -60 | sed 's/^/    /'
+			same_file "$exp" "$GOT/$name.$fmt" 60 \
+				"$f $fmt: output as tests/fixtures/expected/$name.$fmt"
 		fi
 	done
 done
@@ -217,12 +226,8 @@ notes
 # The same traffic behind three link layers decodes the same.
 for f in null-loop loop; do
 	for fmt in txt json; do
-		if cmp -s "$GOT/raw.$fmt" "$GOT/$f.$fmt"; then
-			np_ok "$f $fmt: the same as raw.pcap"
-		else
-			np_not_ok "$f $fmt: differs from raw.pcap"
-			diff -u "$GOT/raw.$fmt" "$GOT/$f.$fmt" | head -20 | sed 's/^/    /'
-		fi
+		same_file "$GOT/raw.$fmt" "$GOT/$f.$fmt" 20 \
+			"$f $fmt: the same as raw.pcap"
 	done
 done
 # Nanoseconds: 12345 ns, with --decimals 6 (in the expected files) and
@@ -272,20 +277,8 @@ np_eq "a bad filter: exit 2" 2 "$NP_RC"
 np_match "a bad filter: says so" 'filter' "$NP_ERR"
 
 # ---- 3. live traffic: netprobe --read against tshark ---------------------
-# tcpdump_start NS FILE: a capture of ICMP/ICMPv6 on lo; its pid in TCPDUMP.
-tcpdump_start() {
-	ip netns exec "$1" timeout -s KILL 60 tcpdump -i lo -U --immediate-mode -n \
-		-w "$2" 'icmp or icmp6' >/dev/null 2>"$2.err" &
-	TCPDUMP=$!
-	NP_PIDS="$NP_PIDS $TCPDUMP"
-	for _ in $(seq 100); do
-		grep -q 'listening on' "$2.err" && return 0
-		sleep 0.05
-	done
-	np_skip "tcpdump did not start: $(cat "$2.err")"
-}
-# tcpdump_stop FILE: SIGINT (timeout passes it on), so that tcpdump
-# writes what it has and exits 0.
+# tcpdump_stop FILE: after np_tcpdump_start, SIGINT (timeout passes it
+# on), so that tcpdump writes what it has and exits 0.
 tcpdump_stop() {
 	sleep 0.2
 	kill -INT "$TCPDUMP"
@@ -294,7 +287,7 @@ tcpdump_stop() {
 }
 
 LIVE=$NP_TMP/live.pcap
-tcpdump_start "$NS" "$LIVE"
+np_tcpdump_start "$NS" "$LIVE"
 for addr in 127.0.0.1 ::1; do
 	np_run "$NS" 20 -c 5 -i 0.02 "$addr"
 	np_eq "live $addr: netprobe 5 received" 5 "$(np_summary received)"
@@ -330,7 +323,7 @@ np_match "live: a summary per flow (2 IPv4, 2 IPv6)" '^4$' \
 save_run() {
 	local fam=$1 addr=$2 s=$NP_TMP/save$1.pcap all=$NP_TMP/all$1.pcap pid ident rc
 	local fields=()
-	tcpdump_start "$NS" "$all"
+	np_tcpdump_start "$NS" "$all"
 	ip netns exec "$NS" timeout -s KILL 20 "$NETPROBE" "-$fam" -v -c 20 -i 0.01 \
 		--save "$s" "$addr" >"$s.out" 2>"$s.err" &
 	pid=$!

@@ -230,6 +230,21 @@ np_run() {
 # As user nobody, for the unprivileged paths (prefix a command with it).
 NP_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 
+# np_tcpdump_start NS FILE: capture ICMP and ICMPv6 on NS's lo into FILE
+# (at most 60 s); returns once tcpdump listens, its pid in TCPDUMP (and in
+# NP_PIDS, for the cleanup).  Stop it with kill -INT "$TCPDUMP".
+np_tcpdump_start() {
+	ip netns exec "$1" timeout -s KILL 60 tcpdump -i lo -U --immediate-mode -n \
+		-w "$2" 'icmp or icmp6' >/dev/null 2>"$2.err" &
+	TCPDUMP=$!
+	NP_PIDS="$NP_PIDS $TCPDUMP"
+	for _ in $(seq 100); do
+		grep -q 'listening on' "$2.err" && return 0
+		sleep 0.05
+	done
+	np_skip "tcpdump did not start: $(cat "$2.err")"
+}
+
 # np_plain_copy: a copy of netprobe that user nobody can run, without any
 # file capability; prints its path.
 np_plain_copy() {

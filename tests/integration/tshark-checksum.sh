@@ -8,14 +8,7 @@ np_require_cmd tcpdump tshark
 
 np_netns NS
 PCAP="$NP_TMP/run.pcap"
-ip netns exec "$NS" tcpdump -i lo -U --immediate-mode -n -w "$PCAP" 'icmp or icmp6' >/dev/null 2>"$NP_TMP/tcpdump.err" &
-TCPDUMP=$!
-NP_PIDS="$NP_PIDS $TCPDUMP"
-for _ in $(seq 100); do
-	grep -q 'listening on' "$NP_TMP/tcpdump.err" && break
-	sleep 0.05
-done
-grep -q 'listening on' "$NP_TMP/tcpdump.err" || np_skip "tcpdump did not start: $(cat "$NP_TMP/tcpdump.err")"
+np_tcpdump_start "$NS" "$PCAP"
 
 runs=0
 for args in "-s 56" "-s 1" "-s 57" "-s 1473" "-s 0" "-p 5aa5 -s 100"; do
