@@ -61,6 +61,38 @@ static const char *inspect_filter(const struct np_options *o, int linktype)
 	return "icmp or icmp6 or (ip6 and " EXT6 ")";
 }
 
+/* A file is closed; a live capture is left to the end of the process:
+ * pcap_close() tears its ring down with setsockopt(), which the sandbox
+ * does not allow, and the kernel frees it at exit a moment later.  The
+ * handle stays referenced from here so that it is not a leak (a run
+ * holds at most one live capture; a second is closed, not lost). */
+static pcap_t *kept_live;
+
+static void release(struct np_capture *c)
+{
+	if (c->pcap == NULL)
+		return;
+	if (c->live && kept_live == NULL)
+		kept_live = c->pcap;
+	else
+		pcap_close(c->pcap);
+	c->pcap = NULL;
+}
+
+/* A capture that failed to open: nothing is sandboxed yet, so even a
+ * live one is closed.  Returns -1 for the caller's error return. */
+static int open_failed(struct np_capture *c)
+{
+	if (c->dumper != NULL)
+		pcap_dump_close(c->dumper);
+	c->dumper = NULL;
+	if (c->pcap != NULL)
+		pcap_close(c->pcap);
+	c->pcap = NULL;
+	c->fd = -1;
+	return -1;
+}
+
 /* A live capture on `iface`, activated with CAP_NET_RAW raised for the
  * call: immediate delivery, nanosecond stamps where the kernel has
  * them, non-blocking. */
@@ -104,8 +136,8 @@ static int open_live(struct np_capture *c, const char *iface,
 	return 0;
 }
 
-int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
-			    struct np_privs *privs, struct np_err *err)
+static int open_inspect(struct np_capture *c, const struct np_options *o,
+			struct np_privs *privs, struct np_err *err)
 {
 	const char *expr;
 
@@ -139,14 +171,10 @@ int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
 	return expr != NULL ? set_filter(c->pcap, expr, err) : 0;
 }
 
-/* A file is closed; a live capture is left to the end of the process:
- * pcap_close() tears its ring down with setsockopt(), which the sandbox
- * does not allow, and the kernel frees it at exit a moment later. */
-static void release(struct np_capture *c)
+int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
+			    struct np_privs *privs, struct np_err *err)
 {
-	if (!c->live)
-		pcap_close(c->pcap);
-	c->pcap = NULL;
+	return open_inspect(c, o, privs, err) == 0 ? 0 : open_failed(c);
 }
 
 static int64_t ts_ns(const struct pcap_pkthdr *h)
@@ -241,9 +269,9 @@ int np_capture_inspect(struct np_capture *c, const struct np_options *o,
 
 /* ---- --save ------------------------------------------------------------ */
 
-int np_capture_open_save(struct np_capture *c, const struct np_options *o,
-			 int family, uint16_t ident, struct np_privs *privs,
-			 struct np_err *err)
+static int open_save(struct np_capture *c, const struct np_options *o,
+		     int family, uint16_t ident, struct np_privs *privs,
+		     struct np_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -263,6 +291,14 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 	if (pcap_dump_flush(c->dumper) != 0) /* the file header */
 		return np_err_set(err, "cannot write %s", o->save_file);
 	return 0;
+}
+
+int np_capture_open_save(struct np_capture *c, const struct np_options *o,
+			 int family, uint16_t ident, struct np_privs *privs,
+			 struct np_err *err)
+{
+	return open_save(c, o, family, ident, privs, err) == 0 ? 0
+							       : open_failed(c);
 }
 
 /* Is this frame one of the run's?  Its requests and replies (by

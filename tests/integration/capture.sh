@@ -337,6 +337,7 @@ save_run() {
 	wait "$pid"
 	rc=$?
 	tcpdump_stop "$all"
+	np_sanitizer_check "--save -$fam" "$s.err"
 	np_eq "--save -$fam: exit 0" 0 "$rc"
 	np_match "--save -$fam: 20 received" '^20 packets transmitted, 20 received' "$(cat "$s.out")"
 	np_match "--save -$fam: -v says 40 packets saved" "40 packets saved to $s\$" "$(cat "$s.err")"
@@ -390,7 +391,9 @@ done
 np_exec "$A" 20 ping -c 3 -i 0.05 -t 1 198.19.1.1
 np_match "--save, errors: the system ping got its time exceeded too" '\+3 errors' "$NP_OUT"
 wait "$pid"
-np_eq "--save, errors: exit 1 (no reply)" 1 "$?"
+rc=$?
+np_sanitizer_check "--save, errors" "$E.err"
+np_eq "--save, errors: exit 1 (no reply)" 1 "$rc"
 np_match "--save, errors: 3 errors" '^3 packets transmitted, 0 received, \+3 errors' "$(cat "$E.out")"
 ident=$(sed -nE 's/.*identifier (0x[0-9a-fA-F]+).*/\1/p' "$E.err" | head -1)
 tshark -r "$E" -T fields -e frame.time_epoch -e icmp.type -e icmp.ident >"$E.tshark" 2>/dev/null

@@ -212,11 +212,14 @@ np_exec() {
 # In a sanitizer build (configure --enable-sanitizers) every report of
 # AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer on stderr
 # is a failure of its own, whatever exit code the test expected.
+# np_sanitizer_check WHAT [STDERR-FILE]: the file is $NP_TMP/err unless
+# given (a run in the background writes its own).
 np_sanitizer_check() {
+	local f=${2:-$NP_TMP/err}
 	[ "${NP_SANITIZED:-no}" = yes ] || return 0
-	if grep -qE '==[0-9]+==ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer' "$NP_TMP/err"; then
+	if grep -qE '==[0-9]+==ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer' "$f"; then
 		np_not_ok "sanitizer report from: $1"
-		grep -E 'Sanitizer|runtime error|#[0-9]+ 0x' "$NP_TMP/err" | head -20 | sed 's/^/    | /'
+		grep -E 'Sanitizer|runtime error|#[0-9]+ 0x' "$f" | head -20 | sed 's/^/    | /'
 	fi
 }
 
