@@ -30,6 +30,7 @@ void np_options_defaults(struct np_options *o)
 	o->pmtu = NP_PMTU_DEFAULT;
 	o->retries = NP_DEFAULT_RETRIES;
 	o->gap_ns = NP_DEFAULT_GAP_NS;
+	o->burst = 1;
 	o->decimals = 3;
 }
 
@@ -116,6 +117,7 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
 enum {
 	OPT_FILE = 256,
 	OPT_GAP,
+	OPT_BURST,
 	OPT_MULTI,
 	OPT_PERCENTILES,
 	OPT_METRICS,
@@ -161,6 +163,7 @@ static const struct option long_opts[] = {
 	{"generate", no_argument, NULL, 'g'},
 	{"file", required_argument, NULL, OPT_FILE},
 	{"gap", required_argument, NULL, OPT_GAP},
+	{"burst", required_argument, NULL, OPT_BURST},
 	{"multi", no_argument, NULL, OPT_MULTI},
 	{"json", no_argument, NULL, 'J'},
 	{"percentiles", no_argument, NULL, OPT_PERCENTILES},
@@ -693,6 +696,14 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					   "0.001");
 			o->multi_opts = true;
 			break;
+		case OPT_BURST:
+			if (np_parse_ll(optarg, 10, 1, NP_MAX_BURST,
+					&o->burst) < 0)
+				return bad(err, name, optarg,
+					   "the burst must be a whole number "
+					   "of probes from 1 to 64");
+			o->multi_opts = true;
+			break;
 		case OPT_MULTI:
 			o->multi_forced = o->multi_opts = true;
 			break;
@@ -956,6 +967,10 @@ const char *np_options_usage(void)
 	       "sent\n"
 	       "                          (default 0.001; below 0.001 root "
 	       "only)\n"
+	       "      --burst N           send up to N due probes at once, "
+	       "then "
+	       "wait N gaps\n"
+	       "                          (default 1; up to 64)\n"
 	       "      --multi             many-target mode, also for one "
 	       "target\n"
 	       "\n"

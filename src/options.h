@@ -78,6 +78,7 @@ struct np_options {
 	bool retries_set;
 	long long reachable; /* -x N: succeed when N answered; 0 none */
 	int64_t gap_ns;	     /* --gap: between any two sends */
+	long long burst;     /* --burst: probes per wake-up, 1 by default */
 	bool timeout_set;    /* -W given */
 	bool interval_set;   /* -i given */
 
@@ -105,6 +106,7 @@ struct np_options {
 };
 
 #define NP_DEFAULT_GAP_NS 1000000LL	/* 1 ms between any two sends */
+#define NP_MAX_BURST 64			/* --burst: at most a read batch */
 #define NP_MIN_USER_GAP_NS 1000000LL	/* below: root only, as fping */
 #define NP_DEFAULT_RETRIES 3		/* as fping */
 #define NP_ALIVE_TIMEOUT_NS 500000000LL /* alive mode's -W, as fping */

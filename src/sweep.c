@@ -429,6 +429,20 @@ static int drain(struct sweep *w, const struct np_socket *s, bool errqueue,
 	return 0;
 }
 
+/* Both queues of both sockets, the error queue first (transmit stamps
+ * before the replies they time). */
+static int drain_all(struct sweep *w, struct np_err *err)
+{
+	for (int f = 0; f < 2; f++) {
+		const struct np_socket *s = w->cfg->sock[f];
+
+		if (s != NULL &&
+		    (drain(w, s, true, err) < 0 || drain(w, s, false, err) < 0))
+			return -1;
+	}
+	return 0;
+}
+
 static void expire(struct sweep *w, int64_t now, int64_t *next_expiry)
 {
 	struct np_probe *p;
@@ -511,7 +525,9 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	w->fifo = malloc(w->f_cap * sizeof(*w->fifo));
 	if (w->tx == NULL || np_rxbatch_init(&w->rx, rxlen, batch) != 0 ||
 	    w->freelist == NULL || w->order == NULL || w->fifo == NULL ||
-	    np_probe_table_init(&w->m.tab, cfg->timeout_ns, o->gap_ns) != 0)
+	    np_probe_table_init(&w->m.tab,
+				cfg->timeout_ns + o->burst * o->gap_ns,
+				o->gap_ns) != 0)
 		return np_err_set(err, "out of memory");
 	return 0;
 }
@@ -577,7 +593,8 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 		if (now >= w.next_send_at) {
 			bool again;
 			int sent = send_burst(&w, now,
-					      o->gap_ns > 0 ? 1 : SEND_BURST,
+					      o->gap_ns > 0 ? (unsigned)o->burst
+							    : SEND_BURST,
 					      &busy, &again);
 
 			if (sent < 0) {
@@ -586,14 +603,21 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 			}
 			if (again) /* the send queue is full: let it drain */
 				w.next_send_at = now + NP_NSEC_PER_MSEC;
-			else if (sent > 0)
-				w.next_send_at = now + o->gap_ns;
+			else if (sent > 0) /* --burst: the same average */
+				w.next_send_at = now + sent * o->gap_ns;
 			/* expire() ran before these probes existed: wake up
 			 * for their timeout too (else, with nothing else in
 			 * flight, nothing would) */
 			if (sent > 0)
 				next_expiry = min64(next_expiry,
 						    now + cfg->timeout_ns);
+			/* The transmit stamps of the burst are queued by now,
+			 * and on a fast path (loopback) the replies too: read
+			 * them without a select() first. */
+			if (sent > 0 && drain_all(&w, err) < 0) {
+				rc = -1;
+				goto done;
+			}
 		}
 		if (w.oom) {
 			rc = np_err_set(err, "out of memory");
@@ -647,11 +671,8 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 	/* Stopped by a signal or the deadline: replies already queued are
 	 * counted before the report (on loopback the reply to the last probe
 	 * is queued within its sendto). */
-	for (int f = 0; f < 2 && rc == 0; f++)
-		if (cfg->sock[f] != NULL &&
-		    (drain(&w, cfg->sock[f], true, err) < 0 ||
-		     drain(&w, cfg->sock[f], false, err) < 0))
-			rc = -1;
+	if (rc == 0 && drain_all(&w, err) < 0)
+		rc = -1;
 done:
 	/* Stopped (signal, deadline, error) or finished: every target taken
 	 * from the list is reported, in order. */

@@ -405,13 +405,23 @@ def report(raw_path, outdir, meta):
 
     # steady
     if any(k[0] == "steady" for k in vals) or ("steady", "netprobe") in na:
-        add("steady", "CPU per probe (user+sys)", "us", med("steady", "netprobe", "cpu_us_per_probe"),
+        gap, burst = meta.get("steady_gap_ms", "?"), meta.get("steady_burst", "?")
+        add("steady", f"CPU per probe, gap {gap} ms (netprobe --burst {burst})", "us",
+            med("steady", "netprobe", "cpu_us_per_probe"),
             "fping", med("steady", "fping", "cpu_us_per_probe"), "lower", "{:.2f}")
         add("steady", "CPU per run (user+sys)", "s", med("steady", "netprobe", "cpu_s"),
             "fping", med("steady", "fping", "cpu_s"), "lower", "{:.3f}")
         add("steady", "wall time", "s", med("steady", "netprobe", "wall_s"),
             "fping", med("steady", "fping", "wall_s"), None, "{:.2f}")
-        for tool in ("netprobe", "fping"):
+        if ("steady", "netprobe-b1", "cpu_us_per_probe") in vals:
+            add("steady", f"CPU per probe, gap {gap} ms, netprobe --burst 1", "us",
+                med("steady", "netprobe-b1", "cpu_us_per_probe"),
+                "fping", med("steady", "fping", "cpu_us_per_probe"), "lower", "{:.2f}")
+        if ("steady", "netprobe-g0", "cpu_us_per_probe") in vals:
+            add("steady", "CPU per probe, no gap (netprobe --gap 0, fping -i 0)", "us",
+                med("steady", "netprobe-g0", "cpu_us_per_probe"),
+                "fping -i 0", med("steady", "fping-i0", "cpu_us_per_probe"), "lower", "{:.2f}")
+        for tool in ("netprobe", "fping", "netprobe-b1", "netprobe-g0", "fping-i0"):
             counts("steady", tool, meta.get("steady_probes"), "probes sent/answered")
 
     # startup

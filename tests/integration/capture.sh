@@ -277,15 +277,6 @@ np_eq "a bad filter: exit 2" 2 "$NP_RC"
 np_match "a bad filter: says so" 'filter' "$NP_ERR"
 
 # ---- 3. live traffic: netprobe --read against tshark ---------------------
-# tcpdump_stop FILE: after np_tcpdump_start, SIGINT (timeout passes it
-# on), so that tcpdump writes what it has and exits 0.
-tcpdump_stop() {
-	sleep 0.2
-	kill -INT "$TCPDUMP"
-	wait "$TCPDUMP"
-	np_eq "tcpdump for $(basename "$1") stopped cleanly (exit 0)" 0 "$?"
-}
-
 LIVE=$NP_TMP/live.pcap
 np_tcpdump_start "$NS" "$LIVE"
 for addr in 127.0.0.1 ::1; do
@@ -294,7 +285,7 @@ for addr in 127.0.0.1 ::1; do
 	np_exec "$NS" 20 ping -c 5 -i 0.2 "$addr"
 	np_eq "live $addr: ping exit 0" 0 "$NP_RC"
 done
-tcpdump_stop "$LIVE"
+np_tcpdump_stop "$LIVE"
 
 tshark -r "$LIVE" -T fields -e frame.number -e icmp.type -e icmp.code \
 	-e icmp.seq -e icmp.checksum.status -e icmp.resptime -e icmpv6.type \
@@ -336,7 +327,7 @@ save_run() {
 	np_match "--save -$fam: the system ping got its 20 replies" '20 received' "$NP_OUT"
 	wait "$pid"
 	rc=$?
-	tcpdump_stop "$all"
+	np_tcpdump_stop "$all"
 	np_sanitizer_check "--save -$fam" "$s.err"
 	np_eq "--save -$fam: exit 0" 0 "$rc"
 	np_match "--save -$fam: 20 received" '^20 packets transmitted, 20 received' "$(cat "$s.out")"

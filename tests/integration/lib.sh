@@ -248,6 +248,15 @@ np_tcpdump_start() {
 	np_skip "tcpdump did not start: $(cat "$2.err")"
 }
 
+# np_tcpdump_stop FILE: after np_tcpdump_start, SIGINT (timeout passes it
+# on), so that tcpdump writes what it has and exits 0.
+np_tcpdump_stop() {
+	sleep 0.2
+	kill -INT "$TCPDUMP"
+	wait "$TCPDUMP"
+	np_eq "tcpdump for $(basename "$1") stopped cleanly (exit 0)" 0 "$?"
+}
+
 # np_plain_copy: a copy of netprobe that user nobody can run, without any
 # file capability; prints its path.
 np_plain_copy() {

@@ -317,6 +317,38 @@ np_eq "2 x 40000 probes: exact summaries" \
 	"198.18.0.7 : xmt/rcv/%loss = 40000/40000/0%|2001:db8:1::7 : xmt/rcv/%loss = 40000/40000/0%" \
 	"$(printf '%s\n' "$NP_OUT" | sed 's/, min.*//' | paste -sd '|')"
 
+# --- Pacing: --gap, and --burst ---------------------------------------------
+# The echo requests as tcpdump saw them on lo, one send time (s) a line.
+PACE=$NP_TMP/pace.pcap
+req_times() {
+	tcpdump -r "$PACE" -tt -n 'icmp[icmptype] = icmp-echo' 2>/dev/null | awk '{ print $1 }'
+}
+# gaps N: the times between request I and I+N, in ms, one a line.
+gaps() { req_times | awk -v n="$1" '{ t[NR] = $1 } END { for (i = 1; i + n <= NR; i++) printf "%.3f\n", (t[i + n] - t[i]) * 1000 }'; }
+np_tcpdump_start "$A" "$PACE"
+np_run "$A" $T -q -c 1 --gap 0.02 $(seq_addrs 198.18.5 1 6)
+np_tcpdump_stop "$PACE"
+np_eq "--gap 0.02: 6 requests on the wire" 6 "$(req_times | wc -l)"
+np_eq "--gap 0.02: every two requests at least 20 ms apart" "" \
+	"$(gaps 1 | awk '$1 < 20')"
+np_tcpdump_start "$A" "$PACE"
+np_run "$A" $T -q -c 1 --gap 0.02 --burst 4 $(seq_addrs 198.18.5 1 12)
+np_tcpdump_stop "$PACE"
+np_eq "--burst 4: exit 0" 0 "$NP_RC"
+np_eq "--burst 4: 12 summaries, all answered" 12 "$(printf '%s\n' "$NP_OUT" | grep -c 'xmt/rcv/%loss = 1/1/0%')"
+np_eq "--burst 4: 12 requests on the wire" 12 "$(req_times | wc -l)"
+# Within a burst the 4 go back to back; each burst starts 4 gaps (80 ms)
+# after the one before, so that the rate is still one probe per gap.
+np_eq "--burst 4: the 4 requests of each burst within 10 ms" "" \
+	"$(gaps 3 | awk 'NR % 4 == 1 && $1 >= 10')"
+np_eq "--burst 4: bursts start at least 80 ms apart" "" \
+	"$(gaps 4 | awk 'NR % 4 == 1 && $1 < 80')"
+np_eq "--burst 4: 3 bursts (2 waits of 80 ms or more)" 2 \
+	"$(gaps 1 | awk '$1 >= 80' | wc -l)"
+np_run "$A" $T -c 1 --burst 65 198.18.5.1
+np_eq "--burst 65 refused: exit 2" 2 "$NP_RC"
+np_match "--burst 65 refused: the range" 'from 1 to 64' "$NP_ERR"
+
 # --- Without privileges: datagram ICMP sockets, one per family -------------
 PLAIN=$(np_plain_copy)
 np_sysctl "$A" net.ipv4.ping_group_range="0 2147483647"

@@ -18,9 +18,7 @@ for args in "-s 56" "-s 1" "-s 57" "-s 1473" "-s 0" "-p 5aa5 -s 100"; do
 	np_eq "v6 $args: 2 received" 2 "$(np_summary received)"
 	runs=$((runs + 1))
 done
-sleep 0.3
-kill -INT "$TCPDUMP"
-wait "$TCPDUMP" 2>/dev/null
+np_tcpdump_stop "$PCAP"
 
 want=$((runs * 2))
 fields() { tshark -r "$PCAP" -Y "$1" -T fields -e "$2" 2>/dev/null; }

@@ -228,6 +228,7 @@ START_TEST(many_targets)
 	ck_assert(!o.multi_opts);
 	ck_assert_int_eq(o.retries, 3);
 	ck_assert_int_eq(o.gap_ns, 1000000LL);
+	ck_assert_int_eq(o.burst, 1);
 	/* alive mode: -W 0.5 s unless given */
 	ck_assert_int_eq(np_options_multi_timeout(&o), 1000000000LL);
 	ck_assert_int_eq(parse(&o, &e, "a", "b", NULL), 0);
@@ -272,6 +273,14 @@ START_TEST(many_targets)
 	ck_assert_int_eq(parse(&o, &e, "--gap", "-1", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "'-1' for --gap"));
 	ck_assert_int_eq(parse(&o, &e, "--file", "", "h", NULL), -1);
+	/* --burst: 1..64, and it means many-target mode */
+	ck_assert_int_eq(parse(&o, &e, "--burst", "64", "h", NULL), 0);
+	ck_assert_int_eq(o.burst, 64);
+	ck_assert(o.multi_opts);
+	ck_assert_int_eq(parse(&o, &e, "--burst", "0", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "from 1 to 64"));
+	ck_assert_int_eq(parse(&o, &e, "--burst", "65", "h", NULL), -1);
+	ck_assert_int_eq(parse(&o, &e, "--burst", "2x", "h", NULL), -1);
 }
 END_TEST
 
