@@ -122,6 +122,67 @@ START_TEST(payload_checks)
 }
 END_TEST
 
+/* The block-wise fill and check against np_payload_byte, the definition:
+ * every size around the stamp and fill offsets and the 256-byte blocks,
+ * with no pattern and patterns of 1, 3 and 16 bytes; then one changed
+ * byte anywhere is found, at its index. */
+START_TEST(payload_blocks)
+{
+	static const size_t sizes[] = {0,   1,	 8,   15,  16,	 17,  56,
+				       271, 272, 273, 700, 1000, 4096};
+	static const uint8_t pat[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2,  3,  4,
+					5,    6,    7,	  8,	9, 10, 11, 12};
+	static const size_t plens[] = {0, 1, 3, 16};
+	static uint8_t buf[8 + 4096];
+	const uint64_t stamp = 0x1122334455667788ULL;
+
+	for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+		for (size_t b = 0; b < sizeof(plens) / sizeof(plens[0]); b++) {
+			struct np_payload_spec s = spec(sizes[a]);
+			struct np_payload_mismatch mm;
+			uint8_t *pl = buf + NP_ICMP_HDR_LEN;
+			size_t n = sizes[a];
+
+			memcpy(s.pattern, pat, plens[b]);
+			s.pattern_len = plens[b];
+			ck_assert_uint_eq(np_icmp_build_echo(buf, sizeof(buf),
+							     AF_INET6, 1, 2, &s,
+							     stamp),
+					  NP_ICMP_HDR_LEN + n);
+			for (size_t i = 0; i < n; i++)
+				ck_assert_uint_eq(
+					pl[i], np_payload_byte(&s, stamp, i));
+			if (n < 8)
+				continue; /* no whole cookie: not ours */
+			ck_assert_int_eq(
+				np_payload_check(&s, stamp, pl, n, &mm),
+				NP_PAYLOAD_OK);
+			for (size_t i = 8; i < n; i += (i < 300 ? 1 : 97)) {
+				pl[i] ^= 0x40;
+				ck_assert_int_eq(
+					np_payload_check(&s, stamp, pl, n, &mm),
+					(i < 16 ? NP_PAYLOAD_STAMP
+						: NP_PAYLOAD_DATA));
+				ck_assert_uint_eq(mm.index, i);
+				ck_assert_uint_eq(mm.got, pl[i]);
+				ck_assert_uint_eq(mm.expected, pl[i] ^ 0x40);
+				pl[i] ^= 0x40;
+			}
+			/* the last byte, past every block boundary (with 8
+			 * bytes, the last of the cookie: not ours) */
+			pl[n - 1] ^= 1;
+			ck_assert_int_eq(
+				np_payload_check(&s, stamp, pl, n, &mm),
+				(n == 8	      ? NP_PAYLOAD_COOKIE
+				 : n - 1 < 16 ? NP_PAYLOAD_STAMP
+					      : NP_PAYLOAD_DATA));
+			if (n > 8)
+				ck_assert_uint_eq(mm.index, n - 1);
+		}
+	}
+}
+END_TEST
+
 Suite *icmp_suite(void)
 {
 	Suite *s = suite_create("icmp");
@@ -131,6 +192,7 @@ Suite *icmp_suite(void)
 	tcase_add_test(tc, build_pattern);
 	tcase_add_test(tc, build_small_and_v6);
 	tcase_add_test(tc, payload_checks);
+	tcase_add_test(tc, payload_blocks);
 	suite_add_tcase(s, tc);
 	return s;
 }
