@@ -49,7 +49,10 @@ size_t np_engine_packet_len(int family, long payload)
 
 static void emit(struct engine *e, struct np_event *ev)
 {
-	ev->wall_ns = np_clock_real();
+	/* No output shows the time of a probe sent (-f's dot); a packet
+	 * with a kernel receive stamp has it already. */
+	if (ev->wall_ns == 0 && ev->kind != NP_EV_SENT)
+		ev->wall_ns = np_clock_real();
 	if (e->sink->event)
 		e->sink->event(e->sink->ctx, e->info, ev);
 }
@@ -127,12 +130,13 @@ static bool send_probe(struct engine *e)
 
 static void dispatch(struct engine *e, const struct np_reply *r,
 		     const struct sockaddr *from, int64_t rx_mono,
-		     unsigned rx_ts)
+		     int64_t rx_real, unsigned rx_ts)
 {
 	struct np_event ev;
 
 	if (!np_match_packet(&e->m, r, from, rx_mono, &ev))
 		return;
+	ev.wall_ns = rx_real;
 	if (ev.rtt_ns >= 0)
 		ev.ts |= rx_ts;
 	if (ev.kind == NP_EV_REPLY && ev.flags == 0)
@@ -158,7 +162,7 @@ static void handle(struct engine *e, const struct np_rxpkt *pkt)
 		return;
 	}
 	dispatch(e, &pkt->r, (const struct sockaddr *)&pkt->from, pkt->rx_mono,
-		 pkt->ts);
+		 pkt->rx_real, pkt->ts);
 }
 
 /* Read up to RX_BATCH datagrams from one queue, RX_VLEN per recvmmsg (one
@@ -322,12 +326,17 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 			}
 		}
 		/* -f: on a fast path the reply is often queued by now; read
-		 * it without a select() first, and send again at once. */
+		 * it without a select() first (one recvmsg, as ping), and send
+		 * again at once.  Anything else waits for the select(). */
 		if (sent && e.flood_gate) {
-			if (drain(&e, false, err) < 0) {
+			int got = np_socket_recv_one(e.s, &e.rx, false, err);
+
+			if (got == -1) {
 				rc = -1;
 				goto done;
 			}
+			if (got == 1)
+				handle(&e, &e.rx.pkt[0]);
 			if (e.send_now)
 				continue;
 		}

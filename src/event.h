@@ -54,7 +54,9 @@ enum np_event_kind {
 struct np_event {
 	enum np_event_kind kind;
 	unsigned flags;
-	int64_t wall_ns; /* CLOCK_REALTIME when handled */
+	/* CLOCK_REALTIME: when a packet's kernel receive stamp says it
+	 * arrived, else when handled */
+	int64_t wall_ns;
 	uint16_t seq;
 	size_t bytes;	/* ICMP bytes received */
 	int ttl;	/* -1 unknown */

@@ -680,6 +680,7 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 	}
 	if (kts != 0 && s->ts_rx) {
 		pkt->rx_mono = kts - real_off;
+		pkt->rx_real = kts;
 		pkt->ts |= NP_TS_RX_KERNEL;
 	}
 	if (msg->msg_flags & MSG_TRUNC) {
@@ -785,10 +786,12 @@ void np_rxbatch_free(struct np_rxbatch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
-			 bool errqueue, struct np_err *err)
+/* Up to `max` (at most b->count) datagrams: recvmmsg, or for one
+ * recvmsg, which does not look into the queue a second time. */
+static int recv_n(const struct np_socket *s, struct np_rxbatch *b, unsigned max,
+		  bool errqueue, struct np_err *err)
 {
-	int n;
+	int n, flags = MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0);
 	bool again;
 	int64_t now, off;
 
@@ -796,21 +799,28 @@ int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
 	 * only the lengths and flags.  Nothing is cleared before the call:
 	 * with one reply per wake-up, clearing the whole batch cost more
 	 * than the rest of the receive path in user space. */
-	for (unsigned i = 0; i < b->count; i++) {
+	for (unsigned i = 0; i < max; i++) {
 		struct msghdr *m = &b->hdr[i].msg_hdr;
 
 		m->msg_namelen = sizeof(b->pkt[i].from);
 		m->msg_controllen = sizeof(b->ctl[i].u.buf);
 		m->msg_flags = 0;
 	}
-	n = recvmmsg(s->fd, b->hdr, b->count,
-		     MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0), NULL);
+	if (max == 1) {
+		ssize_t r = recvmsg(s->fd, &b->hdr[0].msg_hdr, flags);
+
+		n = r < 0 ? -1 : 1;
+		if (r >= 0)
+			b->hdr[0].msg_len = (unsigned)r;
+	} else {
+		n = recvmmsg(s->fd, b->hdr, max, flags, NULL);
+	}
 	if (n < 0) {
 		if (recv_failed(errno, &again, err) < 0)
 			return -1;
 		return again ? -2 : 0;
 	}
-	now = np_clock_mono();
+	now = 0; /* read when a datagram has no kernel stamp */
 	off = s->ts_rx ? np_clock_real_minus_mono() : 0;
 	for (int i = 0; i < n; i++) {
 		struct np_rxpkt *pkt = &b->pkt[i];
@@ -824,10 +834,26 @@ int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
 		memcpy(&from, &pkt->from, nl);
 		memset(pkt, 0, sizeof(*pkt));
 		memcpy(&pkt->from, &from, nl);
-		pkt->rx_mono = now;
 		parse_msg(s, &b->hdr[i].msg_hdr,
 			  b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
 			  errqueue, off, &b->pkt[i]);
+		if (pkt->rx_mono == 0) {
+			if (now == 0)
+				now = np_clock_mono();
+			pkt->rx_mono = now;
+		}
 	}
 	return n;
+}
+
+int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
+			 bool errqueue, struct np_err *err)
+{
+	return recv_n(s, b, b->count, errqueue, err);
+}
+
+int np_socket_recv_one(const struct np_socket *s, struct np_rxbatch *b,
+		       bool errqueue, struct np_err *err)
+{
+	return recv_n(s, b, 1, errqueue, err);
 }

@@ -90,6 +90,8 @@ struct np_rxpkt {
 	 * (ts NP_TS_RX_KERNEL), else when read.  For a transmit stamp
 	 * (tx_stamp), when probe tx_id left. */
 	int64_t rx_mono;
+	/* CLOCK_REALTIME of the kernel's receive stamp; 0: none. */
+	int64_t rx_real;
 	unsigned ts;
 	bool tx_stamp;
 	uint32_t tx_id;
@@ -124,5 +126,9 @@ void np_rxbatch_free(struct np_rxbatch *b);
  * again), -1 fatal. */
 int np_socket_recv_batch(const struct np_socket *s, struct np_rxbatch *b,
 			 bool errqueue, struct np_err *err);
+/* The same for one datagram (into pkt[0]), with recvmsg: cheaper when
+ * one is expected (-f reads its reply right after the send). */
+int np_socket_recv_one(const struct np_socket *s, struct np_rxbatch *b,
+		       bool errqueue, struct np_err *err);
 
 #endif

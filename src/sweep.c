@@ -133,7 +133,8 @@ static bool target_done(const struct sweep *w, const struct np_mtarget *t)
 static void emit(struct sweep *w, const struct np_mtarget *t,
 		 struct np_event *ev)
 {
-	ev->wall_ns = np_clock_real();
+	if (ev->wall_ns == 0) /* else the packet's kernel receive stamp */
+		ev->wall_ns = np_clock_real();
 	if (w->sink->event)
 		w->sink->event(w->sink->ctx, t, ev);
 }
@@ -384,6 +385,7 @@ static void dispatch(struct sweep *w, const struct np_rxpkt *pkt)
 		return;
 	if (ev.rtt_ns >= 0)
 		ev.ts |= pkt->ts;
+	ev.wall_ns = pkt->rx_real;
 	if (ev.kind == NP_EV_IGNORED) {
 		if (w->o->verbose)
 			emit(w, NULL, &ev);

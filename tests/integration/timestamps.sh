@@ -4,7 +4,7 @@
 # space with --user-timestamps; no RTT is ever negative; --decimals.
 . "$(dirname "$0")/lib.sh"
 np_require_root
-np_require_cmd setpriv
+np_require_cmd setpriv tcpdump /usr/bin/python3
 
 np_netns NS
 ip -n "$NS" route add local 198.18.0.0/24 dev lo
@@ -107,4 +107,39 @@ for _ in $(seq 20); do
 	unstamped=$((unstamped + n))
 done
 np_eq "20 start-up bursts: no reply without the kernel's receive time" 0 "$unstamped"
+
+# The "time" of a JSON reply is when it arrived: the kernel's receive
+# stamp, which on lo is the capture's own (tcpdump), to the microsecond.
+# A time read when the reply is handled is some microseconds later.
+CAP=$NP_TMP/arrival.pcap
+np_tcpdump_start "$NS" "$CAP"
+np_run "$NS" 20 -J -c 5 -i 0.01 127.0.0.1
+cp "$NP_TMP/out" "$NP_TMP/arrival1.json"
+np_run "$NS" 20 -J -c 3 -i 0.02 --gap 0.002 198.18.0.1 198.18.0.2
+cp "$NP_TMP/out" "$NP_TMP/arrival2.json"
+np_tcpdump_stop "$CAP"
+tcpdump -r "$CAP" -tt -n 'icmp[icmptype] = icmp-echoreply' 2>/dev/null >"$CAP.txt"
+arrival() { # JSON: "N of M" replies whose time is their capture time (+-1 us)
+	/usr/bin/python3 - "$1" "$CAP.txt" <<'PYEOF'
+import datetime, json, re, sys
+cap = {}
+for line in open(sys.argv[2]):
+    m = re.match(r"(\d+)\.(\d{6}) IP (\S+) > .* echo reply, id \d+, seq (\d+)", line)
+    if m:
+        cap.setdefault((m.group(3), int(m.group(4))), []).append(int(m.group(1)) * 10**6 + int(m.group(2)))
+n = ok = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("event") != "reply":
+        continue
+    n += 1
+    t = datetime.datetime.strptime(o["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    us = int(t.timestamp()) * 10**6 + t.microsecond
+    if any(abs(us - c) <= 1 for c in cap.get((o["from"], o["seq"]), [])):
+        ok += 1
+print(f"{ok} of {n}")
+PYEOF
+}
+np_eq "ping mode -J: every reply's time is its arrival (capture) time" "5 of 5" "$(arrival "$NP_TMP/arrival1.json")"
+np_eq "many targets -J: every reply's time is its arrival (capture) time" "6 of 6" "$(arrival "$NP_TMP/arrival2.json")"
 np_finish
