@@ -349,6 +349,28 @@ np_run "$A" $T -c 1 --burst 65 198.18.5.1
 np_eq "--burst 65 refused: exit 2" 2 "$NP_RC"
 np_match "--burst 65 refused: the range" 'from 1 to 64' "$NP_ERR"
 
+# --- Kernel stamps only where an RTT is shown --------------------------------
+# An alive sweep in text shows no RTT: no SO_TIMESTAMPING (a fifth of its
+# CPU); with -J, -v, --metrics or count mode, the kernel's stamps.
+if command -v strace >/dev/null; then
+	stamps() { # ARGS...: how many SO_TIMESTAMPING setsockopt calls
+		ip netns exec "$A" timeout -s KILL $T strace -f -e trace=setsockopt \
+			"$NETPROBE" "$@" 2>&1 >/dev/null | grep -c 'SO_TIMESTAMPING'
+	}
+	np_eq "alive sweep, text: no kernel stamps set up" 0 "$(stamps -a -r 0 198.18.5.1 198.18.5.2)"
+	for args in "-J -a -r 0" "-v -r 0" "-c 1 -q" "--metrics - -r 0"; do
+		# shellcheck disable=SC2086 # $args: options
+		n=$(stamps $args 198.18.5.1 198.18.5.2)
+		if [ "$n" -ge 1 ]; then
+			np_ok "$args: kernel stamps set up ($n calls)"
+		else
+			np_not_ok "$args: kernel stamps set up: none"
+		fi
+	done
+elif [ "${CI:-}" = true ]; then
+	np_not_ok "strace is missing (contrib/dev/build-deps --test installs it)"
+fi
+
 # --- Without privileges: datagram ICMP sockets, one per family -------------
 PLAIN=$(np_plain_copy)
 np_sysctl "$A" net.ipv4.ping_group_range="0 2147483647"
