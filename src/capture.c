@@ -303,22 +303,52 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 
 /* Is this frame one of the run's?  Its requests and replies (by
  * identifier) and the ICMP errors that quote one of its requests. */
-static bool ours(const struct np_capture *c, const struct pcap_pkthdr *h,
+static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
 		 const u_char *data)
 {
 	struct np_frame fr;
 	struct np_ipinfo ip;
 	struct np_reply r;
 	enum np_rx_kind kind;
+	struct np_wire *w;
 
 	if (np_link_decode(c->linktype, data, h->caplen, h->len, &fr) !=
 		    NP_LINK_IP ||
 	    fr.family != c->family)
 		return false;
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
-	return (kind == NP_RX_ECHO_REQUEST || kind == NP_RX_ECHO_REPLY ||
-		kind == NP_RX_ERROR) &&
-	       r.id == c->ident;
+	if ((kind != NP_RX_ECHO_REQUEST && kind != NP_RX_ECHO_REPLY &&
+	     kind != NP_RX_ERROR) ||
+	    r.id != c->ident)
+		return false;
+	/* The stamps of the Echo: its request, then its first reply (a
+	 * request seen twice, on two interfaces of "any", keeps the first
+	 * time). */
+	w = &c->wire[r.seq % NP_WIRE_SLOTS];
+	if (kind == NP_RX_ECHO_REQUEST && (w->seq != r.seq || !w->have_req)) {
+		w->seq = r.seq;
+		w->have_req = true;
+		w->have_rep = false;
+		w->req_ns = ts_ns(h);
+	} else if (kind == NP_RX_ECHO_REPLY && w->seq == r.seq && w->have_req &&
+		   !w->have_rep) {
+		w->have_rep = true;
+		w->rep_ns = ts_ns(h);
+	}
+	return true;
+}
+
+int64_t np_capture_wire_rtt(void *capture, uint16_t seq)
+{
+	struct np_capture *c = capture;
+	const struct np_wire *w = &c->wire[seq % NP_WIRE_SLOTS];
+
+	if (!(w->seq == seq && w->have_req && w->have_rep))
+		np_capture_pump(c);
+	if (!(w->seq == seq && w->have_req && w->have_rep) ||
+	    w->rep_ns <= w->req_ns)
+		return -1;
+	return w->rep_ns - w->req_ns;
 }
 
 void np_capture_pump(void *capture)

@@ -23,7 +23,15 @@ struct np_capture {
 	int family;
 	bool failed; /* a read or write error in the pump */
 	char errbuf[256];
+	/* The capture stamps of the last NP_WIRE_SLOTS Echoes, by sequence
+	 * number: the wire RTT of each reply. */
+	struct np_wire {
+		uint16_t seq;
+		bool have_req, have_rep;
+		int64_t req_ns, rep_ns;
+	} wire[1024];
 };
+#define NP_WIRE_SLOTS 1024
 
 /* --read FILE or --inspect[=IFACE], opened (a live one with CAP_NET_RAW
  * raised for the call) before the privileges are dropped; --filter and
@@ -44,6 +52,10 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 			 struct np_err *err);
 /* Write what the capture has (called when its descriptor is readable). */
 void np_capture_pump(void *capture);
+/* The round trip of Echo `seq` between its request and its first reply as
+ * captured, after reading what the capture has; -1 if either is not (yet)
+ * in it. */
+int64_t np_capture_wire_rtt(void *capture, uint16_t seq);
 /* The end of the run: what is left, flushed, closed.  -1 if writing
  * failed. */
 int np_capture_close(struct np_capture *c, struct np_err *err);

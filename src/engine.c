@@ -137,6 +137,14 @@ static void dispatch(struct engine *e, const struct np_reply *r,
 	if (!np_match_packet(&e->m, r, from, rx_mono, &ev))
 		return;
 	ev.wall_ns = rx_real;
+	if (ev.kind == NP_EV_REPLY && ev.rtt_ns >= 0 &&
+	    !(ev.flags & (NP_EVF_DUP | NP_EVF_LATE)) &&
+	    e->info->capture_wire_rtt != NULL) {
+		int64_t w = e->info->capture_wire_rtt(e->info->capture_ctx,
+						      (uint16_t)r->seq);
+
+		ev.wire_rtt_ns = w > 0 ? w : 0;
+	}
 	if (ev.rtt_ns >= 0)
 		ev.ts |= rx_ts;
 	if (ev.kind == NP_EV_REPLY && ev.flags == 0)

@@ -25,6 +25,9 @@ struct np_run_info {
 	 * call when it is readable; -1 for none. */
 	int capture_fd;
 	void (*capture_pump)(void *ctx);
+	/* The round trip of the Echo with this sequence number on the wire
+	 * (reply's capture stamp - request's), in ns; -1: not captured. */
+	int64_t (*capture_wire_rtt)(void *ctx, uint16_t seq);
 	void *capture_ctx;
 };
 
@@ -61,7 +64,10 @@ struct np_event {
 	size_t bytes;	/* ICMP bytes received */
 	int ttl;	/* -1 unknown */
 	int64_t rtt_ns; /* -1 when not known */
-	unsigned ts;	/* NP_TS_* bits: where the RTT's two times came from */
+	/* --save: the same round trip as the capture saw it; 0 none (two
+	 * capture stamps are never equal) */
+	int64_t wire_rtt_ns;
+	unsigned ts; /* NP_TS_* bits: where the RTT's two times came from */
 	enum np_payload_result payload;
 	struct np_payload_mismatch mm;
 	const struct sockaddr *from; /* replier or reporting router */

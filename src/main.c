@@ -609,6 +609,7 @@ int main(int argc, char **argv)
 	if (opt.save_file != NULL) {
 		info.capture_fd = cap.fd;
 		info.capture_pump = np_capture_pump;
+		info.capture_wire_rtt = np_capture_wire_rtt;
 		info.capture_ctx = &cap;
 	}
 #endif

@@ -94,6 +94,8 @@ static void json_event(FILE *f, int family, const char *name,
 			fprintf(f, ",\"tx_ts\":\"%s\",\"rx_ts\":\"%s\"",
 				ts_name(ev->ts, NP_TS_TX_KERNEL),
 				ts_name(ev->ts, NP_TS_RX_KERNEL));
+			if (ev->wire_rtt_ns > 0) /* --save */
+				ms(f, "wire_rtt_ms", (double)ev->wire_rtt_ns);
 		}
 		if (ev->flags & (NP_EVF_BADSUM | NP_EVF_BADDATA))
 			fprintf(f, ",\"reason\":\"%s\"",

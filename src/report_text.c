@@ -193,6 +193,11 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		if (ev->rtt_ns >= 0) {
 			np_report_format_rtt(ev->rtt_ns, rtt, sizeof(rtt));
 			fprintf(ctx->out, " time=%s ms", rtt);
+			if (ev->wire_rtt_ns > 0) { /* --save */
+				np_report_format_rtt(ev->wire_rtt_ns, rtt,
+						     sizeof(rtt));
+				fprintf(ctx->out, " wire=%s ms", rtt);
+			}
 			if (info->opt->verbose)
 				fprintf(ctx->out, " ts=%s",
 					np_report_ts_name(ev->ts));

@@ -364,6 +364,27 @@ save_run() {
 save_run 4 127.0.0.1
 save_run 6 ::1
 
+# The wire round trip beside the socket's: each reply's wire_rtt_ms is its
+# Echo's response time in the saved file as tshark computes it from the
+# capture stamps, to the nanosecond (--decimals 6); the text shows wire=.
+wire_run() { # FAMILY ADDR SEQ-FIELD RESPTIME-FIELD
+	local w=$NP_TMP/wire$1.pcap got want
+	np_run "$NS" 20 -J --decimals 6 -c 5 -i 0.01 --save "$w" "$2"
+	np_eq "--save -J -$1: exit 0" 0 "$NP_RC"
+	got=$(printf '%s\n' "$NP_OUT" | grep '"event":"reply"' |
+		sed -nE 's/.*"seq":([0-9]+).*"wire_rtt_ms":([0-9.]+).*/\1 \2/p' | paste -sd ' ')
+	want=$(tshark -r "$w" -T fields -e "$3" -e "$4" 2>/dev/null | awk 'NF == 2 { print $1, $2 }' | paste -sd ' ')
+	np_match "--save -J -$1: 5 replies with wire_rtt_ms" '^1 [0-9.]+ 2 [0-9.]+ 3 [0-9.]+ 4 [0-9.]+ 5 [0-9.]+$' "$got"
+	np_eq "--save -J -$1: wire_rtt_ms equal to tshark's response time, to the ns" "$want" "$got"
+	np_run "$NS" 20 -c 3 -i 0.01 --save "$w" "$2"
+	np_eq "--save -$1 text: wire= on every reply line" 3 \
+		"$(printf '%s\n' "$NP_OUT" | grep -cE 'time=[0-9.]+ ms wire=[0-9.]+ ms$')"
+	np_run "$NS" 20 -c 3 -i 0.01 "$2"
+	np_nomatch "-$1 without --save: no wire=" 'wire=' "$NP_OUT"
+}
+wire_run 4 127.0.0.1 icmp.seq icmp.resptime
+wire_run 6 ::1 icmpv6.echo.sequence_number icmpv6.resptime
+
 # The errors that quote the run's requests are saved too, not those that
 # quote a system ping's: TTL 1 to 198.19.1.1, which B routes back to A, so
 # that B answers each with a time exceeded (no rate limit in B).

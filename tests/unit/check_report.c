@@ -120,6 +120,11 @@ START_TEST(header_and_reply_lines)
 	ev.rtt_ns = 31000;
 	ev.from = (struct sockaddr *)&from;
 	c.sink.event(c.sink.ctx, &c.info, &ev);
+	ev.wire_rtt_ns = 29300; /* --save */
+	ev.seq = 2;
+	c.sink.event(c.sink.ctx, &c.info, &ev);
+	ev.wire_rtt_ns = 0;
+	ev.seq = 1;
 	ev.flags = NP_EVF_DUP;
 	c.sink.event(c.sink.ctx, &c.info, &ev);
 	cap_close(&c);
@@ -127,6 +132,8 @@ START_TEST(header_and_reply_lines)
 			 "PING localhost (127.0.0.1) 56(84) bytes of data.\n"
 			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 "
 			 "ttl=64 time=0.031 ms\n"
+			 "64 bytes from localhost (127.0.0.1): icmp_seq=2 "
+			 "ttl=64 time=0.031 ms wire=0.029 ms\n"
 			 "64 bytes from localhost (127.0.0.1): icmp_seq=1 "
 			 "ttl=64 time=0.031 ms (DUP!)\n");
 	cap_free(&c);
