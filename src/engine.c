@@ -38,7 +38,10 @@ struct engine {
 	int64_t last_sent;	 /* CLOCK_MONOTONIC of the last probe sent */
 	bool flood_gate;	 /* -f without -i: next probe on the reply */
 	bool send_now;		 /* -f: every probe answered, send at once */
-	long long preload_left;	 /* -l: probes still to send without wait */
+	/* -A: the smoothed RTT and its variation (RFC 6298's estimator),
+	 * from the good replies */
+	int64_t srtt_ns, rttvar_ns;
+	long long preload_left; /* -l: probes still to send without wait */
 };
 
 size_t np_engine_packet_len(int family, long payload)
@@ -128,6 +131,41 @@ static bool send_probe(struct engine *e)
 	return true;
 }
 
+/* -A: RFC 6298's smoothed RTT and variation, updated with a sample. */
+static void adapt(struct engine *e, int64_t rtt)
+{
+	if (e->srtt_ns == 0) {
+		e->srtt_ns = rtt > 0 ? rtt : 1;
+		e->rttvar_ns = rtt / 2;
+		return;
+	}
+	e->rttvar_ns =
+		(3 * e->rttvar_ns +
+		 (e->srtt_ns > rtt ? e->srtt_ns - rtt : rtt - e->srtt_ns)) /
+		4;
+	e->srtt_ns = (7 * e->srtt_ns + rtt) / 8;
+	if (e->srtt_ns == 0)
+		e->srtt_ns = 1;
+}
+
+/* -A: how long after a probe the next goes when no reply comes: the
+ * smoothed RTT + 4 variations (1 s before any reply), not above -W, and
+ * never below the least interval nor below -f's 10 ms. */
+static int64_t adaptive_wait(const struct engine *e)
+{
+	const struct np_options *o = e->o;
+	int64_t w = e->srtt_ns > 0 ? e->srtt_ns + 4 * e->rttvar_ns
+				   : NP_NSEC_PER_SEC;
+
+	if (w > o->timeout_ns)
+		w = o->timeout_ns;
+	if (w < o->adaptive_min_ns)
+		w = o->adaptive_min_ns;
+	if (w < NP_FLOOD_INTERVAL_NS)
+		w = NP_FLOOD_INTERVAL_NS;
+	return w;
+}
+
 static void dispatch(struct engine *e, const struct np_reply *r,
 		     const struct sockaddr *from, int64_t rx_mono,
 		     int64_t rx_real, unsigned rx_ts)
@@ -149,7 +187,10 @@ static void dispatch(struct engine *e, const struct np_reply *r,
 		ev.ts |= rx_ts;
 	if (ev.kind == NP_EV_REPLY && ev.flags == 0)
 		e->last_activity = rx_mono;
-	if (e->flood_gate && e->m.tab.pending == 0)
+	if (e->o->adaptive && ev.kind == NP_EV_REPLY && ev.flags == 0 &&
+	    ev.rtt_ns >= 0)
+		adapt(e, ev.rtt_ns);
+	if ((e->flood_gate || e->o->adaptive) && e->m.tab.pending == 0)
 		e->send_now = true;
 	if (ev.kind == NP_EV_IGNORED && !e->o->verbose)
 		return;
@@ -303,6 +344,11 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		if (e.send_now) {
 			e.send_now = false;
 			next_send = now;
+			/* -A: answered, but not sooner than the least
+			 * interval after the last probe */
+			if (o->adaptive && e.preload_left == 0 &&
+			    next_send < last_send + o->adaptive_min_ns)
+				next_send = last_send + o->adaptive_min_ns;
 		}
 		sent = false;
 		if (sending_wanted(&e) && now >= next_send) {
@@ -323,6 +369,8 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 					next_send = now;
 				else if (e.flood_gate)
 					next_send = now + NP_FLOOD_INTERVAL_NS;
+				else if (o->adaptive) /* unless answered */
+					next_send = now + adaptive_wait(&e);
 				else
 					next_send += o->interval_ns;
 				if (next_send < now ||
@@ -333,18 +381,24 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 				next_send = now + 10 * NP_NSEC_PER_MSEC;
 			}
 		}
-		/* -f: on a fast path the reply is often queued by now; read
-		 * it without a select() first (one recvmsg, as ping), and send
-		 * again at once.  Anything else waits for the select(). */
-		if (sent && e.flood_gate) {
-			int got = np_socket_recv_one(e.s, &e.rx, false, err);
+		/* -f, and -A with no least interval: on a fast path the reply
+		 * is often queued by now; read it without a select() first
+		 * (one recvmsg, as ping; the transmit stamp before it, which
+		 * -f does not ask for), and send again at once.  Anything
+		 * else waits for the select(). */
+		if (sent && (e.flood_gate ||
+			     (o->adaptive && o->adaptive_min_ns == 0))) {
+			for (int q = e.s->ts_tx ? 0 : 1; q < 2; q++) {
+				int got = np_socket_recv_one(e.s, &e.rx, q == 0,
+							     err);
 
-			if (got == -1) {
-				rc = -1;
-				goto done;
+				if (got == -1) {
+					rc = -1;
+					goto done;
+				}
+				if (got == 1)
+					handle(&e, &e.rx.pkt[0]);
 			}
-			if (got == 1)
-				handle(&e, &e.rx.pkt[0]);
 			if (e.send_now)
 				continue;
 		}

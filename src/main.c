@@ -555,6 +555,15 @@ int main(int argc, char **argv)
 	if (opt.read_file != NULL || opt.inspect_iface != NULL)
 		return run_inspect(&opt, &privs);
 #endif
+	if (opt.adaptive) {
+		/* -A: at least -i between probes (none by default), and for
+		 * a user other than root at least 200 ms, as iputils */
+		opt.adaptive_min_ns =
+			opt.interval_set ? opt.interval_ns : NP_ADAPTIVE_MIN_NS;
+		if (!privs.is_root &&
+		    opt.adaptive_min_ns < NP_ADAPTIVE_MIN_USER_NS)
+			opt.adaptive_min_ns = NP_ADAPTIVE_MIN_USER_NS;
+	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail_for(&opt, &err);
 	if (wants_multi(&opt)) {
@@ -562,9 +571,11 @@ int main(int argc, char **argv)
 			np_err_set(&err, "--save applies to a single target");
 			return fail(&err);
 		}
-		if (opt.outstanding || opt.flood || opt.preload) {
-			np_err_set(&err,
-				   "-O, -f and -l apply to a single target");
+		if (opt.outstanding || opt.flood || opt.preload ||
+		    opt.adaptive) {
+			np_err_set(
+				&err,
+				"-O, -f, -A and -l apply to a single target");
 			return fail(&err);
 		}
 		return run_multi(&opt, &privs);

@@ -152,6 +152,7 @@ static const struct option long_opts[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"ident", required_argument, NULL, 'e'},
 	{"flood", no_argument, NULL, 'f'},
+	{"adaptive", no_argument, NULL, 'A'},
 	{"preload", required_argument, NULL, 'l'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
@@ -181,7 +182,7 @@ static const struct option long_opts[] = {
 };
 
 static const char short_opts[] =
-	":46c:i:W:w:s:t:Q:M:I:p:e:l:fnqDOvVhauC:r:x:gJ";
+	":46c:i:W:w:s:t:Q:M:I:p:e:l:fAnqDOvVhauC:r:x:gJ";
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
 static const char *opt_name(int c, int longidx, char *buf, size_t len)
@@ -532,8 +533,8 @@ static int check_capture(const struct np_options *o, struct np_err *err)
 		return np_err_set(err, "--read and --inspect take no target "
 				       "(give a capture filter with --filter)");
 	if (inspect &&
-	    (o->multi_opts || o->multi_forced || o->flood || o->preload ||
-	     o->outstanding || o->plugin || o->metrics != NULL ||
+	    (o->multi_opts || o->multi_forced || o->flood || o->adaptive ||
+	     o->preload || o->outstanding || o->plugin || o->metrics != NULL ||
 	     o->interval_set || o->timeout_set || o->ttl >= 0 || o->tos >= 0 ||
 	     o->pattern_len > 0 || o->source != NULL ||
 	     o->size != NP_DEFAULT_SIZE || o->timestamps))
@@ -626,6 +627,9 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			break;
 		case 'f':
 			o->flood = true;
+			break;
+		case 'A':
+			o->adaptive = true;
 			break;
 		case 'l':
 			if (np_parse_ll(optarg, 10, 1, NP_MAX_PRELOAD, &v) < 0)
@@ -817,9 +821,12 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 	if (o->generate && (o->ntargets < 1 || o->ntargets > 2))
 		return np_err_set(err, "-g takes a CIDR block, or a first "
 				       "and a last address");
-	if (o->multi_opts && (o->outstanding || o->flood || o->preload))
-		return np_err_set(err, "-O, -f and -l apply to a single "
+	if (o->multi_opts &&
+	    (o->outstanding || o->flood || o->preload || o->adaptive))
+		return np_err_set(err, "-O, -f, -A and -l apply to a single "
 				       "target");
+	if (o->flood && o->adaptive)
+		return np_err_set(err, "-f and -A cannot be used together");
 	return 0;
 }
 
@@ -901,6 +908,10 @@ const char *np_options_usage(void)
 	       "at least 100/s\n"
 	       "                          (root, or -i 0.002 or more); dots "
 	       "for output\n"
+	       "  -A, --adaptive          the next probe when this one is "
+	       "answered, at least\n"
+	       "                          -i apart (default 0.002 s, 0.2 s "
+	       "for a user)\n"
 	       "  -l, --preload N         send the first N probes at once "
 	       "(above "
 	       "3: root)\n"

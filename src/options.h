@@ -28,9 +28,11 @@ enum np_action {
 #define NP_MAX_SIZE_V4 65507 /* 65535 - 20 (IPv4) - 8 (ICMP) */
 #define NP_MAX_SIZE_V6 65527 /* 65535 - 8 (ICMPv6); no jumbograms */
 #define NP_DEFAULT_INTERVAL_NS 1000000000LL
-#define NP_MIN_USER_INTERVAL_NS 2000000LL /* 2 ms, as iputils ping */
-#define NP_FLOOD_INTERVAL_NS 10000000LL	  /* -f: at least 100 per second */
-#define NP_MAX_USER_PRELOAD 3		  /* -l above: root only (iputils) */
+#define NP_MIN_USER_INTERVAL_NS 2000000LL   /* 2 ms, as iputils ping */
+#define NP_FLOOD_INTERVAL_NS 10000000LL	    /* -f: at least 100 per second */
+#define NP_ADAPTIVE_MIN_NS 0LL		    /* -A: least interval, root */
+#define NP_ADAPTIVE_MIN_USER_NS 200000000LL /* -A: least interval, others */
+#define NP_MAX_USER_PRELOAD 3		    /* -l above: root only (iputils) */
 #define NP_MAX_PRELOAD 65536
 #define NP_DEFAULT_TIMEOUT_NS 10000000000LL
 #define NP_MAX_SECONDS 2147483.0 /* keeps every ns value far from overflow */
@@ -50,19 +52,21 @@ struct np_options {
 	enum np_pmtu pmtu;   /* -M */
 	const char *source;  /* -I: address or interface name, or NULL */
 	uint8_t pattern[NP_PATTERN_MAX];
-	size_t pattern_len;   /* -p: 0 for the default fill */
-	bool numeric;	      /* -n */
-	bool quiet;	      /* -q */
-	bool timestamps;      /* -D */
-	bool outstanding;     /* -O */
-	bool verbose;	      /* -v */
-	bool flood;	      /* -f */
-	long long preload;    /* -l: probes sent at once at the start */
-	bool user_timestamps; /* --user-timestamps: no kernel stamps */
-	int decimals;	      /* --decimals: of RTTs in ms, 3 to 6 */
-	int ident;	      /* -e: Echo identifier, -1 (or -e 0) random */
-	const char *target;   /* the first target */
-	char **targets;	      /* all of them, as given */
+	size_t pattern_len;	 /* -p: 0 for the default fill */
+	bool numeric;		 /* -n */
+	bool quiet;		 /* -q */
+	bool timestamps;	 /* -D */
+	bool outstanding;	 /* -O */
+	bool verbose;		 /* -v */
+	bool flood;		 /* -f */
+	bool adaptive;		 /* -A */
+	int64_t adaptive_min_ns; /* -A: least interval (set by main) */
+	long long preload;	 /* -l: probes sent at once at the start */
+	bool user_timestamps;	 /* --user-timestamps: no kernel stamps */
+	int decimals;		 /* --decimals: of RTTs in ms, 3 to 6 */
+	int ident;		 /* -e: Echo identifier, -1 (or -e 0) random */
+	const char *target;	 /* the first target */
+	char **targets;		 /* all of them, as given */
 	int ntargets;
 
 	/* Many targets (fping's job).  `multi_opts` is set when an option

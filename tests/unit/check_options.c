@@ -264,7 +264,7 @@ START_TEST(many_targets)
 	ck_assert_ptr_nonnull(strstr(e.msg, "-g takes"));
 	ck_assert_int_eq(parse(&o, &e, "-g", "--file", "f", "a", NULL), -1);
 	ck_assert_int_eq(parse(&o, &e, "-O", "-a", "h", NULL), -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f and -l apply"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f, -A and -l apply"));
 	ck_assert_int_eq(parse(&o, &e, "-C", "0", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "'0' for -C"));
 	ck_assert_int_eq(parse(&o, &e, "-C", "65537", "h", NULL), -1);
@@ -273,6 +273,13 @@ START_TEST(many_targets)
 	ck_assert_int_eq(parse(&o, &e, "--gap", "-1", "h", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "'-1' for --gap"));
 	ck_assert_int_eq(parse(&o, &e, "--file", "", "h", NULL), -1);
+	/* -A: ping mode only, not with -f */
+	ck_assert_int_eq(parse(&o, &e, "-A", "h", NULL), 0);
+	ck_assert(o.adaptive && !o.multi_opts);
+	ck_assert_int_eq(parse(&o, &e, "--adaptive", "-f", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-f and -A"));
+	ck_assert_int_eq(parse(&o, &e, "-A", "-a", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f, -A and -l apply"));
 	/* --burst: 1..64, and it means many-target mode */
 	ck_assert_int_eq(parse(&o, &e, "--burst", "64", "h", NULL), 0);
 	ck_assert_int_eq(o.burst, 64);
@@ -311,7 +318,7 @@ START_TEST(context_checks)
 	ck_assert_ptr_nonnull(strstr(e.msg, "-l above 3"));
 	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
 	ck_assert_int_eq(parse(&o, &e, "-f", "-a", "h", NULL), -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f and -l"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "-O, -f, -A and -l"));
 	ck_assert_int_eq(parse(&o, &e, "-s", "65507", "h", NULL), 0);
 	ck_assert_int_eq(np_options_check_size(&o, AF_INET, &e), 0);
 	ck_assert_int_eq(parse(&o, &e, "-s", "65508", "h", NULL), 0);
