@@ -46,6 +46,7 @@ struct sweep {
 	bool have_retry;
 	uint32_t retry_slot, retry_gen;
 	int64_t next_send_at;
+	int64_t last_sent; /* the send time of the last probe sent */
 	uint8_t *tx;
 	size_t txcap;
 	struct np_rxbatch rx;
@@ -314,6 +315,7 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 			*again = true;
 			break;
 		}
+		w->last_sent = p->sent_mono;
 		sent_one(w, slot, p, e);
 		n++;
 	}
@@ -605,8 +607,9 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 			}
 			if (again) /* the send queue is full: let it drain */
 				w.next_send_at = now + NP_NSEC_PER_MSEC;
-			else if (sent > 0) /* --burst: the same average */
-				w.next_send_at = now + sent * o->gap_ns;
+			else if (sent > 0) /* from the last one sent; --burst:
+					    * the same average */
+				w.next_send_at = w.last_sent + sent * o->gap_ns;
 			/* expire() ran before these probes existed: wake up
 			 * for their timeout too (else, with nothing else in
 			 * flight, nothing would) */

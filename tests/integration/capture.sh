@@ -373,7 +373,8 @@ wire_run() { # FAMILY ADDR SEQ-FIELD RESPTIME-FIELD
 	np_eq "--save -J -$1: exit 0" 0 "$NP_RC"
 	got=$(printf '%s\n' "$NP_OUT" | grep '"event":"reply"' |
 		sed -nE 's/.*"seq":([0-9]+).*"wire_rtt_ms":([0-9.]+).*/\1 \2/p' | paste -sd ' ')
-	want=$(tshark -r "$w" -T fields -e "$3" -e "$4" 2>/dev/null | awk 'NF == 2 { print $1, $2 }' | paste -sd ' ')
+	# (tshark drops trailing zeros: 0.0124 for 0.012400)
+	want=$(tshark -r "$w" -T fields -e "$3" -e "$4" 2>/dev/null | awk 'NF == 2 { printf "%s %.6f\n", $1, $2 }' | paste -sd ' ')
 	np_match "--save -J -$1: 5 replies with wire_rtt_ms" '^1 [0-9.]+ 2 [0-9.]+ 3 [0-9.]+ 4 [0-9.]+ 5 [0-9.]+$' "$got"
 	np_eq "--save -J -$1: wire_rtt_ms equal to tshark's response time, to the ns" "$want" "$got"
 	np_run "$NS" 20 -c 3 -i 0.01 --save "$w" "$2"

@@ -4,7 +4,7 @@
 # space with --user-timestamps; no RTT is ever negative; --decimals.
 . "$(dirname "$0")/lib.sh"
 np_require_root
-np_require_cmd setpriv tcpdump /usr/bin/python3
+np_require_cmd setpriv
 
 np_netns NS
 ip -n "$NS" route add local 198.18.0.0/24 dev lo
@@ -112,13 +112,6 @@ np_eq "20 start-up bursts: no reply without the kernel's receive time" 0 "$unsta
 # stamp, which on lo is the capture's own (tcpdump), to the microsecond.
 # A time read when the reply is handled is some microseconds later.
 CAP=$NP_TMP/arrival.pcap
-np_tcpdump_start "$NS" "$CAP"
-np_run "$NS" 20 -J -c 5 -i 0.01 127.0.0.1
-cp "$NP_TMP/out" "$NP_TMP/arrival1.json"
-np_run "$NS" 20 -J -c 3 -i 0.02 --gap 0.002 198.18.0.1 198.18.0.2
-cp "$NP_TMP/out" "$NP_TMP/arrival2.json"
-np_tcpdump_stop "$CAP"
-tcpdump -r "$CAP" -tt -n 'icmp[icmptype] = icmp-echoreply' 2>/dev/null >"$CAP.txt"
 arrival() { # JSON: "N of M" replies whose time is their capture time (+-1 us)
 	/usr/bin/python3 - "$1" "$CAP.txt" <<'PYEOF'
 import datetime, json, re, sys
@@ -140,6 +133,17 @@ for line in open(sys.argv[1]):
 print(f"{ok} of {n}")
 PYEOF
 }
-np_eq "ping mode -J: every reply's time is its arrival (capture) time" "5 of 5" "$(arrival "$NP_TMP/arrival1.json")"
-np_eq "many targets -J: every reply's time is its arrival (capture) time" "6 of 6" "$(arrival "$NP_TMP/arrival2.json")"
+if command -v tcpdump >/dev/null && [ -x /usr/bin/python3 ]; then
+	np_tcpdump_start "$NS" "$CAP"
+	np_run "$NS" 20 -J -c 5 -i 0.01 127.0.0.1
+	cp "$NP_TMP/out" "$NP_TMP/arrival1.json"
+	np_run "$NS" 20 -J -c 3 -i 0.02 --gap 0.002 198.18.0.1 198.18.0.2
+	cp "$NP_TMP/out" "$NP_TMP/arrival2.json"
+	np_tcpdump_stop "$CAP"
+	tcpdump -r "$CAP" -tt -n 'icmp[icmptype] = icmp-echoreply' 2>/dev/null >"$CAP.txt"
+	np_eq "ping mode -J: every reply's time is its arrival (capture) time" "5 of 5" "$(arrival "$NP_TMP/arrival1.json")"
+	np_eq "many targets -J: every reply's time is its arrival (capture) time" "6 of 6" "$(arrival "$NP_TMP/arrival2.json")"
+elif [ "${CI:-}" = true ]; then
+	np_not_ok "tcpdump or /usr/bin/python3 is missing (contrib/dev/build-deps --test installs them)"
+fi
 np_finish
