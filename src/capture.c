@@ -4,7 +4,6 @@
 #include "capture.h"
 
 #include <errno.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "icmp.h"
 #include "inspect.h"
 #include "linklayer.h"
+#include "pcapdl.h" /* libpcap, loaded at run time */
 #include "reply.h"
 
 #define SNAPLEN 262144 /* tcpdump's default: whole packets */
@@ -174,6 +174,10 @@ static int open_inspect(struct np_capture *c, const struct np_options *o,
 int np_capture_open_inspect(struct np_capture *c, const struct np_options *o,
 			    struct np_privs *privs, struct np_err *err)
 {
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if (np_pcap_load(err) != 0)
+		return -1;
 	return open_inspect(c, o, privs, err) == 0 ? 0 : open_failed(c);
 }
 
@@ -297,6 +301,10 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 			 int family, uint16_t ident, struct np_privs *privs,
 			 struct np_err *err)
 {
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if (np_pcap_load(err) != 0)
+		return -1;
 	return open_save(c, o, family, ident, privs, err) == 0 ? 0
 							       : open_failed(c);
 }

@@ -13,7 +13,7 @@
 #include "engine.h"
 #ifdef HAVE_PCAP
 #include "capture.h"
-#include <pcap/pcap.h>
+#include "pcapdl.h"
 #endif
 #include "error.h"
 #include "options.h"
@@ -541,7 +541,13 @@ int main(int argc, char **argv)
 	if (opt.action == NP_ACTION_VERSION) {
 		printf("netprobe %s\n", PACKAGE_VERSION);
 #ifdef HAVE_PCAP
-		printf("configured with libpcap (%s)\n", pcap_lib_version());
+		if (np_pcap_load(NULL) == 0)
+			printf("configured with libpcap (%s, loaded when "
+			       "capturing: %s)\n",
+			       np_pcap_soname(), np_pcap.lib_version());
+		else
+			printf("configured with libpcap (loaded when "
+			       "capturing; not installed here)\n");
 #else
 		printf("configured without libpcap\n");
 #endif

@@ -433,7 +433,8 @@ ip netns exec "$NS" timeout -s KILL 10 "$NETPROBE" -i 0.01 --save "$SI" 127.0.0.
 	>"$SI.out" 2>"$SI.err" &
 pid=$!
 NP_PIDS="$NP_PIDS $pid"
-sleep 0.5
+np_wait_sigint "$pid"
+sleep 0.3 # some probes
 kill -INT "$pid"
 wait "$pid"
 np_eq "--save, SIGINT: exit 0" 0 "$?"
@@ -468,7 +469,7 @@ inspect_bg() {
 		[ "$(ip netns exec "$NI" cat /proc/net/packet | wc -l)" -gt 1 ] && break
 		sleep 0.02
 	done
-	sleep 0.3 # the filter set after the socket is made
+	np_wait_sigint "$BG" # the filter set and the handlers too
 }
 # inspect_wait NAME: wait for BG; NP_RC, NP_OUT, NP_ERR as np_run sets them.
 inspect_wait() {
@@ -531,6 +532,30 @@ for json in "" -J; do
 		np_match "--inspect -J, SIGINT: the capture object last" '\{"event":"capture","frames":4,' "$(printf '%s\n' "$NP_OUT" | tail -1)"
 	fi
 done
+
+# ---- libpcap is loaded only to capture ------------------------------------
+np_eq "netprobe is not linked with libpcap (it loads it to capture)" 0 \
+	"$(ldd "$NETPROBE" | grep -c libpcap)"
+np_match "-V: where libpcap comes from" '^configured with libpcap \(libpcap\.so[.0-9]*, loaded when capturing: libpcap version ' \
+	"$("$NETPROBE" -V)"
+# Without it (every libpcap file hidden in a mount namespace): a clear
+# refusal, exit 2; ping mode unaffected.
+nolib() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m sh -c 'for f in $(readlink -f /usr/lib/*/libpcap.so* /lib/*/libpcap.so* 2>/dev/null); do
+		mount --bind /dev/null "$f" || exit 99; done; exec "$@"' sh "$@" \
+		>"$NP_TMP/out" 2>"$NP_TMP/err"
+	NP_RC=$?
+	NP_OUT=$(cat "$NP_TMP/out")
+	NP_ERR=$(cat "$NP_TMP/err")
+}
+nolib "$NETPROBE" --read "$FX/eth-v4.pcap"
+np_eq "libpcap missing: --read exit 2" 2 "$NP_RC"
+np_match "libpcap missing: says so" '^netprobe: capture needs libpcap, which cannot be loaded: libpcap\.so\.0\.8: .*apt-get install libpcap0\.8\)$' "$NP_ERR"
+nolib "$NETPROBE" -V
+np_match "libpcap missing: -V says so" '^configured with libpcap \(loaded when capturing; not installed here\)$' "$NP_OUT"
+nolib ip netns exec "$NS" "$NETPROBE" -c 2 -i 0.01 127.0.0.1
+np_eq "libpcap missing: ping mode exit 0" 0 "$NP_RC"
 
 # ---- 7. option conflicts ---------------------------------------------------
 F=$FX/eth-v4.pcap

@@ -257,6 +257,23 @@ np_tcpdump_stop() {
 	np_eq "tcpdump for $(basename "$1") stopped cleanly (exit 0)" 0 "$?"
 }
 
+# np_wait_sigint PID: wait (5 s at most) until the netprobe started as PID
+# (through ip netns exec and timeout, so PID or a child of it) catches
+# SIGINT.  A command started with & in a script ignores SIGINT until it
+# sets a handler, so a signal sent sooner would be lost.
+np_wait_sigint() {
+	local p mask
+	for _ in $(seq 250); do
+		for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+			mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
+			[ -n "$mask" ] && [ $((0x$mask & 2)) -ne 0 ] &&
+				[ "$(cat "/proc/$p/comm" 2>/dev/null)" != timeout ] && return 0
+		done
+		sleep 0.02
+	done
+	np_not_ok "no SIGINT handler in process $1 (or its children) after 5 s"
+}
+
 # np_plain_copy: a copy of netprobe that user nobody can run, without any
 # file capability; prints its path.
 np_plain_copy() {

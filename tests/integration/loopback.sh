@@ -98,6 +98,7 @@ if [ "$NP_SECS" -lt 1500 ]; then np_ok "-c 3 -w 10: quick (${NP_SECS}ms)"; else 
 ip netns exec "$NS" "$NETPROBE" -i 0.1 127.0.0.1 >"$NP_TMP/sig.out" 2>"$NP_TMP/sig.err" &
 pid=$!
 NP_PIDS="$NP_PIDS $pid"
+np_wait_sigint "$pid"
 sleep 0.55
 kill -QUIT "$pid"
 sleep 0.3

@@ -273,6 +273,7 @@ ip netns exec "$A" "$NETPROBE" -c 50 -i 0.1 -W 0.2 198.18.0.1 198.19.0.1 2001:db
 	>"$NP_TMP/sig.out" 2>"$NP_TMP/sig.err" &
 pid=$!
 NP_PIDS="$NP_PIDS $pid"
+np_wait_sigint "$pid"
 sleep 0.55
 kill -QUIT "$pid"
 sleep 0.3
