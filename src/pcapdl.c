@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct np_pcap_api np_pcap;
 
@@ -53,7 +54,7 @@ static const struct {
 
 int np_pcap_load(struct np_err *err)
 {
-	const char *why = "not found";
+	char why[256] = "not found";
 	void *h = NULL;
 	size_t i, n, which = 0;
 
@@ -62,17 +63,22 @@ int np_pcap_load(struct np_err *err)
 	for (i = 0; h == NULL && i < sizeof(sonames) / sizeof(sonames[0]);
 	     i++) {
 		h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
-		if (h != NULL)
+		if (h != NULL) {
 			which = i;
-		else if (i == 0)
-			why = dlerror();
+		} else if (i == 0) {
+			/* a copy: the next dlopen() frees dlerror()'s text */
+			const char *e = dlerror();
+
+			if (e != NULL)
+				snprintf(why, sizeof(why), "%s", e);
+		}
 	}
 	if (h == NULL)
 		return np_err_set(err,
 				  "capture needs libpcap, which cannot be "
 				  "loaded: %s: %s (Debian: apt-get install "
 				  "libpcap0.8)",
-				  sonames[0], why != NULL ? why : "not found");
+				  sonames[0], why);
 	n = sizeof(syms) / sizeof(syms[0]);
 	for (i = 0; i < n; i++) {
 		void *f = dlsym(h, syms[i].name);
