@@ -79,8 +79,12 @@ static void reply_line(struct np_report_multi *ctx, const char *name,
 		np_report_format_rtt((int64_t)np_rtt_avg_ns(&t->rtt), avg,
 				     sizeof(avg));
 		fprintf(ctx->out,
-			"%s : [%u], %zu bytes, %s ms (%s avg, %u%% loss)\n",
-			name, ev->index, ev->bytes, rtt, avg, loss_pct(t));
+			"%s : [%u], %zu bytes, %s ms (%s avg, %u%% loss)", name,
+			ev->index, ev->bytes, rtt, avg, loss_pct(t));
+		/* -v: where the RTT's two times came from, as in ping mode */
+		if (ctx->opt->verbose && ev->rtt_ns >= 0)
+			fprintf(ctx->out, " ts=%s", np_report_ts_name(ev->ts));
+		fputc('\n', ctx->out);
 	}
 }
 

@@ -87,6 +87,14 @@ np_run "$NS" 20 -v --user-timestamps -c 3 -i 0.01 127.0.0.1
 np_eq "-v --user-timestamps: ts=user" 3 "$(printf '%s\n' "$NP_OUT" | grep -c ' ms ts=user$')"
 np_run "$NS" 20 -c 3 -i 0.01 127.0.0.1
 np_nomatch "without -v no ts=" 'ts=' "$NP_OUT"
+# Many targets too: -v ends each reply line with its ts=.
+np_run "$NS" 20 -v -c 2 -i 0.05 198.18.0.1 198.18.0.2
+np_eq "many targets -v: 4 reply lines with ts=" 4 \
+	"$(printf '%s\n' "$NP_OUT" | grep -cE "^198\.18\.0\.[12] : \[[01]\], 64 bytes, [0-9.]+ ms \([0-9.]+ avg, 0% loss\) ts=$TX$")"
+np_run "$NS" 20 -v --user-timestamps -c 2 -i 0.05 198.18.0.1 198.18.0.2
+np_eq "many targets -v --user-timestamps: ts=user" 4 "$(printf '%s\n' "$NP_OUT" | grep -c ' loss) ts=user$')"
+np_run "$NS" 20 -c 2 -i 0.05 198.18.0.1 198.18.0.2
+np_nomatch "many targets without -v: no ts=" 'ts=' "$NP_OUT"
 
 # Many targets: a gap-0 burst read with recvmmsg, each reply with its own
 # kernel receive time.
