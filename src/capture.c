@@ -141,8 +141,6 @@ static int open_inspect(struct np_capture *c, const struct np_options *o,
 {
 	const char *expr;
 
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
 	if (o->read_file != NULL) {
 		char ebuf[PCAP_ERRBUF_SIZE] = "";
 		pcap_t *p = pcap_open_offline_with_tstamp_precision(
@@ -277,8 +275,6 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 		     int family, uint16_t ident, struct np_privs *privs,
 		     struct np_err *err)
 {
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
 	c->ident = ident;
 	c->family = family;
 	if (open_live(c, "any", privs, err) != 0)

@@ -12,6 +12,8 @@
 #include "options.h"
 #include "privs.h"
 
+#define NP_WIRE_SLOTS 1024
+
 struct np_capture {
 	void *pcap;   /* pcap_t */
 	void *dumper; /* pcap_dumper_t, --save */
@@ -22,16 +24,14 @@ struct np_capture {
 	uint16_t ident; /* --save: the run's Echo identifier */
 	int family;
 	bool failed; /* a read or write error in the pump */
-	char errbuf[256];
 	/* The capture stamps of the last NP_WIRE_SLOTS Echoes, by sequence
 	 * number: the wire RTT of each reply. */
 	struct np_wire {
 		uint16_t seq;
 		bool have_req, have_rep;
 		int64_t req_ns, rep_ns;
-	} wire[1024];
+	} wire[NP_WIRE_SLOTS];
 };
-#define NP_WIRE_SLOTS 1024
 
 /* --read FILE or --inspect[=IFACE], opened (a live one with CAP_NET_RAW
  * raised for the call) before the privileges are dropped; --filter and

@@ -17,40 +17,12 @@ static const char *loaded;
 static const char *const sonames[] = {"libpcap.so.0.8", "libpcap.so.1",
 				      "libpcap.so"};
 
-#define SYM(field, name)                                                       \
-	{                                                                      \
-		offsetof(struct np_pcap_api, field), name                      \
-	}
+#define NP_PCAP_SYM(name) {offsetof(struct np_pcap_api, name), "pcap_" #name},
 static const struct {
 	size_t off;
 	const char *name;
-} syms[] = {
-	SYM(activate, "pcap_activate"),
-	SYM(close, "pcap_close"),
-	SYM(compile, "pcap_compile"),
-	SYM(create, "pcap_create"),
-	SYM(datalink, "pcap_datalink"),
-	SYM(datalink_val_to_name, "pcap_datalink_val_to_name"),
-	SYM(dump, "pcap_dump"),
-	SYM(dump_close, "pcap_dump_close"),
-	SYM(dump_flush, "pcap_dump_flush"),
-	SYM(dump_open, "pcap_dump_open"),
-	SYM(freecode, "pcap_freecode"),
-	SYM(get_selectable_fd, "pcap_get_selectable_fd"),
-	SYM(geterr, "pcap_geterr"),
-	SYM(lib_version, "pcap_lib_version"),
-	SYM(next_ex, "pcap_next_ex"),
-	SYM(open_offline_with_tstamp_precision,
-	    "pcap_open_offline_with_tstamp_precision"),
-	SYM(set_buffer_size, "pcap_set_buffer_size"),
-	SYM(set_immediate_mode, "pcap_set_immediate_mode"),
-	SYM(set_snaplen, "pcap_set_snaplen"),
-	SYM(set_tstamp_precision, "pcap_set_tstamp_precision"),
-	SYM(setfilter, "pcap_setfilter"),
-	SYM(setnonblock, "pcap_setnonblock"),
-	SYM(stats, "pcap_stats"),
-	SYM(statustostr, "pcap_statustostr"),
-};
+} syms[] = {NP_PCAP_FUNCS(NP_PCAP_SYM)};
+#undef NP_PCAP_SYM
 
 int np_pcap_load(struct np_err *err)
 {

@@ -11,33 +11,40 @@
 
 #include "error.h"
 
+/* The libpcap functions netprobe calls, without their pcap_ prefix: the
+ * table below and pcapdl.c's symbol list are made from this one list. */
+#define NP_PCAP_FUNCS(X)                                                       \
+	X(activate)                                                            \
+	X(close)                                                               \
+	X(compile)                                                             \
+	X(create)                                                              \
+	X(datalink)                                                            \
+	X(datalink_val_to_name)                                                \
+	X(dump)                                                                \
+	X(dump_close)                                                          \
+	X(dump_flush)                                                          \
+	X(dump_open)                                                           \
+	X(freecode)                                                            \
+	X(get_selectable_fd)                                                   \
+	X(geterr)                                                              \
+	X(lib_version)                                                         \
+	X(next_ex)                                                             \
+	X(open_offline_with_tstamp_precision)                                  \
+	X(set_buffer_size)                                                     \
+	X(set_immediate_mode)                                                  \
+	X(set_snaplen)                                                         \
+	X(set_tstamp_precision)                                                \
+	X(setfilter)                                                           \
+	X(setnonblock)                                                         \
+	X(stats)                                                               \
+	X(statustostr)
+
+/* Each a pointer of the function's own type, from pcap.h. */
+#define NP_PCAP_FIELD(name) __typeof__(pcap_##name) *name;
 struct np_pcap_api {
-	__typeof__(pcap_activate) *activate;
-	__typeof__(pcap_close) *close;
-	__typeof__(pcap_compile) *compile;
-	__typeof__(pcap_create) *create;
-	__typeof__(pcap_datalink) *datalink;
-	__typeof__(pcap_datalink_val_to_name) *datalink_val_to_name;
-	__typeof__(pcap_dump) *dump;
-	__typeof__(pcap_dump_close) *dump_close;
-	__typeof__(pcap_dump_flush) *dump_flush;
-	__typeof__(pcap_dump_open) *dump_open;
-	__typeof__(pcap_freecode) *freecode;
-	__typeof__(pcap_get_selectable_fd) *get_selectable_fd;
-	__typeof__(pcap_geterr) *geterr;
-	__typeof__(pcap_lib_version) *lib_version;
-	__typeof__(pcap_next_ex) *next_ex;
-	__typeof__(pcap_open_offline_with_tstamp_precision)
-		*open_offline_with_tstamp_precision;
-	__typeof__(pcap_set_buffer_size) *set_buffer_size;
-	__typeof__(pcap_set_immediate_mode) *set_immediate_mode;
-	__typeof__(pcap_set_snaplen) *set_snaplen;
-	__typeof__(pcap_set_tstamp_precision) *set_tstamp_precision;
-	__typeof__(pcap_setfilter) *setfilter;
-	__typeof__(pcap_setnonblock) *setnonblock;
-	__typeof__(pcap_stats) *stats;
-	__typeof__(pcap_statustostr) *statustostr;
+	NP_PCAP_FUNCS(NP_PCAP_FIELD)
 };
+#undef NP_PCAP_FIELD
 
 extern struct np_pcap_api np_pcap;
 
@@ -47,7 +54,8 @@ int np_pcap_load(struct np_err *err);
 const char *np_pcap_soname(void);
 
 #ifndef NP_PCAPDL_NO_MACROS
-/* capture.c calls libpcap by its own names, through the table. */
+/* capture.c calls libpcap by its own names, through the table (a macro
+ * cannot define macros, so these are written out). */
 #define pcap_activate np_pcap.activate
 #define pcap_close np_pcap.close
 #define pcap_compile np_pcap.compile
