@@ -274,6 +274,16 @@ np_wait_sigint() {
 	np_not_ok "no SIGINT handler in process $1 (or its children) after 5 s"
 }
 
+# np_took DESC MIN MAX: the last run's wall time (NP_SECS, ms) is within
+# MIN..MAX.
+np_took() {
+	if [ "$NP_SECS" -ge "$2" ] && [ "$NP_SECS" -le "$3" ]; then
+		np_ok "$1: ended in time (${NP_SECS} ms, $2..$3)"
+	else
+		np_not_ok "$1: ended after ${NP_SECS} ms, expected $2..$3"
+	fi
+}
+
 # np_plain_copy: a copy of netprobe that user nobody can run, without any
 # file capability; prints its path.
 np_plain_copy() {

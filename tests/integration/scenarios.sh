@@ -92,15 +92,6 @@ notcounted() {
 		"$(printf '%s\n' "$NP_ERR" | grep -c '^netprobe: ignored a packet from ')"
 }
 
-# took DESC MIN MAX: the run's wall time in milliseconds.
-took() {
-	if [ "$NP_SECS" -ge "$2" ] && [ "$NP_SECS" -le "$3" ]; then
-		np_ok "$1: ended in time (${NP_SECS} ms, $2..$3)"
-	else
-		np_not_ok "$1: ended after ${NP_SECS} ms, expected $2..$3"
-	fi
-}
-
 # wrote DESC VAR N REGEX: the responder of scenario VAR wrote N datagrams
 # whose log line ("sent LABEL, BYTES bytes") matches REGEX.
 wrote() {
@@ -153,7 +144,7 @@ if np_tun_ns DELAY --delay-ms 150; then
 		lines "delay $T" 3 "^64 bytes from $(re "$T"): icmp_seq=[1-3] ttl=64 time=(1[5-9][0-9]|[2-4][0-9][0-9]) ms$TS$"
 		perpacket "delay $T" 3
 		notcounted "delay $T" 0 0 0
-		took "delay $T" 550 1700
+		np_took "delay $T" 550 1700
 	done
 else
 	np_not_ok "responder for --delay-ms did not start"
@@ -169,7 +160,7 @@ if np_tun_ns LOSS --answer 1101; then
 		np_eq "loss $T: answered 1 2 4 5 6 8" "1 2 4 5 6 8" "$(seqs)"
 		perpacket "loss $T" 6
 		notcounted "loss $T" 0 0 0
-		took "loss $T" 350 1400
+		np_took "loss $T" 350 1400
 	done
 else
 	np_not_ok "responder for --answer did not start"
@@ -187,7 +178,7 @@ if np_tun_ns DUP --dup 2 --answer 1110; then
 		perpacket "duplicates $T" 9
 		notcounted "duplicates $T" 0 0 0
 		# probe 4: one interval after it (2 RTTs are less), not -W
-		took "duplicates $T" 380 1400
+		np_took "duplicates $T" 380 1400
 	done
 	np_run "$DUP" 15 -J -c 4 -i 0.1 -W 0.5 "$T4"
 	np_eq "duplicates -J: exit 0" 0 "$NP_RC"
@@ -208,7 +199,7 @@ if np_tun_ns REORDER --reorder 3; then
 		lines "reorder $T: seq 1 waited for seq 3" 1 "^64 bytes from $(re "$T"): icmp_seq=1 ttl=64 time=(19[0-9]|[2-4][0-9][0-9]) ms$TS$"
 		perpacket "reorder $T" 6
 		notcounted "reorder $T" 0 0 0
-		took "reorder $T" 480 1500
+		np_took "reorder $T" 480 1500
 	done
 else
 	np_not_ok "responder for --reorder did not start"
@@ -222,7 +213,7 @@ if np_tun_ns REORDER4 --reorder 4 --reorder-wait-ms 500; then
 		np_eq "reorder, flush $T: order" "4 3 2 1 6 5" "$(seqs)"
 		lines "reorder, flush $T: seq 5 held 500 ms" 1 "^64 bytes from $(re "$T"): icmp_seq=5 ttl=64 time=(49[0-9]|[5-7][0-9][0-9]) ms$TS$"
 		notcounted "reorder, flush $T" 0 0 0
-		took "reorder, flush $T" 880 1900
+		np_took "reorder, flush $T" 880 1900
 	done
 else
 	np_not_ok "responder for --reorder 4 did not start"
@@ -239,12 +230,12 @@ if np_tun_ns BADSUM --bad-checksum; then
 	lines "bad checksum $T4" 3 "^64 bytes from $E4: icmp_seq=[1-3] ttl=64 time=[0-9.]+ ms$TS \\(BAD CHECKSUM!\\)$"
 	perpacket "bad checksum $T4" 3
 	notcounted "bad checksum $T4" 0 0 0
-	took "bad checksum $T4" 650 1700
+	np_took "bad checksum $T4" 650 1700
 	np_run "$BADSUM" 15 -v -c 3 -i 0.1 -W 0.5 "$T6"
 	counts "bad checksum $T6 (kernel drops)" 1 "3 0 0 0 0"
 	perpacket "bad checksum $T6 (kernel drops)" 0
 	notcounted "bad checksum $T6 (kernel drops)" 0 0 0
-	took "bad checksum $T6 (kernel drops)" 650 1700
+	np_took "bad checksum $T6 (kernel drops)" 650 1700
 	wrote "bad checksum $T6 (kernel drops)" BADSUM 3 'v6 reply seq=[1-3], 104 bytes$'
 else
 	np_not_ok "responder for --bad-checksum did not start"
@@ -259,7 +250,7 @@ if np_tun_ns ALTER --alter-payload 20; then
 		lines "altered data $T: the byte" 3 '^wrong data byte #20 should be 0x14 but was 0xeb$'
 		perpacket "altered data $T" 6
 		notcounted "altered data $T" 0 0 0
-		took "altered data $T" 650 1700
+		np_took "altered data $T" 650 1700
 	done
 else
 	np_not_ok "responder for --alter-payload did not start"
@@ -276,14 +267,14 @@ if np_tun_ns TRUNC60 --truncate 60; then
 	lines "truncated to 60 $T4: why" 2 '^wrong data length: 32 payload bytes, sent 56$'
 	perpacket "truncated to 60 $T4" 4
 	notcounted "truncated to 60 $T4" 0 0 0
-	took "truncated to 60 $T4" 550 1600
+	np_took "truncated to 60 $T4" 550 1600
 	np_run "$TRUNC60" 15 -v -c 2 -i 0.1 -W 0.5 "$T6"
 	counts "truncated to 60 $T6" 1 "2 0 0 2 0"
 	lines "truncated to 60 $T6" 2 "^20 bytes from $T6: icmp_seq=[12] ttl=64 time=[0-9.]+ ms$TS \\(BAD DATA!\\)$"
 	lines "truncated to 60 $T6: why" 2 '^wrong data length: 12 payload bytes, sent 56$'
 	perpacket "truncated to 60 $T6" 4
 	notcounted "truncated to 60 $T6" 0 0 0
-	took "truncated to 60 $T6" 550 1600
+	np_took "truncated to 60 $T6" 550 1600
 else
 	np_not_ok "responder for --truncate 60 did not start"
 fi
@@ -299,7 +290,7 @@ if np_tun_ns TRUNCSUM --truncate 60 --truncate-stale-checksum; then
 	counts "truncated, stale checksum $T6 (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "truncated, stale checksum $T6 (kernel drops)" 0
 	notcounted "truncated, stale checksum $T6 (kernel drops)" 0 0 0
-	took "truncated, stale checksum $T6 (kernel drops)" 550 1600
+	np_took "truncated, stale checksum $T6 (kernel drops)" 550 1600
 	wrote "truncated, stale checksum $T6 (kernel drops)" TRUNCSUM 2 'v6 reply seq=[12], 60 bytes$'
 else
 	np_not_ok "responder for --truncate-stale-checksum did not start"
@@ -312,7 +303,7 @@ if np_tun_ns TRUNCLEN --truncate 60 --truncate-keep-length; then
 		counts "truncated, length kept $T (kernel drops)" 1 "2 0 0 0 0"
 		perpacket "truncated, length kept $T (kernel drops)" 0
 		notcounted "truncated, length kept $T (kernel drops)" 0 0 0
-		took "truncated, length kept $T (kernel drops)" 550 1600
+		np_took "truncated, length kept $T (kernel drops)" 550 1600
 	done
 	wrote "truncated, length kept (kernel drops)" TRUNCLEN 4 'v[46] reply seq=[12], 60 bytes$'
 else
@@ -332,7 +323,7 @@ if np_tun_ns TRUNC44 --truncate 44; then
 	perpacket "truncated to 44 $T6" 0
 	ignored "truncated to 44 $T6" 2 $T6 "ICMP message truncated"
 	notcounted "truncated to 44 $T6" 0 0 2
-	took "truncated to 44 $T6" 550 1600
+	np_took "truncated to 44 $T6" 550 1600
 else
 	np_not_ok "responder for --truncate 44 did not start"
 fi
@@ -344,7 +335,7 @@ if np_tun_ns TRUNC32 --truncate 32; then
 	perpacket "truncated to 32 $T4" 0
 	ignored "truncated to 32 $T4" 2 $T4 "echo reply with another run's cookie"
 	notcounted "truncated to 32 $T4" 0 2 0
-	took "truncated to 32 $T4" 550 1600
+	np_took "truncated to 32 $T4" 550 1600
 	np_run "$TRUNC32" 15 -v -c 2 -i 0.1 -W 0.5 "$T6"
 	counts "truncated to 32 $T6 (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "truncated to 32 $T6 (kernel drops)" 0
@@ -360,7 +351,7 @@ if np_tun_ns TRUNC24 --truncate 24; then
 	counts "truncated to 24 $T4 (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "truncated to 24 $T4 (kernel drops)" 0
 	notcounted "truncated to 24 $T4 (kernel drops)" 0 0 0
-	took "truncated to 24 $T4 (kernel drops)" 550 1600
+	np_took "truncated to 24 $T4 (kernel drops)" 550 1600
 	wrote "truncated to 24 $T4 (kernel drops)" TRUNC24 2 'v4 reply seq=[12], 24 bytes$'
 else
 	np_not_ok "responder for --truncate 24 did not start"
@@ -375,7 +366,7 @@ if np_tun_ns IHL --ihl 15; then
 	counts "IHL past the packet (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "IHL past the packet (kernel drops)" 0
 	notcounted "IHL past the packet (kernel drops)" 0 0 0
-	took "IHL past the packet (kernel drops)" 550 1600
+	np_took "IHL past the packet (kernel drops)" 550 1600
 	wrote "IHL past the packet (kernel drops)" IHL 2 'v4 reply seq=[12], 44 bytes$'
 else
 	np_not_ok "responder for --ihl did not start"
@@ -393,7 +384,7 @@ for kind in rr nop ts; do
 		lines "IPv4 options $kind" 2 "^64 bytes from $E4: icmp_seq=[12] ttl=64 time=[0-9.]+ ms$TS$"
 		perpacket "IPv4 options $kind" 2
 		notcounted "IPv4 options $kind" 0 0 0
-		took "IPv4 options $kind" 90 1100
+		np_took "IPv4 options $kind" 90 1100
 		wrote "IPv4 options $kind" OPT_$kind 2 'v4 reply seq=[12], 124 bytes$'
 	else
 		np_not_ok "responder for --ip-options $kind did not start"
@@ -404,7 +395,7 @@ if np_tun_ns OPTBAD --ip-options bad; then
 	counts "IPv4 options malformed (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "IPv4 options malformed (kernel drops)" 0
 	notcounted "IPv4 options malformed (kernel drops)" 0 0 0
-	took "IPv4 options malformed (kernel drops)" 550 1600
+	np_took "IPv4 options malformed (kernel drops)" 550 1600
 	wrote "IPv4 options malformed (kernel drops)" OPTBAD 2 'v4 reply seq=[12], 124 bytes$'
 else
 	np_not_ok "responder for --ip-options bad did not start"
@@ -419,7 +410,7 @@ if np_tun_ns FOREIGNID --foreign-id; then
 		counts "foreign id $T" 1 "2 0 0 0 0"
 		perpacket "foreign id $T" 0
 		notcounted "foreign id $T" 0 0 0
-		took "foreign id $T" 550 1600
+		np_took "foreign id $T" 550 1600
 	done
 	wrote "foreign id" FOREIGNID 4 'v[46] reply/foreign-id seq=[12], '
 else
@@ -435,7 +426,7 @@ if np_tun_ns SPOOF --spoof-source 198.51.100.211 --spoof-source6 2001:db8::d3; t
 		perpacket "spoofed source $T" 0
 		ignored "spoofed source $T" 3 $S "echo reply from an address that is not the target"
 		notcounted "spoofed source $T" 0 3 0
-		took "spoofed source $T" 650 1700
+		np_took "spoofed source $T" 650 1700
 	done
 else
 	np_not_ok "responder for --spoof-source did not start"
@@ -452,13 +443,13 @@ if np_tun_ns TE --time-exceeded 0 --router $R4 --router6 $R6; then
 	lines "time exceeded $T4" 3 "^From $(re "$R4") icmp_seq=[1-3] Time to live exceeded$"
 	perpacket "time exceeded $T4" 3
 	notcounted "time exceeded $T4" 0 0 0
-	took "time exceeded $T4" 180 1300
+	np_took "time exceeded $T4" 180 1300
 	np_run "$TE" 15 -v -c 3 -i 0.1 -W 2 "$T6"
 	counts "time exceeded $T6" 1 "3 0 0 0 3"
 	lines "time exceeded $T6" 3 "^From $R6 icmp_seq=[1-3] Time exceeded: Hop limit$"
 	perpacket "time exceeded $T6" 3
 	notcounted "time exceeded $T6" 0 0 0
-	took "time exceeded $T6" 180 1300
+	np_took "time exceeded $T6" 180 1300
 	np_run "$TE" 15 -J -c 3 -i 0.1 -W 2 "$T6"
 	np_eq "time exceeded $T6 -J: exit 1" 1 "$NP_RC"
 	np_eq "time exceeded $T6 -J: summary" \
@@ -475,13 +466,13 @@ if np_tun_ns UNREACH --unreachable 0 --router $R4 --router6 $R6; then
 	lines "net unreachable $T4" 3 "^From $(re "$R4") icmp_seq=[1-3] Destination Net Unreachable$"
 	perpacket "net unreachable $T4" 3
 	notcounted "net unreachable $T4" 0 0 0
-	took "net unreachable $T4" 180 1300
+	np_took "net unreachable $T4" 180 1300
 	np_run "$UNREACH" 15 -v -c 3 -i 0.1 -W 2 "$T6"
 	counts "no route $T6" 1 "3 0 0 0 3"
 	lines "no route $T6" 3 "^From $R6 icmp_seq=[1-3] Destination unreachable: No route$"
 	perpacket "no route $T6" 3
 	notcounted "no route $T6" 0 0 0
-	took "no route $T6" 180 1300
+	np_took "no route $T6" 180 1300
 else
 	np_not_ok "responder for --unreachable did not start"
 fi
@@ -494,7 +485,7 @@ if np_tun_ns TEOPT --time-exceeded 0 --quote options --router $R4 --router6 $R6;
 	counts "quote with IPv4 options" 1 "2 0 0 0 2"
 	lines "quote with IPv4 options" 2 "^From $(re "$R4") icmp_seq=[12] Time to live exceeded$"
 	notcounted "quote with IPv4 options" 0 0 0
-	took "quote with IPv4 options" 80 1200
+	np_took "quote with IPv4 options" 80 1200
 	wrote "quote with IPv4 options" TEOPT 2 'v4 time-exceeded/0 seq=[12], 152 bytes$'
 else
 	np_not_ok "responder for --quote options did not start"
@@ -505,7 +496,7 @@ if np_tun_ns TEEXT --time-exceeded 0 --quote ext --router $R4 --router6 $R6; the
 	counts "quote with a hop-by-hop header" 1 "2 0 0 0 2"
 	lines "quote with a hop-by-hop header" 2 "^From $R6 icmp_seq=[12] Time exceeded: Hop limit$"
 	notcounted "quote with a hop-by-hop header" 0 0 0
-	took "quote with a hop-by-hop header" 80 1200
+	np_took "quote with a hop-by-hop header" 80 1200
 	wrote "quote with a hop-by-hop header" TEEXT 2 'v6 time-exceeded/0 seq=[12], 160 bytes$'
 else
 	np_not_ok "responder for --quote ext did not start"
@@ -520,13 +511,13 @@ if np_tun_ns TESHORT --time-exceeded 0 --quote short --router $R4 --router6 $R6;
 	lines "short quote $T4" 3 "^From $(re "$R4") icmp_seq=[1-3] Time to live exceeded$"
 	perpacket "short quote $T4" 3
 	notcounted "short quote $T4" 0 0 0
-	took "short quote $T4" 650 1700
+	np_took "short quote $T4" 650 1700
 	np_run "$TESHORT" 15 -v -c 3 -i 0.1 -W 0.5 "$T6"
 	counts "short quote $T6" 1 "3 0 0 0 3"
 	lines "short quote $T6" 3 "^From $R6 icmp_seq=[1-3] Time exceeded: Hop limit$"
 	perpacket "short quote $T6" 3
 	notcounted "short quote $T6" 0 0 0
-	took "short quote $T6" 650 1700
+	np_took "short quote $T6" 650 1700
 	np_run "$TESHORT" 15 -J -c 3 -i 0.1 -W 0.5 "$T4"
 	np_eq "short quote -J: exit 1" 1 "$NP_RC"
 	np_eq "short quote -J: summary" \
@@ -544,7 +535,7 @@ if np_tun_ns UNSHORT --unreachable 1 --quote short --router $R4 --router6 $R6; t
 		counts "unreachable, short quote $T" 1 "2 0 0 0 2"
 		lines "unreachable, short quote $T" 2 "^From $(re "$R") icmp_seq=[12] $W$"
 		notcounted "unreachable, short quote $T" 0 0 0
-		took "unreachable, short quote $T" 550 1600
+		np_took "unreachable, short quote $T" 550 1600
 	done
 else
 	np_not_ok "responder for --unreachable --quote short did not start"
@@ -581,7 +572,7 @@ quote_bad() {
 		*)
 			notcounted "$d" 0 0 0 ;;
 		esac
-		took "$d" 550 1600
+		np_took "$d" 550 1600
 	done
 }
 # IPv4 only: options and IHL of the quoted header
@@ -612,7 +603,7 @@ if np_tun_ns TEW --time-exceeded 0 --router "$R4" --router6 "$R6"; then
 		np_run "$TEW" 15 -v -w 2 -i 0.3 "$T"
 		counts "-w 2, time exceeded $T" 1 "1 0 0 0 1"
 		perpacket "-w 2, time exceeded $T" 1
-		took "-w 2, time exceeded $T: ends at the first error" 0 1500
+		np_took "-w 2, time exceeded $T: ends at the first error" 0 1500
 	done
 else
 	np_not_ok "responder for --time-exceeded (-w) did not start"
@@ -623,7 +614,7 @@ if np_tun_ns TEWSHORT --time-exceeded 0 --quote short --router "$R4" --router6 "
 		np_run "$TEWSHORT" 15 -v -w 1 -i 0.3 "$T"
 		counts "-w 1, short quote $T" 1 "4 0 0 0 4"
 		perpacket "-w 1, short quote $T" 4
-		took "-w 1, short quote $T: runs to the deadline" 980 2000
+		np_took "-w 1, short quote $T: runs to the deadline" 980 2000
 	done
 else
 	np_not_ok "responder for --quote short (-w) did not start"
@@ -641,7 +632,7 @@ if np_tun_ns LATE --delay-ms 1250; then
 		lines "late $T" 3 "^64 bytes from $(re "$T"): icmp_seq=[1-3] ttl=64 time=1(2[4-9]|3[0-9])[0-9] ms$TS \\(LATE! after -W, counted as lost\\)$"
 		perpacket "late $T" 3
 		notcounted "late $T" 3 0 0
-		took "late $T" 2450 3500
+		np_took "late $T" 2450 3500
 	done
 else
 	np_not_ok "responder for --delay-ms 1250 did not start"
@@ -665,7 +656,7 @@ if np_tun_ns NOISE --noise 9; then
 	ignored "noise $T4" 5 198.51.100.250 "ICMP error with a bad checksum"
 	ignored "noise $T4" 5 198.51.100.250 "quoted IP header truncated"
 	notcounted "noise $T4" 0 0 10
-	took "noise $T4" 380 1500
+	np_took "noise $T4" 380 1500
 	wrote "noise $T4" NOISE 45 'v4 noise [0-8] '
 	np_run "$NOISE" 15 -v -c 5 -i 0.1 -W 1 "$T6"
 	counts "noise $T6" 0 "5 5 0 0 0"
@@ -674,7 +665,7 @@ if np_tun_ns NOISE --noise 9; then
 	ignored "noise $T6" 5 2001:db8::fa "quoted IP header truncated"
 	ignored "noise $T6" 5 $T6 "ICMP message truncated"
 	notcounted "noise $T6" 0 0 10
-	took "noise $T6" 380 1500
+	np_took "noise $T6" 380 1500
 	wrote "noise $T6" NOISE 45 'v6 noise [0-8] '
 	np_run "$NOISE" 15 -J -v -c 3 -i 0.1 -W 1 "$T6"
 	np_eq "noise $T6 -J: exit 0" 0 "$NP_RC"
@@ -694,7 +685,7 @@ if np_tun_ns NOISETE --noise 9 --time-exceeded 0 --router $R4 --router6 $R6; the
 		lines "noise and errors $T" 3 "^From $(re "$R") icmp_seq=[1-3] $W$"
 		perpacket "noise and errors $T" 3
 		notcounted "noise and errors $T" 0 0 6
-		took "noise and errors $T" 180 1300
+		np_took "noise and errors $T" 180 1300
 	done
 else
 	np_not_ok "responder for --noise --time-exceeded did not start"
