@@ -215,7 +215,7 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 {
 	if (opt->no_sandbox || !np_sandbox_available())
 		return 0;
-	if (np_sandbox_enter(err) != 0)
+	if (np_sandbox_enter(err, opt->plugin) != 0)
 		return -1;
 	if (opt->verbose)
 		fprintf(stderr,
@@ -225,8 +225,8 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 }
 
 /* --sandbox-test: what a compromised loop would try.  Under the sandbox
- * the call kills netprobe with a message (exit 2); without it the call
- * works and this says so (exit 1). */
+ * the call kills netprobe with a message (exit 2, plugin mode 3); without
+ * it the call works and this says so (exit 1). */
 static int sandbox_test(const char *what)
 {
 	int fd = -1;
@@ -412,6 +412,13 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		np_tplan_free(&plan);
 		free(mo.plugin.res);
 		return fail_for(opt, &err);
+	}
+	if (opt->sandbox_test != NULL) {
+		np_tplan_free(&plan);
+		free(mo.plugin.res);
+		if (mo.have_metrics)
+			np_metrics_discard(&mo.metrics);
+		return sandbox_test(opt->sandbox_test);
 	}
 	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
 		np_tplan_free(&plan);

@@ -262,6 +262,16 @@ static int common_opt(int c, const char *arg, const char *name,
 	case 'v':
 		o->verbose = true;
 		return 1;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = true;
+		return 1;
+	case OPT_SANDBOX_TEST:
+		if (strcmp(arg, "socket") != 0 && strcmp(arg, "exec") != 0 &&
+		    strcmp(arg, "open") != 0)
+			return bad(err, "--sandbox-test", arg,
+				   "expected socket, exec or open");
+		o->sandbox_test = arg;
+		return 1;
 	}
 	return 0;
 }
@@ -356,6 +366,8 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 		{"version", no_argument, NULL, 'V'},
 		{"plugin", no_argument, NULL, OPT_PLUGIN},
 		{"metrics", required_argument, NULL, OPT_METRICS},
+		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+		{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
 		{NULL, 0, NULL, 0},
 	};
 	int c, nhosts = 0;
@@ -459,6 +471,11 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 				return np_err_set(err,
 						  "--metrics needs a file");
 			o->metrics = optarg;
+			break;
+		case OPT_NO_SANDBOX:
+		case OPT_SANDBOX_TEST:
+			if (common_opt(c, optarg, name, o, err) < 0)
+				return -1;
 			break;
 		case ':':
 			return np_err_set(err, "option %s needs a value",
@@ -726,9 +743,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			break;
 		case OPT_PLUGIN: /* wants_plugin() saw it first */
 			break;
-		case OPT_NO_SANDBOX:
-			o->no_sandbox = true;
-			break;
 		case OPT_USER_TIMESTAMPS:
 			o->user_timestamps = true;
 			break;
@@ -757,14 +771,6 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 			break;
 		case OPT_FILTER:
 			o->capture_filter = optarg;
-			break;
-		case OPT_SANDBOX_TEST:
-			if (strcmp(optarg, "socket") != 0 &&
-			    strcmp(optarg, "exec") != 0 &&
-			    strcmp(optarg, "open") != 0)
-				return bad(err, name, optarg,
-					   "expected socket, exec or open");
-			o->sandbox_test = optarg;
 			break;
 		case 'V':
 			o->action = NP_ACTION_VERSION;
@@ -1043,5 +1049,7 @@ const char *np_options_plugin_usage(void)
 	       "  -v             say which socket is used\n"
 	       "  --metrics FILE also write Prometheus metrics (see "
 	       "netprobe(8))\n"
+	       "  --no-sandbox   no seccomp filter after setup (for "
+	       "debugging)\n"
 	       "  -h, -V         this help, the version\n";
 }

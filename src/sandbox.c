@@ -24,30 +24,97 @@ bool np_sandbox_available(void)
 	return true;
 }
 
-/* SIGSYS: only async-signal-safe calls (write, _exit).  si_syscall is the
- * number of the refused call. */
+/* What a refused call is, by number: the calls a compromised loop would
+ * make, and those a change to the loop could bring in unnoticed.  Any
+ * other is named by its number alone. */
+static const struct {
+	int nr;
+	const char *name;
+} known[] = {
+	{SCMP_SYS(socket), "socket"},
+	{SCMP_SYS(socketpair), "socketpair"},
+	{SCMP_SYS(bind), "bind"},
+	{SCMP_SYS(listen), "listen"},
+	{SCMP_SYS(accept), "accept"},
+	{SCMP_SYS(accept4), "accept4"},
+	{SCMP_SYS(setsockopt), "setsockopt"},
+	{SCMP_SYS(execve), "execve"},
+	{SCMP_SYS(execveat), "execveat"},
+	{SCMP_SYS(open), "open"},
+	{SCMP_SYS(openat), "openat"},
+	{SCMP_SYS(openat2), "openat2"},
+	{SCMP_SYS(creat), "creat"},
+	{SCMP_SYS(clone), "clone"},
+	{SCMP_SYS(clone3), "clone3"},
+	{SCMP_SYS(fork), "fork"},
+	{SCMP_SYS(vfork), "vfork"},
+	{SCMP_SYS(ptrace), "ptrace"},
+	{SCMP_SYS(kill), "kill"},
+	{SCMP_SYS(tgkill), "tgkill"},
+	{SCMP_SYS(mprotect), "mprotect"},
+	{SCMP_SYS(prctl), "prctl"},
+	{SCMP_SYS(setuid), "setuid"},
+	{SCMP_SYS(capset), "capset"},
+	{SCMP_SYS(ioctl), "ioctl"},
+	{SCMP_SYS(fcntl), "fcntl"},
+	{SCMP_SYS(dup), "dup"},
+	{SCMP_SYS(dup2), "dup2"},
+	{SCMP_SYS(dup3), "dup3"},
+	{SCMP_SYS(mkdir), "mkdir"},
+	{SCMP_SYS(chmod), "chmod"},
+	{SCMP_SYS(select), "select"},
+	{SCMP_SYS(epoll_wait), "epoll_wait"},
+};
+
+/* How a refused call ends the run: the status, and in plugin mode the
+ * monitoring system's UNKNOWN line on standard output as well. */
+static int deny_status = 2;
+static bool deny_plugin;
+
+static void put(int fd, const char *s)
+{
+	(void)!write(fd, s, strlen(s));
+}
+
+/* SIGSYS: only async-signal-safe calls (write, _exit, and strlen, which
+ * POSIX.1-2016 lists).  si_syscall is the number of the refused call. */
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
-	static const char head[] = "netprobe: sandbox: system call ";
-	static const char tail[] = " is not allowed after setup (a bug in "
-				   "netprobe: please report it; --no-sandbox "
-				   "runs without the filter)\n";
 	char num[16];
-	int n = si->si_syscall, i = (int)sizeof(num);
+	const char *name = NULL;
+	int n = si->si_syscall, i = (int)sizeof(num) - 1;
 
 	(void)sig;
 	(void)uc;
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		if (known[k].nr >= 0 && known[k].nr == n)
+			name = known[k].name;
+	num[i] = '\0';
 	do {
 		num[--i] = (char)('0' + n % 10);
 		n /= 10;
 	} while (n > 0 && i > 0);
-	(void)!write(STDERR_FILENO, head, sizeof(head) - 1);
-	(void)!write(STDERR_FILENO, num + i, sizeof(num) - (size_t)i);
-	(void)!write(STDERR_FILENO, tail, sizeof(tail) - 1);
-	_exit(2);
+	for (int fd = deny_plugin ? STDOUT_FILENO : STDERR_FILENO;;
+	     fd = STDERR_FILENO) {
+		put(fd, fd == STDOUT_FILENO
+				? "UNKNOWN - sandbox: system call "
+				: "netprobe: sandbox: system call ");
+		put(fd, num + i);
+		if (name != NULL) {
+			put(fd, " (");
+			put(fd, name);
+			put(fd, ")");
+		}
+		put(fd, " is not allowed after setup (a bug in netprobe: "
+			"please report it; --no-sandbox runs without the "
+			"filter)\n");
+		if (fd == STDERR_FILENO)
+			break;
+	}
+	_exit(deny_status);
 }
 
-int np_sandbox_enter(struct np_err *err)
+int np_sandbox_enter(struct np_err *err, bool plugin)
 {
 	/* What the loop, the reports and the C library under them use. */
 	static const int allowed[] = {
@@ -108,6 +175,8 @@ int np_sandbox_enter(struct np_err *err)
 	/* What the C library would open later, opened now: the time zone
 	 * (gmtime_r reads it once, for the JSON times). */
 	tzset();
+	deny_plugin = plugin;
+	deny_status = plugin ? 3 : 2; /* UNKNOWN, as any system error */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigsys;
 	sa.sa_flags = SA_SIGINFO;
@@ -150,9 +219,10 @@ bool np_sandbox_available(void)
 	return false;
 }
 
-int np_sandbox_enter(struct np_err *err)
+int np_sandbox_enter(struct np_err *err, bool plugin)
 {
 	(void)err;
+	(void)plugin;
 	return 0;
 }
 

@@ -11,9 +11,11 @@
 bool np_sandbox_available(void);
 
 /* Install the filter: from here on a system call outside the list kills
- * the process with a message naming it (SIGSYS, exit 2).  Call once the
- * sockets, files and signal handlers are set up and the privileges are
- * dropped.  0, or -1 with a message. */
-int np_sandbox_enter(struct np_err *err);
+ * the process with a message naming it (SIGSYS): on standard error and
+ * exit 2, or in monitoring-plugin mode (`plugin`) also as an UNKNOWN line
+ * on standard output and exit 3.  Call once the sockets, files and signal
+ * handlers are set up and the privileges are dropped.  0, or -1 with a
+ * message. */
+int np_sandbox_enter(struct np_err *err, bool plugin);
 
 #endif

@@ -169,7 +169,7 @@ else
 	np_not_ok "--help parsed into only $n_long long and $n_short short options"
 fi
 
-PLUGIN_OPTS=(-H -w -c -n -p -i -I -m -l -t -b -s -4 -6 -v -h -V)
+PLUGIN_OPTS=(-H -w -c -n -p -i -I -m -l -t -b -s -4 -6 -v -h -V --metrics --no-sandbox)
 
 run_checks() {
 	local m=$1 o extra plugin

@@ -45,18 +45,34 @@ sleep 0.3
 np_eq "while probing: seccomp filter mode (2) in /proc" 2 "$(sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$pid/status")"
 wait "$pid"
 
-# After setup: a new socket, exec, open are refused, loudly.
-for t in socket:41 exec:59 open:257; do
-	what=${t%%:*} nr=${t#*:}
-	np_run "$NS" 10 --sandbox-test="$what" -c 1 127.0.0.1
-	np_eq "$what after setup: exit 2" 2 "$NP_RC"
-	np_match "$what after setup: the call named" "^netprobe: sandbox: system call $nr is not allowed after setup" "$NP_ERR"
-	np_run "$NS" 10 --no-sandbox --sandbox-test="$what" -c 1 127.0.0.1
-	if [ "$what" = exec ]; then
-		np_eq "exec with --no-sandbox: /bin/true ran (exit 0)" 0 "$NP_RC"
-	else
-		np_eq "$what with --no-sandbox: allowed (exit 1)" 1 "$NP_RC"
-		np_match "$what with --no-sandbox: says so" "sandbox test: $what was allowed" "$NP_ERR"
-	fi
+# After setup: a new socket, exec, open are refused, loudly, in ping mode,
+# in a many-target run and in monitoring-plugin mode (where the monitoring
+# system reads the UNKNOWN line on stdout and status 3).
+for mode in ping many plugin; do
+	case $mode in
+	ping) args="-c 1 127.0.0.1" want=2 ;;
+	many) args="-a 127.0.0.1 198.18.0.1" want=2 ;;
+	plugin) args="--plugin -H 127.0.0.1" want=3 ;;
+	esac
+	for t in socket:41:socket exec:59:execve open:257:openat; do
+		IFS=: read -r what nr call <<<"$t"
+		# shellcheck disable=SC2086 # $args holds several words
+		np_run "$NS" 10 --sandbox-test="$what" $args
+		np_eq "$mode, $what after setup: exit $want" "$want" "$NP_RC"
+		np_match "$mode, $what after setup: the call named" "^netprobe: sandbox: system call $nr \\($call\\) is not allowed after setup" "$NP_ERR"
+		if [ "$mode" = plugin ]; then
+			np_match "$mode, $what after setup: UNKNOWN on stdout" "^UNKNOWN - sandbox: system call $nr \\($call\\) is not allowed" "$NP_OUT"
+		else
+			np_eq "$mode, $what after setup: nothing on stdout" "" "$NP_OUT"
+		fi
+		# shellcheck disable=SC2086
+		np_run "$NS" 10 --no-sandbox --sandbox-test="$what" $args
+		if [ "$what" = exec ]; then
+			np_eq "$mode, exec with --no-sandbox: /bin/true ran (exit 0)" 0 "$NP_RC"
+		else
+			np_eq "$mode, $what with --no-sandbox: allowed (exit 1)" 1 "$NP_RC"
+			np_match "$mode, $what with --no-sandbox: says so" "sandbox test: $what was allowed" "$NP_ERR"
+		fi
+	done
 done
 np_finish
