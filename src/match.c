@@ -4,6 +4,7 @@
 
 #include "match.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,12 +333,22 @@ void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa)
 	memset(t->addr, 0, sizeof(t->addr));
 	t->scope = 0;
 	t->family = (uint8_t)sa->sa_family;
+	/* by offset: `sa` may point into a buffer aligned only for
+	 * struct sockaddr */
 	if (sa->sa_family == AF_INET)
-		memcpy(t->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		memcpy(t->addr,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in, sin_addr),
+		       4);
 	else {
-		memcpy(t->addr, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		memcpy(t->addr,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in6, sin6_addr),
 		       16);
-		t->scope = ((const struct sockaddr_in6 *)sa)->sin6_scope_id;
+		memcpy(&t->scope,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in6, sin6_scope_id),
+		       sizeof(t->scope));
 	}
 }
 

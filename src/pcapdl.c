@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 struct np_pcap_api np_pcap;
 
@@ -62,7 +63,7 @@ int np_pcap_load(struct np_err *err)
 					  sonames[which], syms[i].name);
 		}
 		/* POSIX: a function pointer from dlsym() converts so */
-		*(void **)((char *)&np_pcap + syms[i].off) = f;
+		memcpy((char *)&np_pcap + syms[i].off, &f, sizeof(f));
 	}
 	loaded = sonames[which];
 	return 0;

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -155,8 +156,13 @@ int np_addr_parse(const char *s, int family, struct sockaddr_storage *ss)
 
 void np_addr_set_port(struct sockaddr *sa, uint16_t port)
 {
+	uint16_t p = htons(port);
+
+	/* by offset, as the caller's buffer is aligned for struct sockaddr */
 	if (sa->sa_family == AF_INET)
-		((struct sockaddr_in *)sa)->sin_port = htons(port);
+		memcpy((char *)sa + offsetof(struct sockaddr_in, sin_port), &p,
+		       sizeof(p));
 	else if (sa->sa_family == AF_INET6)
-		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+		memcpy((char *)sa + offsetof(struct sockaddr_in6, sin6_port),
+		       &p, sizeof(p));
 }

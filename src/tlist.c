@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -487,8 +488,11 @@ int np_tplan_add_host(struct np_tplan *p, const char *name,
 	e.family = addr->sa_family;
 	e.first = e.last = v;
 	e.spec = spec;
-	if (addr->sa_family == AF_INET6)
-		e.scope = ((const struct sockaddr_in6 *)addr)->sin6_scope_id;
+	if (addr->sa_family == AF_INET6) /* by offset: see match.c */
+		memcpy(&e.scope,
+		       (const char *)addr +
+			       offsetof(struct sockaddr_in6, sin6_scope_id),
+		       sizeof(e.scope));
 	if (e.name == NULL || set_insert(p, e.family, v, spec) != 0) {
 		free(e.name);
 		return oom(err);

@@ -224,10 +224,32 @@ np_sanitizer_check() {
 }
 
 # np_run NS TIMEOUT ARGS...: np_exec for netprobe.
+#
+# With NP_VALGRIND=yes (build-and-test's valgrind pass) every np_run goes
+# through valgrind's memcheck: any error, a definite or indirect leak, or
+# anything else valgrind says is a failure of its own ("memcheck clean"
+# otherwise), whatever exit code the test expected.  netprobe runs with
+# --no-sandbox there (valgrind makes system calls of its own on the
+# program's behalf), with 4 times the time limit plus 20 s, and np_took
+# checks no run time (valgrind's start-up alone takes about a second).
 np_run() {
 	local ns=$1 limit=$2
 	shift 2
-	np_exec "$ns" "$limit" "$NETPROBE" "$@"
+	if [ "${NP_VALGRIND:-no}" != yes ]; then
+		np_exec "$ns" "$limit" "$NETPROBE" "$@"
+		return
+	fi
+	rm -f "$NP_TMP/vg.log"
+	np_exec "$ns" $((limit * 4 + 20)) valgrind --quiet --error-exitcode=99 \
+		--leak-check=full --show-leak-kinds=definite,indirect \
+		--errors-for-leak-kinds=definite,indirect \
+		--log-file="$NP_TMP/vg.log" "$NETPROBE" --no-sandbox "$@"
+	if [ -s "$NP_TMP/vg.log" ] || [ "$NP_RC" -eq 99 ]; then
+		np_not_ok "valgrind (exit $NP_RC) on: netprobe $*"
+		sed 's/^/    | /' "$NP_TMP/vg.log" 2>/dev/null | head -40
+	else
+		np_ok "memcheck clean: netprobe $*"
+	fi
 }
 
 # As user nobody, for the unprivileged paths (prefix a command with it).
@@ -277,6 +299,7 @@ np_wait_sigint() {
 # np_took DESC MIN MAX: the last run's wall time (NP_SECS, ms) is within
 # MIN..MAX.
 np_took() {
+	[ "${NP_VALGRIND:-no}" = yes ] && return 0
 	if [ "$NP_SECS" -ge "$2" ] && [ "$NP_SECS" -le "$3" ]; then
 		np_ok "$1: ended in time (${NP_SECS} ms, $2..$3)"
 	else

@@ -212,6 +212,34 @@ START_TEST(duplicates_probed_once)
 }
 END_TEST
 
+/* The fuzzers' first find (tests/fuzz/crashes/fuzz_targets/
+ * tlist-add-range-null-cov): a block added to a plan whose list of covered
+ * intervals is still empty (NULL) formed a pointer into that NULL list.
+ * clang's UndefinedBehaviorSanitizer (CI's sanitizer build) reports it;
+ * the block's addresses must come out whole, and a second family too. */
+START_TEST(first_block_into_empty_plan)
+{
+	struct np_tplan p;
+	char out[8192], *last;
+
+	np_tplan_init(&p);
+	add(&p, "198.51.100.0/24");
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(strstr(out, "198.51.100.1 198.51.100.2 "), out);
+	last = out + strlen(out) - strlen("198.51.100.254 ");
+	ck_assert_str_eq(last, "198.51.100.254 ");
+	ck_assert_uint_eq(p.duplicates, 0);
+	np_tplan_free(&p);
+
+	np_tplan_init(&p);
+	add(&p, "2001:db8::/126");
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(out, "2001:db8:: 2001:db8::1 2001:db8::2 "
+			      "2001:db8::3 ");
+	np_tplan_free(&p);
+}
+END_TEST
+
 START_TEST(lazy_and_bounded)
 {
 	struct np_tplan p;
@@ -316,6 +344,7 @@ Suite *tlist_suite(void)
 	tcase_add_test(tc, cidr_edges);
 	tcase_add_test(tc, ranges_and_names);
 	tcase_add_test(tc, duplicates_probed_once);
+	tcase_add_test(tc, first_block_into_empty_plan);
 	tcase_add_test(tc, lazy_and_bounded);
 	tcase_add_test(tc, lists_from_files);
 	tcase_set_timeout(tc, 30);
