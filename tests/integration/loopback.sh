@@ -128,12 +128,16 @@ if command -v ping >/dev/null; then
 	NP_PIDS="$NP_PIDS $!"
 fi
 for k in 1 2 3; do
-	ip netns exec "$NS" "$NETPROBE" -c 20 -i 0.05 127.0.0.1 >"$NP_TMP/c$k.out" 2>&1 &
+	ip netns exec "$NS" "$NETPROBE" -c 20 -i 0.05 127.0.0.1 >"$NP_TMP/c$k.out" 2>"$NP_TMP/c$k.err" &
 	NP_PIDS="$NP_PIDS $!"
+	eval "pid_c$k=\$!"
 done
-wait
 for k in 1 2 3; do
+	eval "wait \$pid_c$k"
+	np_eq "concurrent $k: exit 0" 0 "$?"
 	NP_OUT=$(cat "$NP_TMP/c$k.out")
 	np_match "concurrent $k: exactly its 20" '^20 packets transmitted, 20 received, 0% packet loss' "$NP_OUT"
+	np_sanitizer_check "concurrent $k" "$NP_TMP/c$k.err"
 done
+wait
 np_finish

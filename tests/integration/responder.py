@@ -122,6 +122,12 @@ flag that concerns one family only leaves the other's answers alone):
                        past the header)
     --ihl N            IPv4 answers carry N (0..15) in the header length
                        field, whatever the header really holds
+    --ext6 KIND        IPv6 answers carry an 8-byte extension header
+                       between the IPv6 header and the ICMPv6 message, the
+                       payload length to match: hbh (hop-by-hop options,
+                       one PadN), dst (destination options, one PadN), bad
+                       (hop-by-hop whose length, 2048 bytes, runs past the
+                       packet)
 
   when and how often answers leave (the schedule)
     --delay-ms MS      send every answer MS milliseconds after the request
@@ -268,6 +274,9 @@ QUOTE_MODES = ("full", "short", "options", "options-bad", "ihl-past", "ext",
 QUOTE_V4_ONLY = ("options", "options-bad", "ihl-past")
 QUOTE_V6_ONLY = ("ext", "ext-bad")
 IP_OPTION_KINDS = ("rr", "nop", "ts", "bad")
+EXT6_KINDS = ("hbh", "dst", "bad")
+IPPROTO_HOPOPTS = 0
+IPPROTO_DSTOPTS = 60
 
 
 # ---------------------------------------------------------------------------
@@ -433,10 +442,13 @@ class Answer:
         self.ip_options = b""  # IPv4 only, a multiple of 4 bytes
         self.ihl = None  # IPv4 header length field to write, in words
         self.claimed_icmp_len = None  # for the IP length field
+        self.ext6 = b""  # IPv6 only: extension headers before the ICMPv6
+        self.ext6_first = IPPROTO_ICMPV6  # the IPv6 header's next header
         self.cut = None  # cut the assembled datagram to this many bytes
 
     def header_len(self):
-        return 20 + len(self.ip_options) if self.family == 4 else 40
+        return 20 + len(self.ip_options) if self.family == 4 else \
+            40 + len(self.ext6)
 
     def assemble(self, ip_id):
         icmp = bytes(self.icmp)
@@ -446,8 +458,10 @@ class Answer:
                                   options=self.ip_options, ihl=self.ihl,
                                   payload_len=claimed)
         else:
-            dgram = ipv6_datagram(self.src, self.dst, icmp,
-                                  payload_len=claimed)
+            dgram = ipv6_datagram(
+                self.src, self.dst, self.ext6 + icmp, nxt=self.ext6_first,
+                payload_len=None if claimed is None
+                else claimed + len(self.ext6))
         return dgram if self.cut is None else dgram[: self.cut]
 
 
@@ -917,6 +931,14 @@ class Responder:
         if a.family == 4 and o.ip_options:
             a.ip_options = ip_options(o.ip_options)
             notes += " ip options %s" % o.ip_options
+        if a.family == 6 and o.ext6:
+            # next header ICMPv6; length 0 (8 bytes) or 255 (2048 bytes,
+            # past the packet); a PadN over the 6 bytes left
+            a.ext6 = bytes([IPPROTO_ICMPV6, 255 if o.ext6 == "bad" else 0,
+                            1, 4, 0, 0, 0, 0])
+            a.ext6_first = IPPROTO_DSTOPTS if o.ext6 == "dst" \
+                else IPPROTO_HOPOPTS
+            notes += " ext6 %s" % o.ext6
         if a.family == 4 and o.ihl is not None:
             a.ihl = o.ihl
             notes += " ihl %d" % o.ihl
@@ -1190,6 +1212,9 @@ def parse_args(argv):
                    help="40 bytes of IPv4 header options: rr, nop, ts, bad")
     p.add_argument("--ihl", type=int_range(0, 15), metavar="N",
                    help="IPv4 header length field (words) to write")
+    p.add_argument("--ext6", choices=EXT6_KINDS, metavar="KIND",
+                   help="an IPv6 extension header before the ICMPv6 "
+                   "message: hbh, dst, bad")
     # the schedule
     p.add_argument("--delay-ms", type=nonneg_int, default=0, metavar="MS",
                    help="delay every answer by MS milliseconds")

@@ -2,11 +2,12 @@
 # The fault-injection scenarios: a TUN responder (responder.py) in the
 # test's namespace answers 198.51.100.0/24 and 2001:db8::/64 with a fixed
 # delay, a loss pattern, duplicates, reordering, bad checksums, truncated
-# replies, an IPv4 header length past the packet, IPv4 options, another
-# identifier, a spoofed source, an altered payload, Time Exceeded and
-# Destination Unreachable errors with valid and malformed quotes, replies
-# after -W, and a burst of unrelated ICMP noise with every request.  For
-# each one, IPv4 and IPv6 where the scenario exists for IPv6, the test
+# replies, an IPv4 header length past the packet, IPv4 options, IPv6
+# extension headers before the reply, another identifier, a spoofed
+# source, an altered payload, Time Exceeded and Destination Unreachable
+# errors with valid and malformed quotes, replies after -W, and a burst of
+# unrelated ICMP noise with every request.  For each one, IPv4 and IPv6
+# where the scenario exists for IPv6, the test
 # asserts the exact transmitted / received / duplicates / corrupted / errors
 # counts of the summary, the lines printed for the packets (and nothing
 # else), what -v says about the packets it ignored and its "not counted"
@@ -212,6 +213,7 @@ if np_tun_ns REORDER4 --reorder 4 --reorder-wait-ms 500; then
 		counts "reorder, flush $T" 0 "6 6 0 0 0"
 		np_eq "reorder, flush $T: order" "4 3 2 1 6 5" "$(seqs)"
 		lines "reorder, flush $T: seq 5 held 500 ms" 1 "^64 bytes from $(re "$T"): icmp_seq=5 ttl=64 time=(49[0-9]|[5-7][0-9][0-9]) ms$TS$"
+		perpacket "reorder, flush $T" 6
 		notcounted "reorder, flush $T" 0 0 0
 		np_took "reorder, flush $T" 880 1900
 	done
@@ -286,6 +288,7 @@ if np_tun_ns TRUNCSUM --truncate 60 --truncate-stale-checksum; then
 	lines "truncated, stale checksum $T4" 2 "^40 bytes from $E4: icmp_seq=[12] ttl=64 time=[0-9.]+ ms$TS \\(BAD CHECKSUM!\\)$"
 	perpacket "truncated, stale checksum $T4" 2
 	notcounted "truncated, stale checksum $T4" 0 0 0
+	np_took "truncated, stale checksum $T4" 550 1600
 	np_run "$TRUNCSUM" 15 -v -c 2 -i 0.1 -W 0.5 "$T6"
 	counts "truncated, stale checksum $T6 (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "truncated, stale checksum $T6 (kernel drops)" 0
@@ -318,6 +321,7 @@ if np_tun_ns TRUNC44 --truncate 44; then
 	lines "truncated to 44 $T4: why" 2 '^wrong data length: 16 payload bytes, sent 56$'
 	perpacket "truncated to 44 $T4" 4
 	notcounted "truncated to 44 $T4" 0 0 0
+	np_took "truncated to 44 $T4" 550 1600
 	np_run "$TRUNC44" 15 -v -c 2 -i 0.1 -W 0.5 "$T6"
 	counts "truncated to 44 $T6" 1 "2 0 0 0 0"
 	perpacket "truncated to 44 $T6" 0
@@ -340,6 +344,7 @@ if np_tun_ns TRUNC32 --truncate 32; then
 	counts "truncated to 32 $T6 (kernel drops)" 1 "2 0 0 0 0"
 	perpacket "truncated to 32 $T6 (kernel drops)" 0
 	notcounted "truncated to 32 $T6 (kernel drops)" 0 0 0
+	np_took "truncated to 32 $T6 (kernel drops)" 550 1600
 	wrote "truncated to 32 $T6 (kernel drops)" TRUNC32 2 'v6 reply seq=[12], 32 bytes$'
 else
 	np_not_ok "responder for --truncate 32 did not start"
@@ -399,6 +404,37 @@ if np_tun_ns OPTBAD --ip-options bad; then
 	wrote "IPv4 options malformed (kernel drops)" OPTBAD 2 'v4 reply seq=[12], 124 bytes$'
 else
 	np_not_ok "responder for --ip-options bad did not start"
+fi
+
+# --- IPv6 extension headers before the reply (what IPv6 has for options) --
+
+# A hop-by-hop or destination options header (one PadN) between the IPv6
+# header and the ICMPv6 reply: the kernel walks it, and the reply counts as
+# any other.  A hop-by-hop header whose length (2048 bytes) runs past the
+# packet: the kernel drops it.
+for kind in hbh dst; do
+	if np_tun_ns EXT_$kind --ext6 $kind; then
+		eval "ns=\$EXT_$kind"
+		np_run "$ns" 15 -v -c 2 -i 0.1 -W 0.5 "$T6"
+		counts "IPv6 $kind header" 0 "2 2 0 0 0"
+		lines "IPv6 $kind header" 2 "^64 bytes from $T6: icmp_seq=[12] ttl=64 time=[0-9.]+ ms$TS$"
+		perpacket "IPv6 $kind header" 2
+		notcounted "IPv6 $kind header" 0 0 0
+		np_took "IPv6 $kind header" 90 1100
+		wrote "IPv6 $kind header" EXT_$kind 2 'v6 reply seq=[12], 112 bytes$'
+	else
+		np_not_ok "responder for --ext6 $kind did not start"
+	fi
+done
+if np_tun_ns EXTBAD --ext6 bad; then
+	np_run "$EXTBAD" 15 -v -c 2 -i 0.1 -W 0.5 "$T6"
+	counts "IPv6 hop-by-hop past the packet (kernel drops)" 1 "2 0 0 0 0"
+	perpacket "IPv6 hop-by-hop past the packet (kernel drops)" 0
+	notcounted "IPv6 hop-by-hop past the packet (kernel drops)" 0 0 0
+	np_took "IPv6 hop-by-hop past the packet (kernel drops)" 550 1600
+	wrote "IPv6 hop-by-hop past the packet (kernel drops)" EXTBAD 2 'v6 reply seq=[12], 112 bytes$'
+else
+	np_not_ok "responder for --ext6 bad did not start"
 fi
 
 # --- replies that are not this run's --------------------------------------
@@ -484,6 +520,7 @@ if np_tun_ns TEOPT --time-exceeded 0 --quote options --router $R4 --router6 $R6;
 	np_run "$TEOPT" 15 -v -c 2 -i 0.1 -W 2 "$T4"
 	counts "quote with IPv4 options" 1 "2 0 0 0 2"
 	lines "quote with IPv4 options" 2 "^From $(re "$R4") icmp_seq=[12] Time to live exceeded$"
+	perpacket "quote with IPv4 options" 2
 	notcounted "quote with IPv4 options" 0 0 0
 	np_took "quote with IPv4 options" 80 1200
 	wrote "quote with IPv4 options" TEOPT 2 'v4 time-exceeded/0 seq=[12], 152 bytes$'
@@ -495,6 +532,7 @@ if np_tun_ns TEEXT --time-exceeded 0 --quote ext --router $R4 --router6 $R6; the
 	np_run "$TEEXT" 15 -v -c 2 -i 0.1 -W 2 "$T6"
 	counts "quote with a hop-by-hop header" 1 "2 0 0 0 2"
 	lines "quote with a hop-by-hop header" 2 "^From $R6 icmp_seq=[12] Time exceeded: Hop limit$"
+	perpacket "quote with a hop-by-hop header" 2
 	notcounted "quote with a hop-by-hop header" 0 0 0
 	np_took "quote with a hop-by-hop header" 80 1200
 	wrote "quote with a hop-by-hop header" TEEXT 2 'v6 time-exceeded/0 seq=[12], 160 bytes$'
@@ -534,6 +572,7 @@ if np_tun_ns UNSHORT --unreachable 1 --quote short --router $R4 --router6 $R6; t
 		np_run "$UNSHORT" 15 -v -c 2 -i 0.1 -W 0.5 "$T"
 		counts "unreachable, short quote $T" 1 "2 0 0 0 2"
 		lines "unreachable, short quote $T" 2 "^From $(re "$R") icmp_seq=[12] $W$"
+		perpacket "unreachable, short quote $T" 2
 		notcounted "unreachable, short quote $T" 0 0 0
 		np_took "unreachable, short quote $T" 550 1600
 	done
@@ -600,9 +639,12 @@ quote_bad proto "$T4 $T6" none ""
 next_router
 if np_tun_ns TEW --time-exceeded 0 --router "$R4" --router6 "$R6"; then
 	for T in $T4 $T6; do
+		case $T in *:*) R=$R6 W='Time exceeded: Hop limit' ;; *) R=$R4 W='Time to live exceeded' ;; esac
 		np_run "$TEW" 15 -v -w 2 -i 0.3 "$T"
 		counts "-w 2, time exceeded $T" 1 "1 0 0 0 1"
+		lines "-w 2, time exceeded $T" 1 "^From $(re "$R") icmp_seq=1 $W$"
 		perpacket "-w 2, time exceeded $T" 1
+		notcounted "-w 2, time exceeded $T" 0 0 0
 		np_took "-w 2, time exceeded $T: ends at the first error" 0 1500
 	done
 else
@@ -611,9 +653,12 @@ fi
 next_router
 if np_tun_ns TEWSHORT --time-exceeded 0 --quote short --router "$R4" --router6 "$R6"; then
 	for T in $T4 $T6; do
+		case $T in *:*) R=$R6 W='Time exceeded: Hop limit' ;; *) R=$R4 W='Time to live exceeded' ;; esac
 		np_run "$TEWSHORT" 15 -v -w 1 -i 0.3 "$T"
 		counts "-w 1, short quote $T" 1 "4 0 0 0 4"
+		lines "-w 1, short quote $T" 4 "^From $(re "$R") icmp_seq=[1-4] $W$"
 		perpacket "-w 1, short quote $T" 4
+		notcounted "-w 1, short quote $T" 0 0 0
 		np_took "-w 1, short quote $T: runs to the deadline" 980 2000
 	done
 else
