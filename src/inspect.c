@@ -690,8 +690,8 @@ static void flow_summary(struct np_inspect *in, const struct flow *fl)
 		fl->requests, fl->replies, unanswered);
 	if (fl->duplicates)
 		fprintf(f, ", +%" PRIu64 " duplicates", fl->duplicates);
-	if (fl->corrupted)
-		fprintf(f, ", %" PRIu64 " corrupted", fl->corrupted);
+	if (fl->corrupted) /* as ping's summary */
+		fprintf(f, ", +%" PRIu64 " corrupted", fl->corrupted);
 	if (fl->unpaired)
 		fprintf(f, ", %" PRIu64 " replies without request",
 			fl->unpaired);
@@ -762,9 +762,10 @@ void np_inspect_finish(struct np_inspect *in)
 	fprintf(f,
 		"\n%" PRIu64 " frames: %" PRIu64 " ICMP, %" PRIu64
 		" ICMPv6, %" PRIu64 " other, %" PRIu64 " truncated, %" PRIu64
-		" malformed, %" PRIu64 " bad checksum; %zu flows in %.3f s\n",
+		" malformed, %" PRIu64 " bad checksum; %zu flow%s in %.3f s\n",
 		t->frames, t->icmp, t->icmp6, t->other, t->truncated,
-		t->malformed, t->bad_checksum, in->nflows, secs);
+		t->malformed, t->bad_checksum, in->nflows,
+		in->nflows == 1 ? "" : "s", secs);
 	if (in->untracked)
 		fprintf(f,
 			"%" PRIu64 " requests not paired: more than %u flows "
