@@ -17,7 +17,12 @@ static void target_name(const struct np_mtarget *t, char *buf, size_t len)
 	struct sockaddr_storage ss;
 
 	if (t->name != NULL) {
-		snprintf(buf, len, "%s", t->name);
+		size_t n = strlen(t->name);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, t->name, n);
+		buf[n] = '\0';
 		return;
 	}
 	np_mtarget_addr(t, &ss);
@@ -176,14 +181,19 @@ static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t)
 
 	target_name(t, name, sizeof(name));
 	if (o->alive_only || o->unreach_only) {
-		if ((t->received > 0) == o->alive_only)
-			fprintf(ctx->out, "%s\n", name);
+		if ((t->received > 0) == o->alive_only) {
+			fputs(name, ctx->out); /* one per address: no printf */
+			fputc('\n', ctx->out);
+		}
 		return;
 	}
 	if (ctx->alive_mode) {
-		if (!o->quiet)
-			fprintf(ctx->out, "%s is %s\n", name,
-				t->received > 0 ? "alive" : "unreachable");
+		if (!o->quiet) {
+			fputs(name, ctx->out);
+			fputs(t->received > 0 ? " is alive\n"
+					      : " is unreachable\n",
+			      ctx->out);
+		}
 		return;
 	}
 	if (o->vcount > 0) {

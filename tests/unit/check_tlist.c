@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "suites.h"
+#include "target.h"
 #include "tlist.h"
 
 static np_u128 v4(const char *s)
@@ -240,6 +241,46 @@ START_TEST(first_block_into_empty_plan)
 }
 END_TEST
 
+/* np_addr_str writes IPv4 addresses itself (not through inet_ntop's
+ * printf): the same text for every octet at each digit-count edge, in
+ * every position, and nothing past a buffer too short (inet_ntop fails
+ * there; np_addr_str leaves an empty string). */
+START_TEST(addr_str_ipv4_as_inet_ntop)
+{
+	static const unsigned char edge[] = {0,	  1,   9,   10,	 11,  99, 100,
+					     101, 199, 200, 249, 250, 255};
+	const size_t ne = sizeof(edge);
+	struct sockaddr_in sin;
+	char got[INET6_ADDRSTRLEN + 8], want[INET_ADDRSTRLEN];
+	unsigned long checked = 0;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	for (size_t i = 0; i < ne * ne * ne * ne; i++) {
+		unsigned char *a = (unsigned char *)&sin.sin_addr;
+
+		a[0] = edge[i % ne];
+		a[1] = edge[i / ne % ne];
+		a[2] = edge[i / (ne * ne) % ne];
+		a[3] = edge[i / (ne * ne * ne)];
+		ck_assert_ptr_nonnull(
+			inet_ntop(AF_INET, &sin.sin_addr, want, sizeof(want)));
+		memset(got, 'x', sizeof(got));
+		np_addr_str((struct sockaddr *)&sin, got, sizeof(got));
+		ck_assert_str_eq(got, want);
+		/* exactly the room it needs, and one byte less */
+		np_addr_str((struct sockaddr *)&sin, got, strlen(want) + 1);
+		ck_assert_str_eq(got, want);
+		memset(got, 'x', sizeof(got));
+		np_addr_str((struct sockaddr *)&sin, got, strlen(want));
+		ck_assert_str_eq(got, "");
+		ck_assert_int_eq(got[1], 'x');
+		checked++;
+	}
+	ck_assert_uint_eq(checked, 13UL * 13 * 13 * 13);
+}
+END_TEST
+
 START_TEST(lazy_and_bounded)
 {
 	struct np_tplan p;
@@ -345,6 +386,7 @@ Suite *tlist_suite(void)
 	tcase_add_test(tc, ranges_and_names);
 	tcase_add_test(tc, duplicates_probed_once);
 	tcase_add_test(tc, first_block_into_empty_plan);
+	tcase_add_test(tc, addr_str_ipv4_as_inet_ntop);
 	tcase_add_test(tc, lazy_and_bounded);
 	tcase_add_test(tc, lists_from_files);
 	tcase_set_timeout(tc, 30);
