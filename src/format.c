@@ -213,7 +213,9 @@ const char *np_icmp_code_name(int family, int type, int code)
 		return unreach6[code];
 	if ((family == AF_INET && type == NP_ICMP_TIME_EXCEEDED) ||
 	    (family == AF_INET6 && type == NP_ICMP6_TIME_EXCEEDED))
-		return code == 0 ? "ttl-exceeded" : "reassembly-time-exceeded";
+		return code == 0   ? "ttl-exceeded"
+		       : code == 1 ? "reassembly-time-exceeded"
+				   : "other"; /* no others defined */
 	if ((family == AF_INET &&
 	     (type == NP_ICMP_ECHO || type == NP_ICMP_ECHOREPLY)) ||
 	    (family == AF_INET6 &&

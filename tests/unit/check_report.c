@@ -1,6 +1,7 @@
 /* check_report.c - the iputils-compatible text output */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,32 @@ static void cap_free(struct capture *c)
 	free(c->out);
 	free(c->diag);
 }
+
+/* The names of ICMP error codes (JSON code_name): RFC 792 / RFC 4443,
+ * and "other" for any code without one. */
+START_TEST(icmp_code_names)
+{
+	ck_assert_str_eq(np_icmp_code_name(AF_INET, 3, 1), "host-unreachable");
+	ck_assert_str_eq(np_icmp_code_name(AF_INET, 3, 15),
+			 "precedence-cutoff");
+	ck_assert_str_eq(np_icmp_code_name(AF_INET, 3, 16), "other");
+	ck_assert_str_eq(np_icmp_code_name(AF_INET6, 1, 3),
+			 "address-unreachable");
+	ck_assert_str_eq(np_icmp_code_name(AF_INET6, 1, 7),
+			 "source-routing-header-error");
+	ck_assert_str_eq(np_icmp_code_name(AF_INET6, 1, 8), "other");
+	for (int f = 0; f < 2; f++) {
+		int fam = f ? AF_INET6 : AF_INET, te = f ? 3 : 11;
+
+		ck_assert_str_eq(np_icmp_code_name(fam, te, 0), "ttl-exceeded");
+		ck_assert_str_eq(np_icmp_code_name(fam, te, 1),
+				 "reassembly-time-exceeded");
+		ck_assert_str_eq(np_icmp_code_name(fam, te, 2), "other");
+		ck_assert_str_eq(np_icmp_code_name(fam, te, 255), "other");
+	}
+	ck_assert_str_eq(np_icmp_code_name(AF_INET, 12, 0), "other");
+}
+END_TEST
 
 START_TEST(header_and_reply_lines)
 {
@@ -266,6 +293,7 @@ Suite *report_suite(void)
 
 	tcase_add_test(tc, rtt_format);
 	tcase_add_test(tc, rtt_format_decimals);
+	tcase_add_test(tc, icmp_code_names);
 	tcase_add_test(tc, header_and_reply_lines);
 	tcase_add_test(tc, error_and_outstanding_lines);
 	tcase_add_test(tc, summary);
