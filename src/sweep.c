@@ -355,17 +355,32 @@ static int pick(struct sweep *w, int64_t now, uint32_t *slot)
 	return 0;
 }
 
-/* When something could next be sent (INT64_MAX: nothing). */
+/* When something could next be sent (INT64_MAX: nothing).  With --burst
+ * N, probes that come due over the next N gaps wait for the last of them
+ * (or N - 1 gaps after the first), so that they go in one burst, one
+ * wake-up: else the probes of one burst, due again an interval later
+ * within microseconds of each other, would be sent in a few wake-ups. */
 static int64_t next_send_time(const struct sweep *w)
 {
 	int64_t at = INT64_MAX;
 
-	if (w->have_retry || (!w->plan_done && w->active < w->max_active))
+	if (w->have_retry || (!w->plan_done && w->active < w->max_active)) {
 		at = w->next_send_at;
-	else if (w->f_len > 0)
-		at = w->fifo[w->f_head].at > w->next_send_at
-			     ? w->fifo[w->f_head].at
-			     : w->next_send_at;
+	} else if (w->f_len > 0) {
+		size_t n = (size_t)w->o->burst < w->f_len ? (size_t)w->o->burst
+							  : w->f_len;
+		int64_t first = w->fifo[w->f_head].at;
+		int64_t last = w->fifo[(w->f_head + n - 1) % w->f_cap].at;
+
+		at = first;
+		if (n > 1 && w->o->gap_ns > 0) {
+			int64_t most = first + (int64_t)(n - 1) * w->o->gap_ns;
+
+			at = last < most ? last : most;
+		}
+		if (at < w->next_send_at)
+			at = w->next_send_at;
+	}
 	return at;
 }
 
@@ -471,6 +486,26 @@ static void expire(struct sweep *w, int64_t now, int64_t *next_expiry)
 static int64_t min64(int64_t a, int64_t b)
 {
 	return a < b ? a : b;
+}
+
+/* Whether to wake up for what the sockets receive before `wake`.  Not
+ * when the next thing to do is to send, before any probe can time out,
+ * and every socket gives the kernel's receive stamps: what comes in
+ * meanwhile is read right after those sends (drain_all), timed by the
+ * kernel as if read at once, and no probe's -W ends before.  Steady
+ * monitoring then wakes up once per burst rather than also for replies
+ * that come after a burst's read (a third more wake-ups at --burst 32,
+ * each about 30 us of CPU on a virtual machine). */
+static bool watch_sockets(const struct sweep *w, bool busy, int64_t wake)
+{
+	int64_t send_at = busy ? INT64_MAX : next_send_time(w);
+
+	if (send_at == INT64_MAX || send_at > wake)
+		return true;
+	for (int f = 0; f < 2; f++)
+		if (w->cfg->sock[f] != NULL && !w->cfg->sock[f]->ts_rx)
+			return true;
+	return false;
 }
 
 static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
@@ -641,7 +676,7 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 			sink->flush(sink->ctx);
 		ts = np_ns_to_timespec(wake > now ? wake - now : 0);
 		FD_ZERO(&rfds);
-		for (int f = 0; f < 2; f++) {
+		for (int f = 0; f < 2 && watch_sockets(&w, busy, wake); f++) {
 			if (cfg->sock[f] == NULL)
 				continue;
 			FD_SET(cfg->sock[f]->fd, &rfds);

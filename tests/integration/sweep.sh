@@ -352,6 +352,34 @@ np_run "$A" $T -c 1 --burst 65 198.18.5.1
 np_eq "--burst 65 refused: exit 2" 2 "$NP_RC"
 np_match "--burst 65 refused: the range" 'from 1 to 64' "$NP_ERR"
 
+# Steady monitoring wakes up once per burst: 1000 targets, 10 probes each a
+# second apart, in bursts of 32 (10000 / 32 = 313 bursts).  Without the
+# care this checks, the 32 probes of a burst, due again a second later
+# within microseconds of each other, went out in two wake-ups or more, and
+# replies that came after a burst's read woke netprobe up again: about 430
+# waits.  A wait is a voluntary context switch (ru_nvcsw, from wait4):
+# pselect, and a few during start-up; at most 10% more than the bursts.
+nvcsw() { # ARGS...: netprobe ARGS in A; NP_OUT: its output, NVCSW: the count
+	np_exec "$A" 60 /usr/bin/python3 -c '
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, ru = os.wait4(pid, 0)
+sys.stderr.write("nvcsw %d\n" % ru.ru_nvcsw)
+sys.exit(os.waitstatus_to_exitcode(status))' "$NETPROBE" "$@"
+	NVCSW=$(printf '%s\n' "$NP_ERR" | sed -n 's/^nvcsw //p')
+}
+# shellcheck disable=SC2046 # one argument per address
+nvcsw -q -c 10 -i 1 --gap 0.0005 --burst 32 $(for o in 3 4 5 6; do seq_addrs 198.18.$o 1 250; done)
+np_eq "steady, 1000 targets: exit 0" 0 "$NP_RC"
+np_eq "steady, 1000 targets: every one 10/10" 1000 "$(printf '%s\n' "$NP_OUT" | grep -c 'xmt/rcv/%loss = 10/10/0%')"
+if [ -n "$NVCSW" ] && [ "$NVCSW" -le 344 ]; then
+	np_ok "steady, --burst 32: $NVCSW waits for 313 bursts (at most 344)"
+else
+	np_not_ok "steady, --burst 32: ${NVCSW:-no count} waits for 313 bursts, expected at most 344"
+fi
+
 # --- Kernel stamps only where an RTT is shown --------------------------------
 # An alive sweep in text shows no RTT: no SO_TIMESTAMPING (a fifth of its
 # CPU); with -J, -v, --metrics or count mode, the kernel's stamps.
