@@ -32,6 +32,9 @@ struct engine {
 	struct np_matcher m;
 	uint8_t *txbuf;
 	size_t txcap;
+	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
+	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
+	uint64_t last_stamp;
 	struct np_rxbatch rx;
 	int64_t last_activity;	 /* last send or counted reply (summary time) */
 	uint64_t no_answer_said; /* -O: last probe reported unanswered */
@@ -99,10 +102,17 @@ static bool send_probe(struct engine *e)
 		}
 	}
 	p = np_probe_table_next(tab, &e->st->late_forced);
-	p->stamp = (uint64_t)np_clock_real();
-	len = np_icmp_build_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
-				 (uint16_t)p->no, &e->m.spec, p->stamp);
+	/* One clock read: the send time, and from it the payload's stamp
+	 * (distinct for every probe); what is left to write of the packet
+	 * takes some nanoseconds. */
 	p->sent_mono = np_clock_mono();
+	p->stamp = (uint64_t)(p->sent_mono + e->stamp_off);
+	if (p->stamp <= e->last_stamp)
+		p->stamp = e->last_stamp + 1;
+	e->last_stamp = p->stamp;
+	len = np_icmp_finish_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
+				  (uint16_t)p->no, &e->m.spec, p->stamp,
+				  e->fill_sum);
 	n = np_socket_send(e->s, e->txbuf, len,
 			   (const struct sockaddr *)&e->t->addr, e->t->addrlen,
 			   (uint32_t)p->no);
@@ -293,6 +303,9 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	e.txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	e.txbuf = malloc(e.txcap);
+	if (e.txbuf != NULL)
+		e.fill_sum = np_icmp_prepare_echo(e.txbuf, e.txcap, &e.m.spec);
+	e.stamp_off = np_clock_real_minus_mono();
 	if (e.txbuf == NULL ||
 	    np_rxbatch_init(&e.rx, RX_BUF_LEN, RX_VLEN) != 0 ||
 	    np_probe_table_init(&e.m.tab, o->timeout_ns, o->interval_ns) != 0) {

@@ -12,13 +12,34 @@
 uint32_t np_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t acc = sum;
-	size_t i;
+	uint64_t acc = 0;
+	size_t i = 0;
+	uint32_t w;
+	uint16_t h;
 
-	for (i = 0; i + 1 < len; i += 2)
-		acc += (uint32_t)((p[i] << 8) | p[i + 1]);
-	if (len & 1)
-		acc += (uint32_t)(p[len - 1] << 8); /* pad with a zero byte */
+	/* RFC 1071 2(B): the one's complement sum does not depend on byte
+	 * order.  So add native 32-bit words (two 16-bit words each, carries
+	 * kept in 64 bits), fold to 16 bits and, on a little-endian machine,
+	 * swap the two bytes: the big-endian sum, at a quarter of the loads of
+	 * a byte-pair loop. */
+	for (; i + 4 <= len; i += 4) {
+		memcpy(&w, p + i, sizeof(w));
+		acc += w;
+	}
+	if (i + 2 <= len) {
+		memcpy(&h, p + i, sizeof(h));
+		acc += h;
+		i += 2;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffffu) + (acc >> 16);
+	h = (uint16_t)acc;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	h = (uint16_t)((h >> 8) | (h << 8));
+#endif
+	acc = (uint64_t)sum + h;
+	if (i < len)
+		acc += (uint32_t)(p[i] << 8); /* pad with a zero byte */
 	/* Fold the 64-bit accumulator so no carry is lost. */
 	while (acc >> 32)
 		acc = (acc & 0xffffffffu) + (acc >> 32);
@@ -111,12 +132,26 @@ static bool fill_ok(const struct np_payload_spec *spec, const uint8_t *payload,
 	return true;
 }
 
-size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
-			  uint16_t seq, const struct np_payload_spec *spec,
-			  uint64_t stamp)
+uint32_t np_icmp_prepare_echo(uint8_t *buf, size_t buflen,
+			      const struct np_payload_spec *spec)
 {
 	size_t len = NP_ICMP_HDR_LEN + spec->size;
-	size_t i;
+	size_t from = NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
+
+	if (buflen < len || spec->size <= NP_PAYLOAD_FILL_OFF)
+		return 0;
+	fill_bytes(spec, buf + from, NP_PAYLOAD_FILL_OFF, spec->size);
+	/* (from is even: this sum adds to the one of the bytes before) */
+	return np_csum_add(0, buf + from, len - from);
+}
+
+size_t np_icmp_finish_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
+			   uint16_t seq, const struct np_payload_spec *spec,
+			   uint64_t stamp, uint32_t fill_sum)
+{
+	size_t len = NP_ICMP_HDR_LEN + spec->size;
+	size_t head = spec->size < NP_PAYLOAD_FILL_OFF ? spec->size
+						       : NP_PAYLOAD_FILL_OFF;
 
 	if (buflen < len || len < NP_ICMP_HDR_LEN)
 		return 0;
@@ -125,14 +160,23 @@ size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
 	buf[2] = buf[3] = 0;
 	np_wr_be16(buf + 4, id);
 	np_wr_be16(buf + 6, seq);
-	for (i = 0; i < spec->size && i < NP_PAYLOAD_FILL_OFF; i++)
+	for (size_t i = 0; i < head; i++)
 		buf[NP_ICMP_HDR_LEN + i] = np_payload_byte(spec, stamp, i);
-	if (spec->size > NP_PAYLOAD_FILL_OFF)
-		fill_bytes(spec, buf + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF,
-			   NP_PAYLOAD_FILL_OFF, spec->size);
 	if (family == AF_INET)
-		np_wr_be16(buf + 2, np_inet_checksum(buf, len));
+		np_wr_be16(buf + 2,
+			   np_csum_fold(np_csum_add(fill_sum, buf,
+						    NP_ICMP_HDR_LEN + head)));
 	return len;
+}
+
+size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
+			  uint16_t seq, const struct np_payload_spec *spec,
+			  uint64_t stamp)
+{
+	uint32_t fill_sum = np_icmp_prepare_echo(buf, buflen, spec);
+
+	return np_icmp_finish_echo(buf, buflen, family, id, seq, spec, stamp,
+				   fill_sum);
 }
 
 bool np_payload_stamp(const uint8_t *payload, size_t len, uint64_t *stamp)

@@ -31,7 +31,8 @@ enum {
 
 /* Payload layout (all of it is checked in every reply):
  *   bytes 0..7   per-run random cookie (big endian)
- *   bytes 8..15  send stamp, CLOCK_REALTIME ns (big endian)
+ *   bytes 8..15  send stamp, ns (big endian): the monotonic send time plus
+ *                CLOCK_REALTIME - CLOCK_MONOTONIC at the start of the run
  *   bytes 16..   the fill: the -p pattern repeated, or by default each byte
  *                equal to its offset in the payload modulo 256.
  * A payload shorter than 16 bytes carries as much of the cookie and stamp as
@@ -87,6 +88,18 @@ uint8_t np_payload_byte(const struct np_payload_spec *spec, uint64_t stamp,
 size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
 			  uint16_t seq, const struct np_payload_spec *spec,
 			  uint64_t stamp);
+
+/* The same in two steps, for a buffer that sends many probes: the fill
+ * (payload bytes from NP_PAYLOAD_FILL_OFF on), the same in every probe of
+ * a run, written once by np_icmp_prepare_echo, which returns its partial
+ * checksum (0 when there is no fill or buf is too small); then for each
+ * probe np_icmp_finish_echo writes the header, cookie and stamp and the
+ * checksum, as np_icmp_build_echo does. */
+uint32_t np_icmp_prepare_echo(uint8_t *buf, size_t buflen,
+			      const struct np_payload_spec *spec);
+size_t np_icmp_finish_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
+			   uint16_t seq, const struct np_payload_spec *spec,
+			   uint64_t stamp, uint32_t fill_sum);
 
 /* Read the send stamp out of a reply payload (bytes 8..15); false if the
  * payload is too short to hold all of it. */

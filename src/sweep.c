@@ -49,6 +49,9 @@ struct sweep {
 	int64_t last_sent; /* the send time of the last probe sent */
 	uint8_t *tx;
 	size_t txcap;
+	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
+	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
+	uint64_t last_stamp;
 	struct np_rxbatch rx;
 };
 
@@ -283,11 +286,15 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 		f = fam_index(t->family);
 		dlen = np_mtarget_addr(t, &dst);
 		p = np_probe_table_next(&w->m.tab, NULL);
-		p->stamp = (uint64_t)np_clock_real();
-		len = np_icmp_build_echo(w->tx, w->txcap, t->family,
-					 w->m.ident[f], (uint16_t)p->no,
-					 &w->m.spec, p->stamp);
+		/* one clock read: the send time and the stamp (engine.c) */
 		p->sent_mono = np_clock_mono();
+		p->stamp = (uint64_t)(p->sent_mono + w->stamp_off);
+		if (p->stamp <= w->last_stamp)
+			p->stamp = w->last_stamp + 1;
+		w->last_stamp = p->stamp;
+		len = np_icmp_finish_echo(w->tx, w->txcap, t->family,
+					  w->m.ident[f], (uint16_t)p->no,
+					  &w->m.spec, p->stamp, w->fill_sum);
 		r = np_socket_send(w->cfg->sock[f], w->tx, len,
 				   (struct sockaddr *)&dst, dlen,
 				   (uint32_t)p->no);
@@ -548,6 +555,9 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	w->tx = malloc(w->txcap);
+	if (w->tx != NULL)
+		w->fill_sum = np_icmp_prepare_echo(w->tx, w->txcap, &w->m.spec);
+	w->stamp_off = np_clock_real_minus_mono();
 	/* Room for a reply with the largest IPv4 header; anything longer
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except
 	 * an ICMP error quoting a long probe, which is cut to 576 or 1280

@@ -91,6 +91,45 @@ START_TEST(split_sum_equals_whole)
 }
 END_TEST
 
+/* The byte-pair sum of RFC 1071, as written in the RFC: what np_csum_add
+ * (native words, folded and swapped) must equal once folded. */
+static uint16_t ref_checksum(uint32_t start, const uint8_t *p, size_t len)
+{
+	uint64_t acc = start;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		acc += (uint32_t)((p[i] << 8) | p[i + 1]);
+	if (len & 1)
+		acc += (uint32_t)(p[len - 1] << 8);
+	while (acc >> 16)
+		acc = (acc & 0xffffu) + (acc >> 16);
+	return (uint16_t)~acc;
+}
+
+START_TEST(matches_byte_pair_sum)
+{
+	uint8_t v[300];
+	uint32_t x = 0x12345678u;
+	static const uint32_t starts[] = {0, 1, 0xffffu, 0x1fffeu, 0xfffffff0u};
+
+	for (int round = 0; round < 50; round++) {
+		for (size_t i = 0; i < sizeof(v); i++) {
+			x = x * 1103515245u + 12345u; /* any bytes will do */
+			v[i] = round % 10 == 0 ? 0xff : (uint8_t)(x >> 16);
+		}
+		for (size_t len = 0; len <= sizeof(v); len++)
+			for (size_t k = 0; k < 5; k++)
+				ck_assert_uint_eq(
+					np_csum_fold(
+						np_csum_add(starts[k], v, len)),
+					ref_checksum(starts[k], v, len));
+		/* not aligned: the words are read with memcpy */
+		ck_assert_uint_eq(np_inet_checksum(v + 1, 63),
+				  ref_checksum(0, v + 1, 63));
+	}
+}
+END_TEST
+
 START_TEST(icmp6_pseudo_header)
 {
 	struct in6_addr s = pk_in6("2001:db8::1"), d = pk_in6("2001:db8::2");
@@ -119,6 +158,7 @@ Suite *checksum_suite(void)
 	tcase_add_test(tc, all_ones_and_zeros);
 	tcase_add_test(tc, verifies_to_zero);
 	tcase_add_test(tc, split_sum_equals_whole);
+	tcase_add_test(tc, matches_byte_pair_sum);
 	tcase_add_test(tc, icmp6_pseudo_header);
 	suite_add_tcase(s, tc);
 	return s;

@@ -183,6 +183,59 @@ START_TEST(payload_blocks)
 }
 END_TEST
 
+/* The fill written once (np_icmp_prepare_echo) and each probe finished in
+ * the same buffer (np_icmp_finish_echo), as engine.c and sweep.c send:
+ * byte for byte what np_icmp_build_echo makes, for every probe of a run,
+ * both families, every size around the fill's start, with and without
+ * -p; and IPv4 checksums that verify. */
+START_TEST(prepared_echo_as_built)
+{
+	static const size_t sizes[] = {0,  1,  7,  8,  15,  16,	 17,
+				       18, 55, 56, 57, 271, 272, 1473};
+	static const uint8_t pat[3] = {0xab, 0x00, 0xff};
+	static uint8_t kept[8 + 1473], fresh[8 + 1473];
+
+	for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+		for (size_t b = 0; b < 2; b++) {
+			struct np_payload_spec s = spec(sizes[a]);
+			uint32_t fill_sum;
+
+			memcpy(s.pattern, pat, sizeof(pat));
+			s.pattern_len = b ? sizeof(pat) : 0;
+			memset(kept, 0x5a, sizeof(kept));
+			fill_sum = np_icmp_prepare_echo(kept, sizeof(kept), &s);
+			for (uint16_t seq = 1; seq <= 4; seq++) {
+				int fam = seq % 2 ? AF_INET : AF_INET6;
+				uint64_t stamp = 0x0102030405060708ULL * seq;
+				size_t n = np_icmp_finish_echo(
+					kept, sizeof(kept), fam, 0x4242, seq,
+					&s, stamp, fill_sum);
+				size_t m = np_icmp_build_echo(
+					fresh, sizeof(fresh), fam, 0x4242, seq,
+					&s, stamp);
+
+				ck_assert_uint_eq(n,
+						  NP_ICMP_HDR_LEN + sizes[a]);
+				ck_assert_uint_eq(n, m);
+				ck_assert_mem_eq(kept, fresh, n);
+				if (fam == AF_INET)
+					ck_assert_uint_eq(
+						np_inet_checksum(kept, n), 0);
+			}
+		}
+	}
+	/* too small a buffer: nothing */
+	{
+		struct np_payload_spec s = spec(56);
+
+		ck_assert_uint_eq(np_icmp_prepare_echo(kept, 63, &s), 0);
+		ck_assert_uint_eq(
+			np_icmp_finish_echo(kept, 63, AF_INET, 1, 1, &s, 1, 0),
+			0);
+	}
+}
+END_TEST
+
 Suite *icmp_suite(void)
 {
 	Suite *s = suite_create("icmp");
@@ -193,6 +246,7 @@ Suite *icmp_suite(void)
 	tcase_add_test(tc, build_small_and_v6);
 	tcase_add_test(tc, payload_checks);
 	tcase_add_test(tc, payload_blocks);
+	tcase_add_test(tc, prepared_echo_as_built);
 	suite_add_tcase(s, tc);
 	return s;
 }
