@@ -306,6 +306,8 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 	if (e.txbuf != NULL)
 		e.fill_sum = np_icmp_prepare_echo(e.txbuf, e.txcap, &e.m.spec);
 	e.stamp_off = np_clock_real_minus_mono();
+	/* percentiles: shown by -J, --percentiles and --metrics only */
+	e.m.no_hist = !o->json && !o->percentiles && o->metrics == NULL;
 	if (e.txbuf == NULL ||
 	    np_rxbatch_init(&e.rx, RX_BUF_LEN, RX_VLEN) != 0 ||
 	    np_probe_table_init(&e.m.tab, o->timeout_ns, o->interval_ns) != 0) {

@@ -232,7 +232,8 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 		p->state = NP_PROBE_REPLIED;
 		m->st->received++;
 		np_rtt_add(&m->st->rtt, ev->rtt_ns);
-		np_hist_add(&m->st->hist, ev->rtt_ns);
+		if (!m->no_hist)
+			np_hist_add(&m->st->hist, ev->rtt_ns);
 		break;
 	case NP_PROBE_REPLIED:
 		m->st->duplicates++;
@@ -501,9 +502,7 @@ static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
 		t->received++;
 		m->total->received++;
 		np_rtt_add(&t->rtt, ev->rtt_ns);
-		np_rtt_add(&m->total->rtt, ev->rtt_ns);
-		np_hist_add(&m->total->hist, ev->rtt_ns);
-		if (t->hist != NULL)
+		if (t->hist != NULL) /* (the total has no RTTs: none shows) */
 			np_hist_add(t->hist, ev->rtt_ns);
 		if (t->rtts != NULL && p->index < m->keep_rtts)
 			t->rtts[p->index] = ev->rtt_ns;

@@ -94,6 +94,7 @@ struct np_matcher {
 	struct np_payload_spec spec;
 	struct np_probe_table tab;
 	struct np_stats *st;
+	bool no_hist; /* no output shows percentiles: st->hist left empty */
 };
 
 /* Record a probe handed to sendto (state PENDING) or refused by it. */
