@@ -428,7 +428,11 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 				      "IP_RECVERR", err) != 0) {
 			return -1;
 		}
-		if (setopt_int(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL",
+		/* The TTL of a reply: a raw socket reads it in the IP header
+		 * it receives; a datagram socket needs it as a control
+		 * message. */
+		if (s->kind == NP_SOCK_DGRAM &&
+		    setopt_int(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL",
 			       err) != 0)
 			return -1;
 		if (o->ttl >= 0 &&
