@@ -303,8 +303,12 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	e.txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	e.txbuf = malloc(e.txcap);
-	if (e.txbuf != NULL)
+	if (e.txbuf != NULL) {
 		e.fill_sum = np_icmp_prepare_echo(e.txbuf, e.txcap, &e.m.spec);
+		if (e.m.spec.size > NP_PAYLOAD_FILL_OFF) /* replies: memcmp */
+			e.m.spec.fill =
+				e.txbuf + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
+	}
 	e.stamp_off = np_clock_real_minus_mono();
 	/* percentiles: shown by -J, --percentiles and --metrics only */
 	e.m.no_hist = !o->json && !o->percentiles && o->metrics == NULL;

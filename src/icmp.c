@@ -120,6 +120,9 @@ static bool fill_ok(const struct np_payload_spec *spec, const uint8_t *payload,
 	uint8_t want[256];
 	unsigned diff = 0;
 
+	if (spec->fill != NULL && len == spec->size)
+		return memcmp(payload + NP_PAYLOAD_FILL_OFF, spec->fill,
+			      len - NP_PAYLOAD_FILL_OFF) == 0;
 	for (size_t i = NP_PAYLOAD_FILL_OFF; i < len; i += sizeof(want)) {
 		size_t n = len - i < sizeof(want) ? len - i : sizeof(want);
 

@@ -47,6 +47,10 @@ struct np_payload_spec {
 	uint8_t pattern[NP_PATTERN_MAX];
 	size_t pattern_len; /* 0: default fill */
 	size_t size;	    /* payload bytes after the 8-byte ICMP header */
+	/* The fill as sent (np_icmp_prepare_echo's buffer, from payload byte
+	 * NP_PAYLOAD_FILL_OFF), for replies to be compared with; NULL: made
+	 * again from the pattern for each comparison. */
+	const uint8_t *fill;
 };
 
 enum np_payload_result {

@@ -510,6 +510,7 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 	}
 	if (!o->user_timestamps)
 		enable_timestamps(s);
+	s->errqueue = s->kind == NP_SOCK_DGRAM || s->ts_tx;
 	/* A large receive buffer: replies can arrive in bursts. */
 	(void)setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 256 * 1024, "SO_RCVBUF",
 			 NULL);
@@ -799,6 +800,8 @@ static int recv_n(const struct np_socket *s, struct np_rxbatch *b, unsigned max,
 	bool again;
 	int64_t now, off;
 
+	if (errqueue && !s->errqueue) /* nothing can be there: no call */
+		return 0;
 	/* The pointers were set once (np_rxbatch_init); the kernel changes
 	 * only the lengths and flags.  Nothing is cleared before the call:
 	 * with one reply per wake-up, clearing the whole batch cost more

@@ -54,6 +54,10 @@ struct np_socket {
 	 * Linux 6.13; a caller may clear it to send without). */
 	bool ts_rx;
 	bool ts_tx;
+	/* Whether anything can come on the error queue: a datagram socket's
+	 * ICMP errors, or transmit stamps asked for at setup (a raw socket
+	 * without IP_RECVERR queues nothing else there). */
+	bool errqueue;
 };
 
 /* Find the source address the kernel would use for the target (a UDP

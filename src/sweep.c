@@ -555,8 +555,12 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	w->tx = malloc(w->txcap);
-	if (w->tx != NULL)
+	if (w->tx != NULL) {
 		w->fill_sum = np_icmp_prepare_echo(w->tx, w->txcap, &w->m.spec);
+		if (w->m.spec.size > NP_PAYLOAD_FILL_OFF) /* replies: memcmp */
+			w->m.spec.fill =
+				w->tx + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
+	}
 	w->stamp_off = np_clock_real_minus_mono();
 	/* Room for a reply with the largest IPv4 header; anything longer
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except

@@ -389,6 +389,15 @@ if command -v strace >/dev/null; then
 			"$NETPROBE" "$@" 2>&1 >/dev/null | grep -c 'SO_TIMESTAMPING'
 	}
 	np_eq "alive sweep, text: no kernel stamps set up" 0 "$(stamps -a -r 0 198.18.5.1 198.18.5.2)"
+	# ... and so nothing that could come on a raw socket's error queue:
+	# no read of it (with stamps, -c, one at least)
+	errq() { # ARGS...: how many reads of the error queue
+		ip netns exec "$A" timeout -s KILL $T strace -f -e trace=recvmsg,recvmmsg \
+			"$NETPROBE" "$@" 2>&1 >/dev/null | grep -c 'MSG_ERRQUEUE'
+	}
+	np_eq "alive sweep, text: the error queue never read" 0 "$(errq -a -r 0 198.18.5.0/28)"
+	n=$(errq -c 2 -q 198.18.5.1 198.18.5.2)
+	if [ "$n" -ge 1 ]; then np_ok "-c 2: transmit stamps read from the error queue ($n reads)"; else np_not_ok "-c 2: the error queue never read"; fi
 	for args in "-J -a -r 0" "-v -r 0" "-c 1 -q" "--metrics - -r 0"; do
 		# shellcheck disable=SC2086 # $args: options
 		n=$(stamps $args 198.18.5.1 198.18.5.2)

@@ -183,6 +183,32 @@ START_TEST(payload_blocks)
 }
 END_TEST
 
+/* A payload as sent, checked against the sent fill (spec->fill): OK, and
+ * each fill byte changed in turn is found where it is, as without. */
+static void check_against_fill(const struct np_payload_spec *sent,
+			       const uint8_t *pkt, uint64_t stamp)
+{
+	struct np_payload_spec s = *sent;
+	struct np_payload_mismatch mm;
+	static uint8_t pl[4096];
+	size_t n = s.size;
+
+	s.fill = pkt + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
+	memcpy(pl, pkt + NP_ICMP_HDR_LEN, n);
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, n, &mm),
+			 NP_PAYLOAD_OK);
+	for (size_t i = NP_PAYLOAD_FILL_OFF; i < n; i += 7) {
+		pl[i] ^= 0x01;
+		ck_assert_int_eq(np_payload_check(&s, stamp, pl, n, &mm),
+				 NP_PAYLOAD_DATA);
+		ck_assert_uint_eq(mm.index, i);
+		pl[i] ^= 0x01;
+	}
+	/* one byte short: a length mismatch, not a fill compared past it */
+	ck_assert_int_eq(np_payload_check(&s, stamp, pl, n - 1, &mm),
+			 NP_PAYLOAD_LENGTH);
+}
+
 /* The fill written once (np_icmp_prepare_echo) and each probe finished in
  * the same buffer (np_icmp_finish_echo), as engine.c and sweep.c send:
  * byte for byte what np_icmp_build_echo makes, for every probe of a run,
@@ -221,6 +247,9 @@ START_TEST(prepared_echo_as_built)
 				if (fam == AF_INET)
 					ck_assert_uint_eq(
 						np_inet_checksum(kept, n), 0);
+				/* a reply compared with the fill as sent */
+				if (sizes[a] > NP_PAYLOAD_FILL_OFF)
+					check_against_fill(&s, kept, stamp);
 			}
 		}
 	}
