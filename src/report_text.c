@@ -196,8 +196,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			put_now(ctx->out, ".");
 			return;
 		}
-		if (ev->kind == NP_EV_REPLY && ev->flags == 0) {
-			put_now(ctx->out, "\b \b"); /* erase the dot */
+		if (ev->kind == NP_EV_REPLY) { /* a good one erases the dot */
+			if (ev->flags == 0)
+				put_now(ctx->out, "\b \b");
 			return;
 		}
 		if (ev->kind == NP_EV_ICMP_ERROR) {

@@ -495,26 +495,6 @@ static int64_t min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* Whether to wake up for what the sockets receive before `wake`.  Not
- * when the next thing to do is to send, before any probe can time out,
- * and every socket gives the kernel's receive stamps: what comes in
- * meanwhile is read right after those sends (drain_all), timed by the
- * kernel as if read at once, and no probe's -W ends before.  Steady
- * monitoring then wakes up once per burst rather than also for replies
- * that come after a burst's read (a third more wake-ups at --burst 32,
- * each about 30 us of CPU on a virtual machine). */
-static bool watch_sockets(const struct sweep *w, bool busy, int64_t wake)
-{
-	int64_t send_at = busy ? INT64_MAX : next_send_time(w);
-
-	if (send_at == INT64_MAX || send_at > wake)
-		return true;
-	for (int f = 0; f < 2; f++)
-		if (w->cfg->sock[f] != NULL && !w->cfg->sock[f]->ts_rx)
-			return true;
-	return false;
-}
-
 static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 		 struct np_sweep_result *res, struct np_err *err)
 {
@@ -690,7 +670,7 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 			sink->flush(sink->ctx);
 		ts = np_ns_to_timespec(wake > now ? wake - now : 0);
 		FD_ZERO(&rfds);
-		for (int f = 0; f < 2 && watch_sockets(&w, busy, wake); f++) {
+		for (int f = 0; f < 2; f++) {
 			if (cfg->sock[f] == NULL)
 				continue;
 			FD_SET(cfg->sock[f]->fd, &rfds);

@@ -151,6 +151,28 @@ else
 	np_not_ok "responder for --delay-ms did not start"
 fi
 
+# Many targets, count mode, replies 20 ms late: every one counts.  (-W is
+# -i here: a probe ends when the next one to its target is due; a reply
+# that came in between must be read before that, not taken for late.)
+if np_tun_ns MDELAY --delay-ms 20; then
+	for set in "$T4 198.51.100.8 198.51.100.9" "$T6 2001:db8::8 2001:db8::9"; do
+		# shellcheck disable=SC2086 # $set: three targets
+		np_run "$MDELAY" 15 -c 3 -i 0.5 $set
+		np_eq "20 ms, many targets ${set%% *}: exit 0" 0 "$NP_RC"
+		np_eq "20 ms, many targets ${set%% *}: all three 3/3/0%" 3 \
+			"$(printf '%s\n' "$NP_OUT" | grep -c ' : xmt/rcv/%loss = 3/3/0%, min/avg/max = ')"
+		np_nomatch "20 ms, many targets ${set%% *}: no late reply" 'late|counted as lost' "$NP_OUT$NP_ERR"
+		np_took "20 ms, many targets ${set%% *}" 900 2500
+	done
+	# shellcheck disable=SC2086
+	np_run "$MDELAY" 15 -q -C 3 -i 0.5 --gap 0.01 --burst 3 $T4 198.51.100.8 198.51.100.9
+	np_eq "20 ms, -C 3 --burst 3: exit 0" 0 "$NP_RC"
+	np_eq "20 ms, -C 3 --burst 3: 9 RTTs of 20 ms or more, no - (lost)" 9 \
+		"$(printf '%s\n' "$NP_ERR$NP_OUT" | grep -oE '(^| )(2[0-9]|[3-9][0-9])\.[0-9]+' | wc -l)"
+else
+	np_not_ok "responder for --delay-ms 20 did not start"
+fi
+
 # Deterministic loss: 1101 answers 1 2 4 5 6 8 of 8.  The last probe is
 # answered, so the run ends one interval after it.
 if np_tun_ns LOSS --answer 1101; then
@@ -187,6 +209,11 @@ if np_tun_ns DUP --dup 2 --answer 1110; then
 		"transmitted=4 received=3 duplicates=6 corrupted=0 errors=0 late=0" "$(jsummary)"
 	np_eq "duplicates -J: events" "duplicate=6 reply=3 summary=1" "$(jevents)"
 	np_eq "duplicates -J: duplicate seqs" "1 1 2 2 3 3" "$(jfield duplicate seq)"
+	# -f: a good reply erases its dot, a duplicate prints nothing (iputils)
+	np_run "$DUP" 15 -f -c 3 -W 0.5 "$T4"
+	np_eq "duplicates -f: 3 received" 3 "$(z received)"
+	np_nomatch "duplicates -f: no line for a duplicate" 'DUP!|bytes from' "$NP_OUT"
+	np_eq "duplicates -f: 3 dots erased" 3 "$(printf '%s' "$NP_OUT" | grep -o $'\b \b' | wc -l)"
 else
 	np_not_ok "responder for --dup did not start"
 fi

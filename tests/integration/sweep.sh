@@ -355,9 +355,8 @@ np_match "--burst 65 refused: the range" 'from 1 to 64' "$NP_ERR"
 # Steady monitoring wakes up once per burst: 1000 targets, 10 probes each a
 # second apart, in bursts of 32 (10000 / 32 = 313 bursts).  Without the
 # care this checks, the 32 probes of a burst, due again a second later
-# within microseconds of each other, went out in two wake-ups or more, and
-# replies that came after a burst's read woke netprobe up again: about 430
-# waits.  A wait is a voluntary context switch (ru_nvcsw, from wait4):
+# within microseconds of each other, went out in two wake-ups or more:
+# about 430 waits.  A wait is a voluntary context switch (ru_nvcsw, from wait4):
 # pselect, and a few during start-up; at most 10% more than the bursts.
 nvcsw() { # ARGS...: netprobe ARGS in A; NP_OUT: its output, NVCSW: the count
 	np_exec "$A" 60 /usr/bin/python3 -c '
