@@ -34,7 +34,9 @@ uint32_t np_csum_add(uint32_t sum, const void *data, size_t len)
 	while (acc >> 16)
 		acc = (acc & 0xffffu) + (acc >> 16);
 	h = (uint16_t)acc;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if !defined(__BYTE_ORDER__)
+#error "the byte order is needed (GCC and clang define __BYTE_ORDER__)"
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	h = (uint16_t)((h >> 8) | (h << 8));
 #endif
 	acc = (uint64_t)sum + h;
