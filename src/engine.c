@@ -106,10 +106,8 @@ static bool send_probe(struct engine *e)
 	 * (distinct for every probe); what is left to write of the packet
 	 * takes some nanoseconds. */
 	p->sent_mono = np_clock_mono();
-	p->stamp = (uint64_t)(p->sent_mono + e->stamp_off);
-	if (p->stamp <= e->last_stamp)
-		p->stamp = e->last_stamp + 1;
-	e->last_stamp = p->stamp;
+	p->stamp = np_payload_next_stamp(p->sent_mono, e->stamp_off,
+					 &e->last_stamp);
 	len = np_icmp_finish_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
 				  (uint16_t)p->no, &e->m.spec, p->stamp,
 				  e->fill_sum);
@@ -303,12 +301,8 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	e.txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	e.txbuf = malloc(e.txcap);
-	if (e.txbuf != NULL) {
-		e.fill_sum = np_icmp_prepare_echo(e.txbuf, e.txcap, &e.m.spec);
-		if (e.m.spec.size > NP_PAYLOAD_FILL_OFF) /* replies: memcmp */
-			e.m.spec.fill =
-				e.txbuf + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
-	}
+	if (e.txbuf != NULL)
+		e.fill_sum = np_icmp_keep_echo(e.txbuf, e.txcap, &e.m.spec);
 	e.stamp_off = np_clock_real_minus_mono();
 	/* percentiles: shown by -J, --percentiles and --metrics only */
 	e.m.no_hist = !o->json && !o->percentiles && o->metrics == NULL;

@@ -150,6 +150,27 @@ uint32_t np_icmp_prepare_echo(uint8_t *buf, size_t buflen,
 	return np_csum_add(0, buf + from, len - from);
 }
 
+uint32_t np_icmp_keep_echo(uint8_t *buf, size_t buflen,
+			   struct np_payload_spec *spec)
+{
+	uint32_t sum = np_icmp_prepare_echo(buf, buflen, spec);
+
+	if (spec->size > NP_PAYLOAD_FILL_OFF &&
+	    buflen >= NP_ICMP_HDR_LEN + spec->size)
+		spec->fill = buf + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
+	return sum;
+}
+
+uint64_t np_payload_next_stamp(int64_t sent_mono, int64_t off, uint64_t *last)
+{
+	uint64_t stamp = (uint64_t)(sent_mono + off);
+
+	if (stamp <= *last)
+		stamp = *last + 1;
+	*last = stamp;
+	return stamp;
+}
+
 size_t np_icmp_finish_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
 			   uint16_t seq, const struct np_payload_spec *spec,
 			   uint64_t stamp, uint32_t fill_sum)

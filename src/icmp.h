@@ -101,6 +101,14 @@ size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
  * checksum, as np_icmp_build_echo does. */
 uint32_t np_icmp_prepare_echo(uint8_t *buf, size_t buflen,
 			      const struct np_payload_spec *spec);
+/* np_icmp_prepare_echo for the buffer a run sends every probe from, and
+ * spec->fill pointed at its fill so that replies are compared with it. */
+uint32_t np_icmp_keep_echo(uint8_t *buf, size_t buflen,
+			   struct np_payload_spec *spec);
+/* The payload stamp of a probe sent at `sent_mono`: that time plus `off`
+ * (realtime - monotonic at the start of the run), made greater than the
+ * previous one, *last. */
+uint64_t np_payload_next_stamp(int64_t sent_mono, int64_t off, uint64_t *last);
 size_t np_icmp_finish_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
 			   uint16_t seq, const struct np_payload_spec *spec,
 			   uint64_t stamp, uint32_t fill_sum);

@@ -288,10 +288,8 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 		p = np_probe_table_next(&w->m.tab, NULL);
 		/* one clock read: the send time and the stamp (engine.c) */
 		p->sent_mono = np_clock_mono();
-		p->stamp = (uint64_t)(p->sent_mono + w->stamp_off);
-		if (p->stamp <= w->last_stamp)
-			p->stamp = w->last_stamp + 1;
-		w->last_stamp = p->stamp;
+		p->stamp = np_payload_next_stamp(p->sent_mono, w->stamp_off,
+						 &w->last_stamp);
 		len = np_icmp_finish_echo(w->tx, w->txcap, t->family,
 					  w->m.ident[f], (uint16_t)p->no,
 					  &w->m.spec, p->stamp, w->fill_sum);
@@ -535,12 +533,8 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 		return np_err_errno(err, errno, "getrandom for the run cookie");
 	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
 	w->tx = malloc(w->txcap);
-	if (w->tx != NULL) {
-		w->fill_sum = np_icmp_prepare_echo(w->tx, w->txcap, &w->m.spec);
-		if (w->m.spec.size > NP_PAYLOAD_FILL_OFF) /* replies: memcmp */
-			w->m.spec.fill =
-				w->tx + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
-	}
+	if (w->tx != NULL)
+		w->fill_sum = np_icmp_keep_echo(w->tx, w->txcap, &w->m.spec);
 	w->stamp_off = np_clock_real_minus_mono();
 	/* Room for a reply with the largest IPv4 header; anything longer
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except

@@ -240,15 +240,23 @@ np_run() {
 		return
 	fi
 	rm -f "$NP_TMP/vg.log"
-	np_exec "$ns" $((limit * 4 + 20)) valgrind --quiet --error-exitcode=99 \
-		--leak-check=full --show-leak-kinds=definite,indirect \
-		--errors-for-leak-kinds=definite,indirect \
-		--log-file="$NP_TMP/vg.log" "$NETPROBE" --no-sandbox "$@"
+	np_exec "$ns" $((limit * 4 + 20)) "${NP_VALGRIND_CMD[@]}" "$NETPROBE" \
+		--no-sandbox "$@"
+	np_vg_verdict "netprobe $*"
+}
+
+# The memcheck command line of np_run and valgrind.sh (its log in
+# $NP_TMP/vg.log, which np_vg_verdict DESC reads: clean, or a failure with
+# what valgrind said; exit 99 is valgrind's own error status).
+NP_VALGRIND_CMD=(valgrind --quiet --error-exitcode=99 --leak-check=full
+	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+	--log-file="$NP_TMP/vg.log")
+np_vg_verdict() {
 	if [ -s "$NP_TMP/vg.log" ] || [ "$NP_RC" -eq 99 ]; then
-		np_not_ok "valgrind (exit $NP_RC) on: netprobe $*"
+		np_not_ok "$1: valgrind (exit $NP_RC) reported:"
 		sed 's/^/    | /' "$NP_TMP/vg.log" 2>/dev/null | head -40
 	else
-		np_ok "memcheck clean: netprobe $*"
+		np_ok "$1: memcheck clean"
 	fi
 }
 

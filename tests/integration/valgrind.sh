@@ -28,17 +28,9 @@ vg() {
 	shift 2
 	rm -f "$NP_TMP/vg.log" # a fresh log, writable by whoever runs it
 	# shellcheck disable=SC2086 # VG_AS is a command prefix
-	np_exec "$HOST" 60 $VG_AS valgrind --quiet --error-exitcode=99 \
-		--leak-check=full --show-leak-kinds=definite,indirect \
-		--errors-for-leak-kinds=definite,indirect \
-		--log-file="$NP_TMP/vg.log" "$VG_BIN" --no-sandbox "$@"
+	np_exec "$HOST" 60 $VG_AS "${NP_VALGRIND_CMD[@]}" "$VG_BIN" --no-sandbox "$@"
 	np_eq "$desc: exit $want under valgrind" "$want" "$NP_RC"
-	if [ -s "$NP_TMP/vg.log" ]; then
-		np_not_ok "$desc: valgrind reported:"
-		sed 's/^/    | /' "$NP_TMP/vg.log" | head -40
-	else
-		np_ok "$desc: memcheck clean"
-	fi
+	np_vg_verdict "$desc"
 }
 vg "v4 replies" 0 -c 3 -i 0.1 127.0.0.1
 vg "v6 replies" 0 -c 3 -i 0.1 -s 1000 ::1
