@@ -226,8 +226,9 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 
 /* --sandbox-test: what a compromised loop would try.  Under the sandbox
  * the call kills netprobe with a message (exit 2, plugin mode 3); without
- * it the call works and this says so (exit 1). */
-static int sandbox_test(const char *what)
+ * it the call works and this says so (exit 1; in plugin mode the UNKNOWN
+ * status line and 3, as nothing was checked). */
+static int sandbox_test(const char *what, bool plugin)
 {
 	int fd = -1;
 
@@ -244,6 +245,10 @@ static int sandbox_test(const char *what)
 	if (fd >= 0)
 		close(fd);
 	fprintf(stderr, "netprobe: sandbox test: %s was allowed\n", what);
+	if (plugin) {
+		printf("UNKNOWN - sandbox test: %s was allowed\n", what);
+		return NP_PLUGIN_UNKNOWN;
+	}
 	return EXIT_NO_REPLY;
 }
 
@@ -418,7 +423,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		free(mo.plugin.res);
 		if (mo.have_metrics)
 			np_metrics_discard(&mo.metrics);
-		return sandbox_test(opt->sandbox_test);
+		return sandbox_test(opt->sandbox_test, opt->plugin);
 	}
 	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
 		np_tplan_free(&plan);
@@ -668,7 +673,7 @@ int main(int argc, char **argv)
 	if (enter_sandbox(&opt, &err) != 0)
 		return fail(&err);
 	if (opt.sandbox_test != NULL)
-		return sandbox_test(opt.sandbox_test);
+		return sandbox_test(opt.sandbox_test, false);
 	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0) {
 		if (pmetrics != NULL)
 			np_metrics_discard(pmetrics);

@@ -69,9 +69,15 @@ for mode in ping many plugin; do
 		np_run "$NS" 10 --no-sandbox --sandbox-test="$what" $args
 		if [ "$what" = exec ]; then
 			np_eq "$mode, exec with --no-sandbox: /bin/true ran (exit 0)" 0 "$NP_RC"
+		elif [ "$mode" = plugin ]; then
+			# nothing was checked: UNKNOWN, with the status line
+			np_eq "$mode, $what with --no-sandbox: allowed (exit 3, UNKNOWN)" 3 "$NP_RC"
+			np_match "$mode, $what with --no-sandbox: says so" "sandbox test: $what was allowed" "$NP_ERR"
+			np_eq "$mode, $what with --no-sandbox: the status line" "UNKNOWN - sandbox test: $what was allowed" "$NP_OUT"
 		else
 			np_eq "$mode, $what with --no-sandbox: allowed (exit 1)" 1 "$NP_RC"
 			np_match "$mode, $what with --no-sandbox: says so" "sandbox test: $what was allowed" "$NP_ERR"
+			np_eq "$mode, $what with --no-sandbox: nothing on stdout" "" "$NP_OUT"
 		fi
 	done
 done
