@@ -9,7 +9,7 @@ fi
 cd "$top" || exit 1
 n=0
 bad=0
-for f in src/*.c src/*.h tests/unit/*.c tests/unit/*.h; do
+for f in src/*.c src/*.h tests/unit/*.c tests/unit/*.h bench/lib/*.c; do
 	n=$((n + 1))
 	if clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
 		echo "ok $n - $f"

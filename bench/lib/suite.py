@@ -402,6 +402,18 @@ def report(raw_path, outdir, meta):
         add(row, f"{rng} alive (min over runs)", "of " + {"198.18.0.0/16": "65534",
                                                            "2001:db8::/108": "1048576"}[rng],
             min(nv) if nv else None, base or "", min(bv) if bv else None, None, "{:.0f}")
+        fl = med(row, f"floor {rng}", "wall_s")
+        if fl:
+            # bench/lib/floor.c: what the sweep costs with nothing of a
+            # tool's own (no timestamps, no state, no output)
+            n, f = med(row, np_t, "wall_s"), med(row, b_t, "wall_s") if b_t else None
+            parts = [f"{fl:.3f} s"]
+            if f:
+                parts.append(f"fping takes {f / fl:.2f}x as long")
+            if n:
+                parts.append(f"netprobe {n / fl:.2f}x")
+            add(row, f"{rng} floor (bench/lib/floor.c)", "", None, "", None, None, "",
+                note="; ".join(parts))
 
     # steady
     if any(k[0] == "steady" for k in vals) or ("steady", "netprobe") in na:
