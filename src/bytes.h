@@ -101,12 +101,25 @@ static inline void np_wr_be16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+/* 8 bytes at p, big endian (the caller knows they are there): one load
+ * and a byte swap, not eight shifts. */
+static inline uint64_t np_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 static inline void np_wr_be64(uint8_t *p, uint64_t v)
 {
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, sizeof(v));
 }
 
 #endif

@@ -186,8 +186,15 @@ size_t np_icmp_finish_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
 	buf[2] = buf[3] = 0;
 	np_wr_be16(buf + 4, id);
 	np_wr_be16(buf + 6, seq);
-	for (size_t i = 0; i < head; i++)
-		buf[NP_ICMP_HDR_LEN + i] = np_payload_byte(spec, stamp, i);
+	if (head == NP_PAYLOAD_FILL_OFF) { /* the usual case: two words */
+		np_wr_be64(buf + NP_ICMP_HDR_LEN + NP_PAYLOAD_COOKIE_OFF,
+			   spec->cookie);
+		np_wr_be64(buf + NP_ICMP_HDR_LEN + NP_PAYLOAD_STAMP_OFF, stamp);
+	} else {
+		for (size_t i = 0; i < head; i++)
+			buf[NP_ICMP_HDR_LEN + i] =
+				np_payload_byte(spec, stamp, i);
+	}
 	if (family == AF_INET)
 		np_wr_be16(buf + 2,
 			   np_csum_fold(np_csum_add(fill_sum, buf,
@@ -224,6 +231,8 @@ bool np_payload_cookie_matches(const struct np_payload_spec *spec,
 
 	if (n > spec->size)
 		n = spec->size;
+	if (n == NP_PAYLOAD_STAMP_OFF) /* the whole cookie: one word */
+		return np_be64(payload + NP_PAYLOAD_COOKIE_OFF) == spec->cookie;
 	for (size_t i = 0; i < n; i++)
 		if (payload[i] != np_payload_byte(spec, 0, i))
 			return false;
@@ -256,9 +265,14 @@ enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
 		return NP_PAYLOAD_LENGTH;
 	/* The usual case, a whole reply, checked in blocks; the byte that
 	 * differs is looked for only when one does. */
-	for (i = NP_PAYLOAD_STAMP_OFF; i < len && i < NP_PAYLOAD_FILL_OFF; i++)
-		if (payload[i] != np_payload_byte(spec, stamp, i))
-			break;
+	if (len >= NP_PAYLOAD_FILL_OFF)
+		i = np_be64(payload + NP_PAYLOAD_STAMP_OFF) == stamp
+			    ? NP_PAYLOAD_FILL_OFF
+			    : NP_PAYLOAD_STAMP_OFF;
+	else
+		for (i = NP_PAYLOAD_STAMP_OFF; i < len; i++)
+			if (payload[i] != np_payload_byte(spec, stamp, i))
+				break;
 	if (i >= len ||
 	    (i == NP_PAYLOAD_FILL_OFF && fill_ok(spec, payload, len)))
 		return NP_PAYLOAD_OK;

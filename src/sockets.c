@@ -689,6 +689,7 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 		pkt->ts |= NP_TS_RX_KERNEL;
 	}
 	if (msg->msg_flags & MSG_TRUNC) {
+		memset(&pkt->r, 0, sizeof(pkt->r));
 		pkt->truncated = true;
 		pkt->parsed = true;
 		return;
@@ -798,7 +799,7 @@ static int recv_n(const struct np_socket *s, struct np_rxbatch *b, unsigned max,
 {
 	int n, flags = MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0);
 	bool again;
-	int64_t now, off;
+	int64_t now, now_real, off;
 
 	if (errqueue && !s->errqueue) /* nothing can be there: no call */
 		return 0;
@@ -827,27 +828,35 @@ static int recv_n(const struct np_socket *s, struct np_rxbatch *b, unsigned max,
 			return -1;
 		return again ? -2 : 0;
 	}
-	now = 0; /* read when a datagram has no kernel stamp */
+	/* read once, when a datagram of the batch has no kernel stamp */
+	now = now_real = 0;
 	off = s->ts_rx ? np_clock_real_minus_mono() : 0;
 	for (int i = 0; i < n; i++) {
 		struct np_rxpkt *pkt = &b->pkt[i];
-		struct sockaddr_storage from;
 		socklen_t nl = b->hdr[i].msg_hdr.msg_namelen;
 
-		/* A clean entry, but for the sender address the kernel has
-		 * just written. */
-		if (nl > sizeof(from))
-			nl = sizeof(from);
-		memcpy(&from, &pkt->from, nl);
-		memset(pkt, 0, sizeof(*pkt));
-		memcpy(&pkt->from, &from, nl);
+		/* A clean entry but for the sender address the kernel has
+		 * just written, and the reply: the parser that fills it clears
+		 * it first, and nothing reads it unless `parsed`.  (Clearing
+		 * the whole entry was the most of this loop's time in a
+		 * sweep.) */
+		if (nl > sizeof(pkt->from))
+			nl = sizeof(pkt->from);
+		memset((char *)&pkt->from + nl, 0, sizeof(pkt->from) - nl);
+		pkt->parsed = pkt->truncated = pkt->tx_stamp = false;
+		pkt->rx_mono = pkt->rx_real = 0;
+		pkt->ts = 0;
+		pkt->tx_id = 0;
 		parse_msg(s, &b->hdr[i].msg_hdr,
 			  b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
-			  errqueue, off, &b->pkt[i]);
+			  errqueue, off, pkt);
 		if (pkt->rx_mono == 0) {
-			if (now == 0)
+			if (now == 0) {
 				now = np_clock_mono();
+				now_real = np_clock_real();
+			}
 			pkt->rx_mono = now;
+			pkt->rx_real = now_real;
 		}
 	}
 	return n;

@@ -94,7 +94,8 @@ struct np_rxpkt {
 	 * (ts NP_TS_RX_KERNEL), else when read.  For a transmit stamp
 	 * (tx_stamp), when probe tx_id left. */
 	int64_t rx_mono;
-	/* CLOCK_REALTIME of the kernel's receive stamp; 0: none. */
+	/* CLOCK_REALTIME of the same moment (the kernel's stamp, else when
+	 * read). */
 	int64_t rx_real;
 	unsigned ts;
 	bool tx_stamp;

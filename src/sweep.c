@@ -46,7 +46,8 @@ struct sweep {
 	bool have_retry;
 	uint32_t retry_slot, retry_gen;
 	int64_t next_send_at;
-	int64_t last_sent; /* the send time of the last probe sent */
+	int64_t last_sent;  /* the send time of the last probe sent */
+	int64_t burst_real; /* CLOCK_REALTIME at the burst's first admit */
 	uint8_t *tx;
 	size_t txcap;
 	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
@@ -200,7 +201,11 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 	t->hist = hist;
 	t->used = true;
 	t->ord = w->next_ord++;
-	t->start_wall_ns = np_clock_real();
+	/* when the burst that takes it in began: one clock read per burst,
+	 * not one per target */
+	if (w->burst_real == 0)
+		w->burst_real = np_clock_real();
+	t->start_wall_ns = w->burst_real;
 	t->name = nx.name;
 	np_u128_to_addr(nx.family, nx.addr, &ss);
 	if (nx.family == AF_INET6)
@@ -265,6 +270,7 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 	unsigned n = 0;
 
 	*busy = *again = false;
+	w->burst_real = 0;
 	while (n < max) {
 		struct sockaddr_storage dst;
 		struct np_mtarget *t;

@@ -157,6 +157,16 @@ START_TEST(payload_blocks)
 			ck_assert_int_eq(
 				np_payload_check(&s, stamp, pl, n, &mm),
 				NP_PAYLOAD_OK);
+			/* any byte of the cookie: another sender's */
+			for (size_t i = 0; i < 8; i++) {
+				pl[i] ^= 0x40;
+				ck_assert_int_eq(
+					np_payload_check(&s, stamp, pl, n, &mm),
+					NP_PAYLOAD_COOKIE);
+				ck_assert(
+					!np_payload_cookie_matches(&s, pl, n));
+				pl[i] ^= 0x40;
+			}
 			for (size_t i = 8; i < n; i += (i < 300 ? 1 : 97)) {
 				pl[i] ^= 0x40;
 				ck_assert_int_eq(
