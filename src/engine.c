@@ -56,7 +56,7 @@ size_t np_engine_packet_len(int family, long payload)
 static void emit(struct engine *e, struct np_event *ev)
 {
 	/* No output shows the time of a probe sent (-f's dot); a packet
-	 * with a kernel receive stamp has it already. */
+	 * has it already (rx_real: its kernel stamp, else when read). */
 	if (ev->wall_ns == 0 && ev->kind != NP_EV_SENT)
 		ev->wall_ns = np_clock_real();
 	if (e->sink->event)

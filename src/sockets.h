@@ -95,7 +95,7 @@ struct np_rxpkt {
 	 * (tx_stamp), when probe tx_id left. */
 	int64_t rx_mono;
 	/* CLOCK_REALTIME of the same moment (the kernel's stamp, else when
-	 * read). */
+	 * read); 0 for a transmit stamp. */
 	int64_t rx_real;
 	unsigned ts;
 	bool tx_stamp;

@@ -138,7 +138,7 @@ static bool target_done(const struct sweep *w, const struct np_mtarget *t)
 static void emit(struct sweep *w, const struct np_mtarget *t,
 		 struct np_event *ev)
 {
-	if (ev->wall_ns == 0) /* else the packet's kernel receive stamp */
+	if (ev->wall_ns == 0) /* else when the packet came (rx_real) */
 		ev->wall_ns = np_clock_real();
 	if (w->sink->event)
 		w->sink->event(w->sink->ctx, t, ev);

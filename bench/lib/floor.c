@@ -7,8 +7,8 @@
  * no output but the count, no retries.  Whatever a real tool does beyond
  * this costs time on top; the kernel's work per probe (two routes, two
  * packets through lo, the echo reply the kernel builds) is the same for
- * all.  bench/suite and bench/sweep build it with cc and run it inside their
- * namespace, where every address of 198.18.0.0/16 is local.
+ * all.  bench/suite builds it with cc and runs it inside its namespace,
+ * where every address of 198.18.0.0/16 is local.
  *
  * Usage: floor FIRST COUNT     e.g. floor 198.18.0.1 65534
  * Prints the number of addresses that answered; exit 0 when all did. */
@@ -29,6 +29,7 @@
 #define BURST 32
 #define BATCH 64
 #define QUIET_MS 500 /* the end: no reply for this long (fping's -t) */
+#define LAST_MS 5000 /* and at most this long after the last send */
 
 static uint16_t csum(const uint8_t *b, size_t n)
 {
@@ -127,11 +128,17 @@ int main(int argc, char **argv)
 			pkt[2] = (uint8_t)(c >> 8);
 			pkt[3] = (uint8_t)c;
 			dst.sin_addr.s_addr = htonl(first + k);
-			while (sendto(fd, pkt, sizeof(pkt), 0,
-				      (struct sockaddr *)&dst,
-				      sizeof(dst)) < 0 &&
-			       (errno == EAGAIN || errno == ENOBUFS ||
-				errno == EINTR)) {
+			/* a full send queue: read, wait 1 ms, again (1 s at
+			 * most); any other error, once more (a pending socket
+			 * error is returned instead of sending) */
+			for (int tries = 0; tries < 1000; tries++) {
+				if (sendto(fd, pkt, sizeof(pkt), 0,
+					   (struct sockaddr *)&dst,
+					   sizeof(dst)) >= 0)
+					break;
+				if (errno != EAGAIN && errno != ENOBUFS &&
+				    errno != EINTR && tries > 0)
+					break;
 				drain(fd, ident, first, count, seen, &alive);
 				(void)poll(NULL, 0, 1);
 			}
@@ -140,8 +147,16 @@ int main(int argc, char **argv)
 	}
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (alive < count && poll(&pfd, 1, QUIET_MS) > 0)
+	for (int waited = 0; alive < count && waited < LAST_MS;) {
+		uint32_t before = alive;
+		int r = poll(&pfd, 1, QUIET_MS);
+
+		if (r < 0 && errno != EINTR)
+			break;
 		drain(fd, ident, first, count, seen, &alive);
+		if (r == 0 || alive == before) /* quiet, or others' replies */
+			waited += QUIET_MS;
+	}
 	printf("%u\n", alive);
 	return alive == count ? 0 : 1;
 }

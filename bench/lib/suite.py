@@ -408,6 +408,11 @@ def report(raw_path, outdir, meta):
             # tool's own (no timestamps, no state, no output)
             n, f = med(row, np_t, "wall_s"), med(row, b_t, "wall_s") if b_t else None
             parts = [f"{fl:.3f} s"]
+            fa = vals.get((row, f"floor {rng}", "alive"))
+            if fa and min(fa) < 65534:
+                # a lost reply makes the floor wait its 0.5 s for it
+                parts.append(f"a run with only {min(fa):.0f} alive, its time "
+                             f"includes the 0.5 s wait for the rest")
             if f:
                 parts.append(f"fping takes {f / fl:.2f}x as long")
             if n:
