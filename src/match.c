@@ -171,10 +171,120 @@ static void set_rtt(const struct np_probe *p, int64_t rx_mono,
 	ev->ts = p->ts & NP_TS_TX_KERNEL;
 }
 
+/* ---- the rules both matchers share ------------------------------------- */
+
+/* What an echo reply with our identifier is, for the probe `p` its
+ * sequence number names.  p is NULL only when no probe has that number
+ * and the caller still wants the checksum judged (ping mode).  Sets ev's
+ * payload verdict, RTT and flags, and moves a probe that gets its reply
+ * to REPLIED (*was: its state before); the callers count. */
+enum echo_verdict {
+	ECHO_OTHER_RUN, /* ignored: another run's cookie (ev->why set) */
+	ECHO_BADSUM,	/* a bad checksum, our cookie: corrupted */
+	ECHO_EARLIER,	/* our cookie, another send stamp (no RTT set) */
+	ECHO_BADDATA,	/* the payload altered: corrupted */
+	ECHO_GOOD,	/* the probe's reply */
+	ECHO_DUP,	/* a second reply */
+	ECHO_LATE,	/* after the probe timed out */
+};
+
+static enum echo_verdict
+judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
+	   const struct np_reply *r, struct np_probe *p, int64_t rx_mono,
+	   struct np_event *ev, enum np_probe_state *was)
+{
+	if (r->checksum_checked && !r->checksum_ok) {
+		if (!np_payload_has_cookie(spec, r->data, r->data_len)) {
+			ignore(ev, "echo reply with a bad checksum and "
+				   "another run's cookie");
+			return ECHO_OTHER_RUN;
+		}
+		ev->flags |= NP_EVF_BADSUM;
+		if (p != NULL)
+			set_rtt(p, rx_mono, ev);
+		return ECHO_BADSUM;
+	}
+	ev->payload =
+		np_payload_check(spec, p->stamp, r->data, r->data_len, &ev->mm);
+	if (ev->payload == NP_PAYLOAD_COOKIE) {
+		/* Our id and sequence with another sender's payload: a
+		 * concurrent pinger that drew the same id, or a spoof. */
+		ignore(ev, "echo reply with another run's cookie");
+		return ECHO_OTHER_RUN;
+	}
+	if (ev->payload == NP_PAYLOAD_STAMP)
+		return ECHO_EARLIER;
+	set_rtt(p, rx_mono, ev);
+	if (ev->payload != NP_PAYLOAD_OK) {
+		ev->flags |= NP_EVF_BADDATA;
+		return ECHO_BADDATA;
+	}
+	*was = p->state;
+	switch (p->state) {
+	case NP_PROBE_PENDING:
+		tab->pending--;
+		/* fall through */
+	case NP_PROBE_ERRORED: /* an error came first; the reply still counts */
+		p->state = NP_PROBE_REPLIED;
+		return ECHO_GOOD;
+	case NP_PROBE_REPLIED:
+		ev->flags |= NP_EVF_DUP;
+		return ECHO_DUP;
+	default: /* NP_PROBE_TIMEDOUT: after -W */
+		ev->flags |= NP_EVF_LATE;
+		return ECHO_LATE;
+	}
+}
+
+/* Errors that end a probe; redirects and source quench do not (the probe
+ * was forwarded, a reply may still come). */
+static bool error_is_final(int family, const struct np_reply *r)
+{
+	if (r->kind == NP_RX_LOCAL_ERROR)
+		return true;
+	if (family == AF_INET)
+		return r->type != NP_ICMP_REDIRECT &&
+		       r->type != NP_ICMP_SOURCE_QUENCH;
+	return r->type != NP_ICMP6_REDIRECT;
+}
+
+/* An ICMP error (or local error) quoting probe `p`, ours by identifier,
+ * sequence and cookie: sets the event, and ends the probe (ERRORED) when
+ * the error is final and the quote holds our whole cookie.  A quote too
+ * short for it (RFC 792 asks only for 8 bytes past the IP header) could be
+ * forged by anyone who guesses the id and sequence: it is shown and
+ * counted, but it does not end the probe, so it cannot turn a reply into
+ * a loss or stop a -w run.  True when it ended the probe; the callers
+ * count. */
+static bool judge_error(struct np_probe_table *tab,
+			const struct np_payload_spec *spec, int family,
+			const struct np_reply *r, struct np_probe *p,
+			struct np_event *ev)
+{
+	bool ends = false;
+
+	ev->flags |= np_payload_has_cookie(spec, r->data, r->data_len)
+			     ? 0u
+			     : NP_EVF_UNVERIFIED;
+	if (!(ev->flags & NP_EVF_UNVERIFIED) && error_is_final(family, r) &&
+	    p->state == NP_PROBE_PENDING) {
+		p->state = NP_PROBE_ERRORED;
+		tab->pending--;
+		ends = true;
+	}
+	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
+						: NP_EV_ICMP_ERROR;
+	ev->seq = r->seq;
+	return ends;
+}
+
+/* ---- one target ---------------------------------------------------------- */
+
 static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 		       const struct sockaddr *from, int64_t rx_mono,
 		       struct np_event *ev)
 {
+	enum np_probe_state was = NP_PROBE_EMPTY;
 	struct np_probe *p;
 
 	/* Raw sockets see every pinger's replies: ours carry our id. */
@@ -191,72 +301,40 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	ev->bytes = r->icmp_len;
 	ev->ttl = r->ttl;
 	p = np_probe_table_find(&m->tab, r->seq);
-	if (r->checksum_checked && !r->checksum_ok) {
-		if (!np_payload_has_cookie(&m->spec, r->data, r->data_len)) {
-			m->st->foreign++;
-			return ignore(ev, "echo reply with a bad checksum and "
-					  "another run's cookie");
-		}
-		m->st->corrupted++;
-		ev->flags |= NP_EVF_BADSUM;
-		if (p != NULL)
-			set_rtt(p, rx_mono, ev);
-		return true;
-	}
-	if (p == NULL) {
+	/* a bad checksum is judged even with no probe of that number */
+	if (p == NULL && !(r->checksum_checked && !r->checksum_ok)) {
 		m->st->foreign++;
 		return ignore(ev, "echo reply for a sequence number not sent, "
 				  "or too old");
 	}
-	ev->payload = np_payload_check(&m->spec, p->stamp, r->data, r->data_len,
-				       &ev->mm);
-	if (ev->payload == NP_PAYLOAD_COOKIE) {
-		/* Our id and sequence with another sender's payload: a
-		 * concurrent pinger that drew the same id, or a spoof. */
+	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
+	case ECHO_OTHER_RUN:
 		m->st->foreign++;
-		return ignore(ev, "echo reply with another run's cookie");
-	}
-	set_rtt(p, rx_mono, ev);
-	if (ev->payload != NP_PAYLOAD_OK) {
-		m->st->corrupted++;
+		break;
+	case ECHO_EARLIER: /* one sequence space per run: counted altered */
+		set_rtt(p, rx_mono, ev);
 		ev->flags |= NP_EVF_BADDATA;
-		return true;
-	}
-	switch (p->state) {
-	case NP_PROBE_PENDING:
-		m->tab.pending--;
 		/* fall through */
-	case NP_PROBE_ERRORED: /* an error came first; the reply still counts */
-		if (p->state == NP_PROBE_ERRORED && m->st->errored > 0)
+	case ECHO_BADSUM:
+	case ECHO_BADDATA:
+		m->st->corrupted++;
+		break;
+	case ECHO_GOOD:
+		if (was == NP_PROBE_ERRORED && m->st->errored > 0)
 			m->st->errored--;
-		p->state = NP_PROBE_REPLIED;
 		m->st->received++;
 		np_rtt_add(&m->st->rtt, ev->rtt_ns);
 		if (!m->no_hist)
 			np_hist_add(&m->st->hist, ev->rtt_ns);
 		break;
-	case NP_PROBE_REPLIED:
+	case ECHO_DUP:
 		m->st->duplicates++;
-		ev->flags |= NP_EVF_DUP;
 		break;
-	default: /* NP_PROBE_TIMEDOUT: after -W */
+	case ECHO_LATE:
 		m->st->late++;
-		ev->flags |= NP_EVF_LATE;
 		break;
 	}
 	return true;
-}
-
-/* Errors that end a probe; redirects and source quench do not (the probe
- * was forwarded, a reply may still come). */
-static bool error_is_final(int family, const struct np_reply *r)
-{
-	if (r->kind == NP_RX_LOCAL_ERROR)
-		return true;
-	if (family == AF_INET)
-		return r->type != NP_ICMP_REDIRECT &&
-		       r->type != NP_ICMP_SOURCE_QUENCH;
-	return r->type != NP_ICMP6_REDIRECT;
 }
 
 static bool match_error(struct np_matcher *m, const struct np_reply *r,
@@ -285,22 +363,8 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 			      "ICMP error quoting a probe that is not ours");
 	}
 	m->st->errors++;
-	/* A quote too short to hold our cookie (RFC 792 asks only for 8
-	 * bytes past the IP header) could be forged by anyone who guesses
-	 * the id and sequence: it is shown and counted, but it does not end
-	 * the probe, so it cannot turn a reply into a loss or stop a -w run. */
-	ev->flags |= np_payload_has_cookie(&m->spec, r->data, r->data_len)
-			     ? 0u
-			     : NP_EVF_UNVERIFIED;
-	if (!(ev->flags & NP_EVF_UNVERIFIED) && error_is_final(m->family, r) &&
-	    p->state == NP_PROBE_PENDING) {
-		p->state = NP_PROBE_ERRORED;
-		m->tab.pending--;
+	if (judge_error(&m->tab, &m->spec, m->family, r, p, ev))
 		m->st->errored++;
-	}
-	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
-						: NP_EV_ICMP_ERROR;
-	ev->seq = r->seq;
 	return true;
 }
 
@@ -426,6 +490,7 @@ static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
 			struct np_event *ev)
 {
 	int f = fam_slot(from->sa_family);
+	enum np_probe_state was = NP_PROBE_EMPTY;
 	struct np_probe *p;
 	struct np_mtarget *t;
 
@@ -453,52 +518,30 @@ static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
 	ev->index = p->index;
 	ev->bytes = r->icmp_len;
 	ev->ttl = r->ttl;
-	if (r->checksum_checked && !r->checksum_ok) {
-		if (!np_payload_has_cookie(&m->spec, r->data, r->data_len)) {
-			m->total->foreign++;
-			return ignore(ev, "echo reply with a bad checksum and "
-					  "another run's cookie");
-		}
-		t->corrupted++;
-		m->total->corrupted++;
-		ev->flags |= NP_EVF_BADSUM;
-		set_rtt(p, rx_mono, ev);
-		return true;
-	}
-	ev->payload = np_payload_check(&m->spec, p->stamp, r->data, r->data_len,
-				       &ev->mm);
-	if (ev->payload == NP_PAYLOAD_COOKIE) {
+	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
+	case ECHO_OTHER_RUN:
 		m->total->foreign++;
-		return ignore(ev, "echo reply with another run's cookie");
-	}
-	if (ev->payload == NP_PAYLOAD_STAMP) {
+		break;
+	case ECHO_EARLIER:
 		/* Right target, cookie and sequence, another send time: a
 		 * reply to an earlier probe that used the same sequence
 		 * number before it wrapped.  That probe has ended. */
+		ev->flags |= NP_EVF_LATE;
 		t->late++;
 		m->total->late++;
-		ev->flags |= NP_EVF_LATE;
-		return true;
-	}
-	set_rtt(p, rx_mono, ev);
-	if (ev->payload != NP_PAYLOAD_OK) {
+		break;
+	case ECHO_BADSUM:
+	case ECHO_BADDATA:
 		t->corrupted++;
 		m->total->corrupted++;
-		ev->flags |= NP_EVF_BADDATA;
-		return true;
-	}
-	switch (p->state) {
-	case NP_PROBE_PENDING:
-		m->tab.pending--;
-		if (t->inflight > 0)
+		break;
+	case ECHO_GOOD:
+		if (was == NP_PROBE_PENDING && t->inflight > 0)
 			t->inflight--;
-		/* fall through */
-	case NP_PROBE_ERRORED:
-		if (p->state == NP_PROBE_ERRORED && t->errored > 0) {
+		if (was == NP_PROBE_ERRORED && t->errored > 0) {
 			t->errored--;
 			m->total->errored--;
 		}
-		p->state = NP_PROBE_REPLIED;
 		t->received++;
 		m->total->received++;
 		np_rtt_add(&t->rtt, ev->rtt_ns);
@@ -507,15 +550,13 @@ static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
 		if (t->rtts != NULL && p->index < m->keep_rtts)
 			t->rtts[p->index] = ev->rtt_ns;
 		break;
-	case NP_PROBE_REPLIED:
+	case ECHO_DUP:
 		t->duplicates++;
 		m->total->duplicates++;
-		ev->flags |= NP_EVF_DUP;
 		break;
-	default:
+	case ECHO_LATE:
 		t->late++;
 		m->total->late++;
-		ev->flags |= NP_EVF_LATE;
 		break;
 	}
 	return true;
@@ -551,22 +592,12 @@ static bool mmatch_error(struct np_mmatcher *m, const struct np_reply *r,
 	}
 	t->errors++;
 	m->total->errors++;
-	ev->flags |= np_payload_has_cookie(&m->spec, r->data, r->data_len)
-			     ? 0u
-			     : NP_EVF_UNVERIFIED;
-	if (!(ev->flags & NP_EVF_UNVERIFIED) &&
-	    error_is_final(from->sa_family, r) &&
-	    p->state == NP_PROBE_PENDING) {
-		p->state = NP_PROBE_ERRORED;
-		m->tab.pending--;
+	if (judge_error(&m->tab, &m->spec, from->sa_family, r, p, ev)) {
 		if (t->inflight > 0)
 			t->inflight--;
 		t->errored++;
 		m->total->errored++;
 	}
-	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
-						: NP_EV_ICMP_ERROR;
-	ev->seq = r->seq;
 	ev->target = p->target;
 	ev->index = p->index;
 	return true;
