@@ -174,11 +174,12 @@ static void set_rtt(const struct np_probe *p, int64_t rx_mono,
 /* ---- the rules both matchers share ------------------------------------- */
 
 /* What an echo reply with our identifier is, for the probe `p` its
- * sequence number names.  p is NULL only when no probe has that number
- * and the caller still wants the checksum judged (ping mode).  Sets ev's
+ * sequence number names (NULL: none; a bad checksum is judged first all
+ * the same).  Sets ev's
  * payload verdict, RTT and flags, and moves a probe that gets its reply
  * to REPLIED (*was: its state before); the callers count. */
 enum echo_verdict {
+	ECHO_NOT_SENT,	/* no probe has that number (p NULL) */
 	ECHO_OTHER_RUN, /* ignored: another run's cookie (ev->why set) */
 	ECHO_BADSUM,	/* a bad checksum, our cookie: corrupted */
 	ECHO_EARLIER,	/* our cookie, another send stamp (no RTT set) */
@@ -204,6 +205,8 @@ judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
 			set_rtt(p, rx_mono, ev);
 		return ECHO_BADSUM;
 	}
+	if (p == NULL)
+		return ECHO_NOT_SENT;
 	ev->payload =
 		np_payload_check(spec, p->stamp, r->data, r->data_len, &ev->mm);
 	if (ev->payload == NP_PAYLOAD_COOKIE) {
@@ -301,13 +304,11 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	ev->bytes = r->icmp_len;
 	ev->ttl = r->ttl;
 	p = np_probe_table_find(&m->tab, r->seq);
-	/* a bad checksum is judged even with no probe of that number */
-	if (p == NULL && !(r->checksum_checked && !r->checksum_ok)) {
+	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
+	case ECHO_NOT_SENT:
 		m->st->foreign++;
 		return ignore(ev, "echo reply for a sequence number not sent, "
 				  "or too old");
-	}
-	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
 	case ECHO_OTHER_RUN:
 		m->st->foreign++;
 		break;
@@ -519,6 +520,7 @@ static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
 	ev->bytes = r->icmp_len;
 	ev->ttl = r->ttl;
 	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
+	case ECHO_NOT_SENT: /* p was looked at above */
 	case ECHO_OTHER_RUN:
 		m->total->foreign++;
 		break;

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/select.h>
@@ -843,10 +844,7 @@ static int recv_n(const struct np_socket *s, struct np_rxbatch *b, unsigned max,
 		if (nl > sizeof(pkt->from))
 			nl = sizeof(pkt->from);
 		memset((char *)&pkt->from + nl, 0, sizeof(pkt->from) - nl);
-		pkt->parsed = pkt->truncated = pkt->tx_stamp = false;
-		pkt->rx_mono = pkt->rx_real = 0;
-		pkt->ts = 0;
-		pkt->tx_id = 0;
+		memset(pkt, 0, offsetof(struct np_rxpkt, r));
 		parse_msg(s, &b->hdr[i].msg_hdr,
 			  b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
 			  errqueue, off, pkt);

@@ -84,12 +84,12 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 
 const char *np_priv_path_name(enum np_priv_path p);
 
-/* One datagram (or error-queue entry) read and parsed. */
+/* One datagram (or error-queue entry) read and parsed.  The fields before
+ * `r` are cleared for each datagram; `r` is written by the parser that
+ * fills it, `from` by the kernel. */
 struct np_rxpkt {
 	bool parsed;	/* r and from are filled */
 	bool truncated; /* larger than the buffer: not parsed */
-	struct np_reply r;
-	struct sockaddr_storage from; /* sender; for errors the reporter */
 	/* CLOCK_MONOTONIC when it arrived: the kernel's receive stamp
 	 * (ts NP_TS_RX_KERNEL), else when read.  For a transmit stamp
 	 * (tx_stamp), when probe tx_id left. */
@@ -100,6 +100,8 @@ struct np_rxpkt {
 	unsigned ts;
 	bool tx_stamp;
 	uint32_t tx_id;
+	struct np_reply r;
+	struct sockaddr_storage from; /* sender; for errors the reporter */
 };
 
 /* Send one probe to `dst`; `id` (the probe number) names it in its

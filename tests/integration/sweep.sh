@@ -383,17 +383,17 @@ fi
 # An alive sweep in text shows no RTT: no SO_TIMESTAMPING (a fifth of its
 # CPU); with -J, -v, --metrics or count mode, the kernel's stamps.
 if command -v strace >/dev/null; then
-	stamps() { # ARGS...: how many SO_TIMESTAMPING setsockopt calls
-		ip netns exec "$A" timeout -s KILL $T strace -f -e trace=setsockopt \
-			"$NETPROBE" "$@" 2>&1 >/dev/null | grep -c 'SO_TIMESTAMPING'
+	traced() { # CALLS WORD ARGS...: how many traced CALLS say WORD
+		local calls=$1 word=$2
+		shift 2
+		ip netns exec "$A" timeout -s KILL $T strace -f -e trace="$calls" \
+			"$NETPROBE" "$@" 2>&1 >/dev/null | grep -c "$word"
 	}
+	stamps() { traced setsockopt SO_TIMESTAMPING "$@"; }
 	np_eq "alive sweep, text: no kernel stamps set up" 0 "$(stamps -a -r 0 198.18.5.1 198.18.5.2)"
 	# ... and so nothing that could come on a raw socket's error queue:
 	# no read of it (with stamps, -c, one at least)
-	errq() { # ARGS...: how many reads of the error queue
-		ip netns exec "$A" timeout -s KILL $T strace -f -e trace=recvmsg,recvmmsg \
-			"$NETPROBE" "$@" 2>&1 >/dev/null | grep -c 'MSG_ERRQUEUE'
-	}
+	errq() { traced recvmsg,recvmmsg MSG_ERRQUEUE "$@"; }
 	np_eq "alive sweep, text: the error queue never read" 0 "$(errq -a -r 0 198.18.5.0/28)"
 	n=$(errq -c 2 -q 198.18.5.1 198.18.5.2)
 	if [ "$n" -ge 1 ]; then np_ok "-c 2: transmit stamps read from the error queue ($n reads)"; else np_not_ok "-c 2: the error queue never read"; fi
