@@ -8,6 +8,16 @@
 
 set -u
 
+# As root, every test runs in a private mount namespace of its own (the
+# script re-executes itself once through unshare, which keeps its pid), so
+# that np_private_etc below can give it an /etc of its own.
+if [ "$(id -u)" = 0 ] && [ "${NP_MNTNS_PID:-}" != "$$" ] &&
+	command -v unshare >/dev/null 2>&1 &&
+	unshare -m --propagation private true 2>/dev/null; then
+	NP_MNTNS_PID=$$ exec unshare -m --propagation private -- \
+		"$BASH" "$0" "$@"
+fi
+
 : "${NETPROBE:?NETPROBE must point at the netprobe binary (make check sets it)}"
 : "${NP_TESTS:=$(cd "$(dirname "$0")/.." && pwd)}"
 
@@ -17,8 +27,32 @@ NP_NETNS=""
 NP_PIDS=""
 NP_ETC_DIRS=""	    # /etc/netns/NS made by np_netns_etc
 NP_ETC_NETNS_MADE=false # /etc/netns itself made by np_netns_etc
+NP_ETC_PRIVATE=no	    # /etc is the overlay of np_private_etc
 NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-test.XXXXXX")
 chmod 755 "$NP_TMP"
+
+# The test's own /etc, in its private mount namespace: an overlay over
+# the host's /etc whose writes go to a tmpfs, holding the test's own hosts
+# file (names resolve the same whatever the host's says, or with none, as
+# in a minimal Debian) and an /etc/resolv.conf, so that ip netns exec has a
+# file to bind /etc/netns/NS/hosts and resolv.conf over.  /etc/netns/NS
+# (np_netns_etc) lands in the tmpfs: nothing reaches the host's /etc, even
+# when the test is killed.  Without the namespace or the overlay, the
+# host's /etc is used as before (np_netns_etc removes what it made).
+np_private_etc() {
+	local d=$NP_TMP/etc-rw
+	[ "${NP_MNTNS_PID:-}" = "$$" ] || return 0
+	mkdir "$d" && mount -t tmpfs -o mode=755 netprobe-test "$d" &&
+		mkdir "$d/upper" "$d/work" &&
+		mount -t overlay netprobe-test-etc \
+			-o "lowerdir=/etc,upperdir=$d/upper,workdir=$d/work" /etc ||
+		return 0
+	NP_ETC_PRIVATE=yes
+	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \
+		>/etc/hosts
+	[ -e /etc/resolv.conf ] || : >/etc/resolv.conf
+}
+np_private_etc
 
 np_cleanup() {
 	for pid in $NP_PIDS; do
@@ -37,13 +71,22 @@ np_cleanup() {
 	if [ "$NP_ETC_NETNS_MADE" = true ]; then
 		rmdir /etc/netns 2>/dev/null
 	fi
+	if [ "$NP_ETC_PRIVATE" = yes ]; then
+		umount -l /etc
+		umount -l "$NP_TMP/etc-rw"
+	fi
 	rm -rf "$NP_TMP"
 }
 
 # np_netns_etc NS: the directory of the namespace's own /etc files (ip
-# netns exec bind-mounts /etc/netns/NS/FILE over /etc/FILE), e.g. a hosts
-# file with names and no DNS server; removed at exit.
+# netns exec bind-mounts /etc/netns/NS/FILE over an existing /etc/FILE),
+# e.g. a hosts file with names and no DNS server; in the test's own /etc
+# (np_private_etc), or removed at exit.
 np_netns_etc() {
+	if [ "$NP_ETC_PRIVATE" = yes ]; then
+		mkdir -p "/etc/netns/$1"
+		return
+	fi
 	[ -d /etc/netns ] || { mkdir /etc/netns && NP_ETC_NETNS_MADE=true; }
 	[ -d "/etc/netns/$1" ] || {
 		mkdir "/etc/netns/$1" && NP_ETC_DIRS="$NP_ETC_DIRS /etc/netns/$1"
