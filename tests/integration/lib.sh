@@ -347,6 +347,31 @@ np_wait_sigint() {
 	np_not_ok "no SIGINT handler in process $1 (or its children) after 5 s"
 }
 
+# np_wait_file FILE REGEX SECONDS: wait until a line of FILE matches the
+# extended REGEX (a state the test can observe, rather than a sleep that a
+# loaded machine overruns); a failed check after SECONDS.
+np_wait_file() {
+	local i
+	for i in $(seq $(($3 * 50))); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	np_not_ok "no line /$2/ in $(basename "$1") after $3 s"
+	return 1
+}
+
+# np_wait_exit PID SECONDS: wait for a background PID to exit and return
+# its exit status; after SECONDS kill it (SIGKILL, status 137).
+np_wait_exit() {
+	local i
+	for i in $(seq $(($2 * 50))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.02
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1"
+}
+
 # np_took DESC MIN MAX: the last run's wall time (NP_SECS, ms) is within
 # MIN..MAX.
 np_took() {
