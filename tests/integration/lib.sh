@@ -42,11 +42,11 @@ chmod 755 "$NP_TMP"
 np_private_etc() {
 	local d=$NP_TMP/etc-rw
 	[ "${NP_MNTNS_PID:-}" = "$$" ] || return 0
-	mkdir "$d" && mount -t tmpfs -o mode=755 netprobe-test "$d" &&
-		mkdir "$d/upper" "$d/work" &&
+	mkdir "$d" && mount -t tmpfs -o mode=755 netprobe-test "$d" || return 0
+	mkdir "$d/upper" "$d/work" &&
 		mount -t overlay netprobe-test-etc \
 			-o "lowerdir=/etc,upperdir=$d/upper,workdir=$d/work" /etc ||
-		return 0
+		{ umount "$d"; return 0; }
 	NP_ETC_PRIVATE=yes
 	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \
 		>/etc/hosts
