@@ -9,7 +9,8 @@
 #   a) plain: without bash-completion (the compgen fallbacks), under set -u
 #   b) helpers: with bash-completion's bash_completion loaded first
 #      (_init_completion, _filedir, _known_hosts_real)
-# Checks option names, option values (-M, -I, --file, --metrics), targets,
+# Checks option names, option values (-M, -I, --file, --metrics, --read,
+# --save, --inspect=, --decimals), targets,
 # plugin mode (--plugin, check_netprobe), and that every option
 # `netprobe --help` lists is offered, and no long option beyond them but
 # those still being implemented.
@@ -44,7 +45,9 @@ done
 # (compgen -A hostname and _known_hosts_real read $HOSTFILE), and an empty
 # home, so that ~/.ssh/known_hosts plays no part.
 mkdir -p "$NP_TMP/files/sub" "$NP_TMP/home"
-touch "$NP_TMP/files/alpha.txt" "$NP_TMP/files/beta.list"
+touch "$NP_TMP/files/alpha.txt" "$NP_TMP/files/beta.list" \
+	"$NP_TMP/files/trace1.pcap" "$NP_TMP/files/trace2.pcapng" \
+	"$NP_TMP/files/trace3.txt" "$NP_TMP/files/TRACE4.CAP"
 printf '198.51.100.7 nphost-alpha\n198.51.100.8 nphost-beta\n' >"$NP_TMP/hosts"
 
 # The driver: `drive.sh MODE spec CMD` prints `complete -p CMD`;
@@ -228,6 +231,24 @@ run_checks() {
 	comp_eq "$m" "netprobe --file=b" beta.list
 	comp_has "$m" "netprobe --metrics " alpha.txt beta.list -
 	comp_eq "$m" "netprobe -J --metrics al" alpha.txt
+
+	# Capture: --read offers pcap files (and directories), --save any
+	# file, --inspect= an interface or any, --decimals 3 to 6.
+	comp_eq "$m" "netprobe --read tr" trace1.pcap trace2.pcapng
+	comp_eq "$m" "netprobe --read=tr" trace1.pcap trace2.pcapng
+	comp_eq "$m" "netprobe --read TR" TRACE4.CAP
+	comp_has "$m" "netprobe --read " sub trace1.pcap trace2.pcapng
+	comp_hasnt "$m" "netprobe --read " alpha.txt beta.list trace3.txt
+	comp_eq "$m" "netprobe --save tr" trace1.pcap trace2.pcapng trace3.txt
+	comp_has "$m" "netprobe --inspect=" any lo
+	comp_eq "$m" "netprobe --inspect=an" any
+	comp_has "$m" "netprobe -c 5 --inspect=l" lo
+	comp_hasnt "$m" "netprobe --inspect=l" any
+	comp_empty "$m" "netprobe --inspect "
+	comp_eq "$m" "netprobe --decimals " 3 4 5 6
+	comp_eq "$m" "netprobe --decimals=" 3 4 5 6
+	comp_eq "$m" "netprobe -q --decimals 6" 6
+	comp_empty "$m" "netprobe --decimals 7"
 
 	# Targets.
 	comp_eq "$m" "netprobe nphost-" nphost-alpha nphost-beta
