@@ -511,8 +511,9 @@ if "$PY" "$NP_TESTS/fixtures/mkpcaps.py" "$FX"; then
 	done
 	jrun "$C" 10 --read "$FX/ns.pcapng" -J --decimals 6
 	valid "--read ns.pcapng -J --decimals 6"
-	np_eq "--read field.pcap -J: a malformed error's type and code" \
-		"3 1" "$(jl field malformed type | cut -d' ' -f1-2)"
+	jrun "$C" 10 --read "$FX/field.pcap" -J
+	np_eq "--read field.pcap -J: the malformed errors' types and codes" \
+		"3 1 / 3 4" "$(jl field malformed type) / $(jl field malformed code)"
 else
 	np_not_ok "mkpcaps.py failed"
 fi
