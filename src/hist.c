@@ -4,6 +4,7 @@
 #include "hist.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void np_hist_init(struct np_hist *h)
@@ -24,11 +25,29 @@ static unsigned bucket(int64_t ns)
 	return b >= NP_HIST_BUCKETS ? NP_HIST_BUCKETS - 1 : (unsigned)b;
 }
 
+/* The samples kept so far, into the buckets that take over their
+ * memory. */
+static void fold(struct np_hist *h)
+{
+	int64_t s[NP_HIST_EXACT];
+
+	memcpy(s, h->s, sizeof(s));
+	memset(h->n, 0, sizeof(h->n));
+	for (size_t i = 0; i < NP_HIST_EXACT; i++)
+		h->n[bucket(s[i])]++;
+}
+
 void np_hist_add(struct np_hist *h, int64_t ns)
 {
 	if (ns < 0)
 		ns = 0;
-	h->n[bucket(ns)]++;
+	if (h->count < NP_HIST_EXACT) {
+		h->s[h->count] = ns;
+	} else {
+		if (h->count == NP_HIST_EXACT)
+			fold(h);
+		h->n[bucket(ns)]++;
+	}
 	h->count++;
 	if (ns < h->min_ns)
 		h->min_ns = ns;
@@ -36,10 +55,17 @@ void np_hist_add(struct np_hist *h, int64_t ns)
 		h->max_ns = ns;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 int64_t np_hist_quantile(const struct np_hist *h, double q)
 {
 	uint64_t rank, seen = 0;
-	int64_t v;
+	int64_t v, s[NP_HIST_EXACT];
 
 	if (h->count == 0)
 		return -1;
@@ -50,6 +76,11 @@ int64_t np_hist_quantile(const struct np_hist *h, double q)
 		return h->min_ns; /* the smallest sample is known exactly */
 	if (rank >= h->count)
 		return h->max_ns;
+	if (h->count <= NP_HIST_EXACT) { /* the samples themselves */
+		memcpy(s, h->s, (size_t)h->count * sizeof(s[0]));
+		qsort(s, (size_t)h->count, sizeof(s[0]), cmp_i64);
+		return s[rank - 1];
+	}
 	for (unsigned i = 0; i < NP_HIST_BUCKETS; i++) {
 		seen += h->n[i];
 		if (seen < rank)

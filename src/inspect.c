@@ -520,6 +520,76 @@ static bool is_error_type(int family, uint8_t type)
 	       type == NP_ICMP_PARAMPROB;
 }
 
+/* ICMP, or ICMPv6, by the packet's own protocol chain (a header that
+ * fails a check, or a cut one, is ICMP only if its chain says so). */
+static bool chain_is_icmp(const struct np_ipinfo *ip)
+{
+	return ip->proto_known &&
+	       ip->proto ==
+		       (ip->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+}
+
+/* A packet that is not ICMP: counted, and shown with -v in text. */
+static bool on_other(struct np_inspect *in, int64_t ts,
+		     const struct np_frame *fr, const struct np_ipinfo *ip,
+		     enum np_rx_kind kind, const struct np_reply *r)
+{
+	FILE *f = in->o.out;
+
+	in->t.other++;
+	if (!in->o.verbose || in->o.quiet || in->o.json)
+		return false;
+	head(in, "other", ts, fr, ip);
+	if (ip->proto_known)
+		fprintf(f, " not ICMP (protocol %u%s", ip->proto,
+			ip->fragment ? ", fragment" : "");
+	else
+		fputs(" not ICMP (protocol unknown", f);
+	if (fr->ip_caplen < fr->ip_wirelen)
+		fprintf(f, ", %zu of %zu IP bytes captured", fr->ip_caplen,
+			fr->ip_wirelen);
+	else if (kind == NP_RX_MALFORMED)
+		fprintf(f, ", malformed: %s", np_reply_malformed_name(r->why));
+	fputc(')', f);
+	tail(in);
+	return true;
+}
+
+static void on_malformed(struct np_inspect *in, int64_t ts,
+			 const struct np_frame *fr, const struct np_ipinfo *ip,
+			 const struct np_reply *r)
+{
+	FILE *f = in->o.out;
+	const char *why = np_reply_malformed_name(r->why);
+	char desc[128] = "";
+
+	in->t.malformed++;
+	if (in->o.quiet)
+		return;
+	head(in, "malformed", ts, fr, ip);
+	/* An error whose quote fails a check still has a valid type, code
+	 * and sender: what the user needs (as tshark shows them). */
+	if (r->icmp_valid) {
+		icmp_fields(in, ip->family, r, false);
+		if (is_error_type(ip->family, r->type))
+			np_reply_describe_error(ip->family, r, desc,
+						sizeof(desc));
+	}
+	if (in->o.json) {
+		if (desc[0] != '\0') {
+			fputs(",\"message\":", f);
+			np_json_string(f, desc);
+		}
+		fputs(",\"reason\":", f);
+		np_json_string(f, why);
+	} else {
+		if (desc[0] != '\0')
+			fprintf(f, ", %s", desc);
+		fprintf(f, "%s malformed: %s", r->icmp_valid ? "," : "", why);
+	}
+	tail(in);
+}
+
 bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		      const uint8_t *pkt, size_t caplen, size_t wirelen)
 {
@@ -530,9 +600,12 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 	FILE *f = in->o.out;
 
 	in->t.frames++;
-	if (in->first_ns == 0)
+	/* The span runs from the earliest stamp to the latest: files are
+	 * not always in time order. */
+	if (in->t.frames == 1 || ts_ns < in->first_ns)
 		in->first_ns = ts_ns;
-	in->last_ns = ts_ns;
+	if (in->t.frames == 1 || ts_ns > in->last_ns)
+		in->last_ns = ts_ns;
 	if (np_link_decode(linktype, pkt, caplen, wirelen, &fr) != NP_LINK_IP) {
 		in->t.other++;
 		return false;
@@ -541,11 +614,15 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		in->t.other++;
 		return false;
 	}
+	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 	if (fr.ip_caplen < fr.ip_wirelen) {
-		/* Cut at the snap length: the addresses if they were
-		 * captured, nothing guessed from what was not. */
+		/* Cut at the snap length: listed when it could be ICMP (its
+		 * chain says so, or was cut before it said anything), with
+		 * the addresses if they were captured, nothing guessed from
+		 * what was not. */
+		if (ip.proto_known && !chain_is_icmp(&ip))
+			return on_other(in, ts_ns, &fr, &ip, kind, &r);
 		in->t.truncated++;
-		np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 		if (in->o.quiet)
 			return true;
 		head(in, "truncated", ts_ns, &fr, &ip);
@@ -558,18 +635,8 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		tail(in);
 		return true;
 	}
-	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
-	if (kind != NP_RX_MALFORMED &&
-	    ip.proto != (ip.family == AF_INET6 ? 58 : 1)) {
-		in->t.other++; /* not ICMP (or a later fragment) */
-		if (!in->o.verbose || in->o.quiet || in->o.json)
-			return false;
-		head(in, "other", ts_ns, &fr, &ip);
-		fprintf(f, " not ICMP (protocol %u%s)", ip.proto,
-			ip.fragment ? ", fragment" : "");
-		tail(in);
-		return true;
-	}
+	if (!chain_is_icmp(&ip))
+		return on_other(in, ts_ns, &fr, &ip, kind, &r);
 	if (ip.family == AF_INET6)
 		in->t.icmp6++;
 	else
@@ -587,18 +654,7 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		on_error(in, ts_ns, &fr, &ip, &r, true);
 		break;
 	case NP_RX_MALFORMED:
-		in->t.malformed++;
-		if (in->o.quiet)
-			break;
-		head(in, "malformed", ts_ns, &fr, &ip);
-		if (in->o.json) {
-			fputs(",\"reason\":", f);
-			np_json_string(f, np_reply_malformed_name(r.why));
-		} else {
-			fprintf(f, " malformed: %s",
-				np_reply_malformed_name(r.why));
-		}
-		tail(in);
+		on_malformed(in, ts_ns, &fr, &ip, &r);
 		break;
 	case NP_RX_IGNORED:
 	case NP_RX_LOCAL_ERROR:

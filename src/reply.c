@@ -162,10 +162,37 @@ static enum np_rx_kind quoted_ipv4(struct np_rd q, struct np_reply *out)
 
 enum ext_result { EXT_OK, EXT_BAD, EXT_NOT_FIRST };
 
+/* A routing header with segments left names the final destination, which
+ * the ICMPv6 checksum covers instead of the header's (RFC 8200 section
+ * 8.1): the last address of types 0 and 2, the first of a segment routing
+ * header (type 4, RFC 8754: the list is in reverse order).  `r` covers the
+ * header after its Next Header and length bytes, `units` its length. */
+static void routing_final_dst(struct np_rd r, uint8_t units,
+			      struct in6_addr *final, bool *has_final)
+{
+	uint8_t type = 0, left = 0;
+	size_t naddr = units / 2, pick;
+
+	if (!np_rd_u8(&r, &type) || !np_rd_u8(&r, &left) || left == 0 ||
+	    naddr == 0 || !np_rd_skip(&r, 4))
+		return;
+	if (type == 0 || type == 2)
+		pick = naddr - 1;
+	else if (type == 4)
+		pick = 0;
+	else
+		return; /* RPL's compressed addresses (type 3) and others */
+	if (np_rd_skip(&r, pick * 16) && np_rd_bytes(&r, final, 16))
+		*has_final = true;
+}
+
 /* Walk IPv6 extension headers from `*nh` (the header's Next Header) up to
  * the first header that is not one: on return *nh is that protocol and
- * *hdrs the bytes skipped.  At most IPV6_MAX_EXTHDRS of them. */
-static enum ext_result skip_exthdrs(struct np_rd *q, uint8_t *nh, size_t *hdrs)
+ * *hdrs the bytes skipped.  At most IPV6_MAX_EXTHDRS of them.  `final`,
+ * when not NULL, gets a routing header's final destination (*has_final
+ * says whether there was one). */
+static enum ext_result skip_exthdrs(struct np_rd *q, uint8_t *nh, size_t *hdrs,
+				    struct in6_addr *final, bool *has_final)
 {
 	int n;
 
@@ -184,6 +211,11 @@ static enum ext_result skip_exthdrs(struct np_rd *q, uint8_t *nh, size_t *hdrs)
 				return EXT_BAD;
 			sz = *nh == 51 ? ((size_t)hlen + 2) * 4
 				       : ((size_t)hlen + 1) * 8;
+			if (*nh == 43 && final != NULL &&
+			    np_rd_left(q) >= sz - 2)
+				routing_final_dst(
+					np_rd_init(np_rd_ptr(q), sz - 2), hlen,
+					final, has_final);
 			if (!np_rd_skip(q, sz - 2))
 				return EXT_BAD;
 			break;
@@ -225,7 +257,7 @@ static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 	set_in6(&out->quoted_dst, addr);
 	out->quoted_dst_set = true;
 	/* Extension headers an echo request of ours may have picked up. */
-	switch (skip_exthdrs(&q, &nh, &hdrs)) {
+	switch (skip_exthdrs(&q, &nh, &hdrs, NULL, NULL)) {
 	case EXT_BAD:
 		return malformed(out, NP_MAL_QUOTE_EXTHDR);
 	case EXT_NOT_FIRST:
@@ -256,6 +288,7 @@ static enum np_rx_kind parse_icmp4(struct np_rd r, bool requests,
 	out->checksum_ok = np_inet_checksum(np_rd_ptr(&r), out->icmp_len) == 0;
 	np_rd_u8(&r, &out->type);
 	np_rd_u8(&r, &out->code);
+	out->icmp_valid = true;
 	np_rd_be16(&r, &csum);
 	switch (out->type) {
 	case NP_ICMP_ECHO:
@@ -335,6 +368,7 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	}
 	np_rd_u8(&r, &out->type);
 	np_rd_u8(&r, &out->code);
+	out->icmp_valid = true;
 	np_rd_be16(&r, &csum);
 	switch (out->type) {
 	case NP_ICMP6_ECHO_REQUEST:
@@ -393,6 +427,7 @@ static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
 		set_in4(&ip->src, src);
 		set_in4(&ip->dst, dst);
 		ip->proto = proto;
+		ip->proto_known = true;
 		ip->fragment = (frag & 0x3fff) != 0;
 		ip->ip_len = totlen;
 	}
@@ -426,17 +461,49 @@ enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
 	return parse_icmp4(np_rd_init(rx->buf, rx->len), rx->requests, out);
 }
 
+/* RFC 2675: a payload length of 0 with a hop-by-hop Jumbo Payload option
+ * (type 0xC2, 4 bytes, above 65535) carries the packet's real length.
+ * `r` starts at the hop-by-hop header.  0 when there is no such option. */
+static uint32_t jumbo_length(struct np_rd r)
+{
+	uint8_t next = 0, hlen = 0;
+	struct np_rd opts;
+
+	if (!np_rd_u8(&r, &next) || !np_rd_u8(&r, &hlen) ||
+	    !np_rd_sub(&r, ((size_t)hlen + 1) * 8 - 2, &opts))
+		return 0;
+	while (np_rd_left(&opts) > 0) {
+		uint8_t type = 0, len = 0;
+		uint32_t v = 0;
+
+		np_rd_u8(&opts, &type);
+		if (type == 0) /* Pad1: a single byte */
+			continue;
+		if (!np_rd_u8(&opts, &len))
+			return 0;
+		if (type == 0xc2 && len == 4)
+			return np_rd_be32(&opts, &v) && v > 65535 ? v : 0;
+		if (!np_rd_skip(&opts, len))
+			return 0;
+	}
+	return 0;
+}
+
 /* A whole IPv6 packet: fixed header, extension headers, ICMPv6 message
- * with its checksum checked against the header's addresses. */
+ * with its checksum checked against the source and the final destination.
+ * The protocol chain is followed over the bytes present even when the
+ * payload length is wrong, so that ip->proto says what the packet was. */
 static enum np_rx_kind parse_ipv6(const uint8_t *pkt, size_t len, bool requests,
 				  struct np_ipinfo *ip, struct np_reply *out)
 {
 	struct np_rd r = np_rd_init(pkt, len);
-	struct in6_addr src, dst;
+	struct in6_addr src, dst, final;
 	struct np_rx rx;
 	uint8_t nh = 0, hlim = 0;
 	uint16_t plen = 0;
+	uint32_t jumbo = 0;
 	size_t hdrs = 0;
+	bool has_final = false;
 	enum ext_result ext;
 
 	if (len < IPV6_HDR_LEN)
@@ -451,16 +518,23 @@ static enum np_rx_kind parse_ipv6(const uint8_t *pkt, size_t len, bool requests,
 	set_in6(&ip->src, src.s6_addr);
 	set_in6(&ip->dst, dst.s6_addr);
 	ip->ip_len = IPV6_HDR_LEN + (size_t)plen;
+	if (plen == 0 && nh == 0)
+		jumbo = jumbo_length(r);
+	/* (the sum wraps only where size_t has 32 bits) */
+	if (jumbo != 0 && IPV6_HDR_LEN + (size_t)jumbo > (size_t)jumbo)
+		ip->ip_len = IPV6_HDR_LEN + (size_t)jumbo;
 	out->ttl = hlim;
+	/* Trailing bytes past the payload length are link padding. */
+	if (r.len > ip->ip_len)
+		r.len = ip->ip_len;
+	ext = skip_exthdrs(&r, &nh, &hdrs, &final, &has_final);
+	ip->proto_known = ext != EXT_BAD;
+	ip->proto = ext != EXT_BAD ? nh : 0;
+	ip->fragment = ext == EXT_NOT_FIRST;
 	if (ip->ip_len > len)
 		return malformed(out, NP_MAL_IP6_PLEN);
-	/* Trailing bytes past the payload length are link padding. */
-	r.len = ip->ip_len;
-	ext = skip_exthdrs(&r, &nh, &hdrs);
-	ip->proto = nh;
 	if (ext == EXT_BAD)
 		return malformed(out, NP_MAL_IP6_EXTHDR);
-	ip->fragment = ext == EXT_NOT_FIRST;
 	if (ext == EXT_NOT_FIRST || nh != IPPROTO_ICMPV6)
 		return ignored(out);
 	memset(&rx, 0, sizeof(rx));
@@ -469,7 +543,7 @@ static enum np_rx_kind parse_ipv6(const uint8_t *pkt, size_t len, bool requests,
 	rx.len = np_rd_left(&r);
 	rx.ttl = hlim;
 	rx.src6 = &src;
-	rx.dst6 = &dst;
+	rx.dst6 = has_final ? &final : &dst;
 	rx.requests = requests;
 	return parse_icmp6(&rx, np_rd_init(rx.buf, rx.len), out);
 }
@@ -526,6 +600,7 @@ enum np_rx_kind np_reply_from_errqueue(int family,
 	    ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
 		out->type = ee->ee_type;
 		out->code = ee->ee_code;
+		out->icmp_valid = true;
 		out->info = ee->ee_info;
 		out->kind =
 			NP_RX_ERROR; /* a redirect's gateway is not passed */

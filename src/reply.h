@@ -63,6 +63,8 @@ struct np_reply {
 	enum np_rx_kind kind;
 	enum np_rx_malformed why;
 	uint8_t type, code;
+	bool icmp_valid;       /* type and code were read: a malformed error's
+				* fault is in its quote, not in them */
 	bool checksum_checked; /* false when the bytes to check were missing */
 	bool checksum_ok;
 	uint16_t id, seq;    /* of the reply, or of the quoted request */
@@ -87,9 +89,11 @@ enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out);
 struct np_ipinfo {
 	int family; /* AF_INET, AF_INET6; 0 when not IP */
 	struct sockaddr_storage src, dst;
-	uint8_t proto; /* after IPv6 extension headers */
-	bool fragment; /* a fragment other than a whole datagram's first */
-	size_t ip_len; /* bytes the header says the packet has */
+	uint8_t proto;	  /* after IPv6 extension headers */
+	bool proto_known; /* the protocol chain could be followed to `proto`
+			   * (over the bytes present) */
+	bool fragment;	  /* a fragment other than a whole datagram's first */
+	size_t ip_len;	  /* bytes the header says the packet has */
 };
 
 /* Parse a whole IPv4 or IPv6 packet as captured on a link (the version
@@ -97,7 +101,10 @@ struct np_ipinfo {
  * whose header claims more bytes than `len` is malformed (the caller
  * reports packets its capture cut short before calling this).  Returns
  * out->kind: NP_RX_IGNORED with ip->proto telling what it was for
- * protocols other than ICMP (IPv4) and ICMPv6 (IPv6). */
+ * protocols other than ICMP (IPv4) and ICMPv6 (IPv6).  ip->proto is set
+ * (ip->proto_known) for malformed and cut packets too, whenever their
+ * protocol chain could be followed: a packet is ICMP only if it says so.
+ * IPv6's payload length 0 with a Jumbo Payload option is RFC 2675's. */
 enum np_rx_kind np_reply_parse_packet(const uint8_t *pkt, size_t len,
 				      bool requests, struct np_ipinfo *ip,
 				      struct np_reply *out);

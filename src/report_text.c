@@ -290,6 +290,20 @@ static void text_event(void *vctx, const struct np_run_info *info,
 
 		if (ev->from != NULL)
 			np_addr_str(ev->from, addr, sizeof(addr));
+		/* A malformed error's type and code are valid (its fault is
+		 * in the quote): what the user needs to know. */
+		if (ev->from != NULL && ev->reply != NULL &&
+		    ev->reply->kind == NP_RX_MALFORMED &&
+		    ev->reply->icmp_valid) {
+			np_reply_describe_error(ev->from->sa_family, ev->reply,
+						desc, sizeof(desc));
+			fprintf(ctx->diag,
+				"netprobe: ignored a packet from %s: %s "
+				"(type %u, code %u), malformed: %s\n",
+				addr, desc, ev->reply->type, ev->reply->code,
+				ev->why);
+			break;
+		}
 		fprintf(ctx->diag, "netprobe: ignored a packet from %s: %s\n",
 			addr, ev->why);
 		break;

@@ -198,12 +198,13 @@ same_file() {
 "$PY" "$MKPCAPS" "$FX" || np_skip "mkpcaps.py failed"
 
 for f in eth-v4.pcap eth-vlan.pcap sll-v6.pcap sll2-mixed.pcap raw.pcap \
-	null-loop.pcap loop.pcap snaplen.pcap hostile.pcap ns.pcapng empty.pcap; do
+	null-loop.pcap loop.pcap snaplen.pcap hostile.pcap ns.pcapng empty.pcap \
+	field.pcap no-icmp.pcap; do
 	name=${f%.*}
 	extra=()
 	[ "$f" = ns.pcapng ] && extra=(--decimals 6)
 	want=0
-	[ "$f" = empty.pcap ] && want=1
+	case $f in empty.pcap | no-icmp.pcap) want=1 ;; esac
 	for fmt in txt json; do
 		json=()
 		[ $fmt = json ] && json=(-J)
@@ -245,6 +246,28 @@ np_eq "-c 3: 3 packet lines" 3 "$(printf '%s\n' "$NP_OUT" | grep -c '^[0-9][0-9]
 np_match "-c 3: then the summary" '^2 requests, 1 replies, 1 unanswered' "$NP_OUT"
 np_run "$NS" 10 --read "$FX/eth-v4.pcap" -v
 np_match "-v: the UDP datagram listed" 'not ICMP \(protocol 17\)$' "$NP_OUT"
+# The field report (issue 14): an error whose quote stops inside the
+# quoted IP header is decoded with its type and code; a routing header's
+# final destination makes the checksum good; a jumbogram pairs; four
+# RTTs give one of them as p50; a file out of time order spans from its
+# earliest stamp to its latest.
+np_match "field.pcap: port unreachable with a cut quote" \
+	'198\.51\.100\.254 > 198\.51\.100\.1: destination unreachable \(type 3, code 3\), 20 bytes, ttl 64, Destination Port Unreachable, malformed: quoted IP header truncated$' \
+	"$(cat "$GOT/field.txt")"
+np_match "field.pcap: ICMPv6 port unreachable with a cut quote" \
+	'2001:db8::fe > 2001:db8::1: destination unreachable \(type 1, code 4\), 32 bytes, ttl 64, Destination unreachable: Port unreachable, malformed: quoted IP header truncated$' \
+	"$(cat "$GOT/field.txt")"
+np_eq "field.pcap: no bad checksum" 0 "$(grep -c 'BAD CHECKSUM' "$GOT/field.txt")"
+np_match "field.pcap: the jumbogram pairs" 'echo reply, id 17185, seq 2, 65536 bytes, ttl 64, time=0\.400 ms$' "$(cat "$GOT/field.txt")"
+np_match "field.pcap: exact percentiles" '^rtt min/avg/max = 44\.900/46\.470/47\.451 ms, p50/p90/p99 = 46\.518/47\.451/47\.451 ms$' "$(cat "$GOT/field.txt")"
+np_match "field.pcap: span from the earliest stamp" '; 4 flows in 6\.047 s$' "$(cat "$GOT/field.txt")"
+# No ICMP at all: BIG TCP segments and frames cut at the snap length are
+# other traffic, not malformed or truncated ICMP (exit 1, above).
+np_run "$NS" 10 --read "$FX/no-icmp.pcap" -v
+np_eq "no-icmp.pcap -v: exit 1" 1 "$NP_RC"
+np_match "no-icmp.pcap -v: IPv4 total length 0 is TCP" '198\.51\.100\.1 > 198\.51\.100\.2: not ICMP \(protocol 6, malformed: IPv4 total length inconsistent\)$' "$NP_OUT"
+np_match "no-icmp.pcap -v: a cut IPv6 jumbogram is TCP" '2001:db8::1 > 2001:db8::2: not ICMP \(protocol 6, 114 of 70048 IP bytes captured\)$' "$NP_OUT"
+np_match "no-icmp.pcap -v: a cut UDP datagram" 'not ICMP \(protocol 17, 114 of 1020 IP bytes captured\)$' "$NP_OUT"
 np_run "$NS" 10 --read "$FX/sll2-mixed.pcap" -4 -J
 np_eq "-4: only the IPv4 flow" '"from":"198.18.0.1"' \
 	"$(printf '%s\n' "$NP_OUT" | grep '"event":"summary"' | grep -o '"from":"[^"]*"' | sort -u | paste -sd ' ')"

@@ -60,7 +60,8 @@ def validate(schema_path, path):
         except ValueError as e:
             bad.append("line %d is not JSON (%s): %r" % (n, e, line))
             continue
-        if isinstance(o, dict) and o.get("event") != "ignored":
+        # --read / --inspect objects have no target: no per-target rules
+        if isinstance(o, dict) and o.get("event") != "ignored" and "target" in o:
             key = (o.get("target"), o.get("address"))
             if key in done:
                 bad.append("line %d: after the summary of its target: %r" % (n, line))
@@ -70,7 +71,7 @@ def validate(schema_path, path):
         for e in errs:
             bad.append("line %d: %s at %s: %r" % (n, e.message,
                        "/".join(map(str, e.absolute_path)) or "(top)", line))
-        if errs or o.get("event") != "summary":
+        if errs or o.get("event") != "summary" or "target" not in o:
             continue
         if o["time"] != o["end"]:
             bad.append("line %d: summary time != end" % n)
@@ -496,6 +497,25 @@ if np_tun_ns COOKIE --alter-payload 3; then
 	np_eq "-v ignored, many targets: events" "ignored=4 summary=2 timeout=4" "$(jl events)"
 else
 	np_not_ok "responder for the cookie did not start"
+fi
+
+# --- --read -J: every object of every crafted capture (issue 14: none of
+# 1,846 lines of tcpdump's corpus validated) --------------------------------
+FX=$NP_TMP/fixtures
+if "$PY" "$NP_TESTS/fixtures/mkpcaps.py" "$FX"; then
+	for f in eth-v4 eth-vlan sll-v6 sll2-mixed raw snaplen hostile field ns; do
+		ext=pcap
+		[ $f = ns ] && ext=pcapng
+		jrun "$C" 10 --read "$FX/$f.$ext" -J
+		valid "--read $f.$ext -J"
+	done
+	jrun "$C" 10 --read "$FX/ns.pcapng" -J --decimals 6
+	valid "--read ns.pcapng -J --decimals 6"
+	jrun "$C" 10 --read "$FX/field.pcap" -J
+	np_eq "--read field.pcap -J: the malformed errors' types and codes" \
+		"3 1 / 3 4" "$(jl field malformed type) / $(jl field malformed code)"
+else
+	np_not_ok "mkpcaps.py failed"
 fi
 
 np_finish

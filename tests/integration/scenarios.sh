@@ -630,7 +630,8 @@ quote_bad() {
 		perpacket "$d" 0
 		case $class in
 		malformed)
-			ignored "$d" 2 "$R" "$why"
+			# the error's own type and code, then the quote's fault
+			ignored "$d" 2 "$R" "$(err_desc "$T" "${kind[*]}"), malformed: $why"
 			notcounted "$d" 0 0 2 ;;
 		foreign)
 			ignored "$d" 2 "$R" "$why"
@@ -640,6 +641,17 @@ quote_bad() {
 		esac
 		np_took "$d" 550 1600
 	done
+}
+# err_desc TARGET KIND: how -v names the error the responder sends.
+err_desc() {
+	case $1:$2 in
+	*:*:"--time-exceeded 0") echo "Time exceeded: Hop limit (type 3, code 0)" ;;
+	*:"--time-exceeded 0") echo "Time to live exceeded (type 11, code 0)" ;;
+	*:*:"--unreachable 1") echo "Destination unreachable: Administratively prohibited (type 1, code 1)" ;;
+	*:"--unreachable 1") echo "Destination Host Unreachable (type 3, code 1)" ;;
+	*:*:"--unreachable 3") echo "Destination unreachable: Address unreachable (type 1, code 3)" ;;
+	*:"--unreachable 3") echo "Destination Port Unreachable (type 3, code 3)" ;;
+	esac
 }
 # IPv4 only: options and IHL of the quoted header
 quote_bad options-bad "$T4" malformed "quoted IPv4 options malformed"
@@ -726,7 +738,7 @@ if np_tun_ns NOISE --noise 9; then
 	lines "noise $T4" 5 "^64 bytes from $E4: icmp_seq=[1-5] ttl=64 time=[0-9.]+ ms$TS$"
 	perpacket "noise $T4" 5
 	ignored "noise $T4" 5 198.51.100.250 "ICMP error with a bad checksum"
-	ignored "noise $T4" 5 198.51.100.250 "quoted IP header truncated"
+	ignored "noise $T4" 5 198.51.100.250 "Destination Host Unreachable (type 3, code 1), malformed: quoted IP header truncated"
 	notcounted "noise $T4" 0 0 10
 	np_took "noise $T4" 380 1500
 	wrote "noise $T4" NOISE 45 'v4 noise [0-8] '
@@ -734,7 +746,7 @@ if np_tun_ns NOISE --noise 9; then
 	counts "noise $T6" 0 "5 5 0 0 0"
 	lines "noise $T6" 5 "^64 bytes from $T6: icmp_seq=[1-5] ttl=64 time=[0-9.]+ ms$TS$"
 	perpacket "noise $T6" 5
-	ignored "noise $T6" 5 2001:db8::fa "quoted IP header truncated"
+	ignored "noise $T6" 5 2001:db8::fa "Destination unreachable: Address unreachable (type 1, code 3), malformed: quoted IP header truncated"
 	ignored "noise $T6" 5 $T6 "ICMP message truncated"
 	notcounted "noise $T6" 0 0 10
 	np_took "noise $T6" 380 1500

@@ -82,6 +82,54 @@ START_TEST(percentiles_small_and_edges)
 }
 END_TEST
 
+/* Up to NP_HIST_EXACT samples, a percentile is one of them (the field
+ * report: p50 of 44.900/46.518/47.014/47.451 ms was 47.355, a bucket's
+ * middle); one more, and the buckets take over, within their bound. */
+START_TEST(percentiles_exact_below_size)
+{
+	static const int64_t four[] = {47451000, 44900000, 47014000, 46518000};
+	static int64_t v[NP_HIST_EXACT + 1];
+	struct np_hist h;
+	uint64_t sum = 0;
+	int64_t want, got;
+
+	np_hist_init(&h);
+	for (size_t i = 0; i < 4; i++)
+		np_hist_add(&h, four[i]);
+	ck_assert_int_eq(np_hist_quantile(&h, 0.5), 46518000);
+	ck_assert_int_eq(np_hist_quantile(&h, 0.75), 47014000);
+	ck_assert_int_eq(np_hist_quantile(&h, 0.9), 47451000);
+	ck_assert_int_eq(np_hist_quantile(&h, 0.25), 44900000);
+
+	/* 224 samples 1000 + 997 * k ns, added in a scrambled order */
+	ck_assert_uint_eq(NP_HIST_EXACT, 224);
+	np_hist_init(&h);
+	for (size_t i = 0; i < NP_HIST_EXACT; i++) {
+		v[i] = 1000 + 997 * (int64_t)((i * 101) % NP_HIST_EXACT);
+		np_hist_add(&h, v[i]);
+	}
+	qsort(v, NP_HIST_EXACT, sizeof(v[0]), cmp64);
+	ck_assert_int_eq(np_hist_quantile(&h, 0.5),
+			 exact(v, NP_HIST_EXACT, 0.5));
+	ck_assert_int_eq(np_hist_quantile(&h, 0.9),
+			 exact(v, NP_HIST_EXACT, 0.9));
+	ck_assert_int_eq(np_hist_quantile(&h, 0.99),
+			 exact(v, NP_HIST_EXACT, 0.99));
+	/* the 225th: folded into buckets, every sample counted once */
+	np_hist_add(&h, 5000);
+	v[NP_HIST_EXACT] = 5000;
+	qsort(v, NP_HIST_EXACT + 1, sizeof(v[0]), cmp64);
+	for (size_t i = 0; i < NP_HIST_BUCKETS; i++)
+		sum += h.n[i];
+	ck_assert_uint_eq(sum, NP_HIST_EXACT + 1);
+	want = exact(v, NP_HIST_EXACT + 1, 0.5);
+	got = np_hist_quantile(&h, 0.5);
+	ck_assert_msg(fabs((double)got / (double)want - 1.0) <= 0.022,
+		      "p50 %lld vs exact %lld", (long long)got,
+		      (long long)want);
+}
+END_TEST
+
 START_TEST(thresholds)
 {
 	int64_t ns;
@@ -200,6 +248,7 @@ Suite *output_suite(void)
 
 	tcase_add_test(tc, percentiles_within_bound);
 	tcase_add_test(tc, percentiles_small_and_edges);
+	tcase_add_test(tc, percentiles_exact_below_size);
 	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, plugin_options_and_states);
 	tcase_add_test(tc, json_strings_and_times);

@@ -652,6 +652,166 @@ START_TEST(errqueue_translation)
 }
 END_TEST
 
+/* ---- whole captured packets ------------------------------------------- */
+
+/* An echo request US6 -> TGT6 by way of RTR6: a routing header with one
+ * segment left (type 0: the addresses still to visit, the final one last;
+ * type 4, RFC 8754: the segment list in reverse, the final one first).
+ * The ICMPv6 checksum covers the final destination (RFC 8200 8.1). */
+static size_t v6_routed(uint8_t *p, uint8_t rtype)
+{
+	uint8_t *rh = p + 40, *icmp = p + 40 + 40;
+	struct in6_addr fin = pk_in6(TGT6), via = pk_in6(RTR6);
+	size_t ilen = pk_icmp(icmp, 128, 0, 0x4321, 3, data56, 56);
+
+	pk_ipv6(p, (uint16_t)(40 + ilen), 43, US6, RTR6);
+	memset(rh, 0, 40);
+	rh[0] = IPPROTO_ICMPV6;
+	rh[1] = 4; /* two addresses */
+	rh[2] = rtype;
+	rh[3] = 1; /* segments left */
+	memcpy(rh + 8, rtype == 4 ? &fin : &via, 16);
+	memcpy(rh + 24, rtype == 4 ? &via : &fin, 16);
+	pk_icmp6_fix(icmp, ilen, US6, TGT6);
+	return 80 + ilen;
+}
+
+START_TEST(v6_routing_header_checksum)
+{
+	uint8_t p[256];
+	struct np_ipinfo ip;
+	struct np_reply r;
+	size_t n;
+
+	for (uint8_t rtype = 0; rtype <= 4; rtype += 4) {
+		n = v6_routed(p, rtype);
+		ck_assert_int_eq(np_reply_parse_packet(p, n, true, &ip, &r),
+				 NP_RX_ECHO_REQUEST);
+		ck_assert(r.checksum_checked);
+		ck_assert_msg(r.checksum_ok, "routing type %u", rtype);
+		ck_assert_int_eq(ip.proto, IPPROTO_ICMPV6);
+		/* the checksum over the header's destination is wrong */
+		pk_icmp6_fix(p + 80, n - 80, US6, RTR6);
+		np_reply_parse_packet(p, n, true, &ip, &r);
+		ck_assert(!r.checksum_ok);
+	}
+	/* no segment left: the header's destination is the final one */
+	n = v6_routed(p, 0);
+	p[43] = 0;
+	pk_icmp6_fix(p + 80, n - 80, US6, RTR6);
+	np_reply_parse_packet(p, n, true, &ip, &r);
+	ck_assert(r.checksum_ok);
+}
+END_TEST
+
+/* RFC 2675: payload length 0, a hop-by-hop Jumbo Payload option. */
+static size_t v6_jumbo(uint8_t *p, uint32_t icmp_len, uint32_t jumbo)
+{
+	pk_ipv6(p, 0, 0, US6, TGT6);
+	memset(p + 40, 0, 8);
+	p[40] = IPPROTO_ICMPV6;
+	p[42] = 0xc2;
+	p[43] = 4;
+	p[44] = (uint8_t)(jumbo >> 24);
+	p[45] = (uint8_t)(jumbo >> 16);
+	p[46] = (uint8_t)(jumbo >> 8);
+	p[47] = (uint8_t)jumbo;
+	memset(p + 48, 0xa5, icmp_len);
+	pk_icmp(p + 48, 128, 0, 0x4321, 4, NULL, 0);
+	pk_icmp6_fix(p + 48, icmp_len, US6, TGT6);
+	return 48 + icmp_len;
+}
+
+START_TEST(v6_jumbogram)
+{
+	static uint8_t p[48 + 70000];
+	struct np_ipinfo ip;
+	struct np_reply r;
+	size_t n = v6_jumbo(p, 65536, 8 + 65536);
+
+	ck_assert_int_eq(np_reply_parse_packet(p, n, true, &ip, &r),
+			 NP_RX_ECHO_REQUEST);
+	ck_assert_uint_eq(ip.ip_len, n);
+	ck_assert_uint_eq(r.icmp_len, 65536);
+	ck_assert(r.checksum_ok);
+	ck_assert_uint_eq(r.seq, 4);
+	/* cut: the length it claims is past the bytes */
+	ck_assert_int_eq(np_reply_parse_packet(p, n - 1, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert_int_eq(r.why, NP_MAL_IP6_PLEN);
+	ck_assert(ip.proto_known);
+	ck_assert_int_eq(ip.proto, IPPROTO_ICMPV6);
+	/* a Jumbo Payload of 65535 or less is not one (RFC 2675 section 3) */
+	n = v6_jumbo(p, 64, 8 + 64);
+	ck_assert_int_eq(np_reply_parse_packet(p, n, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	/* payload length 0 and no option at all */
+	p[42] = 1; /* PadN */
+	ck_assert_int_eq(np_reply_parse_packet(p, n, true, &ip, &r),
+			 NP_RX_MALFORMED);
+}
+END_TEST
+
+/* A packet that fails a check still says its protocol when its chain
+ * can be followed: a BIG TCP / TSO IPv4 segment (total length 0) is TCP;
+ * an IPv6 chain cut inside its headers says nothing. */
+START_TEST(protocol_of_malformed_packets)
+{
+	uint8_t p[128];
+	struct np_ipinfo ip;
+	struct np_reply r;
+
+	memset(p, 0, sizeof(p));
+	pk_ipv4(p, 20, 0, IPPROTO_TCP, 64, US, TGT, NULL, 0);
+	ck_assert_int_eq(np_reply_parse_packet(p, 60, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert(ip.proto_known);
+	ck_assert_int_eq(ip.proto, IPPROTO_TCP);
+	ck_assert_int_eq(np_reply_parse_packet(p, 12, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert(!ip.proto_known);
+	/* IPv6 TCP jumbogram cut at 100 bytes: TCP */
+	pk_ipv6(p, 0, 0, US6, TGT6);
+	memcpy(p + 40, "\x06\x00\xc2\x04\x00\x01\x11\x78", 8);
+	ck_assert_int_eq(np_reply_parse_packet(p, 100, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert_int_eq(r.why, NP_MAL_IP6_PLEN);
+	ck_assert(ip.proto_known);
+	ck_assert_int_eq(ip.proto, IPPROTO_TCP);
+	/* a destination-options header longer than the packet: unknown */
+	pk_ipv6(p, 60, 60, US6, TGT6);
+	p[40] = IPPROTO_ICMPV6;
+	p[41] = 20;
+	ck_assert_int_eq(np_reply_parse_packet(p, 100, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert(!ip.proto_known);
+}
+END_TEST
+
+/* An error whose quote fails a check keeps its type and code. */
+START_TEST(malformed_quote_keeps_type)
+{
+	uint8_t q[160], buf[256];
+	struct np_ipinfo ip;
+	struct np_reply r;
+	size_t len;
+
+	v4_quote(q, 20, 84, IPPROTO_UDP, 8, 56);
+	len = v4_error(buf, 3, 3, 0, 0, q, 12);
+	ck_assert_int_eq(np_reply_parse_packet(buf, len, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert_int_eq(r.why, NP_MAL_QUOTE_TRUNCATED);
+	ck_assert(r.icmp_valid);
+	ck_assert_uint_eq(r.type, 3);
+	ck_assert_uint_eq(r.code, 3);
+	/* an ICMP header cut short has none */
+	len = v4_error(buf, 3, 3, 0, 0, q, 0);
+	ck_assert_int_eq(np_reply_parse_packet(buf, len - 4, true, &ip, &r),
+			 NP_RX_MALFORMED);
+	ck_assert(!r.icmp_valid);
+}
+END_TEST
+
 START_TEST(malformed_names)
 {
 	for (int w = 0; w < NP_MAL_COUNT; w++)
@@ -687,6 +847,10 @@ Suite *reply_suite(void)
 	tcase_add_loop_test(v6, v6_error_malformed_quotes, 0, n6);
 	tcase_add_test(v6, v6_error_quote_edges);
 	tcase_add_test(v6, v6_redirect_parse);
+	tcase_add_test(v6, v6_routing_header_checksum);
+	tcase_add_test(v6, v6_jumbogram);
+	tcase_add_test(misc, protocol_of_malformed_packets);
+	tcase_add_test(misc, malformed_quote_keeps_type);
 	tcase_add_test(misc, errqueue_translation);
 	tcase_add_test(misc, malformed_names);
 	suite_add_tcase(s, v4);
