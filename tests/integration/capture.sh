@@ -198,7 +198,8 @@ same_file() {
 "$PY" "$MKPCAPS" "$FX" || np_skip "mkpcaps.py failed"
 
 for f in eth-v4.pcap eth-vlan.pcap sll-v6.pcap sll2-mixed.pcap raw.pcap \
-	null-loop.pcap loop.pcap snaplen.pcap hostile.pcap ns.pcapng empty.pcap; do
+	null-loop.pcap loop.pcap snaplen.pcap hostile.pcap ns.pcapng empty.pcap \
+	tunnels.pcap ppp.pcap chdlc.pcap; do
 	name=${f%.*}
 	extra=()
 	[ "$f" = ns.pcapng ] && extra=(--decimals 6)
