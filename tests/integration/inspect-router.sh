@@ -116,4 +116,45 @@ np_match "--read v1: lines give the direction" \
 np_match "--read v2: lines give the interface index and direction" \
 	'^[0-9:.]+ ifindex [0-9]+ out 198\.51\.100\.1 > 198\.51\.100\.130: echo request, id [0-9]+, seq 1, .* \(copy\)$' \
 	"$(ip netns exec "$R" "$NETPROBE" --read "$NP_TMP/v2.pcap")"
+
+# The new members against contrib/netprobe.schema.json's inspect_* parts
+# (the live capture, the v2 file, and the tunnel fixture's expected output).
+PY=/usr/bin/python3
+SCHEMA=$NP_TESTS/../contrib/netprobe.schema.json
+"$PY" -c 'import jsonschema' 2>/dev/null || np_skip "needs python3-jsonschema"
+bad=$("$PY" - "$SCHEMA" "$NP_TMP/live.json" "$NP_TMP/v2.json" \
+	"$NP_TESTS/fixtures/expected/tunnels.json" <<'PYEOF'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+def v(name):
+    return jsonschema.Draft202012Validator(
+        {"$defs": schema["$defs"], "$ref": "#/$defs/" + name})
+link, seen, cap, badt = (v("inspect_link"), v("inspect_flow_seen"),
+                         v("inspect_capture_link"), v("inspect_bad_tunnel"))
+bad = checked = 0
+for path in sys.argv[2:]:
+    for line in open(path):
+        o = json.loads(line)
+        errs = []
+        if o["event"] == "summary":
+            if "seen" in o:
+                errs = list(seen.iter_errors(o["seen"]))
+        elif o["event"] == "capture":
+            errs = list(cap.iter_errors(o))
+        elif o["event"] == "bad_tunnel":
+            errs = list(badt.iter_errors(o))
+        else:
+            errs = list(link.iter_errors(o))
+        checked += 1
+        for e in errs[:2]:
+            print("# %s: %s" % (path, e.message))
+        bad += bool(errs)
+print(checked, bad)
+PYEOF
+)
+np_match "schema: objects checked" '^[1-9][0-9]+ ' "$(printf '%s\n' "$bad" | tail -1)"
+np_eq "schema: the capture point and tunnel members of every object valid" 0 \
+	"$(printf '%s\n' "$bad" | tail -1 | cut -d' ' -f2)"
+printf '%s\n' "$bad" | grep '^# ' | head -5
 np_finish
