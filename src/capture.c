@@ -4,6 +4,7 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,13 +154,34 @@ static int open_inspect(struct np_capture *c, const struct np_options *o,
 		c->linktype = pcap_datalink(p);
 	} else if (open_live(c, o->inspect_iface, privs, err) != 0) {
 		return -1;
+	} else {
+		struct if_nameindex *ni;
+
+		/* "any" gives cooked v1 by default, without the interface:
+		 * v2 has it (libpcap 1.10 and later). */
+		if (c->linktype == NP_LINK_LINUX_SLL &&
+		    pcap_set_datalink(c->pcap, NP_LINK_LINUX_SLL2) == 0)
+			c->linktype = pcap_datalink(c->pcap);
+		/* Names now: the sandboxed loop cannot ask for them. */
+		ni = if_nameindex();
+		for (size_t i = 0;
+		     ni != NULL && ni[i].if_index != 0 && c->nifnames < 64;
+		     i++) {
+			c->ifnames[c->nifnames].index = ni[i].if_index;
+			snprintf(c->ifnames[c->nifnames].name,
+				 sizeof(c->ifnames[0].name), "%s",
+				 ni[i].if_name);
+			c->nifnames++;
+		}
+		if (ni != NULL)
+			if_freenameindex(ni);
 	}
 	if (!np_link_supported(c->linktype))
 		return np_err_set(
 			err,
 			"%s: link type %d (%s) is not one netprobe "
 			"decodes (Ethernet, Linux cooked v1/v2, raw "
-			"IP, BSD loopback)",
+			"IP, BSD loopback, PPP, PPPoE, Cisco HDLC)",
 			o->read_file ? o->read_file : o->inspect_iface,
 			c->linktype,
 			pcap_datalink_val_to_name(c->linktype)
@@ -191,6 +213,8 @@ int np_capture_inspect(struct np_capture *c, const struct np_options *o,
 {
 	struct np_inspect_opts io = {
 		.out = stdout,
+		.ifnames = c->ifnames,
+		.nifnames = c->nifnames,
 		.json = o->json,
 		.quiet = o->quiet,
 		.verbose = o->verbose,

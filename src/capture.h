@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "error.h"
+#include "inspect.h"
 #include "options.h"
 #include "privs.h"
 
@@ -24,6 +25,9 @@ struct np_capture {
 	uint16_t ident; /* --save: the run's Echo identifier */
 	int family;
 	bool failed; /* a read or write error in the pump */
+	/* A live --inspect's interface names, read before the sandbox */
+	struct np_ifname ifnames[64];
+	size_t nifnames;
 	/* The capture stamps of the last NP_WIRE_SLOTS Echoes, by sequence
 	 * number: the wire RTT of each reply. */
 	struct np_wire {

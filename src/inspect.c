@@ -4,6 +4,12 @@
  * bounds-checked parsers of the ping path, with Echo Requests recognised
  * too.  Requests are paired with replies by (requester, responder,
  * identifier, sequence); flows are (requester, responder, identifier).
+ *
+ * A capture point is an interface and a direction (Linux cooked
+ * captures say both; other link types are one point).  A router's "any"
+ * capture sees a forwarded packet twice, in and out: the second sighting
+ * at another point is a copy, shown but counted once; a second sighting
+ * at the same point is a new request, or a duplicate reply.
  */
 #include "config.h"
 
@@ -34,6 +40,7 @@ struct addr_key {
 struct flow {
 	struct addr_key req, resp; /* requester, responder */
 	uint16_t id;
+	uint32_t seen; /* capture points, a bit each */
 	uint64_t requests, replies, duplicates, corrupted, unpaired, errors;
 	struct {
 		uint8_t type, code;
@@ -45,11 +52,24 @@ struct flow {
 	struct np_hist *hist; /* the first RTT allocates it */
 };
 
+#define SIGHTINGS 4 /* capture points told apart per request */
+
 struct request {
 	uint32_t flow; /* index + 1; 0: a free slot */
 	uint16_t seq;
-	uint8_t answered; /* 0 no, 1 replied */
-	int64_t ts_ns;
+	uint8_t requested; /* a request seen (else: replies without one) */
+	uint8_t answered;  /* replies: the most seen at one point */
+	uint8_t errors;	   /* errors quoting it: the most at one point */
+	uint8_t n;	   /* sightings used */
+	struct {
+		uint8_t point, req, rep, err; /* how often seen there */
+	} at[SIGHTINGS];
+	int64_t ts_ns[SIGHTINGS]; /* the request's at each point */
+};
+
+struct point {
+	uint32_t ifindex;
+	uint8_t dir;
 };
 
 struct np_inspect {
@@ -61,6 +81,8 @@ struct np_inspect {
 	struct request *req; /* open addressing */
 	size_t req_slots, nreq;
 	struct np_inspect_totals t;
+	struct point points[NP_INSPECT_MAX_POINTS]; /* [0]: not cooked */
+	unsigned npoints;
 	uint64_t untracked; /* past the bounds */
 	int64_t first_ns, last_ns;
 };
@@ -194,6 +216,7 @@ struct np_inspect *np_inspect_new(const struct np_inspect_opts *o)
 	if (in == NULL)
 		return NULL;
 	in->o = *o;
+	in->npoints = 1;
 	in->flow_slots = 2 * NP_INSPECT_MAX_FLOWS;
 	in->flows = calloc(NP_INSPECT_MAX_FLOWS, sizeof(*in->flows));
 	in->flow_index = calloc(in->flow_slots, sizeof(*in->flow_index));
@@ -216,6 +239,134 @@ void np_inspect_free(struct np_inspect *in)
 	free(in->flow_index);
 	free(in->req);
 	free(in);
+}
+
+/* ---- capture points --------------------------------------------------- */
+
+static unsigned point_of(struct np_inspect *in, const struct np_frame *fr)
+{
+	unsigned i;
+
+	if (fr->dir == NP_DIR_UNKNOWN)
+		return 0;
+	for (i = 1; i < in->npoints; i++)
+		if (in->points[i].ifindex == fr->ifindex &&
+		    in->points[i].dir == fr->dir)
+			return i;
+	if (i >= NP_INSPECT_MAX_POINTS)
+		return NP_INSPECT_MAX_POINTS - 1; /* shared by the rest */
+	in->points[i].ifindex = fr->ifindex;
+	in->points[i].dir = fr->dir;
+	return in->npoints++;
+}
+
+static const char *if_name(const struct np_inspect *in, uint32_t index)
+{
+	for (size_t i = 0; i < in->o.nifnames; i++)
+		if (in->o.ifnames[i].index == index)
+			return in->o.ifnames[i].name;
+	return NULL;
+}
+
+/* A point in text: "eth0 in", "ifindex 3 out", "in". */
+static void point_text(const struct np_inspect *in, FILE *f, uint32_t ifindex,
+		       uint8_t dir)
+{
+	const char *name = ifindex ? if_name(in, ifindex) : NULL;
+
+	if (name != NULL)
+		fprintf(f, "%s ", name);
+	else if (ifindex != 0)
+		fprintf(f, "ifindex %u ", ifindex);
+	fputs(np_link_dir_name(dir), f);
+}
+
+/* A point's JSON members, after others. */
+static void point_json(const struct np_inspect *in, FILE *f, uint32_t ifindex,
+		       uint8_t dir)
+{
+	const char *name = ifindex ? if_name(in, ifindex) : NULL;
+
+	if (name != NULL) {
+		fputs(",\"interface\":", f);
+		np_json_string(f, name);
+	}
+	if (ifindex != 0)
+		fprintf(f, ",\"ifindex\":%u", ifindex);
+	fprintf(f, ",\"direction\":\"%s\"", np_link_dir_name(dir));
+}
+
+static const char *tunnel_id_name(int kind)
+{
+	switch (kind) {
+	case NP_TUN_GRE:
+		return "key";
+	case NP_TUN_VXLAN:
+	case NP_TUN_GENEVE:
+		return "vni";
+	case NP_TUN_MPLS:
+		return "label";
+	}
+	return "session"; /* ERSPAN, PPPoE */
+}
+
+static void tunnel_addrs(const struct np_tunnel *t, char *src, char *dst,
+			 size_t len)
+{
+	struct addr_key k;
+	struct sockaddr_storage ss;
+
+	memset(&k, 0, sizeof(k));
+	k.family = t->family;
+	memcpy(k.a, t->src, 16);
+	key_addr(&k, &ss);
+	np_addr_str((const struct sockaddr *)&ss, src, len);
+	memcpy(k.a, t->dst, 16);
+	key_addr(&k, &ss);
+	np_addr_str((const struct sockaddr *)&ss, dst, len);
+}
+
+/* The tunnels around the packet, outermost first: in text
+ * "[gre 198.18.0.1 > 198.18.0.2 key 7]", in JSON a "tunnels" array. */
+static void tunnels(struct np_inspect *in, const struct np_frame *fr)
+{
+	FILE *f = in->o.out;
+	char src[INET6_ADDRSTRLEN + 16], dst[INET6_ADDRSTRLEN + 16];
+
+	if (fr->ntun == 0)
+		return;
+	if (in->o.json)
+		fputs(",\"tunnels\":[", f);
+	for (unsigned i = 0; i < fr->ntun; i++) {
+		const struct np_tunnel *t = &fr->tun[i];
+
+		if (t->family != 0)
+			tunnel_addrs(t, src, dst, sizeof(src));
+		if (in->o.json) {
+			fprintf(f, "%s{\"type\":\"%s\"", i ? "," : "",
+				np_tunnel_name(t->kind));
+			if (t->family != 0) {
+				fputs(",\"from\":", f);
+				np_json_string(f, src);
+				fputs(",\"to\":", f);
+				np_json_string(f, dst);
+			}
+			if (t->has_id)
+				fprintf(f, ",\"%s\":%" PRIu32,
+					tunnel_id_name(t->kind), t->id);
+			fputc('}', f);
+			continue;
+		}
+		fprintf(f, " [%s", np_tunnel_name(t->kind));
+		if (t->family != 0)
+			fprintf(f, " %s > %s", src, dst);
+		if (t->has_id)
+			fprintf(f, " %s %" PRIu32, tunnel_id_name(t->kind),
+				t->id);
+		fputc(']', f);
+	}
+	if (in->o.json)
+		fputc(']', f);
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -263,12 +414,15 @@ static void head(struct np_inspect *in, const char *event, int64_t ts,
 	if (in->o.json) {
 		fprintf(f, "{\"event\":\"%s\",\"time\":", event);
 		np_json_time(f, ts);
+		if (fr->dir != NP_DIR_UNKNOWN)
+			point_json(in, f, fr->ifindex, fr->dir);
 		if (fr->nvlan > 0) {
 			fputs(",\"vlan\":[", f);
 			for (unsigned i = 0; i < fr->nvlan; i++)
 				fprintf(f, "%s%u", i ? "," : "", fr->vlan[i]);
 			fputc(']', f);
 		}
+		tunnels(in, fr);
 		if (ip != NULL && ip->family != 0) {
 			fputs(",\"from\":", f);
 			np_json_string(f, src);
@@ -278,11 +432,16 @@ static void head(struct np_inspect *in, const char *event, int64_t ts,
 		return;
 	}
 	clock_text(f, ts);
+	if (fr->dir != NP_DIR_UNKNOWN) {
+		fputc(' ', f);
+		point_text(in, f, fr->ifindex, fr->dir);
+	}
 	if (fr->nvlan > 0) {
 		fputs(" vlan ", f);
 		for (unsigned i = 0; i < fr->nvlan; i++)
 			fprintf(f, "%s%u", i ? "." : "", fr->vlan[i]);
 	}
+	tunnels(in, fr);
 	if (ip != NULL && ip->family != 0)
 		fprintf(f, " %s > %s", src, dst);
 	fputc(':', f);
@@ -342,41 +501,123 @@ static void icmp_fields(struct np_inspect *in, int family,
 
 /* ---- the packets ------------------------------------------------------ */
 
+/* The request's record of capture point `pt`; -1 when its SIGHTINGS are
+ * used up (then a sighting is taken for a copy). */
+static int sighting(struct request *q, unsigned pt)
+{
+	for (int i = 0; i < q->n; i++)
+		if (q->at[i].point == pt)
+			return i;
+	if (q->n >= SIGHTINGS)
+		return -1;
+	q->at[q->n].point = (uint8_t)pt;
+	return q->n++;
+}
+
+/* A sequence number used again (or a request after replies without
+ * one): what was seen of it is forgotten. */
+static void req_reset(struct request *q)
+{
+	uint32_t flow = q->flow;
+	uint16_t seq = q->seq;
+
+	memset(q, 0, sizeof(*q));
+	q->flow = flow;
+	q->seq = seq;
+}
+
+static uint8_t bump(uint8_t *n)
+{
+	if (*n < UINT8_MAX)
+		(*n)++;
+	return *n;
+}
+
+/* The request's capture stamp to time a reply seen at `pt` with: the
+ * one on the same interface, else the one seen the other way (a cooked
+ * v1 capture has no interface), else the first. */
+static int64_t req_ts(const struct np_inspect *in, const struct request *q,
+		      unsigned pt)
+{
+	const struct point *p = &in->points[pt];
+	int best = -1, best_score = -1;
+
+	for (int i = 0; i < q->n; i++) {
+		const struct point *o = &in->points[q->at[i].point];
+		int score;
+
+		if (!q->at[i].req)
+			continue;
+		score = (p->ifindex != 0 && o->ifindex == p->ifindex) * 2 +
+			((p->dir == NP_DIR_OUTGOING) !=
+			 (o->dir == NP_DIR_OUTGOING));
+		if (score > best_score) {
+			best = i;
+			best_score = score;
+		}
+	}
+	return best >= 0 ? q->ts_ns[best] : 0;
+}
+
+static void copy_mark(struct np_inspect *in, bool copy)
+{
+	if (copy)
+		fputs(in->o.json ? ",\"copy\":true" : " (copy)", in->o.out);
+}
+
 static void on_request(struct np_inspect *in, int64_t ts,
-		       const struct np_frame *fr, const struct np_ipinfo *ip,
-		       const struct np_reply *r)
+		       const struct np_frame *fr, unsigned pt,
+		       const struct np_ipinfo *ip, const struct np_reply *r)
 {
 	struct addr_key a, b;
 	long fl;
+	bool copy = false;
 
-	in->t.requests++;
 	addr_key(&ip->src, &a);
 	addr_key(&ip->dst, &b);
 	fl = flow_find(in, &a, &b, r->id, true);
 	if (fl >= 0) {
 		struct request *q;
 
-		in->flows[fl].requests++;
+		in->flows[fl].seen |= 1u << pt;
 		q = req_find(in, (uint32_t)fl, r->seq, true);
 		if (q != NULL) {
-			q->answered = 0; /* a sequence number used again */
-			q->ts_ns = ts;
+			int i = sighting(q, pt);
+
+			if (!q->requested || (i >= 0 && q->at[i].req)) {
+				req_reset(q); /* new, or used again */
+				i = sighting(q, pt);
+			} else {
+				copy = true; /* first seen elsewhere */
+			}
+			q->requested = 1;
+			if (i >= 0) {
+				q->at[i].req = 1;
+				q->ts_ns[i] = ts;
+			}
 		} else {
 			in->untracked++;
 		}
+		if (!copy)
+			in->flows[fl].requests++;
 	} else {
 		in->untracked++;
 	}
+	if (copy)
+		in->t.copies++;
+	else
+		in->t.requests++;
 	if (in->o.quiet)
 		return;
 	head(in, "request", ts, fr, ip);
 	icmp_fields(in, ip->family, r, true);
+	copy_mark(in, copy);
 	tail(in);
 }
 
 static void on_reply(struct np_inspect *in, int64_t ts,
-		     const struct np_frame *fr, const struct np_ipinfo *ip,
-		     const struct np_reply *r)
+		     const struct np_frame *fr, unsigned pt,
+		     const struct np_ipinfo *ip, const struct np_reply *r)
 {
 	struct addr_key a, b;
 	const char *event = "reply";
@@ -384,15 +625,18 @@ static void on_reply(struct np_inspect *in, int64_t ts,
 	struct request *q = NULL;
 	struct flow *flow = NULL;
 	long fl;
-	bool bad = r->checksum_checked && !r->checksum_ok;
+	bool bad = r->checksum_checked && !r->checksum_ok, copy = false;
 
-	in->t.replies++;
 	addr_key(&ip->dst, &a); /* the requester */
 	addr_key(&ip->src, &b);
 	fl = flow_find(in, &a, &b, r->id, true);
 	if (fl >= 0) {
 		flow = &in->flows[fl];
-		q = req_find(in, (uint32_t)fl, r->seq, false);
+		flow->seen |= 1u << pt;
+		/* Made when missing: the copies of a reply without request
+		 * are told apart too. */
+		if (!bad)
+			q = req_find(in, (uint32_t)fl, r->seq, true);
 	}
 	if (bad) {
 		/* Not trusted to pair: as ping, counted corrupted. */
@@ -404,15 +648,31 @@ static void on_reply(struct np_inspect *in, int64_t ts,
 		if (flow != NULL)
 			flow->unpaired++;
 	} else {
-		rtt = ts - q->ts_ns;
-		if (rtt < 0)
-			rtt = 0; /* a file's clock stepped back */
-		if (q->answered) {
+		int i = sighting(q, pt);
+		unsigned n = i >= 0 ? bump(&q->at[i].rep) : q->answered + 1u;
+
+		if (i < 0 && q->answered > 0)
+			copy = true;
+		else if (n <= q->answered)
+			copy = true; /* this reply, seen at another point */
+		else
+			q->answered = (uint8_t)(n > UINT8_MAX ? UINT8_MAX : n);
+		if (q->requested) {
+			rtt = ts - req_ts(in, q, pt);
+			if (rtt < 0)
+				rtt = 0; /* a file's clock stepped back */
+		}
+		if (q->answered > 1)
 			event = "duplicate";
+		if (copy) {
+			/* counted where it was first seen */
+		} else if (!q->requested) {
+			in->t.unpaired++;
+			flow->unpaired++;
+		} else if (q->answered > 1) {
 			in->t.duplicates++;
 			flow->duplicates++;
 		} else {
-			q->answered = 1;
 			flow->replies++;
 			flow->sum_ms += (double)rtt / 1e6;
 			if (flow->hist == NULL &&
@@ -422,6 +682,10 @@ static void on_reply(struct np_inspect *in, int64_t ts,
 				np_hist_add(flow->hist, rtt);
 		}
 	}
+	if (copy)
+		in->t.copies++;
+	else
+		in->t.replies++;
 	if (in->o.quiet)
 		return;
 	head(in, event, ts, fr, ip);
@@ -442,6 +706,7 @@ static void on_reply(struct np_inspect *in, int64_t ts,
 	} else if (!bad) {
 		fputs(", no request seen", in->o.out);
 	}
+	copy_mark(in, copy);
 	tail(in);
 }
 
@@ -463,13 +728,14 @@ static void flow_error(struct flow *f, const struct np_reply *r)
 }
 
 static void on_error(struct np_inspect *in, int64_t ts,
-		     const struct np_frame *fr, const struct np_ipinfo *ip,
-		     const struct np_reply *r, bool about_echo)
+		     const struct np_frame *fr, unsigned pt,
+		     const struct np_ipinfo *ip, const struct np_reply *r,
+		     bool about_echo)
 {
 	char desc[128], qdst[INET6_ADDRSTRLEN + 16] = "";
 	FILE *f = in->o.out;
+	bool copy = false;
 
-	in->t.errors++;
 	if (about_echo && r->quoted_dst_set) {
 		struct addr_key a, b;
 		long fl;
@@ -477,9 +743,24 @@ static void on_error(struct np_inspect *in, int64_t ts,
 		addr_key(&ip->dst, &a); /* the error goes to the requester */
 		addr_key(&r->quoted_dst, &b);
 		fl = flow_find(in, &a, &b, r->id, true);
-		if (fl >= 0)
-			flow_error(&in->flows[fl], r);
+		if (fl >= 0) {
+			struct request *q =
+				req_find(in, (uint32_t)fl, r->seq, false);
+			int i = q != NULL ? sighting(q, pt) : -1;
+
+			in->flows[fl].seen |= 1u << pt;
+			if (i >= 0 && bump(&q->at[i].err) <= q->errors)
+				copy = true; /* this error, seen elsewhere */
+			else if (i >= 0)
+				q->errors = q->at[i].err;
+			if (!copy)
+				flow_error(&in->flows[fl], r);
+		}
 	}
+	if (copy)
+		in->t.copies++;
+	else
+		in->t.errors++;
 	if (r->quoted_dst_set)
 		np_addr_str((const struct sockaddr *)&r->quoted_dst, qdst,
 			    sizeof(qdst));
@@ -508,6 +789,7 @@ static void on_error(struct np_inspect *in, int64_t ts,
 		else if (r->quoted_dst_set)
 			fprintf(f, ", quotes a packet to %s", qdst);
 	}
+	copy_mark(in, copy);
 	tail(in);
 }
 
@@ -527,6 +809,25 @@ static bool chain_is_icmp(const struct np_ipinfo *ip)
 	return ip->proto_known &&
 	       ip->proto ==
 		       (ip->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+}
+
+/* A packet cut at the snap length that could still hold ICMP: its chain
+ * says ICMP, or a tunnel protocol (IP-in-IP, GRE, MPLS-in-IP) whose
+ * payload was cut before it could be decoded (UDP is too common to list:
+ * a VXLAN or Geneve packet cut that short is counted as other). */
+static bool chain_may_hold_icmp(const struct np_ipinfo *ip)
+{
+	if (!ip->proto_known || chain_is_icmp(ip))
+		return true;
+	switch (ip->proto) {
+	case IPPROTO_IPIP:
+	case IPPROTO_IPV6:
+	case IPPROTO_GRE:
+	case 137: /* MPLS-in-IP */
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* A packet that is not ICMP: counted, and shown with -v in text. */
@@ -551,6 +852,9 @@ static bool on_other(struct np_inspect *in, int64_t ts,
 	else if (kind == NP_RX_MALFORMED)
 		fprintf(f, ", malformed: %s", np_reply_malformed_name(r->why));
 	fputc(')', f);
+	if (fr->skipped != NP_TUN_NONE)
+		fprintf(f, ", %s payload 0x%04x not decoded",
+			np_tunnel_name(fr->skipped), fr->skipped_proto);
 	tail(in);
 	return true;
 }
@@ -597,7 +901,9 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 	struct np_ipinfo ip;
 	struct np_reply r;
 	enum np_rx_kind kind;
+	enum np_link_status st;
 	FILE *f = in->o.out;
+	unsigned pt;
 
 	in->t.frames++;
 	/* The span runs from the earliest stamp to the latest: files are
@@ -606,21 +912,44 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		in->first_ns = ts_ns;
 	if (in->t.frames == 1 || ts_ns > in->last_ns)
 		in->last_ns = ts_ns;
-	if (np_link_decode(linktype, pkt, caplen, wirelen, &fr) != NP_LINK_IP) {
+	st = np_link_decode(linktype, pkt, caplen, wirelen, &fr);
+	if (st == NP_LINK_BAD_TUNNEL) {
+		/* Not known to be ICMP: counted apart, and named. */
+		in->t.bad_tunnel++;
+		if (in->o.quiet)
+			return true;
+		head(in, "bad_tunnel", ts_ns, &fr, NULL);
+		if (in->o.json) {
+			fputs(",\"reason\":", f);
+			np_json_string(f, fr.why);
+		} else {
+			fprintf(f, " bad tunnel: %s", fr.why);
+		}
+		tail(in);
+		return true;
+	}
+	if (st != NP_LINK_IP) {
 		in->t.other++;
 		return false;
 	}
+	if (fr.skipped != NP_TUN_NONE)
+		in->t.tunnel_skipped++;
 	if (in->o.family != AF_UNSPEC && fr.family != in->o.family) {
 		in->t.other++;
 		return false;
 	}
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
+	pt = point_of(in, &fr);
+	for (unsigned i = 0; i < fr.ntun; i++)
+		if (fr.tun[i].kind < NP_INSPECT_TUNNEL_KINDS)
+			in->t.tunnelled[fr.tun[i].kind]++;
 	if (fr.ip_caplen < fr.ip_wirelen) {
 		/* Cut at the snap length: listed when it could be ICMP (its
-		 * chain says so, or was cut before it said anything), with
+		 * chain says so, or a tunnel's, or was cut before it said
+		 * anything), with
 		 * the addresses if they were captured, nothing guessed from
 		 * what was not. */
-		if (ip.proto_known && !chain_is_icmp(&ip))
+		if (!chain_may_hold_icmp(&ip))
 			return on_other(in, ts_ns, &fr, &ip, kind, &r);
 		in->t.truncated++;
 		if (in->o.quiet)
@@ -645,13 +974,13 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		in->t.bad_checksum++;
 	switch (kind) {
 	case NP_RX_ECHO_REQUEST:
-		on_request(in, ts_ns, &fr, &ip, &r);
+		on_request(in, ts_ns, &fr, pt, &ip, &r);
 		break;
 	case NP_RX_ECHO_REPLY:
-		on_reply(in, ts_ns, &fr, &ip, &r);
+		on_reply(in, ts_ns, &fr, pt, &ip, &r);
 		break;
 	case NP_RX_ERROR:
-		on_error(in, ts_ns, &fr, &ip, &r, true);
+		on_error(in, ts_ns, &fr, pt, &ip, &r, true);
 		break;
 	case NP_RX_MALFORMED:
 		on_malformed(in, ts_ns, &fr, &ip, &r);
@@ -659,7 +988,7 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 	case NP_RX_IGNORED:
 	case NP_RX_LOCAL_ERROR:
 		if (is_error_type(ip.family, r.type)) {
-			on_error(in, ts_ns, &fr, &ip, &r, false);
+			on_error(in, ts_ns, &fr, pt, &ip, &r, false);
 			break;
 		}
 		if (in->o.quiet)
@@ -673,6 +1002,46 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 }
 
 /* ---- the end ---------------------------------------------------------- */
+
+/* Where a flow was seen, when the capture says (cooked captures): text
+ * "seen at eth0 in, eth1 out", JSON a "seen" array. */
+static void flow_seen(struct np_inspect *in, const struct flow *fl)
+{
+	FILE *f = in->o.out;
+	bool first = true;
+
+	if ((fl->seen & ~1u) == 0)
+		return;
+	fputs(in->o.json ? ",\"seen\":[" : "seen at ", f);
+	for (unsigned i = 1; i < in->npoints; i++) {
+		const struct point *p = &in->points[i];
+
+		if (!(fl->seen & (1u << i)))
+			continue;
+		if (in->o.json) {
+			fputs(first ? "{" : ",{", f);
+			/* point_json starts with a comma: skip it */
+			fprintf(f, "\"direction\":\"%s\"",
+				np_link_dir_name(p->dir));
+			if (p->ifindex != 0) {
+				const char *name = if_name(in, p->ifindex);
+
+				fprintf(f, ",\"ifindex\":%u", p->ifindex);
+				if (name != NULL) {
+					fputs(",\"interface\":", f);
+					np_json_string(f, name);
+				}
+			}
+			fputc('}', f);
+		} else {
+			if (!first)
+				fputs(", ", f);
+			point_text(in, f, p->ifindex, p->dir);
+		}
+		first = false;
+	}
+	fputs(in->o.json ? "]" : "\n", f);
+}
 
 static void flow_summary(struct np_inspect *in, const struct flow *fl)
 {
@@ -736,10 +1105,13 @@ static void flow_summary(struct np_inspect *in, const struct flow *fl)
 						  fl->err[i].type,
 						  fl->err[i].code),
 				fl->err[i].n);
-		fputs("]}\n", f);
+		fputc(']', f);
+		flow_seen(in, fl);
+		fputs("}\n", f);
 		return;
 	}
 	fprintf(f, "\n--- %s > %s, id %u ---\n", req, resp, fl->id);
+	flow_seen(in, fl);
 	fprintf(f,
 		"%" PRIu64 " requests, %" PRIu64 " replies, %" PRIu64
 		" unanswered",
@@ -808,11 +1180,21 @@ void np_inspect_finish(struct np_inspect *in)
 			",\"requests\":%" PRIu64 ",\"replies\":%" PRIu64
 			",\"duplicates\":%" PRIu64 ",\"unpaired\":%" PRIu64
 			",\"errors\":%" PRIu64 ",\"flows\":%zu"
-			",\"untracked\":%" PRIu64 ",\"duration_s\":%.6f}\n",
+			",\"untracked\":%" PRIu64 ",\"duration_s\":%.6f",
 			t->frames, t->icmp, t->icmp6, t->other, t->truncated,
 			t->malformed, t->bad_checksum, t->requests, t->replies,
 			t->duplicates, t->unpaired, t->errors, in->nflows,
 			in->untracked, secs);
+		/* Capture points and tunnels (linklayer.c) */
+		fprintf(f,
+			",\"copies\":%" PRIu64 ",\"bad_tunnel\":%" PRIu64
+			",\"tunnel_skipped\":%" PRIu64 ",\"tunnels\":{",
+			t->copies, t->bad_tunnel, t->tunnel_skipped);
+		for (int k = 1, n = 0; k < NP_TUN_KINDS; k++)
+			if (t->tunnelled[k])
+				fprintf(f, "%s\"%s\":%" PRIu64, n++ ? "," : "",
+					np_tunnel_name(k), t->tunnelled[k]);
+		fputs("}}\n", f);
 		return;
 	}
 	fprintf(f,
@@ -822,6 +1204,27 @@ void np_inspect_finish(struct np_inspect *in)
 		t->frames, t->icmp, t->icmp6, t->other, t->truncated,
 		t->malformed, t->bad_checksum, in->nflows,
 		in->nflows == 1 ? "" : "s", secs);
+	if (t->copies)
+		fprintf(f,
+			"%" PRIu64 " copies: packets seen again at another "
+			"capture point, counted once\n",
+			t->copies);
+	{
+		int n = 0;
+
+		for (int k = 1; k < NP_TUN_KINDS; k++)
+			if (t->tunnelled[k])
+				fprintf(f, "%s%" PRIu64 " %s",
+					n++ ? ", " : "tunnelled: ",
+					t->tunnelled[k], np_tunnel_name(k));
+		if (n > 0)
+			fputc('\n', f);
+	}
+	if (t->bad_tunnel || t->tunnel_skipped)
+		fprintf(f,
+			"%" PRIu64 " bad tunnel headers, %" PRIu64
+			" tunnels not decoded\n",
+			t->bad_tunnel, t->tunnel_skipped);
 	if (in->untracked)
 		fprintf(f,
 			"%" PRIu64 " requests not paired: more than %u flows "

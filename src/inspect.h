@@ -10,8 +10,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* An interface's name by index, for the lines of a live capture (a
+ * file's interface indexes are another machine's: shown as numbers). */
+struct np_ifname {
+	uint32_t index;
+	char name[16]; /* IF_NAMESIZE */
+};
+
 struct np_inspect_opts {
 	FILE *out;
+	const struct np_ifname *ifnames; /* may be NULL */
+	size_t nifnames;
 	bool json;    /* JSON Lines, the ping JSON's vocabulary */
 	bool quiet;   /* -q: the summaries only */
 	bool verbose; /* -v: also packets that are not ICMP */
@@ -21,6 +30,10 @@ struct np_inspect_opts {
 /* Bounds: flows and requests beyond them are counted, not paired. */
 #define NP_INSPECT_MAX_FLOWS 4096
 #define NP_INSPECT_MAX_REQUESTS (1u << 20)
+/* Capture points (interface and direction) told apart; more share the
+ * last. */
+#define NP_INSPECT_MAX_POINTS 32
+#define NP_INSPECT_TUNNEL_KINDS 8 /* NP_TUN_KINDS */
 
 struct np_inspect;
 
@@ -51,6 +64,13 @@ void np_inspect_free(struct np_inspect *in);
 struct np_inspect_totals {
 	uint64_t frames, icmp, icmp6, other, truncated, malformed, bad_checksum;
 	uint64_t requests, replies, duplicates, unpaired, errors;
+	/* The same packet at another capture point (in and out of a
+	 * router): shown, counted once. */
+	uint64_t copies;
+	uint64_t
+		tunnelled[NP_INSPECT_TUNNEL_KINDS]; /* by enum np_tunnel_kind */
+	uint64_t bad_tunnel;	 /* a tunnel header cut short or invalid */
+	uint64_t tunnel_skipped; /* a tunnel whose payload is not decoded */
 };
 void np_inspect_totals(const struct np_inspect *in,
 		       struct np_inspect_totals *t);

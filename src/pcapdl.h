@@ -31,6 +31,7 @@
 	X(next_ex)                                                             \
 	X(open_offline_with_tstamp_precision)                                  \
 	X(set_buffer_size)                                                     \
+	X(set_datalink)                                                        \
 	X(set_immediate_mode)                                                  \
 	X(set_snaplen)                                                         \
 	X(set_tstamp_precision)                                                \
@@ -74,6 +75,7 @@ const char *np_pcap_soname(void);
 #define pcap_open_offline_with_tstamp_precision                                \
 	np_pcap.open_offline_with_tstamp_precision
 #define pcap_set_buffer_size np_pcap.set_buffer_size
+#define pcap_set_datalink np_pcap.set_datalink
 #define pcap_set_immediate_mode np_pcap.set_immediate_mode
 #define pcap_set_snaplen np_pcap.set_snaplen
 #define pcap_set_tstamp_precision np_pcap.set_tstamp_precision

@@ -8,8 +8,8 @@
  *                frame is cut there, as by a snap length);
  *   bit 0:       JSON output; bit 1: -v.
  *
- * Invariants: every frame is counted exactly once (ICMP, ICMPv6, other or
- * truncated), duplicates and unpaired replies are replies. */
+ * Invariants: every frame is counted exactly once (ICMP, ICMPv6, other,
+ * truncated or bad tunnel), duplicates and unpaired replies are replies. */
 #include "config.h"
 
 #include <pcap/pcap.h>
@@ -26,6 +26,8 @@ static const int links[] = {
 	NP_LINK_LOOP,	    NP_LINK_LINUX_SLL,
 	NP_LINK_IPV4,	    NP_LINK_IPV6,
 	NP_LINK_LINUX_SLL2, 147, /* not decoded */
+	NP_LINK_PPP,	    NP_LINK_PPP_HDLC,
+	NP_LINK_PPP_ETHER,  NP_LINK_C_HDLC,
 };
 
 static void frames(struct np_inspect *in, const uint8_t *d, size_t n)
@@ -104,7 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		file(in, data + 1, size - 1);
 	np_inspect_finish(in);
 	np_inspect_totals(in, &t);
-	CHECK(t.frames == t.icmp + t.icmp6 + t.other + t.truncated);
+	CHECK(t.frames ==
+	      t.icmp + t.icmp6 + t.other + t.truncated + t.bad_tunnel);
 	CHECK(t.duplicates + t.unpaired <= t.replies);
 	CHECK(t.malformed <= t.icmp + t.icmp6);
 	CHECK(t.bad_checksum <= t.icmp + t.icmp6);

@@ -199,7 +199,7 @@ same_file() {
 
 for f in eth-v4.pcap eth-vlan.pcap sll-v6.pcap sll2-mixed.pcap raw.pcap \
 	null-loop.pcap loop.pcap snaplen.pcap hostile.pcap ns.pcapng empty.pcap \
-	field.pcap no-icmp.pcap; do
+	field.pcap no-icmp.pcap tunnels.pcap ppp.pcap chdlc.pcap; do
 	name=${f%.*}
 	extra=()
 	[ "$f" = ns.pcapng ] && extra=(--decimals 6)
@@ -511,9 +511,9 @@ np_exec "$NI" 10 ping -c 3 -i 0.05 127.0.0.1
 inspect_wait i6
 np_eq "--inspect -c 6: exit 0" 0 "$NP_RC"
 np_eq "--inspect -c 6: 3 request lines" 3 \
-	"$(printf '%s\n' "$NP_OUT" | grep -cE '^[0-9:.]+ 127\.0\.0\.1 > 127\.0\.0\.1: echo request, id [0-9]+, seq [1-3], 64 bytes, ttl 64$')"
+	"$(printf '%s\n' "$NP_OUT" | grep -cE '^[0-9:.]+ (lo [a-z]+ )?127\.0\.0\.1 > 127\.0\.0\.1: echo request, id [0-9]+, seq [1-3], 64 bytes, ttl 64$')"
 np_eq "--inspect -c 6: 3 reply lines with time=" 3 \
-	"$(printf '%s\n' "$NP_OUT" | grep -cE '^[0-9:.]+ 127\.0\.0\.1 > 127\.0\.0\.1: echo reply, id [0-9]+, seq [1-3], 64 bytes, ttl 64, time=[0-9]+\.[0-9]{3} ms$')"
+	"$(printf '%s\n' "$NP_OUT" | grep -cE '^[0-9:.]+ (lo [a-z]+ )?127\.0\.0\.1 > 127\.0\.0\.1: echo reply, id [0-9]+, seq [1-3], 64 bytes, ttl 64, time=[0-9]+\.[0-9]{3} ms$')"
 np_match "--inspect -c 6: the summary" '^3 requests, 3 replies, 0 unanswered, 0% loss$' "$NP_OUT"
 np_match "--inspect -c 6: the totals" '^6 frames: 6 ICMP, 0 ICMPv6, ' "$NP_OUT"
 
@@ -545,7 +545,7 @@ for json in "" -J; do
 		np_not_ok "--inspect${json:+ $json}, SIGINT: ended ${ms}ms after the signal"
 	fi
 	if [ -z "$json" ]; then
-		np_eq "--inspect, SIGINT: 4 packet lines" 4 "$(printf '%s\n' "$NP_OUT" | grep -cE '^[0-9:.]+ ::1 > ::1: echo (request|reply), ')"
+		np_eq "--inspect, SIGINT: 4 packet lines" 4 "$(printf '%s\n' "$NP_OUT" | grep -cE '^[0-9:.]+ (lo [a-z]+ )?::1 > ::1: echo (request|reply), ')"
 		np_match "--inspect, SIGINT: the summary" '^2 requests, 2 replies, 0 unanswered, 0% loss$' "$NP_OUT"
 		np_match "--inspect, SIGINT: the totals" '^4 frames: 0 ICMP, 4 ICMPv6, ' "$NP_OUT"
 	else
