@@ -432,6 +432,9 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			np_metrics_discard(&mo.metrics);
 		return fail_for(opt, &err);
 	}
+	/* stdout is fully buffered here: the -a/-u list first, so that the
+	 * totals come after it when both go to one file (cron, journald) */
+	fflush(stdout);
 	if (opt->verbose)
 		fprintf(stderr,
 			"netprobe: %llu targets, %llu answered; %llu probes "

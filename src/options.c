@@ -836,9 +836,19 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 	return 0;
 }
 
-int np_options_check_interval(const struct np_options *o, bool is_root,
+int np_options_check_interval(struct np_options *o, bool is_root,
 			      struct np_err *err)
 {
+	/* Plugin mode: check_icmp takes any -i and -I, so a check written
+	 * for it must run unchanged; a user other than root gets the user
+	 * minimums (-i 2ms, -I 1ms) instead of an error. */
+	if (o->plugin) {
+		if (!is_root && o->interval_ns < NP_MIN_USER_INTERVAL_NS)
+			o->interval_ns = NP_MIN_USER_INTERVAL_NS;
+		if (!is_root && o->gap_ns < NP_MIN_USER_GAP_NS)
+			o->gap_ns = NP_MIN_USER_GAP_NS;
+		return 0;
+	}
 	if (!is_root && o->flood && !o->interval_set)
 		return np_err_set(err, "cannot flood: the minimal interval "
 				       "allowed for a user other than root is "
@@ -864,9 +874,9 @@ int np_options_check_size(const struct np_options *o, int family,
 
 	if (o->size > max)
 		return np_err_set(err,
-				  "invalid value '%ld' for -s: at most %ld "
+				  "invalid value '%ld' for %s: at most %ld "
 				  "payload bytes fit in an %s packet",
-				  o->size, max,
+				  o->size, o->plugin ? "-b" : "-s", max,
 				  family == AF_INET6 ? "IPv6" : "IPv4");
 	return 0;
 }

@@ -128,8 +128,9 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		     struct np_err *err);
 
 /* Checks that depend on who runs us (iputils' rule: intervals under 2 ms
- * only for root) and on the address family chosen (maximum size). */
-int np_options_check_interval(const struct np_options *o, bool is_root,
+ * only for root) and on the address family chosen (maximum size).  In
+ * plugin mode the intervals are raised to the user minimums instead. */
+int np_options_check_interval(struct np_options *o, bool is_root,
 			      struct np_err *err);
 int np_options_check_size(const struct np_options *o, int family,
 			  struct np_err *err);
