@@ -406,6 +406,47 @@ START_TEST(list_with_byte_order_mark)
 }
 END_TEST
 
+START_TEST(localhost_without_resolver)
+{
+	static const char *const yes[] = {"localhost",	  "LOCALHOST",
+					  "localhost.",	  "LocalHost.",
+					  "a.localhost",  "x.y.LOCALHOST.",
+					  "db.localhost."};
+	static const char *const no[] = {
+		"mylocalhost", "localhost..", ".localhost", "a..localhost",
+		"localhost.x", "local",	      "",	    "localhostt"};
+	struct np_target t;
+	struct np_tplan p;
+	struct np_err e;
+	char out[256];
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ck_assert_msg(np_name_is_localhost(yes[i]), "%s", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(!np_name_is_localhost(no[i]), "%s", no[i]);
+	ck_assert_int_eq(np_target_resolve(&t, "LocalHost.", AF_UNSPEC, false,
+					   &e),
+			 0);
+	ck_assert_int_eq(t.family, AF_INET);
+	ck_assert_str_eq(t.addr_str, "127.0.0.1");
+	ck_assert_int_eq(np_target_resolve(&t, "a.localhost", AF_INET, true,
+					   &e),
+			 0);
+	ck_assert_str_eq(t.addr_str, "127.0.0.1");
+	ck_assert_int_eq(np_target_resolve(&t, "localhost", AF_INET6, false,
+					   &e),
+			 0);
+	ck_assert_int_eq(t.family, AF_INET6);
+	ck_assert_str_eq(t.addr_str, "::1");
+	/* many targets and list files go through the same rule */
+	np_tplan_init(&p);
+	add(&p, "db.localhost");
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(out, "127.0.0.1=db.localhost ");
+	np_tplan_free(&p);
+}
+END_TEST
+
 Suite *tlist_suite(void)
 {
 	Suite *s = suite_create("tlist");
@@ -419,6 +460,7 @@ Suite *tlist_suite(void)
 	tcase_add_test(tc, lazy_and_bounded);
 	tcase_add_test(tc, lists_from_files);
 	tcase_add_test(tc, list_with_byte_order_mark);
+	tcase_add_test(tc, localhost_without_resolver);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
