@@ -114,6 +114,17 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
 	return 0;
 }
 
+bool np_looks_like_port(const char *s)
+{
+	long long v;
+
+	/* fping's and nmap's -p: a decimal port, 2 to 5 digits, no leading
+	 * zero ("0a0a" and "00ff" stay plain patterns) */
+	return s != NULL && strlen(s) >= 2 && strlen(s) <= 5 && s[0] != '0' &&
+	       strspn(s, "0123456789") == strlen(s) &&
+	       np_parse_ll(s, 10, 1, 65535, &v) == 0;
+}
+
 enum {
 	OPT_FILE = 256,
 	OPT_GAP,
@@ -632,6 +643,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					err, name, optarg,
 					"the pattern must be 1 to 32 hex "
 					"digits (up to 16 bytes), e.g. ff00");
+			o->pattern_arg = optarg;
 			break;
 		case 'e':
 			/* 0 asks for a random one (iputils) */

@@ -72,10 +72,10 @@ void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t)
 
 		/* the code says more ("host-unreachable"); where it has no
 		 * name, the type ("packet-too-big") */
-		r->cause = strcmp(code, "other") != 0
-				   ? code
-				   : np_icmp_type_name(t->err_family,
-						       t->err_type);
+		r->cause =
+			strcmp(code, "other") != 0
+				? code
+				: np_icmp_type_name(t->err_family, t->err_type);
 		inet_ntop(t->err_family, t->err_from, r->cause_from,
 			  sizeof(r->cause_from));
 	}

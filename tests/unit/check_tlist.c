@@ -408,10 +408,9 @@ END_TEST
 
 START_TEST(localhost_without_resolver)
 {
-	static const char *const yes[] = {"localhost",	  "LOCALHOST",
-					  "localhost.",	  "LocalHost.",
-					  "a.localhost",  "x.y.LOCALHOST.",
-					  "db.localhost."};
+	static const char *const yes[] = {
+		"localhost",   "LOCALHOST",	 "localhost.",	 "LocalHost.",
+		"a.localhost", "x.y.LOCALHOST.", "db.localhost."};
 	static const char *const no[] = {
 		"mylocalhost", "localhost..", ".localhost", "a..localhost",
 		"localhost.x", "local",	      "",	    "localhostt"};
@@ -424,18 +423,15 @@ START_TEST(localhost_without_resolver)
 		ck_assert_msg(np_name_is_localhost(yes[i]), "%s", yes[i]);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		ck_assert_msg(!np_name_is_localhost(no[i]), "%s", no[i]);
-	ck_assert_int_eq(np_target_resolve(&t, "LocalHost.", AF_UNSPEC, false,
-					   &e),
-			 0);
+	ck_assert_int_eq(
+		np_target_resolve(&t, "LocalHost.", AF_UNSPEC, false, &e), 0);
 	ck_assert_int_eq(t.family, AF_INET);
 	ck_assert_str_eq(t.addr_str, "127.0.0.1");
-	ck_assert_int_eq(np_target_resolve(&t, "a.localhost", AF_INET, true,
-					   &e),
-			 0);
+	ck_assert_int_eq(
+		np_target_resolve(&t, "a.localhost", AF_INET, true, &e), 0);
 	ck_assert_str_eq(t.addr_str, "127.0.0.1");
-	ck_assert_int_eq(np_target_resolve(&t, "localhost", AF_INET6, false,
-					   &e),
-			 0);
+	ck_assert_int_eq(
+		np_target_resolve(&t, "localhost", AF_INET6, false, &e), 0);
 	ck_assert_int_eq(t.family, AF_INET6);
 	ck_assert_str_eq(t.addr_str, "::1");
 	/* many targets and list files go through the same rule */
