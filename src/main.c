@@ -470,7 +470,8 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			continue;
 		if (np_options_check_size(opt, family, &err) != 0 ||
 		    np_socket_open(&sock[f], family, privs, &err) != 0 ||
-		    np_socket_configure(&sock[f], &sockopt, privs, &err) != 0) {
+		    np_socket_configure(&sock[f], &sockopt, privs, &err) != 0 ||
+		    np_socket_open_route(&sock[f], family, &err) != 0) {
 			np_tplan_free(&plan);
 			plan_notes_free(&notes);
 			return fail_for(opt, &err);
@@ -547,9 +548,12 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			(unsigned long long)res.total.transmitted,
 			(unsigned long long)res.total.received,
 			(unsigned long long)res.peak_active, res.table_slots);
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < 2; f++) {
 		if (sock[f].fd >= 0)
 			close(sock[f].fd);
+		if (sock[f].route_fd >= 0)
+			close(sock[f].route_fd);
+	}
 	if (opt->plugin) {
 		if (mo.have_metrics)
 			for (size_t i = 0; i < mo.plugin.n; i++)
