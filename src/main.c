@@ -302,6 +302,12 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 {
 	if (opt->no_sandbox || !np_sandbox_available())
 		return 0;
+	if (np_sandbox_under_valgrind()) {
+		fprintf(stderr, "netprobe: warning: running under valgrind, "
+				"which cannot follow a seccomp filter: no "
+				"sandbox for this run\n");
+		return 0;
+	}
 	if (np_sandbox_enter(err, opt->plugin) != 0)
 		return -1;
 	if (opt->verbose)
