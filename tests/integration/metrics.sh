@@ -345,6 +345,7 @@ printf 'gone-host\n198.18.0.3\n' >"$NP_TMP/list"
 np_run "$A" $T -q -c 1 --metrics "$F" --file "$NP_TMP/list"
 promtool_ok "unresolvable name in a list file" "$F"
 np_eq "unresolvable name in a list file: up 0" 1 "$(grep -cF 'netprobe_up{target="gone-host",address=""} 0' "$F")"
+rm -f "$F"
 np_run "$A" $T -c 1 --metrics "$F" gone-host
 np_eq "unresolvable name, ping mode: exit 2" 2 "$NP_RC"
 promtool_ok "unresolvable name, ping mode" "$F"
