@@ -251,6 +251,12 @@ cmp_icmp "$A" "RTA-only thresholds -w 200 -c 500" 0 -H 198.18.0.1 -w 200 -c 500
 # parser for a zero RTA; the state is the same)
 CMP_LINE=no cmp_icmp "$A" "RTA-only threshold reached -w 0" 1 -H 198.18.0.1 -w 0 -c 500
 
+# A decimal RTA is read as written (netprobe.8, "Compared with check_icmp"):
+# 0.25 is 0.250 ms; check_icmp 2.3 makes it 2.500 ms (the documented
+# difference; both states are OK here).
+np_run "$A" $T --plugin -H 198.18.0.1 -w 0.25,40% -c 500,80%
+np_match "-w 0.25: 0.250 ms in the perfdata" '\|rta=[0-9.]+ms;0\.250;500\.000;0; ' "$NP_OUT"
+
 # --- As the monitoring user (not root) ------------------------------------
 
 # check_icmp runs with its file capability and takes -I 0 and -i 1 from
