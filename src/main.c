@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "engine.h"
 #ifdef HAVE_PCAP
 #include "capture.h"
@@ -126,17 +128,67 @@ static void verbose_setup(const struct np_socket *s, const struct np_privs *p,
 			src, s->ident, how, s->route_mtu);
 }
 
+/* What building the target list tells the run: the names that did not
+ * resolve, kept for --metrics (whose file is opened later). */
+struct plan_notes {
+	const struct np_options *opt;
+	char **names, **why;
+	size_t n, cap;
+};
+
+/* The resolver's reason without the "cannot resolve 'NAME':" before it. */
+static const char *resolve_reason(const char *msg)
+{
+	const char *c = strstr(msg, "': ");
+
+	return c != NULL ? c + 3 : msg;
+}
+
 static void say_unresolved(void *ctx, const char *name,
 			   const struct np_err *err)
 {
-	(void)ctx;
-	(void)name;
+	struct plan_notes *pn = ctx;
+
 	fprintf(stderr, "netprobe: %s\n", err->msg);
+	if (pn->opt->metrics == NULL)
+		return;
+	if (pn->n == pn->cap) {
+		size_t cap = pn->cap ? 2 * pn->cap : 8;
+		char **a = realloc(pn->names, cap * sizeof(*a));
+
+		if (a != NULL)
+			pn->names = a;
+		a = a != NULL ? realloc(pn->why, cap * sizeof(*a)) : NULL;
+		if (a == NULL)
+			return; /* out of memory: its series is lost */
+		pn->why = a;
+		pn->cap = cap;
+	}
+	pn->names[pn->n] = strdup(name);
+	pn->why[pn->n] = strdup(resolve_reason(err->msg));
+	if (pn->names[pn->n] == NULL || pn->why[pn->n] == NULL) {
+		free(pn->names[pn->n]);
+		free(pn->why[pn->n]);
+		return;
+	}
+	pn->n++;
+}
+
+static void plan_notes_free(struct plan_notes *pn)
+{
+	for (size_t i = 0; i < pn->n; i++) {
+		free(pn->names[i]);
+		free(pn->why[i]);
+	}
+	free(pn->names);
+	free(pn->why);
+	pn->names = pn->why = NULL;
+	pn->n = pn->cap = 0;
 }
 
 static void say_duplicate(void *ctx, const char *name, uint64_t addresses)
 {
-	const struct np_options *o = ctx;
+	const struct np_options *o = ((struct plan_notes *)ctx)->opt;
 
 	if (!o->verbose)
 		return;
@@ -149,6 +201,41 @@ static void say_duplicate(void *ctx, const char *name, uint64_t addresses)
 			"netprobe: %s: %llu of its addresses already in the "
 			"list, probed once\n",
 			name, (unsigned long long)addresses);
+}
+
+/* fping habits that mean something else here.  -f with a file operand
+ * is an error (a flood is the costly reading); a port-like -p and a large
+ * many-target -i are warnings, as both are also valid requests. */
+static int fping_habits(const struct np_options *o, bool multi,
+			struct np_err *err)
+{
+	struct stat st;
+
+	if (o->flood)
+		for (int i = 0; i < o->ntargets; i++)
+			if (stat(o->targets[i], &st) == 0 &&
+			    S_ISREG(st.st_mode))
+				return np_err_set(
+					err,
+					"'%s' is a file: did you mean "
+					"--file? (-f is flood, as in ping; "
+					"not run)",
+					o->targets[i]);
+	if (np_looks_like_port(o->pattern_arg))
+		fprintf(stderr,
+			"netprobe: warning: -p %s is a hex pattern for the "
+			"payload (bytes 0x%02x...), not a port: TCP probes are "
+			"not supported yet\n",
+			o->pattern_arg, o->pattern[0]);
+	if (multi && o->interval_set && o->interval_ns >= 10 * NP_NSEC_PER_SEC)
+		fprintf(stderr,
+			"netprobe: warning: -i %g is in seconds here, between "
+			"probes to each target (fping's -i is in "
+			"milliseconds: for %g ms give -i %g)\n",
+			(double)o->interval_ns / 1e9,
+			(double)o->interval_ns / 1e9,
+			(double)o->interval_ns / 1e12);
+	return 0;
 }
 
 /* Does this run need the many-target mode? */
@@ -167,9 +254,9 @@ static bool wants_multi(const struct np_options *o)
 }
 
 static int build_plan(struct np_tplan *plan, const struct np_options *o,
-		      struct np_err *err)
+		      struct plan_notes *pn, struct np_err *err)
 {
-	struct np_tplan_notify notify = {(void *)o, say_unresolved,
+	struct np_tplan_notify notify = {pn, say_unresolved,
 					 o->verbose ? say_duplicate : NULL};
 	struct np_tspec spec;
 
@@ -215,6 +302,12 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 {
 	if (opt->no_sandbox || !np_sandbox_available())
 		return 0;
+	if (np_sandbox_under_valgrind()) {
+		fprintf(stderr, "netprobe: warning: running under valgrind, "
+				"which cannot follow a seccomp filter: no "
+				"sandbox for this run\n");
+		return 0;
+	}
 	if (np_sandbox_enter(err, opt->plugin) != 0)
 		return -1;
 	if (opt->verbose)
@@ -331,6 +424,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	struct np_msink sink;
 	struct np_engine_signals sig;
 	struct np_err err;
+	struct plan_notes notes;
 	sigset_t waitmask;
 	unsigned fams;
 	int rc;
@@ -341,7 +435,11 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	sock[0].fd = sock[1].fd = -1;
 	sock[0].route_fd = sock[1].route_fd = -1;
 	np_tplan_init(&plan);
-	if (build_plan(&plan, opt, &err) != 0) {
+	memset(&notes, 0, sizeof(notes));
+	notes.opt = opt;
+	rc = build_plan(&plan, opt, &notes, &err);
+	if (rc != 0) {
+		plan_notes_free(&notes);
 		np_tplan_free(&plan);
 		return fail_for(opt, &err);
 	}
@@ -351,6 +449,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		np_err_set(&err, "plugin mode checks hosts: a CIDR block or "
 				 "a range is not one");
 		np_tplan_free(&plan);
+		plan_notes_free(&notes);
 		return fail_for(opt, &err);
 	}
 	if (opt->plugin && plan.unresolved > 0) {
@@ -358,6 +457,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		np_err_set(&err, "cannot resolve %llu of the hosts",
 			   (unsigned long long)plan.unresolved);
 		np_tplan_free(&plan);
+		plan_notes_free(&notes);
 		return fail_for(opt, &err);
 	}
 	fams = np_tplan_families(&plan);
@@ -376,8 +476,10 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			continue;
 		if (np_options_check_size(opt, family, &err) != 0 ||
 		    np_socket_open(&sock[f], family, privs, &err) != 0 ||
-		    np_socket_configure(&sock[f], &sockopt, privs, &err) != 0) {
+		    np_socket_configure(&sock[f], &sockopt, privs, &err) != 0 ||
+		    np_socket_open_route(&sock[f], family, &err) != 0) {
 			np_tplan_free(&plan);
+			plan_notes_free(&notes);
 			return fail_for(opt, &err);
 		}
 		cfg.sock[f] = &sock[f];
@@ -386,6 +488,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	if (np_privs_drop_all(privs, &err) != 0 ||
 	    setup_signals(&waitmask, &err) != 0) {
 		np_tplan_free(&plan);
+		plan_notes_free(&notes);
 		return fail_for(opt, &err);
 	}
 	if (opt->verbose)
@@ -405,7 +508,13 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 								  : opt->count);
 	cfg.timeout_ns = np_options_multi_timeout(opt);
 	cfg.percentiles = opt->json || opt->percentiles || opt->metrics;
-	if (multi_output(&mo, opt, &cfg, &sink, &err) != 0) {
+	rc = multi_output(&mo, opt, &cfg, &sink, &err);
+	/* the names that did not resolve first: up 0 and why */
+	for (size_t i = 0; rc == 0 && mo.have_metrics && i < notes.n; i++)
+		np_metrics_add_unresolved(&mo.metrics, notes.names[i],
+					  notes.why[i]);
+	plan_notes_free(&notes);
+	if (rc != 0) {
 		np_tplan_free(&plan);
 		return fail_for(opt, &err);
 	}
@@ -432,6 +541,9 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			np_metrics_discard(&mo.metrics);
 		return fail_for(opt, &err);
 	}
+	/* stdout is fully buffered here: the -a/-u list first, so that the
+	 * totals come after it when both go to one file (cron, journald) */
+	fflush(stdout);
 	if (opt->verbose)
 		fprintf(stderr,
 			"netprobe: %llu targets, %llu answered; %llu probes "
@@ -442,9 +554,12 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			(unsigned long long)res.total.transmitted,
 			(unsigned long long)res.total.received,
 			(unsigned long long)res.peak_active, res.table_slots);
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < 2; f++) {
 		if (sock[f].fd >= 0)
 			close(sock[f].fd);
+		if (sock[f].route_fd >= 0)
+			close(sock[f].route_fd);
+	}
 	if (opt->plugin) {
 		if (mo.have_metrics)
 			for (size_t i = 0; i < mo.plugin.n; i++)
@@ -584,6 +699,8 @@ int main(int argc, char **argv)
 	}
 	if (np_options_check_interval(&opt, privs.is_root, &err) != 0)
 		return fail_for(&opt, &err);
+	if (!opt.plugin && fping_habits(&opt, wants_multi(&opt), &err) != 0)
+		return fail(&err);
 	if (wants_multi(&opt)) {
 		if (opt.save_file != NULL) {
 			np_err_set(&err, "--save applies to a single target");
@@ -601,8 +718,21 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (np_target_resolve(&target, opt.target, opt.family, opt.numeric,
-			      &err) != 0)
+			      &err) != 0) {
+		/* --metrics: the target's series all the same (up 0), so
+		 * an alert on up == 0 fires for a name that stopped
+		 * resolving */
+		struct np_err merr;
+
+		if (opt.metrics != NULL &&
+		    np_metrics_open(&metrics, opt.metrics, &merr) == 0) {
+			np_metrics_add_unresolved(&metrics, opt.target,
+						  resolve_reason(err.msg));
+			if (np_metrics_write(&metrics, &merr) != 0)
+				fprintf(stderr, "netprobe: %s\n", merr.msg);
+		}
 		return fail(&err);
+	}
 	if (np_options_check_size(&opt, target.family, &err) != 0)
 		return fail(&err);
 	if (np_socket_route(&sock, &target, &opt, &privs, &err) != 0)

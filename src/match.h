@@ -127,6 +127,11 @@ struct np_mtarget {
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
 	bool used;
 	bool send_error_said;
+	/* The last ICMP error about this target: why it is down (the
+	 * plugin line names it, as check_icmp does) */
+	bool err_set;
+	uint8_t err_type, err_code, err_family;
+	uint8_t err_from[16]; /* the reporting router, network order */
 };
 
 void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa);

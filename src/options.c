@@ -114,6 +114,17 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen)
 	return 0;
 }
 
+bool np_looks_like_port(const char *s)
+{
+	long long v;
+
+	/* fping's and nmap's -p: a decimal port, 2 to 5 digits, no leading
+	 * zero ("0a0a" and "00ff" stay plain patterns) */
+	return s != NULL && strlen(s) >= 2 && strlen(s) <= 5 && s[0] != '0' &&
+	       strspn(s, "0123456789") == strlen(s) &&
+	       np_parse_ll(s, 10, 1, 65535, &v) == 0;
+}
+
 enum {
 	OPT_FILE = 256,
 	OPT_GAP,
@@ -632,6 +643,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 					err, name, optarg,
 					"the pattern must be 1 to 32 hex "
 					"digits (up to 16 bytes), e.g. ff00");
+			o->pattern_arg = optarg;
 			break;
 		case 'e':
 			/* 0 asks for a random one (iputils) */
@@ -836,9 +848,19 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 	return 0;
 }
 
-int np_options_check_interval(const struct np_options *o, bool is_root,
+int np_options_check_interval(struct np_options *o, bool is_root,
 			      struct np_err *err)
 {
+	/* Plugin mode: check_icmp takes any -i and -I, so a check written
+	 * for it must run unchanged; a user other than root gets the user
+	 * minimums (-i 2ms, -I 1ms) instead of an error. */
+	if (o->plugin) {
+		if (!is_root && o->interval_ns < NP_MIN_USER_INTERVAL_NS)
+			o->interval_ns = NP_MIN_USER_INTERVAL_NS;
+		if (!is_root && o->gap_ns < NP_MIN_USER_GAP_NS)
+			o->gap_ns = NP_MIN_USER_GAP_NS;
+		return 0;
+	}
 	if (!is_root && o->flood && !o->interval_set)
 		return np_err_set(err, "cannot flood: the minimal interval "
 				       "allowed for a user other than root is "
@@ -864,9 +886,9 @@ int np_options_check_size(const struct np_options *o, int family,
 
 	if (o->size > max)
 		return np_err_set(err,
-				  "invalid value '%ld' for -s: at most %ld "
+				  "invalid value '%ld' for %s: at most %ld "
 				  "payload bytes fit in an %s packet",
-				  o->size, max,
+				  o->size, o->plugin ? "-b" : "-s", max,
 				  family == AF_INET6 ? "IPv6" : "IPv4");
 	return 0;
 }
@@ -925,7 +947,8 @@ const char *np_options_usage(void)
 	       "0: random); raw\n"
 	       "                          sockets only\n"
 	       "  -p, --pattern HEX       fill the payload with this pattern "
-	       "(up to 16 bytes)\n"
+	       "(up to 16 bytes;\n"
+	       "                          not a port: -p 443 warns)\n"
 	       "  -n, --numeric           no reverse name lookups\n"
 	       "  -q, --quiet             print only the first line and the "
 	       "summary; many\n"
@@ -979,7 +1002,9 @@ const char *np_options_usage(void)
 	       "  -g, --generate          as fping -g: TARGETs are FIRST LAST, "
 	       "or one block\n"
 	       "      --file FILE         read targets from FILE, one per line "
-	       "(- is stdin)\n"
+	       "(- is stdin;\n"
+	       "                          -f FILE is flood, refused for a "
+	       "file)\n"
 	       "      --gap SECS          at least SECS between any two probes "
 	       "sent\n"
 	       "                          (default 0.001; below 0.001 root "
@@ -1036,9 +1061,11 @@ const char *np_options_plugin_usage(void)
 	       "  -c RTA,PL%     critical, the same (default 500,80%)\n"
 	       "  -n N, -p N     packets to each host (default 5)\n"
 	       "  -i TIME        interval between packets to a host (default "
-	       "80ms)\n"
+	       "80ms; a user:\n"
+	       "                 at least 2ms)\n"
 	       "  -I TIME        interval between any two packets (default "
-	       "1ms; below: root)\n"
+	       "1ms; a user:\n"
+	       "                 at least 1ms, -I 0 included)\n"
 	       "  -m N           OK when at least N hosts are OK (default: "
 	       "every host counts)\n"
 	       "  -l TTL         TTL / hop limit\n"

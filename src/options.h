@@ -53,6 +53,7 @@ struct np_options {
 	const char *source;  /* -I: address or interface name, or NULL */
 	uint8_t pattern[NP_PATTERN_MAX];
 	size_t pattern_len;	 /* -p: 0 for the default fill */
+	const char *pattern_arg; /* -p as written, for a hint */
 	bool numeric;		 /* -n */
 	bool quiet;		 /* -q */
 	bool timestamps;	 /* -D */
@@ -128,8 +129,9 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		     struct np_err *err);
 
 /* Checks that depend on who runs us (iputils' rule: intervals under 2 ms
- * only for root) and on the address family chosen (maximum size). */
-int np_options_check_interval(const struct np_options *o, bool is_root,
+ * only for root) and on the address family chosen (maximum size).  In
+ * plugin mode the intervals are raised to the user minimums instead. */
+int np_options_check_interval(struct np_options *o, bool is_root,
 			      struct np_err *err);
 int np_options_check_size(const struct np_options *o, int family,
 			  struct np_err *err);
@@ -141,6 +143,10 @@ int np_parse_ll(const char *s, int base, long long min, long long max,
 /* Seconds as a decimal fraction ("0.2", "1", "1e-3"), within [min, max],
  * converted to nanoseconds. */
 int np_parse_seconds(const char *s, double min, double max, int64_t *ns);
+/* Does a -p value look like a TCP/UDP port (443), as fping users write
+ * it, rather than a hex pattern? */
+bool np_looks_like_port(const char *s);
+
 /* Hex pattern of 1 to NP_PATTERN_MAX bytes, an even number of digits. */
 int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen);
 

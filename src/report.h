@@ -40,11 +40,16 @@ struct np_metrics {
 	FILE *out;	    /* PATH.tmp.PID, renamed to PATH at the end */
 	char outname[4096]; /* "" with "-" (stdout) */
 	size_t n;
+	size_t unresolved; /* of the n: names that did not resolve */
 	bool failed;
 };
 
 int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err);
 void np_metrics_add(struct np_metrics *m, const struct np_result *r);
+/* A target whose name did not resolve: netprobe_up 0 all the same (an
+ * alert on up == 0 fires), and netprobe_resolve_failed 1 with `why`. */
+void np_metrics_add_unresolved(struct np_metrics *m, const char *name,
+			       const char *why);
 /* Write every family to `path` (a temporary file renamed over it; "-":
  * stdout) and close. */
 int np_metrics_write(struct np_metrics *m, struct np_err *err);

@@ -22,6 +22,8 @@ struct rec {
 	uint64_t sent, received, duplicates, errors;
 	int have_rtt;
 	double min_s, max_s, sum_s, p50_s, p90_s, p99_s, loss;
+	int unresolved;	 /* only netprobe_up and netprobe_resolve_failed */
+	char reason[96]; /* why it did not resolve */
 };
 
 int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err)
@@ -94,6 +96,21 @@ void np_metrics_add(struct np_metrics *m, const struct np_result *r)
 	m->n++;
 }
 
+void np_metrics_add_unresolved(struct np_metrics *m, const char *name,
+			       const char *why)
+{
+	struct rec x;
+
+	memset(&x, 0, sizeof(x));
+	x.unresolved = 1;
+	snprintf(x.name, sizeof(x.name), "%s", name);
+	snprintf(x.reason, sizeof(x.reason), "%s", why);
+	if (fwrite(&x, sizeof(x), 1, m->tmp) != 1)
+		m->failed = true;
+	m->n++;
+	m->unresolved++;
+}
+
 static void labels(FILE *f, const struct rec *x, const char *extra)
 {
 	fputs("{target=\"", f);
@@ -116,6 +133,7 @@ enum fam {
 	F_RTT,
 	F_MIN,
 	F_MAX,
+	F_RESOLVE,
 	F_N
 };
 
@@ -137,18 +155,30 @@ static const struct {
 	 "Round-trip time of the good replies (quantiles within 2.2%)."},
 	{"netprobe_rtt_min_seconds", "gauge", "Smallest round-trip time."},
 	{"netprobe_rtt_max_seconds", "gauge", "Largest round-trip time."},
+	{"netprobe_resolve_failed", "gauge",
+	 "1: the target's name did not resolve (why: the reason label); "
+	 "not probed, netprobe_up 0."},
 };
 
-static void family(FILE *f, FILE *tmp, enum fam k)
+static void family(FILE *f, FILE *tmp, enum fam k, size_t unresolved)
 {
 	struct rec x;
 
+	if (k == F_RESOLVE && unresolved == 0)
+		return; /* the family only when a name failed */
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fams[k].name, fams[k].help,
 		fams[k].name, fams[k].type);
 	rewind(tmp);
 	while (fread(&x, sizeof(x), 1, tmp) == 1) {
 		const char *n = fams[k].name;
 
+		/* no address, nothing sent: up 0 (for the alert on
+		 * up == 0) and the reason, no counters that would read as
+		 * a run of probes */
+		if (x.unresolved && k != F_UP && k != F_RESOLVE)
+			continue;
+		if (!x.unresolved && k == F_RESOLVE)
+			continue;
 		switch (k) {
 		case F_SENT:
 		case F_RECEIVED:
@@ -200,6 +230,14 @@ static void family(FILE *f, FILE *tmp, enum fam k)
 			labels(f, &x, NULL);
 			fprintf(f, " %.9f\n", k == F_MIN ? x.min_s : x.max_s);
 			break;
+		case F_RESOLVE:
+			fputs(n, f);
+			fputs("{target=\"", f);
+			label(f, x.name);
+			fputs("\",address=\"\",reason=\"", f);
+			label(f, x.reason);
+			fputs("\"} 1\n", f);
+			break;
 		case F_N:
 			break;
 		}
@@ -217,7 +255,7 @@ int np_metrics_write(struct np_metrics *m, struct np_err *err)
 		goto out;
 	}
 	for (int k = 0; k < F_N; k++)
-		family(f, m->tmp, (enum fam)k);
+		family(f, m->tmp, (enum fam)k, m->unresolved);
 	fprintf(f,
 		"# HELP netprobe_last_run_timestamp_seconds When this run "
 		"ended.\n# TYPE netprobe_last_run_timestamp_seconds gauge\n"

@@ -5,6 +5,7 @@
 
 #include "report.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -141,8 +142,15 @@ static void multi_event(void *vctx, const struct np_mtarget *t,
 		if (ctx->opt->quiet || (ev->flags & NP_EVF_REPEAT))
 			break;
 		target_name(t, name, sizeof(name));
-		fprintf(ctx->diag, "netprobe: %s: sendto: %s\n", name,
-			strerror(ev->err_no));
+		if (ev->err_no == EMSGSIZE && ev->mtu > 0)
+			fprintf(ctx->diag,
+				"netprobe: %s: sendto: %s, mtu=%d (-s %ld "
+				"does not fit)\n",
+				name, strerror(ev->err_no), ev->mtu,
+				ctx->opt->size);
+		else
+			fprintf(ctx->diag, "netprobe: %s: sendto: %s\n", name,
+				strerror(ev->err_no));
 		break;
 	case NP_EV_NO_ANSWER:
 	case NP_EV_IGNORED:

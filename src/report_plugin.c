@@ -76,7 +76,12 @@ int np_report_plugin_print(struct np_report_plugin *ctx, FILE *f)
 	for (size_t i = 0; i < ctx->n; i++) {
 		const struct np_result *r = &ctx->res[i];
 
-		fprintf(f, "%s%s: rta ", i > 0 ? " :: " : "", r->name);
+		fprintf(f, "%s%s: ", i > 0 ? " :: " : "", r->name);
+		/* a host down because a router said so: why, and who said
+		 * it, in check_icmp's "CAUSE @ ADDRESS. " form */
+		if (!r->have_rtt && r->cause != NULL && *r->cause != '\0')
+			fprintf(f, "%s @ %s. ", r->cause, r->cause_from);
+		fputs("rta ", f);
 		if (r->have_rtt)
 			fprintf(f, "%.3fms", r->avg_ns / 1e6);
 		else

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "clock.h"
+#include "report.h"
 
 static void rtt_part(struct np_result *r, const struct np_rtt *rtt,
 		     const struct np_hist *h)
@@ -40,6 +43,7 @@ void np_result_from_stats(struct np_result *r, const char *name,
 	r->errors = st->errors;
 	r->late = st->late;
 	r->loss_pct = np_stats_loss_pct(st);
+	r->cause = "";
 	rtt_part(r, &st->rtt, &st->hist);
 }
 
@@ -61,4 +65,18 @@ void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t)
 	rtt_part(r, &t->rtt, t->hist);
 	r->start_wall_ns = t->start_wall_ns;
 	r->end_wall_ns = np_clock_real();
+	r->cause = "";
+	if (t->err_set) {
+		const char *code = np_icmp_code_name(t->err_family, t->err_type,
+						     t->err_code);
+
+		/* the code says more ("host-unreachable"); where it has no
+		 * name, the type ("packet-too-big") */
+		r->cause =
+			strcmp(code, "other") != 0
+				? code
+				: np_icmp_type_name(t->err_family, t->err_type);
+		inet_ntop(t->err_family, t->err_from, r->cause_from,
+			  sizeof(r->cause_from));
+	}
 }

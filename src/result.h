@@ -23,6 +23,10 @@ struct np_result {
 	int64_t p50_ns, p90_ns, p99_ns; /* -1 without a histogram */
 	const char *privilege;		/* np_priv_path_name() */
 	int64_t start_wall_ns, end_wall_ns;
+	/* Many targets: the last ICMP error about the target ("" none):
+	 * its code's name (or type's) and the address that sent it */
+	const char *cause;
+	char cause_from[INET6_ADDRSTRLEN];
 };
 
 /* Ping mode: the one target's statistics. */

@@ -7,6 +7,19 @@
 
 #include "sandbox.h"
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
+bool np_sandbox_under_valgrind(void)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	return RUNNING_ON_VALGRIND != 0;
+#else
+	return false;
+#endif
+}
+
 #ifdef HAVE_SECCOMP
 
 #include <errno.h>

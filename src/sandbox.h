@@ -18,4 +18,9 @@ bool np_sandbox_available(void);
  * message. */
 int np_sandbox_enter(struct np_err *err, bool plugin);
 
+/* Under valgrind, which cannot follow a seccomp filter (the first call
+ * it makes for the program outside the list is SIGSYS): true only when
+ * built with valgrind's header. */
+bool np_sandbox_under_valgrind(void);
+
 #endif

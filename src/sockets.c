@@ -162,6 +162,38 @@ int np_socket_path_mtu(const struct np_socket *s)
 	return s->route_mtu;
 }
 
+int np_socket_emsgsize_mtu(const struct np_socket *s,
+			   const struct sockaddr *dst, socklen_t dstlen)
+{
+	struct sockaddr_storage d;
+	bool v6 = dst->sa_family == AF_INET6;
+	int mtu = 0;
+	socklen_t len = sizeof(mtu);
+
+	/* As ping mode: the route's MTU through a UDP socket connected to
+	 * the target (opened before the sandbox; a raw socket has no
+	 * IP_MTU, and without IP_RECVERR no error-queue entry). */
+	if (s->route_fd < 0 || dstlen > sizeof(d))
+		return 0;
+	memcpy(&d, dst, dstlen);
+	np_addr_set_port((struct sockaddr *)&d, 1025);
+	if (connect(s->route_fd, (struct sockaddr *)&d, dstlen) == 0 &&
+	    getsockopt(s->route_fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == 0 &&
+	    mtu > 0)
+		return mtu;
+	return 0;
+}
+
+int np_socket_open_route(struct np_socket *s, int family, struct np_err *err)
+{
+	s->route_fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (s->route_fd < 0)
+		return np_err_errno(err, errno,
+				    "socket(UDP) for the route lookup");
+	return 0;
+}
+
 /* The current ping_group_range, for the error message. */
 static void read_ping_group_range(char *buf, size_t len)
 {

@@ -70,6 +70,12 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 /* The path MTU to the target now (learned ICMP "fragmentation needed"
  * included), or the one at start. */
 int np_socket_path_mtu(const struct np_socket *s);
+/* Many targets: a UDP socket (s->route_fd) for route MTU look-ups,
+ * opened before the sandbox; after sendto() failed with EMSGSIZE, the MTU
+ * of the route to `dst`, or 0 unknown. */
+int np_socket_open_route(struct np_socket *s, int family, struct np_err *err);
+int np_socket_emsgsize_mtu(const struct np_socket *s,
+			   const struct sockaddr *dst, socklen_t dstlen);
 
 /* Open the ICMP socket for `family`: a raw socket with CAP_NET_RAW raised
  * just around socket(2), else the datagram ICMP socket, else an error that

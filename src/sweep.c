@@ -242,6 +242,14 @@ static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 	if (e != 0) {
 		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = e;
+		if (e == EMSGSIZE) {
+			struct sockaddr_storage dst;
+			socklen_t dlen = np_mtarget_addr(t, &dst);
+
+			ev.mtu = np_socket_emsgsize_mtu(
+				w->cfg->sock[fam_index(t->family)],
+				(struct sockaddr *)&dst, dlen);
+		}
 		ev.target = slot;
 		ev.index = p->index;
 		if (t->send_error_said)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 socklen_t np_addr_len(int family)
 {
@@ -104,6 +105,43 @@ bool np_addr_equal(const struct sockaddr *a, const struct sockaddr *b)
 	return false;
 }
 
+bool np_name_is_localhost(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n < 9 || strncasecmp(name + n - 9, "localhost", 9) != 0)
+		return false;
+	/* "localhost" itself, or a label ending at ".localhost" (not
+	 * "mylocalhost"); no empty label ("..localhost", ".localhost") */
+	if (n == 9)
+		return true;
+	return name[n - 10] == '.' && n > 10 && name[0] != '.' &&
+	       strstr(name, "..") == NULL;
+}
+
+/* RFC 6761 6.3: the loopback address without asking the resolver, which
+ * a minimal system without /etc/hosts sends to DNS (and fails).  IPv4
+ * unless -6: 127.0.0.1 works where IPv6 is disabled, ::1 may not. */
+static void localhost_target(struct np_target *t, int family)
+{
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&t->addr;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		t->addrlen = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&t->addr;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		t->addrlen = sizeof(*sin);
+	}
+	t->family = family == AF_INET6 ? AF_INET6 : AF_INET;
+}
+
 int np_target_resolve(struct np_target *t, const char *name, int family,
 		      bool numeric_out, struct np_err *err)
 {
@@ -112,6 +150,16 @@ int np_target_resolve(struct np_target *t, const char *name, int family,
 
 	memset(t, 0, sizeof(*t));
 	t->name = name;
+	if (np_name_is_localhost(name)) {
+		localhost_target(t, family);
+		np_addr_str((struct sockaddr *)&t->addr, t->addr_str,
+			    sizeof(t->addr_str));
+		/* the name as given: a reverse lookup would need the
+		 * /etc/hosts this path exists to do without */
+		snprintf(t->host, sizeof(t->host), "%s",
+			 numeric_out ? t->addr_str : name);
+		return 0;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = family;
 	hints.ai_socktype = SOCK_RAW;

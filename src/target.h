@@ -25,6 +25,11 @@ struct np_target {
 int np_target_resolve(struct np_target *t, const char *name, int family,
 		      bool numeric_out, struct np_err *err);
 
+/* "localhost" or a name under it ("a.localhost"), any case, with or
+ * without a trailing dot: loopback by RFC 6761 section 6.3, resolved
+ * without the resolver (127.0.0.1, or ::1 for IPv6 only). */
+bool np_name_is_localhost(const char *name);
+
 /* Address to text (no port).  Always NUL-terminates. */
 void np_addr_str(const struct sockaddr *sa, char *buf, size_t len);
 /* Reverse name of an address, or its text when there is none or when

@@ -546,6 +546,10 @@ int np_tplan_read(struct np_tplan *p, FILE *f, const char *origin, int family,
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n')
 			return np_err_set(err, "%s:%lu: line too long", origin,
 					  lineno);
+		/* a UTF-8 byte-order mark, as Windows editors write one:
+		 * not part of the first target */
+		if (lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
 		e = strchr(s, '#');
 		if (e != NULL)
 			*e = '\0';

@@ -329,6 +329,28 @@ promtool_ok "weird name" "$F"
 np_eq "weird name: label escaped" 1 "$(grep -cF 'netprobe_up{target="we\"ird\\name",address="198.18.0.1"} 1' "$F")"
 cmp_json "weird name" "$F" 1
 
+# --- A name that stopped resolving ------------------------------------------
+
+# gone-host is not in the namespace's hosts file and no DNS server answers
+# there: its series is kept (up 0, and why), so an alert on up == 0 fires.
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >/etc/netns/"$A"/resolv.conf
+np_run "$A" $T -q -c 2 -i 0.05 --metrics "$F" 198.18.0.1 gone-host 198.18.0.2
+np_eq "unresolvable name, many targets: exit 2" 2 "$NP_RC"
+promtool_ok "unresolvable name, many targets" "$F"
+np_eq "unresolvable name: up 0" 1 "$(grep -cF 'netprobe_up{target="gone-host",address=""} 0' "$F")"
+np_match "unresolvable name: the reason" '^netprobe_resolve_failed\{target="gone-host",address="",reason="[^"]+"\} 1$' "$(cat "$F")"
+np_eq "unresolvable name: the others up" 2 "$(grep -c '^netprobe_up{target="198\.18\.0\.[12]".*} 1$' "$F")"
+np_eq "unresolvable name: no probe counters for it" 0 "$(grep -c '^netprobe_probes_sent_total{target="gone-host"' "$F")"
+printf 'gone-host\n198.18.0.3\n' >"$NP_TMP/list"
+np_run "$A" $T -q -c 1 --metrics "$F" --file "$NP_TMP/list"
+promtool_ok "unresolvable name in a list file" "$F"
+np_eq "unresolvable name in a list file: up 0" 1 "$(grep -cF 'netprobe_up{target="gone-host",address=""} 0' "$F")"
+rm -f "$F"
+np_run "$A" $T -c 1 --metrics "$F" gone-host
+np_eq "unresolvable name, ping mode: exit 2" 2 "$NP_RC"
+promtool_ok "unresolvable name, ping mode" "$F"
+np_eq "unresolvable name, ping mode: up 0" 1 "$(grep -cF 'netprobe_up{target="gone-host",address=""} 0' "$F")"
+
 # --- Duplicates and ICMP errors (TUN responder) ----------------------------
 
 if np_tun_ns DUP --dup 2 --answer 111100; then

@@ -217,14 +217,32 @@ fi
 
 # ICMP errors: the host is down (CRITICAL); -m 1 with a live host: OK.
 if np_tun_ns UNREACH --unreachable 1 --router 198.51.100.254; then
-	# (check_icmp adds "Host unreachable @ 198.51.100.254." to the line)
+	# (check_icmp says "Host unreachable @ 198.51.100.254.", netprobe
+	# "host-unreachable @ 198.51.100.254.": its names for ICMP codes)
 	CMP_LINE=no cmp_icmp "$UNREACH" "host unreachable" 2 -H 198.51.100.7
-	np_match "host unreachable: lost 100%" '^CRITICAL - 198\.51\.100\.7: rta nan, lost 100%\|' "$NP_PLUGIN_LINE"
+	np_match "host unreachable: the cause, lost 100%" '^CRITICAL - 198\.51\.100\.7: host-unreachable @ 198\.51\.100\.254\. rta nan, lost 100%\|' "$NP_PLUGIN_LINE"
 	np_match "host unreachable: perfdata" "\\|$(perf_re "" 200.000 500.000 40 80)\$" "$NP_PLUGIN_LINE"
 	CMP_LINE=no cmp_icmp "$UNREACH" "host unreachable, -m 1 with a live host" 0 -H 198.51.100.7 -H 198.51.100.1 -m 1
 else
 	np_not_ok "responder for --unreachable did not start"
 fi
+
+# A router that answers host unreachable (an "unreachable" route) or
+# administratively prohibited ("prohibit"): the line says why the host is
+# down and which router said so, as check_icmp's "Host unreachable @ ...".
+ip -n "$B" route add unreachable 198.19.1.0/24
+ip -n "$B" route add prohibit 198.19.2.0/24
+np_sysctl "$B" net.ipv4.icmp_ratelimit=0
+CMP_LINE=no cmp_icmp "$A" "router: host unreachable" 2 -H 198.19.1.1
+np_match "router: host unreachable, the cause and the router on the line" \
+	'^CRITICAL - 198\.19\.1\.1: host-unreachable @ 198\.51\.100\.2\. rta nan, lost 100%\|' "$NP_PLUGIN_LINE"
+np_match "router: host unreachable, perfdata unchanged" "\\|$(perf_re "" 200.000 500.000 40 80)\$" "$NP_PLUGIN_LINE"
+CMP_LINE=no cmp_icmp "$A" "router: prohibited, and a live host" 2 -H 198.18.0.1 -H 198.19.2.1
+np_match "router: prohibited, the cause on its host's part only" \
+	'^CRITICAL - 198\.18\.0\.1: rta [0-9.]+ms, lost 0% :: 198\.19\.2\.1: communication-prohibited @ 198\.51\.100\.2\. rta nan, lost 100%\|' "$NP_PLUGIN_LINE"
+# a silent host (blackhole, no ICMP error): no cause, as check_icmp
+np_run "$A" $T --plugin -H 198.19.0.1
+np_match "silent host: no cause" '^CRITICAL - 198\.19\.0\.1: rta nan, lost 100%\|' "$NP_OUT"
 
 # The RTA alone ("-w 200"), as check_icmp accepts it: the loss thresholds
 # stay at their defaults.
@@ -232,5 +250,35 @@ cmp_icmp "$A" "RTA-only thresholds -w 200 -c 500" 0 -H 198.18.0.1 -w 200 -c 500
 # (check_icmp then also sets the loss threshold to 0, a quirk of its
 # parser for a zero RTA; the state is the same)
 CMP_LINE=no cmp_icmp "$A" "RTA-only threshold reached -w 0" 1 -H 198.18.0.1 -w 0 -c 500
+
+# A decimal RTA is read as written (netprobe.8, "Compared with check_icmp"):
+# 0.25 is 0.250 ms; check_icmp 2.3 makes it 2.500 ms (the documented
+# difference; both states are OK here).
+np_run "$A" $T --plugin -H 198.18.0.1 -w 0.25,40% -c 500,80%
+np_match "-w 0.25: 0.250 ms in the perfdata" '\|rta=[0-9.]+ms;0\.250;500\.000;0; ' "$NP_OUT"
+
+# --- As the monitoring user (not root) ------------------------------------
+
+# check_icmp runs with its file capability and takes -I 0 and -i 1 from
+# any user; netprobe (a copy without capability: the datagram socket) runs
+# them too, at the user minimums (-I 1ms, -i 2ms), and gives the same state.
+PLAIN=$(np_plain_copy)
+np_sysctl "$A" net.ipv4.ping_group_range="0 2147483647"
+for args in "-I 0" "-i 1" "-I 0 -i 1" "-I 0 -i 0"; do
+	# shellcheck disable=SC2086 # $args: options
+	np_exec "$A" $T $NP_NOBODY "$PLAIN" --plugin -H 198.18.0.1 -H 198.18.0.2 $args
+	np_rc=$NP_RC
+	np_line=$NP_OUT
+	# shellcheck disable=SC2086
+	np_exec "$A" $T $NP_NOBODY "$CHECK_ICMP" -H 198.18.0.1 -H 198.18.0.2 $args
+	np_eq "nobody $args: check_icmp OK" 0 "$NP_RC"
+	np_eq "nobody $args: netprobe's state as check_icmp's" "$NP_RC" "$np_rc"
+	np_match "nobody $args: OK line" '^OK - 198\.18\.0\.1: rta [0-9.]+ms, lost 0% :: 198\.18\.0\.2: ' "$np_line"
+	np_nomatch "nobody $args: no word of --gap or a minimum" 'gap|below|minimal' "$np_line"
+done
+# A message in plugin mode names plugin-mode options: -b, not -s.
+np_run "$A" $T --plugin -H 198.18.0.1 -b 65520
+np_eq "-b too large for IPv4: exit 3" 3 "$NP_RC"
+np_match "-b too large for IPv4: the message names -b" "^UNKNOWN - invalid value '65520' for -b: " "$NP_OUT"
 
 np_finish

@@ -54,4 +54,18 @@ else
 fi
 vg "usage error" 2 -c 0 127.0.0.1
 vg "help" 0 --help
+
+# With the sandbox on (no --no-sandbox): valgrind cannot follow a seccomp
+# filter, and netprobe died of SIGSYS with no output.  It now sees valgrind
+# (configure found valgrind/valgrind.h, which the valgrind package ships),
+# says so and runs unsandboxed.
+for args in "-c 2 -i 0.1 127.0.0.1" "-c 1 -q 127.0.0.1 127.0.0.2" "--plugin -H 127.0.0.1 -n 2"; do
+	rm -f "$NP_TMP/vg.log"
+	# shellcheck disable=SC2086 # $args: options
+	np_exec "$HOST" 60 "${NP_VALGRIND_CMD[@]}" "$NETPROBE" $args
+	np_eq "sandbox on, $args: exit 0 under valgrind" 0 "$NP_RC"
+	np_match "sandbox on, $args: the output" '(2 received|xmt/rcv/%loss = 1/1/0%|^OK - 127\.0\.0\.1)' "$NP_OUT"
+	np_match "sandbox on, $args: the warning" '^netprobe: warning: running under valgrind, which cannot follow a seccomp filter: no sandbox for this run$' "$NP_ERR"
+	np_vg_verdict "sandbox on, $args"
+done
 np_finish

@@ -296,6 +296,22 @@ START_TEST(context_checks)
 	struct np_options o;
 	struct np_err e;
 
+	/* plugin mode: check_icmp's -I 0 and -i 1 run for a user too, at
+	 * the user minimums, instead of an error in another mode's terms */
+	ck_assert_int_eq(parse(&o, &e, "--plugin", "-H", "h", "-I", "0", "-i",
+			       "1", NULL),
+			 0);
+	ck_assert_int_eq(o.gap_ns, 0);
+	ck_assert_int_eq(np_options_check_interval(&o, false, &e), 0);
+	ck_assert_int_eq(o.gap_ns, 1000000);
+	ck_assert_int_eq(o.interval_ns, 2000000);
+	ck_assert_int_eq(parse(&o, &e, "--plugin", "-H", "h", "-I", "0", "-i",
+			       "1", NULL),
+			 0);
+	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
+	ck_assert_int_eq(o.gap_ns, 0);
+	ck_assert_int_eq(o.interval_ns, 1000000);
+
 	ck_assert_int_eq(parse(&o, &e, "-i", "0.001", "h", NULL), 0);
 	ck_assert_int_eq(np_options_check_interval(&o, true, &e), 0);
 	ck_assert_int_eq(np_options_check_interval(&o, false, &e), -1);

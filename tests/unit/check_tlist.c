@@ -377,6 +377,72 @@ START_TEST(lists_from_files)
 }
 END_TEST
 
+START_TEST(list_with_byte_order_mark)
+{
+	/* as Notepad saves a UTF-8 list: EF BB BF before the first target */
+	static const char bom[] = "\xef\xbb\xbf"
+				  "198.18.0.1\n198.18.0.2\n";
+	static const char late_bom[] = "198.18.0.1\n\xef\xbb\xbf"
+				       "198.18.0.2\n";
+	struct np_tplan p;
+	struct np_err e;
+	char out[256];
+	FILE *f;
+
+	np_tplan_init(&p);
+	f = fmemopen((void *)bom, strlen(bom), "r");
+	ck_assert_int_eq(np_tplan_read(&p, f, "bom", AF_UNSPEC, NULL, &e), 0);
+	fclose(f);
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(out, "198.18.0.1=198.18.0.1 198.18.0.2=198.18.0.2 ");
+	np_tplan_free(&p);
+	/* only at the start of the file: elsewhere it is not a target */
+	np_tplan_init(&p);
+	f = fmemopen((void *)late_bom, strlen(late_bom), "r");
+	ck_assert_int_eq(np_tplan_read(&p, f, "x", AF_UNSPEC, NULL, &e), -1);
+	fclose(f);
+	ck_assert_msg(strstr(e.msg, "x:2:") != NULL, "%s", e.msg);
+	np_tplan_free(&p);
+}
+END_TEST
+
+START_TEST(localhost_without_resolver)
+{
+	static const char *const yes[] = {
+		"localhost",   "LOCALHOST",	 "localhost.",	 "LocalHost.",
+		"a.localhost", "x.y.LOCALHOST.", "db.localhost."};
+	static const char *const no[] = {
+		"mylocalhost", "localhost..", ".localhost", "a..localhost",
+		"localhost.x", "local",	      "",	    "localhostt"};
+	struct np_target t;
+	struct np_tplan p;
+	struct np_err e;
+	char out[256];
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ck_assert_msg(np_name_is_localhost(yes[i]), "%s", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(!np_name_is_localhost(no[i]), "%s", no[i]);
+	ck_assert_int_eq(
+		np_target_resolve(&t, "LocalHost.", AF_UNSPEC, false, &e), 0);
+	ck_assert_int_eq(t.family, AF_INET);
+	ck_assert_str_eq(t.addr_str, "127.0.0.1");
+	ck_assert_int_eq(
+		np_target_resolve(&t, "a.localhost", AF_INET, true, &e), 0);
+	ck_assert_str_eq(t.addr_str, "127.0.0.1");
+	ck_assert_int_eq(
+		np_target_resolve(&t, "localhost", AF_INET6, false, &e), 0);
+	ck_assert_int_eq(t.family, AF_INET6);
+	ck_assert_str_eq(t.addr_str, "::1");
+	/* many targets and list files go through the same rule */
+	np_tplan_init(&p);
+	add(&p, "db.localhost");
+	expand(&p, out, sizeof(out));
+	ck_assert_str_eq(out, "127.0.0.1=db.localhost ");
+	np_tplan_free(&p);
+}
+END_TEST
+
 Suite *tlist_suite(void)
 {
 	Suite *s = suite_create("tlist");
@@ -389,6 +455,8 @@ Suite *tlist_suite(void)
 	tcase_add_test(tc, addr_str_ipv4_as_inet_ntop);
 	tcase_add_test(tc, lazy_and_bounded);
 	tcase_add_test(tc, lists_from_files);
+	tcase_add_test(tc, list_with_byte_order_mark);
+	tcase_add_test(tc, localhost_without_resolver);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
