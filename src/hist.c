@@ -55,11 +55,19 @@ void np_hist_add(struct np_hist *h, int64_t ns)
 		h->max_ns = ns;
 }
 
-static int cmp_i64(const void *a, const void *b)
+/* Insertion sort of at most NP_HIST_EXACT samples: glibc's qsort() may
+ * call sysinfo(2) (_SC_PHYS_PAGES) for arrays over 1 KiB, which the
+ * sandbox refuses after setup. */
+static void sort_i64(int64_t *s, size_t n)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	for (size_t i = 1; i < n; i++) {
+		int64_t v = s[i];
+		size_t j = i;
 
-	return (x > y) - (x < y);
+		for (; j > 0 && s[j - 1] > v; j--)
+			s[j] = s[j - 1];
+		s[j] = v;
+	}
 }
 
 int64_t np_hist_quantile(const struct np_hist *h, double q)
@@ -78,7 +86,7 @@ int64_t np_hist_quantile(const struct np_hist *h, double q)
 		return h->max_ns;
 	if (h->count <= NP_HIST_EXACT) { /* the samples themselves */
 		memcpy(s, h->s, (size_t)h->count * sizeof(s[0]));
-		qsort(s, (size_t)h->count, sizeof(s[0]), cmp_i64);
+		sort_i64(s, (size_t)h->count);
 		return s[rank - 1];
 	}
 	for (unsigned i = 0; i < NP_HIST_BUCKETS; i++) {
