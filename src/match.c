@@ -600,10 +600,14 @@ static bool mmatch_error(struct np_mmatcher *m, const struct np_reply *r,
 	t->err_family = (uint8_t)from->sa_family;
 	if (from->sa_family == AF_INET6)
 		memcpy(t->err_from,
-		       &((const struct sockaddr_in6 *)from)->sin6_addr, 16);
+		       (const char *)from +
+			       offsetof(struct sockaddr_in6, sin6_addr),
+		       16);
 	else
 		memcpy(t->err_from,
-		       &((const struct sockaddr_in *)from)->sin_addr, 4);
+		       (const char *)from +
+			       offsetof(struct sockaddr_in, sin_addr),
+		       4);
 	if (judge_error(&m->tab, &m->spec, from->sa_family, r, p, ev)) {
 		if (t->inflight > 0)
 			t->inflight--;
