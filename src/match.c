@@ -394,28 +394,34 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 
 /* ---- many targets ------------------------------------------------------- */
 
+/* The address bytes of an AF_INET or AF_INET6 `sa` into `out` (4 or 16),
+ * by offset: `sa` may point into a buffer aligned only for struct
+ * sockaddr. */
+static void sa_addr_bytes(const struct sockaddr *sa, uint8_t out[16])
+{
+	if (sa->sa_family == AF_INET)
+		memcpy(out,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in, sin_addr),
+		       4);
+	else
+		memcpy(out,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in6, sin6_addr),
+		       16);
+}
+
 void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa)
 {
 	memset(t->addr, 0, sizeof(t->addr));
 	t->scope = 0;
 	t->family = (uint8_t)sa->sa_family;
-	/* by offset: `sa` may point into a buffer aligned only for
-	 * struct sockaddr */
-	if (sa->sa_family == AF_INET)
-		memcpy(t->addr,
-		       (const char *)sa +
-			       offsetof(struct sockaddr_in, sin_addr),
-		       4);
-	else {
-		memcpy(t->addr,
-		       (const char *)sa +
-			       offsetof(struct sockaddr_in6, sin6_addr),
-		       16);
+	sa_addr_bytes(sa, t->addr);
+	if (sa->sa_family == AF_INET6)
 		memcpy(&t->scope,
 		       (const char *)sa +
 			       offsetof(struct sockaddr_in6, sin6_scope_id),
 		       sizeof(t->scope));
-	}
 }
 
 socklen_t np_mtarget_addr(const struct np_mtarget *t,
@@ -598,16 +604,7 @@ static bool mmatch_error(struct np_mmatcher *m, const struct np_reply *r,
 	t->err_type = r->type;
 	t->err_code = r->code;
 	t->err_family = (uint8_t)from->sa_family;
-	if (from->sa_family == AF_INET6)
-		memcpy(t->err_from,
-		       (const char *)from +
-			       offsetof(struct sockaddr_in6, sin6_addr),
-		       16);
-	else
-		memcpy(t->err_from,
-		       (const char *)from +
-			       offsetof(struct sockaddr_in, sin_addr),
-		       4);
+	sa_addr_bytes(from, t->err_from);
 	if (judge_error(&m->tab, &m->spec, from->sa_family, r, p, ev)) {
 		if (t->inflight > 0)
 			t->inflight--;

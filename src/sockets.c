@@ -143,46 +143,45 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 	return 0;
 }
 
-int np_socket_path_mtu(const struct np_socket *s)
+/* The MTU of the route to `dst` through the UDP socket `fd`, 0 if none.
+ * Connecting again drops the socket's cached route, whose MTU does not
+ * change when the kernel learns a smaller path MTU (IP_MTU would go on
+ * answering the first-hop MTU). */
+static int route_mtu(int fd, const struct sockaddr *dst, socklen_t dstlen)
 {
 	int mtu = 0;
 	socklen_t len = sizeof(mtu);
-	bool v6 = s->family == AF_INET6;
+	bool v6 = dst->sa_family == AF_INET6;
 
-	/* Connecting again drops the socket's cached route, whose MTU does
-	 * not change when the kernel learns a smaller path MTU (IP_MTU would
-	 * go on answering the first-hop MTU). */
-	if (s->route_fd >= 0 &&
-	    connect(s->route_fd, (const struct sockaddr *)&s->route_dst,
-		    s->route_dstlen) == 0 &&
-	    getsockopt(s->route_fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	if (fd >= 0 && connect(fd, dst, dstlen) == 0 &&
+	    getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == 0 &&
 	    mtu > 0)
 		return mtu;
-	return s->route_mtu;
+	return 0;
+}
+
+int np_socket_path_mtu(const struct np_socket *s)
+{
+	int mtu = route_mtu(s->route_fd, (const struct sockaddr *)&s->route_dst,
+			    s->route_dstlen);
+
+	return mtu > 0 ? mtu : s->route_mtu;
 }
 
 int np_socket_emsgsize_mtu(const struct np_socket *s,
 			   const struct sockaddr *dst, socklen_t dstlen)
 {
 	struct sockaddr_storage d;
-	bool v6 = dst->sa_family == AF_INET6;
-	int mtu = 0;
-	socklen_t len = sizeof(mtu);
 
-	/* As ping mode: the route's MTU through a UDP socket connected to
-	 * the target (opened before the sandbox; a raw socket has no
-	 * IP_MTU, and without IP_RECVERR no error-queue entry). */
-	if (s->route_fd < 0 || dstlen > sizeof(d))
+	/* As ping mode, through a UDP socket opened before the sandbox (a
+	 * raw socket has no IP_MTU, and without IP_RECVERR no error-queue
+	 * entry). */
+	if (dstlen > sizeof(d))
 		return 0;
 	memcpy(&d, dst, dstlen);
 	np_addr_set_port((struct sockaddr *)&d, 1025);
-	if (connect(s->route_fd, (struct sockaddr *)&d, dstlen) == 0 &&
-	    getsockopt(s->route_fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == 0 &&
-	    mtu > 0)
-		return mtu;
-	return 0;
+	return route_mtu(s->route_fd, (struct sockaddr *)&d, dstlen);
 }
 
 int np_socket_open_route(struct np_socket *s, int family, struct np_err *err)
