@@ -75,7 +75,8 @@ void np_metrics_add(struct np_metrics *m, const struct np_result *r)
 	struct rec x;
 
 	memset(&x, 0, sizeof(x));
-	snprintf(x.name, sizeof(x.name), "%s", r->name);
+	snprintf(x.name, sizeof(x.name), "%.*s", (int)sizeof(x.name) - 1,
+		 r->name);
 	snprintf(x.address, sizeof(x.address), "%s", r->address);
 	x.sent = r->transmitted;
 	x.received = r->received;

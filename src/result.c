@@ -34,7 +34,7 @@ void np_result_from_stats(struct np_result *r, const char *name,
 			  const char *address, const struct np_stats *st)
 {
 	memset(r, 0, sizeof(*r));
-	r->name = name;
+	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->address, sizeof(r->address), "%s", address);
 	r->transmitted = st->transmitted;
 	r->received = st->received;
@@ -54,7 +54,8 @@ void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t)
 	memset(r, 0, sizeof(*r));
 	np_mtarget_addr(t, &ss);
 	np_addr_str((struct sockaddr *)&ss, r->address, sizeof(r->address));
-	r->name = t->name != NULL ? t->name : r->address;
+	snprintf(r->name, sizeof(r->name), "%s",
+		 t->name != NULL ? t->name : r->address);
 	r->transmitted = t->sent;
 	r->received = t->received;
 	r->duplicates = t->duplicates;

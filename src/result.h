@@ -4,6 +4,7 @@
 #ifndef NP_RESULT_H
 #define NP_RESULT_H
 
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,8 +13,10 @@
 #include "stats.h"
 #include "target.h"
 
+/* A value: it owns every string it holds but `privilege` and `cause`
+ * (static tables), so a copy outlives the original. */
 struct np_result {
-	const char *name;		     /* as given */
+	char name[NI_MAXHOST];		     /* as given, else the address */
 	char address[INET6_ADDRSTRLEN + 16]; /* numeric */
 	uint64_t transmitted, received, duplicates, corrupted, errors, late;
 	double loss_pct;

@@ -3,6 +3,7 @@
  * and times. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,34 @@ START_TEST(plugin_options_and_states)
 }
 END_TEST
 
+/* A result is a value: a copy stays right after the original is gone
+ * (the name of a target given by address used to point into the
+ * result's own address field). */
+START_TEST(result_is_a_value)
+{
+	struct np_mtarget t;
+	struct sockaddr_in sin;
+	struct np_result *a = malloc(sizeof(*a)), b;
+
+	memset(&t, 0, sizeof(t));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(0xc6120001); /* 198.18.0.1 */
+	np_mtarget_set_addr(&t, (struct sockaddr *)&sin);
+	np_rtt_init(&t.rtt);
+	ck_assert_ptr_nonnull(a);
+	np_result_from_mtarget(a, &t);
+	b = *a;
+	memset(a, 'x', sizeof(*a));
+	free(a);
+	ck_assert_str_eq(b.address, "198.18.0.1");
+	ck_assert_str_eq(b.name, "198.18.0.1");
+	t.name = "db1.example";
+	np_result_from_mtarget(&b, &t);
+	ck_assert_str_eq(b.name, "db1.example");
+}
+END_TEST
+
 START_TEST(json_strings_and_times)
 {
 	char *buf = NULL;
@@ -252,6 +281,7 @@ Suite *output_suite(void)
 	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, plugin_options_and_states);
 	tcase_add_test(tc, json_strings_and_times);
+	tcase_add_test(tc, result_is_a_value);
 	suite_add_tcase(s, tc);
 	return s;
 }
