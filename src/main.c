@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "engine.h"
+#include "mode_ping.h"
 #ifdef HAVE_PCAP
 #include "capture.h"
 #include "pcapdl.h"
@@ -24,7 +24,7 @@
 #include "result.h"
 #include "sandbox.h"
 #include "sockets.h"
-#include "sweep.h"
+#include "mode_many.h"
 #include "target.h"
 #include "tlist.h"
 
@@ -534,7 +534,8 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			np_metrics_discard(&mo.metrics);
 		return sandbox_test(opt->sandbox_test, opt->plugin);
 	}
-	if (plan.n > 0 && np_sweep_run(&cfg, &sink, &sig, &res, &err) != 0) {
+	if (plan.n > 0 &&
+	    np_many_run(&cfg, &sink, &sig, NULL, &res, &err) != 0) {
 		np_tplan_free(&plan);
 		free(mo.plugin.res);
 		if (mo.have_metrics)
@@ -762,7 +763,7 @@ int main(int argc, char **argv)
 	info.opt = &opt;
 	info.target = &target;
 	info.sock = &sock;
-	info.packet_len = np_engine_packet_len(target.family, opt.size);
+	info.packet_len = np_ping_packet_len(target.family, opt.size);
 	info.capture_fd = -1;
 #ifdef HAVE_PCAP
 	if (opt.save_file != NULL) {
@@ -804,7 +805,7 @@ int main(int argc, char **argv)
 		return fail(&err);
 	if (opt.sandbox_test != NULL)
 		return sandbox_test(opt.sandbox_test, false);
-	if (np_engine_run(&info, &sink, &sig, &st, &err) != 0) {
+	if (np_ping_run(&info, &sink, &sig, NULL, &st, &err) != 0) {
 		if (pmetrics != NULL)
 			np_metrics_discard(pmetrics);
 		return fail(&err); /* after the summary the engine printed */

@@ -1,5 +1,5 @@
-/* match.c - the probe table and the rules that decide whether a parsed
- * packet answers one of this run's probes, and how it is counted. */
+/* match.c - the rules that decide whether a parsed packet answers one of
+ * this run's probes, and how it is counted: one matcher for every mode. */
 #include "config.h"
 
 #include "match.h"
@@ -10,150 +10,6 @@
 
 #include "clock.h"
 #include "target.h"
-
-/* ---- the probe table ---------------------------------------------------- */
-
-int np_probe_table_init(struct np_probe_table *t, int64_t timeout_ns,
-			int64_t interval_ns)
-{
-	uint64_t need = 65536;
-	size_t slots = 16;
-
-	memset(t, 0, sizeof(*t));
-	if (interval_ns > 0 && timeout_ns / interval_ns < 65536)
-		need = (uint64_t)(timeout_ns / interval_ns) + 2;
-	while (slots < need && slots < 65536)
-		slots <<= 1;
-	t->slot = calloc(slots, sizeof(*t->slot));
-	if (t->slot == NULL)
-		return -1;
-	t->mask = slots - 1;
-	t->next = 1;
-	t->oldest = 1;
-	return 0;
-}
-
-void np_probe_table_free(struct np_probe_table *t)
-{
-	free(t->slot);
-	t->slot = NULL;
-}
-
-size_t np_probe_table_slots(const struct np_probe_table *t)
-{
-	return t->mask + 1;
-}
-
-struct np_probe *np_probe_table_next(struct np_probe_table *t, uint64_t *forced)
-{
-	struct np_probe *p = &t->slot[t->next & t->mask];
-
-	if (p->state == NP_PROBE_PENDING) {
-		t->pending--;
-		if (forced != NULL)
-			(*forced)++;
-	}
-	memset(p, 0, sizeof(*p));
-	p->no = t->next++;
-	return p;
-}
-
-bool np_probe_table_tx_stamp(struct np_probe_table *t, uint32_t id,
-			     int64_t ts_mono)
-{
-	struct np_probe *p = np_probe_table_find(t, (uint16_t)id);
-
-	/* Up to 1 µs before: the two clocks are lined up to tens of ns. */
-	if (p == NULL || (uint32_t)p->no != id ||
-	    p->state != NP_PROBE_PENDING || (p->ts & NP_TS_TX_KERNEL) ||
-	    ts_mono < p->sent_mono - NP_NSEC_PER_USEC ||
-	    ts_mono > p->sent_mono + NP_NSEC_PER_SEC)
-		return false;
-	p->sent_mono = ts_mono;
-	p->ts |= NP_TS_TX_KERNEL;
-	return true;
-}
-
-void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p)
-{
-	if (p->no + 1 == t->next) {
-		memset(p, 0, sizeof(*p));
-		t->next--;
-	}
-}
-
-struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq)
-{
-	uint64_t last, delta, no;
-	struct np_probe *p;
-
-	if (t->next <= 1)
-		return NULL;
-	last = t->next - 1;
-	delta = (uint16_t)((uint16_t)last - seq);
-	if (delta >= last)
-		return NULL; /* would be probe 0 or earlier: never sent */
-	no = last - delta;
-	p = &t->slot[no & t->mask];
-	if (p->no != no || p->state == NP_PROBE_EMPTY)
-		return NULL; /* slot reused: too old to tell */
-	return p;
-}
-
-bool np_probe_table_busy(const struct np_probe_table *t)
-{
-	const struct np_probe *p = &t->slot[t->next & t->mask];
-
-	return p->state == NP_PROBE_PENDING;
-}
-
-struct np_probe *np_probe_table_expire_one(struct np_probe_table *t,
-					   int64_t now, int64_t timeout_ns,
-					   int64_t *next_expiry)
-{
-	*next_expiry = INT64_MAX;
-	while (t->oldest < t->next) {
-		struct np_probe *p = &t->slot[t->oldest & t->mask];
-
-		if (p->no == t->oldest && p->state == NP_PROBE_PENDING) {
-			if (p->sent_mono + timeout_ns > now) {
-				*next_expiry = p->sent_mono + timeout_ns;
-				return NULL;
-			}
-			p->state = NP_PROBE_TIMEDOUT;
-			t->pending--;
-			t->oldest++;
-			return p;
-		}
-		t->oldest++;
-	}
-	return NULL;
-}
-
-uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
-			       int64_t timeout_ns, int64_t *next_expiry)
-{
-	uint64_t n = 0;
-
-	while (np_probe_table_expire_one(t, now, timeout_ns, next_expiry))
-		n++;
-	return n;
-}
-
-/* ---- matching ----------------------------------------------------------- */
-
-void np_match_sent(struct np_matcher *m, struct np_probe *p, bool ok)
-{
-	m->st->transmitted++;
-	if (ok) {
-		p->state = NP_PROBE_PENDING;
-		m->tab.pending++;
-	} else {
-		p->state = NP_PROBE_ERRORED;
-		m->st->errors++;
-		m->st->errored++;
-	}
-}
 
 static bool ignore(struct np_event *ev, const char *why)
 {
@@ -281,118 +137,7 @@ static bool judge_error(struct np_probe_table *tab,
 	return ends;
 }
 
-/* ---- one target ---------------------------------------------------------- */
-
-static bool match_echo(struct np_matcher *m, const struct np_reply *r,
-		       const struct sockaddr *from, int64_t rx_mono,
-		       struct np_event *ev)
-{
-	enum np_probe_state was = NP_PROBE_EMPTY;
-	struct np_probe *p;
-
-	/* Raw sockets see every pinger's replies: ours carry our id. */
-	if (m->kind == NP_SOCK_RAW && r->id != m->ident)
-		return false;
-	if (!np_addr_equal(from, (const struct sockaddr *)&m->target)) {
-		m->st->foreign++;
-		return ignore(
-			ev,
-			"echo reply from an address that is not the target");
-	}
-	ev->kind = NP_EV_REPLY;
-	ev->seq = r->seq;
-	ev->bytes = r->icmp_len;
-	ev->ttl = r->ttl;
-	p = np_probe_table_find(&m->tab, r->seq);
-	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
-	case ECHO_NOT_SENT:
-		m->st->foreign++;
-		return ignore(ev, "echo reply for a sequence number not sent, "
-				  "or too old");
-	case ECHO_OTHER_RUN:
-		m->st->foreign++;
-		break;
-	case ECHO_EARLIER: /* one sequence space per run: counted altered */
-		set_rtt(p, rx_mono, ev);
-		ev->flags |= NP_EVF_BADDATA;
-		/* fall through */
-	case ECHO_BADSUM:
-	case ECHO_BADDATA:
-		m->st->corrupted++;
-		break;
-	case ECHO_GOOD:
-		if (was == NP_PROBE_ERRORED && m->st->errored > 0)
-			m->st->errored--;
-		m->st->received++;
-		np_rtt_add(&m->st->rtt, ev->rtt_ns);
-		if (!m->no_hist)
-			np_hist_add(&m->st->hist, ev->rtt_ns);
-		break;
-	case ECHO_DUP:
-		m->st->duplicates++;
-		break;
-	case ECHO_LATE:
-		m->st->late++;
-		break;
-	}
-	return true;
-}
-
-static bool match_error(struct np_matcher *m, const struct np_reply *r,
-			struct np_event *ev)
-{
-	struct np_probe *p;
-
-	if (r->checksum_checked && !r->checksum_ok) {
-		m->st->malformed++;
-		return ignore(ev, "ICMP error with a bad checksum");
-	}
-	if (m->kind == NP_SOCK_RAW && r->id != m->ident)
-		return false; /* about another pinger's probe */
-	if (r->quoted_dst_set &&
-	    !np_addr_equal((const struct sockaddr *)&r->quoted_dst,
-			   (const struct sockaddr *)&m->target)) {
-		m->st->foreign++;
-		return ignore(ev,
-			      "ICMP error quoting a probe to another address");
-	}
-	p = np_probe_table_find(&m->tab, r->seq);
-	if (p == NULL ||
-	    !np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
-		m->st->foreign++;
-		return ignore(ev,
-			      "ICMP error quoting a probe that is not ours");
-	}
-	m->st->errors++;
-	if (judge_error(&m->tab, &m->spec, m->family, r, p, ev))
-		m->st->errored++;
-	return true;
-}
-
-bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
-		     const struct sockaddr *from, int64_t rx_mono,
-		     struct np_event *ev)
-{
-	np_event_init(ev, NP_EV_REPLY, 0); /* the kind is set below */
-	ev->from = from;
-	ev->reply = r;
-	switch (r->kind) {
-	case NP_RX_ECHO_REPLY:
-		return match_echo(m, r, from, rx_mono, ev);
-	case NP_RX_ERROR:
-	case NP_RX_LOCAL_ERROR:
-		return match_error(m, r, ev);
-	case NP_RX_MALFORMED:
-		m->st->malformed++;
-		return ignore(ev, np_reply_malformed_name(r->why));
-	case NP_RX_IGNORED:
-	case NP_RX_ECHO_REQUEST: /* sockets never ask for requests */
-		break;
-	}
-	return false;
-}
-
-/* ---- many targets ------------------------------------------------------- */
+/* ---- targets ------------------------------------------------------------- */
 
 /* The address bytes of an AF_INET or AF_INET6 `sa` into `out` (4 or 16),
  * by offset: `sa` may point into a buffer aligned only for struct
@@ -411,7 +156,7 @@ static void sa_addr_bytes(const struct sockaddr *sa, uint8_t out[16])
 		       16);
 }
 
-void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa)
+void np_tstate_set_addr(struct np_tstate *t, const struct sockaddr *sa)
 {
 	memset(t->addr, 0, sizeof(t->addr));
 	t->scope = 0;
@@ -424,8 +169,7 @@ void np_mtarget_set_addr(struct np_mtarget *t, const struct sockaddr *sa)
 		       sizeof(t->scope));
 }
 
-socklen_t np_mtarget_addr(const struct np_mtarget *t,
-			  struct sockaddr_storage *ss)
+socklen_t np_tstate_addr(const struct np_tstate *t, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	ss->ss_family = t->family;
@@ -438,11 +182,11 @@ socklen_t np_mtarget_addr(const struct np_mtarget *t,
 	return sizeof(struct sockaddr_in6);
 }
 
-bool np_mtarget_is(const struct np_mtarget *t, const struct sockaddr *sa)
+bool np_tstate_is(const struct np_tstate *t, const struct sockaddr *sa)
 {
 	struct sockaddr_storage ss;
 
-	np_mtarget_addr(t, &ss);
+	np_tstate_addr(t, &ss);
 	return np_addr_equal((const struct sockaddr *)&ss, sa);
 }
 
@@ -451,30 +195,37 @@ static int fam_slot(int family)
 	return family == AF_INET6 ? 1 : 0;
 }
 
-void np_mmatch_sent(struct np_mmatcher *m, struct np_probe *p,
-		    struct np_mtarget *t, uint32_t slot, bool ok)
+/* Count one event for target `t` and for the run. */
+#define BUMP(m, t, field)                                                      \
+	do {                                                                   \
+		(t)->c.field++;                                                \
+		(m)->total->c.field++;                                         \
+	} while (0)
+
+void np_match_sent(struct np_matcher *m, struct np_probe *p, uint32_t slot,
+		   bool ok)
 {
+	struct np_tstate *t = &m->slots[slot];
+
 	p->target = slot;
 	p->gen = t->gen;
-	p->index = t->sent++;
-	m->total->transmitted++;
+	p->index = (uint32_t)t->c.transmitted;
+	BUMP(m, t, transmitted);
 	if (ok) {
 		p->state = NP_PROBE_PENDING;
 		m->tab.pending++;
 		t->inflight++;
 	} else {
 		p->state = NP_PROBE_ERRORED;
-		t->errors++;
-		t->errored++;
-		m->total->errors++;
-		m->total->errored++;
+		BUMP(m, t, errors);
+		BUMP(m, t, errored);
 	}
 }
 
 /* The target a probe was sent to, if its slot still holds it. */
-static struct np_mtarget *owner(struct np_mmatcher *m, const struct np_probe *p)
+static struct np_tstate *owner(struct np_matcher *m, const struct np_probe *p)
 {
-	struct np_mtarget *t;
+	struct np_tstate *t;
 
 	if (p->target >= m->nslots)
 		return NULL;
@@ -482,47 +233,55 @@ static struct np_mtarget *owner(struct np_mmatcher *m, const struct np_probe *p)
 	return t->used && t->gen == p->gen ? t : NULL;
 }
 
-struct np_mtarget *np_mmatch_expired(struct np_mmatcher *m,
-				     const struct np_probe *p)
+struct np_tstate *np_match_expired(struct np_matcher *m,
+				   const struct np_probe *p)
 {
-	struct np_mtarget *t = owner(m, p);
+	struct np_tstate *t = owner(m, p);
 
 	if (t != NULL && t->inflight > 0)
 		t->inflight--;
 	return t;
 }
 
-static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
-			const struct sockaddr *from, int64_t rx_mono,
-			struct np_event *ev)
+/* The rule for every mode: the sequence number names the probe, and a
+ * reply counts only when it comes from that probe's target (netprobe.8,
+ * MATCHING). */
+static bool match_echo(struct np_matcher *m, const struct np_reply *r,
+		       const struct sockaddr *from, int64_t rx_mono,
+		       struct np_event *ev)
 {
 	int f = fam_slot(from->sa_family);
 	enum np_probe_state was = NP_PROBE_EMPTY;
+	bool badsum = r->checksum_checked && !r->checksum_ok;
 	struct np_probe *p;
-	struct np_mtarget *t;
+	struct np_tstate *t;
 
+	/* Raw sockets see every pinger's replies: ours carry our id. */
 	if (m->kind[f] == NP_SOCK_RAW && r->id != m->ident[f])
 		return false;
 	p = np_probe_table_find(&m->tab, r->seq);
-	if (p == NULL) {
+	/* A bad checksum may be in the sequence number itself: with one
+	 * target, the reply is still that target's (corrupted). */
+	if (p == NULL && !(badsum && m->nslots == 1 && m->slots[0].used)) {
 		m->total->foreign++;
 		return ignore(ev, "echo reply for a sequence number not sent, "
 				  "or too old");
 	}
-	t = owner(m, p);
+	t = p != NULL ? owner(m, p) : &m->slots[0];
 	if (t == NULL) {
 		m->total->late++;
 		return ignore(ev, "echo reply for a target already reported");
 	}
-	if (!np_mtarget_is(t, from)) {
+	if (!np_tstate_is(t, from)) {
 		m->total->foreign++;
-		return ignore(ev, "echo reply from an address that is not the "
-				  "target of that sequence number");
+		return ignore(
+			ev,
+			"echo reply from an address that is not the target");
 	}
 	ev->kind = NP_EV_REPLY;
 	ev->seq = r->seq;
-	ev->target = p->target;
-	ev->index = p->index;
+	ev->target = p != NULL ? p->target : 0;
+	ev->index = p != NULL ? p->index : 0;
 	ev->bytes = r->icmp_len;
 	ev->ttl = r->ttl;
 	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
@@ -533,73 +292,69 @@ static bool mmatch_echo(struct np_mmatcher *m, const struct np_reply *r,
 	case ECHO_EARLIER:
 		/* Right target, cookie and sequence, another send time: a
 		 * reply to an earlier probe that used the same sequence
-		 * number before it wrapped.  That probe has ended. */
+		 * number before it wrapped.  That probe has ended: late,
+		 * in every mode (netprobe.8, MATCHING). */
 		ev->flags |= NP_EVF_LATE;
-		t->late++;
-		m->total->late++;
+		BUMP(m, t, late);
 		break;
 	case ECHO_BADSUM:
 	case ECHO_BADDATA:
-		t->corrupted++;
-		m->total->corrupted++;
+		BUMP(m, t, corrupted);
 		break;
 	case ECHO_GOOD:
 		if (was == NP_PROBE_PENDING && t->inflight > 0)
 			t->inflight--;
-		if (was == NP_PROBE_ERRORED && t->errored > 0) {
-			t->errored--;
-			m->total->errored--;
+		if (was == NP_PROBE_ERRORED && t->c.errored > 0) {
+			t->c.errored--;
+			m->total->c.errored--;
 		}
-		t->received++;
-		m->total->received++;
+		BUMP(m, t, received);
 		np_rtt_add(&t->rtt, ev->rtt_ns);
-		if (t->hist != NULL) /* (the total has no RTTs: none shows) */
+		if (m->total_rtt)
+			np_rtt_add(&m->total->rtt, ev->rtt_ns);
+		if (t->hist != NULL)
 			np_hist_add(t->hist, ev->rtt_ns);
 		if (t->rtts != NULL && p->index < m->keep_rtts)
 			t->rtts[p->index] = ev->rtt_ns;
 		break;
 	case ECHO_DUP:
-		t->duplicates++;
-		m->total->duplicates++;
+		BUMP(m, t, duplicates);
 		break;
 	case ECHO_LATE:
-		t->late++;
-		m->total->late++;
+		BUMP(m, t, late);
 		break;
 	}
 	return true;
 }
 
-static bool mmatch_error(struct np_mmatcher *m, const struct np_reply *r,
-			 const struct sockaddr *from, struct np_event *ev)
+static bool match_error(struct np_matcher *m, const struct np_reply *r,
+			const struct sockaddr *from, struct np_event *ev)
 {
 	int f = fam_slot(from->sa_family);
 	struct np_probe *p;
-	struct np_mtarget *t;
+	struct np_tstate *t;
 
 	if (r->checksum_checked && !r->checksum_ok) {
 		m->total->malformed++;
 		return ignore(ev, "ICMP error with a bad checksum");
 	}
 	if (m->kind[f] == NP_SOCK_RAW && r->id != m->ident[f])
-		return false;
+		return false; /* about another pinger's probe */
 	p = np_probe_table_find(&m->tab, r->seq);
 	t = p != NULL ? owner(m, p) : NULL;
 	if (t == NULL ||
 	    !np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
 		m->total->foreign++;
 		return ignore(ev,
-			      "ICMP error quoting a probe that is not ours, "
-			      "or about a target already reported");
+			      "ICMP error quoting a probe that is not ours");
 	}
 	if (r->quoted_dst_set &&
-	    !np_mtarget_is(t, (const struct sockaddr *)&r->quoted_dst)) {
+	    !np_tstate_is(t, (const struct sockaddr *)&r->quoted_dst)) {
 		m->total->foreign++;
-		return ignore(ev, "ICMP error quoting a probe to another "
-				  "address than that sequence number's");
+		return ignore(ev,
+			      "ICMP error quoting a probe to another address");
 	}
-	t->errors++;
-	m->total->errors++;
+	BUMP(m, t, errors);
 	t->err_set = true;
 	t->err_type = r->type;
 	t->err_code = r->code;
@@ -608,29 +363,30 @@ static bool mmatch_error(struct np_mmatcher *m, const struct np_reply *r,
 	if (judge_error(&m->tab, &m->spec, from->sa_family, r, p, ev)) {
 		if (t->inflight > 0)
 			t->inflight--;
-		t->errored++;
-		m->total->errored++;
+		BUMP(m, t, errored);
+		m->ended = true;
 	}
 	ev->target = p->target;
 	ev->index = p->index;
 	return true;
 }
 
-bool np_mmatch_packet(struct np_mmatcher *m, const struct np_reply *r,
-		      const struct sockaddr *from, int64_t rx_mono,
-		      struct np_event *ev)
+bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
+		     const struct sockaddr *from, int64_t rx_mono,
+		     struct np_event *ev)
 {
 	np_event_init(ev, NP_EV_REPLY, 0); /* the kind is set below */
 	ev->from = from;
 	ev->reply = r;
+	m->ended = false;
 	if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
 		return false;
 	switch (r->kind) {
 	case NP_RX_ECHO_REPLY:
-		return mmatch_echo(m, r, from, rx_mono, ev);
+		return match_echo(m, r, from, rx_mono, ev);
 	case NP_RX_ERROR:
 	case NP_RX_LOCAL_ERROR:
-		return mmatch_error(m, r, from, ev);
+		return match_error(m, r, from, ev);
 	case NP_RX_MALFORMED:
 		m->total->malformed++;
 		return ignore(ev, np_reply_malformed_name(r->why));

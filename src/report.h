@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "engine.h"
-#include "sweep.h"
+#include "mode_ping.h"
+#include "mode_many.h"
 
 #include <netdb.h>
 #include <stdbool.h>

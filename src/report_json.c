@@ -230,7 +230,7 @@ void np_report_json_sink(struct np_report_json *ctx, struct np_sink *sink)
 /* ---- many targets ---------------------------------------------------------
  */
 
-static void multi_event(void *vctx, const struct np_mtarget *t,
+static void multi_event(void *vctx, const struct np_tstate *t,
 			const struct np_event *ev)
 {
 	struct np_report_json *ctx = vctx;
@@ -241,13 +241,13 @@ static void multi_event(void *vctx, const struct np_mtarget *t,
 		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
 		return;
 	}
-	np_mtarget_addr(t, &ss);
+	np_tstate_addr(t, &ss);
 	np_addr_str((struct sockaddr *)&ss, address, sizeof(address));
 	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
 		   address, ev->index, ev);
 }
 
-static void multi_done(void *vctx, const struct np_mtarget *t)
+static void multi_done(void *vctx, const struct np_tstate *t)
 {
 	struct np_report_json *ctx = vctx;
 	struct np_result r;

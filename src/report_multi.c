@@ -13,7 +13,7 @@
 #include "result.h"
 #include "target.h"
 
-static void target_name(const struct np_mtarget *t, char *buf, size_t len)
+static void target_name(const struct np_tstate *t, char *buf, size_t len)
 {
 	struct sockaddr_storage ss;
 
@@ -26,7 +26,7 @@ static void target_name(const struct np_mtarget *t, char *buf, size_t len)
 		buf[n] = '\0';
 		return;
 	}
-	np_mtarget_addr(t, &ss);
+	np_tstate_addr(t, &ss);
 	np_addr_str((struct sockaddr *)&ss, buf, len);
 }
 
@@ -39,11 +39,12 @@ static void stamp(const struct np_report_multi *ctx, int64_t wall_ns)
 }
 
 /* fping: loss as a whole percentage, rounded down. */
-static unsigned loss_pct(const struct np_mtarget *t)
+static unsigned loss_pct(const struct np_tstate *t)
 {
-	if (t->sent == 0)
+	if (t->c.transmitted == 0)
 		return 0;
-	return (unsigned)(((uint64_t)(t->sent - t->received) * 100) / t->sent);
+	return (unsigned)(((uint64_t)(t->c.transmitted - t->c.received) * 100) /
+			  t->c.transmitted);
 }
 
 /* Per-reply lines: count modes only, and not with -q, -a or -u. */
@@ -54,7 +55,7 @@ static bool per_reply(const struct np_report_multi *ctx)
 }
 
 static void reply_line(struct np_report_multi *ctx, const char *name,
-		       const struct np_mtarget *t, const struct np_event *ev)
+		       const struct np_tstate *t, const struct np_event *ev)
 {
 	char rtt[32], avg[32];
 
@@ -94,7 +95,7 @@ static void reply_line(struct np_report_multi *ctx, const char *name,
 	}
 }
 
-static void multi_event(void *vctx, const struct np_mtarget *t,
+static void multi_event(void *vctx, const struct np_tstate *t,
 			const struct np_event *ev)
 {
 	struct np_report_multi *ctx = vctx;
@@ -160,21 +161,21 @@ static void multi_event(void *vctx, const struct np_mtarget *t,
 	}
 }
 
-static void extras(FILE *f, const struct np_mtarget *t)
+static void extras(FILE *f, const struct np_tstate *t)
 {
-	if (t->duplicates)
-		fprintf(f, ", +%" PRIu32 " duplicates", t->duplicates);
-	if (t->corrupted)
-		fprintf(f, ", +%" PRIu32 " corrupted", t->corrupted);
-	if (t->errors)
-		fprintf(f, ", +%" PRIu32 " errors", t->errors);
-	if (t->late)
-		fprintf(f, ", +%" PRIu32 " late", t->late);
+	if (t->c.duplicates)
+		fprintf(f, ", +%" PRIu64 " duplicates", t->c.duplicates);
+	if (t->c.corrupted)
+		fprintf(f, ", +%" PRIu64 " corrupted", t->c.corrupted);
+	if (t->c.errors)
+		fprintf(f, ", +%" PRIu64 " errors", t->c.errors);
+	if (t->c.late)
+		fprintf(f, ", +%" PRIu64 " late", t->c.late);
 }
 
-static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t);
+static void print_done(struct np_report_multi *ctx, const struct np_tstate *t);
 
-static void multi_done(void *vctx, const struct np_mtarget *t)
+static void multi_done(void *vctx, const struct np_tstate *t)
 {
 	struct np_report_multi *ctx = vctx;
 
@@ -187,14 +188,14 @@ static void multi_done(void *vctx, const struct np_mtarget *t)
 	}
 }
 
-static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t)
+static void print_done(struct np_report_multi *ctx, const struct np_tstate *t)
 {
 	const struct np_options *o = ctx->opt;
 	char name[NI_MAXHOST], a[32], b[32], c[32];
 
 	target_name(t, name, sizeof(name));
 	if (o->alive_only || o->unreach_only) {
-		if ((t->received > 0) == o->alive_only) {
+		if ((t->c.received > 0) == o->alive_only) {
 			fputs(name, ctx->out); /* one per address: no printf */
 			fputc('\n', ctx->out);
 		}
@@ -203,15 +204,16 @@ static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t)
 	if (ctx->alive_mode) {
 		if (!o->quiet) {
 			fputs(name, ctx->out);
-			fputs(t->received > 0 ? " is alive\n"
-					      : " is unreachable\n",
+			fputs(t->c.received > 0 ? " is alive\n"
+						: " is unreachable\n",
 			      ctx->out);
 		}
 		return;
 	}
 	if (o->vcount > 0) {
 		fprintf(ctx->out, "%s :", name);
-		for (uint32_t i = 0; i < t->sent && i < o->vcount; i++) {
+		for (uint32_t i = 0; i < t->c.transmitted && i < o->vcount;
+		     i++) {
 			if (t->rtts[i] < 0) {
 				fputs(" -", ctx->out);
 				continue;
@@ -222,9 +224,9 @@ static void print_done(struct np_report_multi *ctx, const struct np_mtarget *t)
 		fputc('\n', ctx->out);
 		return;
 	}
-	fprintf(ctx->out, "%s : xmt/rcv/%%loss = %" PRIu32 "/%" PRIu32 "/%u%%",
-		name, t->sent, t->received, loss_pct(t));
-	if (t->received > 0) {
+	fprintf(ctx->out, "%s : xmt/rcv/%%loss = %" PRIu64 "/%" PRIu64 "/%u%%",
+		name, t->c.transmitted, t->c.received, loss_pct(t));
+	if (t->c.received > 0) {
 		np_report_format_rtt(t->rtt.min_ns, a, sizeof(a));
 		np_report_format_rtt((int64_t)np_rtt_avg_ns(&t->rtt), b,
 				     sizeof(b));

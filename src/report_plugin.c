@@ -11,7 +11,7 @@
 
 #include "result.h"
 
-static void plugin_done(void *vctx, const struct np_mtarget *t)
+static void plugin_done(void *vctx, const struct np_tstate *t)
 {
 	struct np_report_plugin *ctx = vctx;
 

@@ -238,8 +238,11 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			fprintf(ctx->out, " (BAD CHECKSUM!)");
 		if (ev->flags & NP_EVF_BADDATA)
 			fprintf(ctx->out, " (BAD DATA!)");
-		if (ev->flags & NP_EVF_LATE)
+		if ((ev->flags & NP_EVF_LATE) && ev->rtt_ns >= 0)
 			fprintf(ctx->out, " (LATE! after -W, counted as lost)");
+		else if (ev->flags & NP_EVF_LATE) /* before a wrap */
+			fprintf(ctx->out, " (LATE! an earlier probe's, counted "
+					  "as lost)");
 		fprintf(ctx->out, "\n");
 		if (ev->flags & NP_EVF_BADDATA)
 			payload_problem(ctx->out, info, ev);

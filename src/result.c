@@ -37,32 +37,32 @@ void np_result_from_stats(struct np_result *r, const char *name,
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->address, sizeof(r->address), "%s", address);
 	r->transmitted = st->transmitted;
-	r->received = st->received;
-	r->duplicates = st->duplicates;
-	r->corrupted = st->corrupted;
-	r->errors = st->errors;
-	r->late = st->late;
+	r->received = st->c.received;
+	r->duplicates = st->c.duplicates;
+	r->corrupted = st->c.corrupted;
+	r->errors = st->c.errors;
+	r->late = st->c.late;
 	r->loss_pct = np_stats_loss_pct(st);
 	r->cause = "";
 	rtt_part(r, &st->rtt, &st->hist);
 }
 
-void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t)
+void np_result_from_mtarget(struct np_result *r, const struct np_tstate *t)
 {
 	struct sockaddr_storage ss;
 
 	memset(r, 0, sizeof(*r));
-	np_mtarget_addr(t, &ss);
+	np_tstate_addr(t, &ss);
 	np_addr_str((struct sockaddr *)&ss, r->address, sizeof(r->address));
 	snprintf(r->name, sizeof(r->name), "%s",
 		 t->name != NULL ? t->name : r->address);
-	r->transmitted = t->sent;
-	r->received = t->received;
-	r->duplicates = t->duplicates;
-	r->corrupted = t->corrupted;
-	r->errors = t->errors;
-	r->late = t->late;
-	r->loss_pct = np_loss_pct(t->sent, t->received);
+	r->transmitted = t->c.transmitted;
+	r->received = t->c.received;
+	r->duplicates = t->c.duplicates;
+	r->corrupted = t->c.corrupted;
+	r->errors = t->c.errors;
+	r->late = t->c.late;
+	r->loss_pct = np_loss_pct(t->c.transmitted, t->c.received);
 	rtt_part(r, &t->rtt, t->hist);
 	r->start_wall_ns = t->start_wall_ns;
 	r->end_wall_ns = np_clock_real();

@@ -36,6 +36,6 @@ struct np_result {
 void np_result_from_stats(struct np_result *r, const char *name,
 			  const char *address, const struct np_stats *st);
 /* Many targets: a finished target. */
-void np_result_from_mtarget(struct np_result *r, const struct np_mtarget *t);
+void np_result_from_mtarget(struct np_result *r, const struct np_tstate *t);
 
 #endif

@@ -16,15 +16,30 @@ struct np_rtt {
 	double ewma_ns;
 };
 
-struct np_stats {
-	uint64_t transmitted; /* probes handed to sendto, failed ones too */
-	uint64_t received;    /* good replies, one per probe at most */
-	uint64_t duplicates;  /* further replies to an answered probe */
-	uint64_t corrupted;   /* ours, but bad checksum or altered payload */
-	uint64_t errors;      /* ICMP errors about our probes + send errors */
-	uint64_t errored;     /* probes that ended with an error, no reply:
-			       * errors less redirects and source quench */
+/* What the matcher counts, for a target and for the run: the one counter
+ * struct of every mode (ping mode is a run with one target). */
+#define NP_COUNTS_FIELDS                                                       \
+	uint64_t transmitted; /* probes handed to sendto, failed ones too */   \
+	uint64_t received;    /* good replies, one per probe at most */        \
+	uint64_t duplicates;  /* further replies to an answered probe */       \
+	uint64_t corrupted;   /* ours, but bad checksum or altered payload */  \
+	uint64_t errors;      /* ICMP errors about our probes + send errors */ \
+	uint64_t errored;     /* probes that ended with an error, no reply:    \
+			       * errors less redirects and source quench */    \
 	uint64_t late;	      /* replies after the -W timeout (lost) */
+
+struct np_counts {
+	NP_COUNTS_FIELDS
+};
+
+struct np_stats {
+	/* the run's counts, by name (st->received) or as one struct (st->c) */
+	union {
+		struct np_counts c;
+		struct {
+			NP_COUNTS_FIELDS
+		};
+	};
 	uint64_t foreign;     /* well-formed, but not for this run */
 	uint64_t malformed;   /* failed a length or format check */
 	uint64_t late_forced; /* pending probes evicted from a full probe

@@ -7,7 +7,7 @@
  * and with its ICMP checksum made right, so that mutated packets still get
  * past the checksum to the matchers.  Every parsed reply goes to the
  * single-target matcher (np_match_packet) and to the many-target matcher
- * (np_mmatch_packet), as from the target and as from a router, and every
+ * (np_match_packet), as from the target and as from a router, and every
  * error is described.  Invariants of the parse and of the matchers' counts
  * are checked: a violation aborts, as a crash. */
 #include "config.h"
@@ -75,19 +75,29 @@ static void spec_init(struct np_payload_spec *spec)
 
 struct one {
 	struct np_matcher m;
+	struct np_tstate tgt;
 	struct np_stats st;
 };
 
 static void one_setup(struct one *f, int family, enum np_sock_kind kind)
 {
 	memset(f, 0, sizeof(*f));
-	f->m.family = family;
-	f->m.kind = kind;
-	f->m.ident = FX_IDENT;
-	f->m.target = addr_of(family == AF_INET6 ? FX_TGT6 : FX_TGT4);
+	struct sockaddr_storage tgt =
+		addr_of(family == AF_INET6 ? FX_TGT6 : FX_TGT4);
+
+	f->m.kind[family == AF_INET6 ? 1 : 0] = kind;
+	f->m.ident[family == AF_INET6 ? 1 : 0] = FX_IDENT;
 	spec_init(&f->m.spec);
-	f->m.st = &f->st;
+	f->m.total = &f->st;
+	f->m.total_rtt = true;
+	f->m.slots = &f->tgt;
+	f->m.nslots = 1;
 	np_stats_init(&f->st);
+	f->tgt.used = true;
+	f->tgt.gen = 1;
+	f->tgt.hist = &f->st.hist;
+	np_tstate_set_addr(&f->tgt, (struct sockaddr *)&tgt);
+	np_rtt_init(&f->tgt.rtt);
 	if (np_probe_table_init(&f->m.tab, 10000 * FX_MS, 1000 * FX_MS) != 0)
 		abort();
 	f->m.tab.next = f->m.tab.oldest = FX_FIRST;
@@ -96,22 +106,25 @@ static void one_setup(struct one *f, int family, enum np_sock_kind kind)
 
 		p->stamp = FX_STAMP0 + p->no;
 		p->sent_mono = (int64_t)(i + 1) * FX_MS;
-		np_match_sent(&f->m, p, i != 2);
+		np_match_sent(&f->m, p, 0, i != 2);
 		if (i == 1) {
 			p->state = NP_PROBE_REPLIED;
 			f->m.tab.pending--;
+			f->tgt.inflight--;
+			f->tgt.c.received++;
 			f->st.received++;
 		} else if (i == 3) {
 			p->state = NP_PROBE_TIMEDOUT;
 			f->m.tab.pending--;
+			f->tgt.inflight--;
 		}
 	}
 }
 
 struct many {
-	struct np_mmatcher m;
+	struct np_matcher m;
 	struct np_stats total;
-	struct np_mtarget slots[3];
+	struct np_tstate slots[3];
 	int64_t rtts[3][2];
 	struct np_hist hist;
 };
@@ -142,7 +155,7 @@ static void many_setup(struct many *f)
 		f->slots[i].gen = 1;
 		f->slots[i].rtts = f->rtts[i];
 		f->rtts[i][0] = f->rtts[i][1] = -1;
-		np_mtarget_set_addr(&f->slots[i], (struct sockaddr *)&ss);
+		np_tstate_set_addr(&f->slots[i], (struct sockaddr *)&ss);
 		np_rtt_init(&f->slots[i].rtt);
 	}
 	f->slots[0].hist = &f->hist;
@@ -153,12 +166,12 @@ static void many_setup(struct many *f)
 
 		p->stamp = FX_STAMP0 + p->no;
 		p->sent_mono = (int64_t)(i + 1) * FX_MS;
-		np_mmatch_sent(&f->m, p, &f->slots[slot], slot, i != 2);
+		np_match_sent(&f->m, p, slot, i != 2);
 		if (i == 1) {
 			p->state = NP_PROBE_REPLIED;
 			f->m.tab.pending--;
 			f->slots[slot].inflight--;
-			f->slots[slot].received++;
+			f->slots[slot].c.received++;
 			f->total.received++;
 		} else if (i == 3) {
 			p->state = NP_PROBE_TIMEDOUT;
@@ -290,8 +303,8 @@ static void match(int family, enum np_sock_kind kind, const struct np_reply *r)
 			check_event(&ev, shown);
 			check_table(&one.m.tab);
 			check_stats(&one.st);
-			shown = np_mmatch_packet(&many.m, r, sa, FX_RX_MONO,
-						 &ev);
+			shown = np_match_packet(&many.m, r, sa, FX_RX_MONO,
+						&ev);
 			say("  many from %s: %s kind %d flags %#x target %u "
 			    "%s\n",
 			    i ? "router" : "target", shown ? "shown" : "silent",
@@ -303,10 +316,10 @@ static void match(int family, enum np_sock_kind kind, const struct np_reply *r)
 			check_total(&many.total);
 		}
 	for (int i = 0; i < 3; i++) {
-		const struct np_mtarget *t = &many.slots[i];
+		const struct np_tstate *t = &many.slots[i];
 
-		CHECK(t->received <= t->sent);
-		CHECK(t->inflight <= t->sent);
+		CHECK(t->c.received <= t->c.transmitted);
+		CHECK(t->inflight <= t->c.transmitted);
 	}
 	/* np_probe_table_expire_one after matching, as the engine does */
 	for (;;) {
@@ -316,7 +329,7 @@ static void match(int family, enum np_sock_kind kind, const struct np_reply *r)
 
 		if (p == NULL)
 			break;
-		(void)np_mmatch_expired(&many.m, p);
+		(void)np_match_expired(&many.m, p);
 	}
 	CHECK(many.m.tab.pending == 0);
 	np_probe_table_free(&one.m.tab);

@@ -36,7 +36,7 @@ harnesses=${FUZZ_HARNESSES:-fuzz_reply fuzz_options fuzz_targets fuzz_pcap}
 # name -> sources (besides tests/fuzz/NAME.c), link flags, longest input
 sources() {
 	case "$1" in
-	fuzz_reply) echo "reply.c icmp.c match.c target.c stats.c hist.c error.c" ;;
+	fuzz_reply) echo "reply.c icmp.c match.c core.c sockets.c privs.c clock.c target.c stats.c hist.c error.c" ;;
 	fuzz_options) echo "options.c error.c" ;;
 	# no DNS: the harness wraps getaddrinfo (numeric lookups only)
 	fuzz_targets) echo "tlist.c target.c error.c" ;;

@@ -16,8 +16,10 @@
 #define RTR "198.51.100.254"
 #define MS 1000000LL
 
+/* Ping mode's matcher: one target in slot 0, the run's RTTs its RTTs. */
 struct fixture {
 	struct np_matcher m;
+	struct np_tstate tgt;
 	struct np_stats st;
 	uint8_t req[64][128]; /* requests as sent, by probe number */
 	size_t reqlen;
@@ -27,14 +29,21 @@ struct fixture {
 static void setup(struct fixture *f, enum np_sock_kind kind)
 {
 	memset(f, 0, sizeof(*f));
-	f->m.family = AF_INET;
-	f->m.kind = kind;
-	f->m.ident = 0x1234;
-	f->m.target = pk_addr(TGT);
+	f->m.kind[0] = kind;
+	f->m.ident[0] = 0x1234;
 	f->m.spec.cookie = 0xc0ffee0012345678ULL;
 	f->m.spec.size = 56;
-	f->m.st = &f->st;
+	f->m.total = &f->st;
+	f->m.total_rtt = true;
+	f->m.slots = &f->tgt;
+	f->m.nslots = 1;
 	np_stats_init(&f->st);
+	f->from_tgt = pk_addr(TGT);
+	f->tgt.used = true;
+	f->tgt.gen = 1;
+	f->tgt.hist = &f->st.hist;
+	np_tstate_set_addr(&f->tgt, (struct sockaddr *)&f->from_tgt);
+	np_rtt_init(&f->tgt.rtt);
 	ck_assert_int_eq(
 		np_probe_table_init(&f->m.tab, 10 * 1000 * MS, 1000 * MS), 0);
 	f->from_tgt = pk_addr(TGT);
@@ -49,10 +58,10 @@ static struct np_probe *send_at(struct fixture *f, int64_t t)
 
 	p->stamp = 1700000000000000000ULL + (uint64_t)p->no;
 	f->reqlen = np_icmp_build_echo(f->req[p->no % 64], sizeof(f->req[0]),
-				       AF_INET, f->m.ident, (uint16_t)p->no,
+				       AF_INET, f->m.ident[0], (uint16_t)p->no,
 				       &f->m.spec, p->stamp);
 	p->sent_mono = t;
-	np_match_sent(&f->m, p, true);
+	np_match_sent(&f->m, p, 0, true);
 	return p;
 }
 
@@ -82,7 +91,7 @@ static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
 {
 	struct np_rx rx = {AF_INET, true, buf, len, -1, NULL, NULL, false};
 
-	if (f->m.kind == NP_SOCK_DGRAM) {
+	if (f->m.kind[0] == NP_SOCK_DGRAM) {
 		rx.has_ip_header = false;
 		rx.buf = buf + 20;
 		rx.len = len - 20;
@@ -261,12 +270,18 @@ START_TEST(altered_payload_and_stamp)
 	ck_assert_uint_eq(ev.mm.got, 0x99);
 	ck_assert_uint_eq(f.st.corrupted, 1);
 	ck_assert_uint_eq(f.st.received, 0);
-	/* the stamp of another probe */
+	/* the stamp of another probe: a reply to an earlier probe with the
+	 * same sequence number (before a wrap), late in every mode
+	 * (netprobe.8, MATCHING), never corrupted */
 	len = reply_to(&f, 1, buf);
 	buf[28 + 15] ^= 0x01;
 	pk_icmp_fix(buf + 20, len - 20);
 	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
 	ck_assert_int_eq(ev.payload, NP_PAYLOAD_STAMP);
+	ck_assert_uint_eq(ev.flags, NP_EVF_LATE);
+	ck_assert_int_eq(ev.rtt_ns, -1);
+	ck_assert_uint_eq(f.st.late, 1);
+	ck_assert_uint_eq(f.st.corrupted, 1);
 	/* truncated payload with a valid checksum */
 	len = reply_to(&f, 1, buf);
 	pk_ipv4(buf, 20, (uint16_t)(len - 10), IPPROTO_ICMP, 64, TGT, US, NULL,
@@ -274,7 +289,7 @@ START_TEST(altered_payload_and_stamp)
 	pk_icmp_fix(buf + 20, len - 30);
 	ck_assert(feed(&f, buf, len - 10, &f.from_tgt, MS, &ev, &r));
 	ck_assert_int_eq(ev.payload, NP_PAYLOAD_LENGTH);
-	ck_assert_uint_eq(f.st.corrupted, 3);
+	ck_assert_uint_eq(f.st.corrupted, 2);
 	ck_assert_uint_eq(f.st.received, 0);
 	/* the genuine reply still counts afterwards */
 	len = reply_to(&f, 1, buf);

@@ -224,7 +224,7 @@ END_TEST
  * result's own address field). */
 START_TEST(result_is_a_value)
 {
-	struct np_mtarget t;
+	struct np_tstate t;
 	struct sockaddr_in sin;
 	struct np_result *a = malloc(sizeof(*a)), b;
 
@@ -232,7 +232,7 @@ START_TEST(result_is_a_value)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(0xc6120001); /* 198.18.0.1 */
-	np_mtarget_set_addr(&t, (struct sockaddr *)&sin);
+	np_tstate_set_addr(&t, (struct sockaddr *)&sin);
 	np_rtt_init(&t.rtt);
 	ck_assert_ptr_nonnull(a);
 	np_result_from_mtarget(a, &t);

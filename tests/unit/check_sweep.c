@@ -22,9 +22,9 @@ static int wire_id = -1; /* >= 0: requests carry this identifier */
 static const char *const addrs[] = {"198.18.0.1", "198.18.0.2", "198.18.0.3"};
 
 struct mfix {
-	struct np_mmatcher m;
+	struct np_matcher m;
 	struct np_stats total;
-	struct np_mtarget slots[3];
+	struct np_tstate slots[3];
 	struct np_event ev;
 	struct np_reply r;
 	uint8_t buf[512];
@@ -47,7 +47,7 @@ static void msetup(struct mfix *f, int64_t timeout, int64_t gap)
 
 		f->slots[i].used = true;
 		f->slots[i].gen = 1;
-		np_mtarget_set_addr(&f->slots[i], (struct sockaddr *)&ss);
+		np_tstate_set_addr(&f->slots[i], (struct sockaddr *)&ss);
 		np_rtt_init(&f->slots[i].rtt);
 	}
 }
@@ -58,7 +58,7 @@ static struct np_probe *msend(struct mfix *f, uint32_t slot, int64_t t)
 
 	p->stamp = STAMP0 + p->no;
 	p->sent_mono = t;
-	np_mmatch_sent(&f->m, p, &f->slots[slot], slot, true);
+	np_match_sent(&f->m, p, slot, true);
 	return p;
 }
 
@@ -84,8 +84,8 @@ static bool reply(struct mfix *f, uint64_t no, const char *src, int64_t t)
 	pk_ipv4(f->buf, 20, (uint16_t)(20 + len), IPPROTO_ICMP, 64, src, US,
 		NULL, 0);
 	np_reply_parse(&rx, &f->r);
-	return np_mmatch_packet(&f->m, &f->r, (struct sockaddr *)&from, t,
-				&f->ev);
+	return np_match_packet(&f->m, &f->r, (struct sockaddr *)&from, t,
+			       &f->ev);
 }
 
 /* The router reporting probe `no` (sent to `qdst`) unreachable. */
@@ -103,8 +103,8 @@ static bool unreachable(struct mfix *f, uint64_t no, const char *qdst)
 		NULL, 0);
 	rx.len = 20 + icmp;
 	np_reply_parse(&rx, &f->r);
-	return np_mmatch_packet(&f->m, &f->r, (struct sockaddr *)&from, 0,
-				&f->ev);
+	return np_match_packet(&f->m, &f->r, (struct sockaddr *)&from, 0,
+			       &f->ev);
 }
 
 START_TEST(replies_go_to_their_target)
@@ -122,25 +122,25 @@ START_TEST(replies_go_to_their_target)
 	ck_assert_uint_eq(f.ev.target, 1);
 	ck_assert_uint_eq(f.ev.index, 0);
 	ck_assert_int_eq(f.ev.rtt_ns, 300000);
-	ck_assert_uint_eq(f.slots[1].received, 1);
+	ck_assert_uint_eq(f.slots[1].c.received, 1);
 	ck_assert_uint_eq(f.slots[1].inflight, 0);
 
 	ck_assert(reply(&f, 3, "198.18.0.1", 2 * MS));
 	ck_assert_uint_eq(f.ev.target, 0);
 	ck_assert_uint_eq(f.ev.index, 1);
-	ck_assert_uint_eq(f.slots[0].received, 1);
+	ck_assert_uint_eq(f.slots[0].c.received, 1);
 
 	/* right sequence number, wrong address: nobody's */
 	ck_assert(reply(&f, 1, "198.18.0.3", 2 * MS));
 	ck_assert_int_eq(f.ev.kind, NP_EV_IGNORED);
 	ck_assert_uint_eq(f.total.foreign, 1);
-	ck_assert_uint_eq(f.slots[2].received, 0);
+	ck_assert_uint_eq(f.slots[2].c.received, 0);
 
 	/* a duplicate counts once, as a duplicate */
 	ck_assert(reply(&f, 2, "198.18.0.2", 3 * MS));
 	ck_assert(f.ev.flags & NP_EVF_DUP);
-	ck_assert_uint_eq(f.slots[1].received, 1);
-	ck_assert_uint_eq(f.slots[1].duplicates, 1);
+	ck_assert_uint_eq(f.slots[1].c.received, 1);
+	ck_assert_uint_eq(f.slots[1].c.duplicates, 1);
 	ck_assert_uint_eq(f.total.received, 2);
 	ck_assert_uint_eq(f.total.duplicates, 1);
 	ck_assert_uint_eq(f.total.transmitted, 3);
@@ -170,7 +170,7 @@ START_TEST(sequence_wraps_without_refusing)
 	 * pending: the engine waits instead of refusing or evicting */
 	ck_assert(np_probe_table_busy(&f.m.tab));
 	ck_assert(reply(&f, 1, "198.18.0.2", 70 * MS));
-	ck_assert_uint_eq(f.slots[1].received, 1);
+	ck_assert_uint_eq(f.slots[1].c.received, 1);
 	ck_assert(!np_probe_table_busy(&f.m.tab));
 	p = msend(&f, 1, 71 * MS); /* probe 65537: wire sequence 1 again */
 	ck_assert_uint_eq(p->no, 65537);
@@ -180,8 +180,8 @@ START_TEST(sequence_wraps_without_refusing)
 	 * number, probe 1's send stamp -> late, not a reply to 65537 */
 	ck_assert(reply(&f, 1, "198.18.0.2", 72 * MS));
 	ck_assert(f.ev.flags & NP_EVF_LATE);
-	ck_assert_uint_eq(f.slots[1].late, 1);
-	ck_assert_uint_eq(f.slots[1].received, 1);
+	ck_assert_uint_eq(f.slots[1].c.late, 1);
+	ck_assert_uint_eq(f.slots[1].c.received, 1);
 
 	/* the reply to 65537 itself */
 	ck_assert(reply(&f, 65537, "198.18.0.2", 73 * MS));
@@ -189,12 +189,12 @@ START_TEST(sequence_wraps_without_refusing)
 	ck_assert_uint_eq(f.ev.flags, 0);
 	ck_assert_int_eq(f.ev.rtt_ns, 2 * MS);
 	ck_assert_uint_eq(f.ev.index, 32768); /* slot 1's 32769th probe */
-	ck_assert_uint_eq(f.slots[1].received, 2);
+	ck_assert_uint_eq(f.slots[1].c.received, 2);
 
 	/* a sequence number whose probe is older than the map: probe 2's
 	 * slot now belongs to nobody newer, it is still pending -> counted */
 	ck_assert(reply(&f, 2, "198.18.0.1", 74 * MS));
-	ck_assert_uint_eq(f.slots[0].received, 1);
+	ck_assert_uint_eq(f.slots[0].c.received, 1);
 	np_probe_table_free(&f.m.tab);
 }
 END_TEST
@@ -216,7 +216,7 @@ START_TEST(expiry_and_reported_targets)
 	p = np_probe_table_expire_one(&f.m.tab, 1001500000, 1000 * MS, &next);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(p->no, 1);
-	ck_assert_ptr_eq(np_mmatch_expired(&f.m, p), &f.slots[0]);
+	ck_assert_ptr_eq(np_match_expired(&f.m, p), &f.slots[0]);
 	ck_assert_uint_eq(f.slots[0].inflight, 0);
 	p = np_probe_table_expire_one(&f.m.tab, 1001500000, 1000 * MS, &next);
 	ck_assert_uint_eq(p->no, 2);
@@ -227,8 +227,8 @@ START_TEST(expiry_and_reported_targets)
 	/* a late reply to probe 1 counts as late for .1 */
 	ck_assert(reply(&f, 1, "198.18.0.1", 1100 * MS));
 	ck_assert(f.ev.flags & NP_EVF_LATE);
-	ck_assert_uint_eq(f.slots[0].late, 1);
-	ck_assert_uint_eq(f.slots[0].received, 0);
+	ck_assert_uint_eq(f.slots[0].c.late, 1);
+	ck_assert_uint_eq(f.slots[0].c.received, 0);
 
 	/* .2 was reported and its slot reused (new generation): its reply
 	 * belongs to nobody now */
@@ -236,9 +236,9 @@ START_TEST(expiry_and_reported_targets)
 	ck_assert(reply(&f, 2, "198.18.0.2", 1100 * MS));
 	ck_assert_int_eq(f.ev.kind, NP_EV_IGNORED);
 	ck_assert_ptr_nonnull(strstr(f.ev.why, "already reported"));
-	ck_assert_uint_eq(f.slots[1].received, 0);
-	ck_assert_uint_eq(f.slots[1].late, 0);
-	ck_assert_ptr_null(np_mmatch_expired(&f.m, &f.m.tab.slot[2]));
+	ck_assert_uint_eq(f.slots[1].c.received, 0);
+	ck_assert_uint_eq(f.slots[1].c.late, 0);
+	ck_assert_ptr_null(np_match_expired(&f.m, &f.m.tab.slot[2]));
 	np_probe_table_free(&f.m.tab);
 }
 END_TEST
@@ -253,14 +253,14 @@ START_TEST(errors_go_to_their_target)
 	ck_assert(unreachable(&f, 2, "198.18.0.3"));
 	ck_assert_int_eq(f.ev.kind, NP_EV_ICMP_ERROR);
 	ck_assert_uint_eq(f.ev.target, 2);
-	ck_assert_uint_eq(f.slots[2].errors, 1);
-	ck_assert_uint_eq(f.slots[2].errored, 1);
+	ck_assert_uint_eq(f.slots[2].c.errors, 1);
+	ck_assert_uint_eq(f.slots[2].c.errored, 1);
 	ck_assert_uint_eq(f.slots[2].inflight, 0);
 	ck_assert_uint_eq(f.m.tab.pending, 1);
 	/* quoting probe 1 but a destination other than probe 1's */
 	ck_assert(unreachable(&f, 1, "198.18.0.3"));
 	ck_assert_int_eq(f.ev.kind, NP_EV_IGNORED);
-	ck_assert_uint_eq(f.slots[0].errors, 0);
+	ck_assert_uint_eq(f.slots[0].c.errors, 0);
 	ck_assert_uint_eq(f.slots[0].inflight, 1);
 	ck_assert_uint_eq(f.total.errors, 1);
 	np_probe_table_free(&f.m.tab);

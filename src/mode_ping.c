@@ -1,41 +1,34 @@
-/* engine.c - the send schedule, the select() loop, matching replies to
- * probes, timeouts.  Never prints: everything goes to the sink. */
+/* mode_ping.c - ping mode: one target.  Scheduling only (when to send,
+ * how long to wait after the last probe, when the run ends); sending,
+ * receiving, matching and waiting are the core's.  Never prints:
+ * everything goes to the sink. */
 #include "config.h"
 
-#include "engine.h"
+#include "mode_ping.h"
 
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 
 #include "clock.h"
 #include "match.h"
-#include "sockets.h"
 
 #define RX_BUF_LEN (65536 + 512) /* the largest IP datagram, and more */
 #define RX_BATCH 64		 /* datagrams read per wake-up at most */
 #define RX_VLEN 8		 /* ... and per recvmmsg */
 
-/* ---- the engine --------------------------------------------------------- */
-
-struct engine {
+struct ping {
 	const struct np_run_info *info;
 	const struct np_options *o;
 	struct np_socket *s;
-	const struct np_target *t;
+	int f; /* the socket's family index in the core */
 	const struct np_sink *sink;
 	struct np_stats *st;
 	struct np_matcher m;
-	uint8_t *txbuf;
-	size_t txcap;
-	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
-	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
-	uint64_t last_stamp;
-	struct np_rxbatch rx;
+	struct np_tstate tgt; /* the one target, slot 0 */
+	struct np_core c;
 	int64_t last_activity;	 /* last send or counted reply (summary time) */
 	uint64_t no_answer_said; /* -O: last probe reported unanswered */
 	int64_t last_sent;	 /* CLOCK_MONOTONIC of the last probe sent */
@@ -47,46 +40,30 @@ struct engine {
 	long long preload_left; /* -l: probes still to send without wait */
 };
 
-size_t np_engine_packet_len(int family, long payload)
+size_t np_ping_packet_len(int family, long payload)
 {
 	return (size_t)payload + NP_ICMP_HDR_LEN +
 	       (family == AF_INET6 ? 40 : 20);
 }
 
-static void emit(struct engine *e, struct np_event *ev)
+static void emit(struct ping *e, struct np_event *ev)
 {
 	/* No output shows the time of a probe sent (-f's dot); a packet
 	 * has it already (rx_real: its kernel stamp, else when read). */
 	if (ev->wall_ns == 0 && ev->kind != NP_EV_SENT)
-		ev->wall_ns = np_clock_real();
+		ev->wall_ns = np_core_real(&e->c);
 	if (e->sink->event)
 		e->sink->event(e->sink->ctx, e->info, ev);
 }
 
-static void emit_ignored(struct engine *e, const struct sockaddr *from,
-			 const char *why)
-{
-	struct np_event ev;
-
-	if (!e->o->verbose)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = NP_EV_IGNORED;
-	ev.rtt_ns = -1;
-	ev.ttl = -1;
-	ev.from = from;
-	ev.why = why;
-	emit(e, &ev);
-}
-
 /* Send the next probe.  False when the kernel had no room for it. */
-static bool send_probe(struct engine *e)
+static bool send_probe(struct ping *e)
 {
 	struct np_probe_table *tab = &e->m.tab;
+	const struct np_target *t = e->info->target;
 	struct np_event ev;
 	struct np_probe *p;
-	size_t len;
-	ssize_t n;
+	int rc;
 
 	if (e->o->outstanding && tab->next > 1) {
 		struct np_probe *prev = &tab->slot[(tab->next - 1) & tab->mask];
@@ -101,35 +78,18 @@ static bool send_probe(struct engine *e)
 			emit(e, &ev);
 		}
 	}
-	p = np_probe_table_next(tab, &e->st->late_forced);
-	/* One clock read: the send time, and from it the payload's stamp
-	 * (distinct for every probe); what is left to write of the packet
-	 * takes some nanoseconds. */
-	p->sent_mono = np_clock_mono();
-	p->stamp = np_payload_next_stamp(p->sent_mono, e->stamp_off,
-					 &e->last_stamp);
-	len = np_icmp_finish_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
-				  (uint16_t)p->no, &e->m.spec, p->stamp,
-				  e->fill_sum);
-	n = np_socket_send(e->s, e->txbuf, len,
-			   (const struct sockaddr *)&e->t->addr, e->t->addrlen,
-			   (uint32_t)p->no);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		      errno == ENOBUFS || errno == ENOMEM)) {
-		/* The send queue is full: not sent, nothing to count; the
-		 * probe goes out at the next wake-up (iputils does the same).
-		 */
-		np_probe_table_unclaim(tab, p);
-		return false;
-	}
-	np_match_sent(&e->m, p, n >= 0);
-	if (n >= 0 && e->o->flood) {
+	rc = np_core_send(&e->c, 0, t->family,
+			  (const struct sockaddr *)&t->addr, t->addrlen,
+			  &e->st->late_forced, &p);
+	if (rc < 0)
+		return false; /* the send queue is full: nothing counted */
+	if (rc == 0 && e->o->flood) {
 		np_event_init(&ev, NP_EV_SENT, (uint16_t)p->no);
 		emit(e, &ev);
 	}
-	if (n < 0) {
+	if (rc > 0) {
 		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
-		ev.err_no = errno;
+		ev.err_no = rc;
 		if (ev.err_no == EMSGSIZE)
 			ev.mtu = np_socket_path_mtu(e->s);
 		emit(e, &ev);
@@ -140,7 +100,7 @@ static bool send_probe(struct engine *e)
 }
 
 /* -A: RFC 6298's smoothed RTT and variation, updated with a sample. */
-static void adapt(struct engine *e, int64_t rtt)
+static void adapt(struct ping *e, int64_t rtt)
 {
 	if (e->srtt_ns == 0) {
 		e->srtt_ns = rtt > 0 ? rtt : 1;
@@ -159,7 +119,7 @@ static void adapt(struct engine *e, int64_t rtt)
 /* -A: how long after a probe the next goes when no reply comes: the
  * smoothed RTT + 4 variations (1 s before any reply), not above -W, and
  * never below the least interval nor below -f's 10 ms. */
-static int64_t adaptive_wait(const struct engine *e)
+static int64_t adaptive_wait(const struct ping *e)
 {
 	const struct np_options *o = e->o;
 	int64_t w = e->srtt_ns > 0 ? e->srtt_ns + 4 * e->rttvar_ns
@@ -174,88 +134,52 @@ static int64_t adaptive_wait(const struct engine *e)
 	return w;
 }
 
-static void dispatch(struct engine *e, const struct np_reply *r,
-		     const struct sockaddr *from, int64_t rx_mono,
-		     int64_t rx_real, unsigned rx_ts)
+/* The core's hand-over of each packet read. */
+static void on_event(void *sched, const struct np_rxpkt *pkt,
+		     struct np_event *ev, bool matched)
 {
-	struct np_event ev;
+	struct ping *e = sched;
 
-	if (!np_match_packet(&e->m, r, from, rx_mono, &ev))
+	if (!matched) { /* too large to parse */
+		if (e->o->verbose)
+			emit(e, ev);
 		return;
-	ev.wall_ns = rx_real;
-	if (ev.kind == NP_EV_REPLY && ev.rtt_ns >= 0 &&
-	    !(ev.flags & (NP_EVF_DUP | NP_EVF_LATE)) &&
+	}
+	if (ev->kind == NP_EV_REPLY && ev->rtt_ns >= 0 &&
+	    !(ev->flags & (NP_EVF_DUP | NP_EVF_LATE)) &&
 	    e->info->capture_wire_rtt != NULL) {
 		int64_t w = e->info->capture_wire_rtt(e->info->capture_ctx,
-						      (uint16_t)r->seq);
+						      (uint16_t)pkt->r.seq);
 
-		ev.wire_rtt_ns = w > 0 ? w : 0;
+		ev->wire_rtt_ns = w > 0 ? w : 0;
 	}
-	if (ev.rtt_ns >= 0)
-		ev.ts |= rx_ts;
-	if (ev.kind == NP_EV_REPLY && ev.flags == 0)
-		e->last_activity = rx_mono;
-	if (e->o->adaptive && ev.kind == NP_EV_REPLY && ev.flags == 0 &&
-	    ev.rtt_ns >= 0)
-		adapt(e, ev.rtt_ns);
+	if (ev->kind == NP_EV_REPLY && ev->flags == 0)
+		e->last_activity = pkt->rx_mono;
+	if (e->o->adaptive && ev->kind == NP_EV_REPLY && ev->flags == 0 &&
+	    ev->rtt_ns >= 0)
+		adapt(e, ev->rtt_ns);
 	if ((e->flood_gate || e->o->adaptive) && e->m.tab.pending == 0)
 		e->send_now = true;
-	if (ev.kind == NP_EV_IGNORED && !e->o->verbose)
+	if (ev->kind == NP_EV_IGNORED && !e->o->verbose)
 		return;
-	emit(e, &ev);
-}
-
-/* One datagram or error-queue entry that was read. */
-static void handle(struct engine *e, const struct np_rxpkt *pkt)
-{
-	if (pkt->tx_stamp)
-		np_probe_table_tx_stamp(&e->m.tab, pkt->tx_id, pkt->rx_mono);
-	if (!pkt->parsed)
-		return;
-	if (pkt->truncated) {
-		e->st->malformed++;
-		emit_ignored(e, (const struct sockaddr *)&pkt->from,
-			     "datagram larger than the receive buffer");
-		return;
-	}
-	dispatch(e, &pkt->r, (const struct sockaddr *)&pkt->from, pkt->rx_mono,
-		 pkt->rx_real, pkt->ts);
-}
-
-/* Read up to RX_BATCH datagrams from one queue, RX_VLEN per recvmmsg (one
- * call reads what is there, without a last one that finds the queue
- * empty).  -1: fatal. */
-static int drain(struct engine *e, bool errqueue, struct np_err *err)
-{
-	for (int round = 0; round < RX_BATCH / RX_VLEN; round++) {
-		int got = np_socket_recv_batch(e->s, &e->rx, errqueue, err);
-
-		if (got == -1)
-			return -1;
-		if (got == -2) /* a pending socket error was read: go on */
-			continue;
-		for (int i = 0; i < got; i++)
-			handle(e, &e->rx.pkt[i]);
-		if (got < (int)e->rx.count)
-			return 0;
-	}
-	return 0;
+	emit(e, ev);
 }
 
 /* Probes that reached -W without a reply: lost (a report may say so). */
-static void expire(struct engine *e, int64_t now, int64_t *next_expiry)
+static void expire(struct ping *e, int64_t now, int64_t *next_expiry)
 {
 	struct np_probe *p;
 	struct np_event ev;
 
 	while ((p = np_probe_table_expire_one(&e->m.tab, now, e->o->timeout_ns,
 					      next_expiry)) != NULL) {
+		np_match_expired(&e->m, p);
 		np_event_init(&ev, NP_EV_TIMEOUT, (uint16_t)p->no);
 		emit(e, &ev);
 	}
 }
 
-static bool sending_wanted(const struct engine *e)
+static bool sending_wanted(const struct ping *e)
 {
 	const struct np_options *o = e->o;
 
@@ -271,51 +195,97 @@ static int64_t min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
-		  const struct np_engine_signals *sig, struct np_stats *st,
-		  struct np_err *err)
+/* After the last probe: how long to wait for the outstanding replies.
+ * Up to -W; once replies have come, as iputils, twice the longest RTT
+ * seen but at least one interval (and at least 10 ms), never longer than
+ * -W. */
+static int64_t linger(const struct ping *e)
 {
-	struct engine e;
+	const struct np_options *o = e->o;
+	int64_t l = o->timeout_ns;
+
+	if (e->st->rtt.n > 0) {
+		l = 2 * e->st->rtt.max_ns;
+		if (l < o->interval_ns)
+			l = o->interval_ns;
+		if (l < 10 * NP_NSEC_PER_MSEC)
+			l = 10 * NP_NSEC_PER_MSEC;
+		if (l > o->timeout_ns)
+			l = o->timeout_ns;
+	}
+	return l;
+}
+
+static int setup(struct ping *e, const struct np_run_info *info,
+		 const struct np_sink *sink, const struct np_io *io,
+		 struct np_stats *st, struct np_err *err)
+{
+	const struct np_options *o = info->opt;
+	const struct np_target *t = info->target;
+
+	memset(e, 0, sizeof(*e));
+	e->info = info;
+	e->o = o;
+	e->s = info->sock;
+	e->f = t->family == AF_INET6 ? 1 : 0;
+	e->sink = sink;
+	e->st = st;
+	np_stats_init(st);
+	e->m.kind[e->f] = e->s->kind;
+	e->m.ident[e->f] = e->s->ident;
+	e->m.total = st;
+	e->m.total_rtt = true;
+	e->m.slots = &e->tgt;
+	e->m.nslots = 1;
+	e->tgt.used = true;
+	e->tgt.gen = 1;
+	np_tstate_set_addr(&e->tgt, (const struct sockaddr *)&t->addr);
+	np_rtt_init(&e->tgt.rtt);
+	/* percentiles: shown by -J, --percentiles and --metrics only */
+	if (o->json || o->percentiles || o->metrics != NULL)
+		e->tgt.hist = &st->hist;
+	if (np_core_init(&e->c, io, &e->m, o, RX_BUF_LEN, RX_VLEN, err) != 0)
+		return -1;
+	e->c.sock[e->f] = e->s;
+	e->c.on_event = on_event;
+	e->c.sched = e;
+	if (info->capture_fd >= 0 &&
+	    np_core_add_fd(&e->c, info->capture_fd, info->capture_pump,
+			   info->capture_ctx) != 0)
+		return np_err_set(err, "too many descriptors to wait on");
+	if (np_probe_table_init(&e->m.tab, o->timeout_ns, o->interval_ns) != 0)
+		return np_err_set(err, "out of memory");
+	return 0;
+}
+
+/* -f, and -A with no least interval: on a fast path the reply is often
+ * queued by now; read it without a wait first (one recvmsg, as ping; the
+ * transmit stamp before it, which -f does not ask for).  -1: fatal. */
+static int read_after_send(struct ping *e, struct np_err *err)
+{
+	for (int q = e->s->ts_tx ? 0 : 1; q < 2; q++)
+		if (np_core_read_one(&e->c, e->f, q == 0, err) < 0)
+			return -1;
+	return 0;
+}
+
+int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
+		const struct np_engine_signals *sig, const struct np_io *io,
+		struct np_stats *st, struct np_err *err)
+{
+	struct ping e;
 	const struct np_options *o = info->opt;
 	int64_t now, next_send, deadline_at, next_expiry, last_send = 0;
 	int rc = 0;
 	bool sent;
 
-	memset(&e, 0, sizeof(e));
-	e.info = info;
-	e.o = o;
-	e.s = info->sock;
-	e.t = info->target;
-	e.sink = sink;
-	e.st = st;
-	e.m.family = e.t->family;
-	e.m.kind = e.s->kind;
-	e.m.ident = e.s->ident;
-	memcpy(&e.m.target, &e.t->addr, sizeof(e.m.target));
-	e.m.st = st;
-	e.m.spec.size = (size_t)o->size;
-	memcpy(e.m.spec.pattern, o->pattern, sizeof(e.m.spec.pattern));
-	e.m.spec.pattern_len = o->pattern_len;
-	if (getrandom(&e.m.spec.cookie, sizeof(e.m.spec.cookie), 0) !=
-	    sizeof(e.m.spec.cookie))
-		return np_err_errno(err, errno, "getrandom for the run cookie");
-	e.txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
-	e.txbuf = malloc(e.txcap);
-	if (e.txbuf != NULL)
-		e.fill_sum = np_icmp_keep_echo(e.txbuf, e.txcap, &e.m.spec);
-	e.stamp_off = np_clock_real_minus_mono();
-	/* percentiles: shown by -J, --percentiles and --metrics only */
-	e.m.no_hist = !o->json && !o->percentiles && o->metrics == NULL;
-	if (e.txbuf == NULL ||
-	    np_rxbatch_init(&e.rx, RX_BUF_LEN, RX_VLEN) != 0 ||
-	    np_probe_table_init(&e.m.tab, o->timeout_ns, o->interval_ns) != 0) {
-		rc = np_err_set(err, "out of memory");
+	if (setup(&e, info, sink, io, st, err) != 0) {
+		rc = -1;
 		goto out;
 	}
-	np_stats_init(st);
 	if (sink->start)
 		sink->start(sink->ctx, info);
-	now = np_clock_mono();
+	now = np_core_now(&e.c);
 	st->start_ns = now;
 	next_send = now;
 	/* -f: as fast as replies come back, at least 100 per second */
@@ -329,21 +299,19 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 	deadline_at = o->deadline_ns > 0 ? now + o->deadline_ns : INT64_MAX;
 
 	for (;;) {
-		struct timespec ts;
 		int64_t wake;
-		fd_set rfds;
-		int n;
+		int ready;
 
 		if (*sig->stop)
 			break;
 		if (*sig->status) {
 			*sig->status = 0;
 			if (sink->interim) {
-				st->end_ns = np_clock_mono();
+				st->end_ns = np_core_now(&e.c);
 				sink->interim(sink->ctx, info, st);
 			}
 		}
-		now = np_clock_mono();
+		now = np_core_now(&e.c);
 		if (now >= deadline_at)
 			break;
 		expire(&e, now, &next_expiry);
@@ -394,23 +362,11 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 				next_send = now + 10 * NP_NSEC_PER_MSEC;
 			}
 		}
-		/* -f, and -A with no least interval: on a fast path the reply
-		 * is often queued by now; read it without a select() first
-		 * (one recvmsg, as ping; the transmit stamp before it, which
-		 * -f does not ask for), and send again at once.  Anything
-		 * else waits for the select(). */
 		if (sent && (e.flood_gate ||
 			     (o->adaptive && o->adaptive_min_ns == 0))) {
-			for (int q = e.s->ts_tx ? 0 : 1; q < 2; q++) {
-				int got = np_socket_recv_one(e.s, &e.rx, q == 0,
-							     err);
-
-				if (got == -1) {
-					rc = -1;
-					goto done;
-				}
-				if (got == 1)
-					handle(&e, &e.rx.pkt[0]);
+			if (read_after_send(&e, err) != 0) {
+				rc = -1;
+				goto done;
 			}
 			if (e.send_now)
 				continue;
@@ -422,68 +378,43 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 			if (e.m.tab.pending == 0)
 				break;
 			if (o->deadline_ns == 0) {
-				/* After the last probe: wait for the
-				 * outstanding replies up to -W; once replies
-				 * have come, as iputils, for twice the longest
-				 * RTT seen but at least one interval (and at
-				 * least 10 ms), never longer than -W. */
-				int64_t linger = o->timeout_ns;
+				int64_t l = linger(&e);
 
-				if (st->rtt.n > 0) {
-					linger = 2 * st->rtt.max_ns;
-					if (linger < o->interval_ns)
-						linger = o->interval_ns;
-					if (linger < 10 * NP_NSEC_PER_MSEC)
-						linger = 10 * NP_NSEC_PER_MSEC;
-					if (linger > o->timeout_ns)
-						linger = o->timeout_ns;
-				}
-				if (now >= last_send + linger) {
+				if (now >= last_send + l) {
 					/* The whole -W since the last probe
 					 * left: every probe still waiting is
 					 * lost, also one whose kernel send
 					 * stamp is a little later than the
 					 * clock read before sendmsg. */
-					if (linger == o->timeout_ns)
+					if (l == o->timeout_ns)
 						expire(&e, INT64_MAX / 2,
 						       &next_expiry);
 					break;
 				}
-				wake = min64(wake, last_send + linger);
+				wake = min64(wake, last_send + l);
 			}
 		}
-		ts = np_ns_to_timespec(wake - np_clock_mono());
-		FD_ZERO(&rfds);
-		FD_SET(e.s->fd, &rfds);
-		if (info->capture_fd >= 0)
-			FD_SET(info->capture_fd, &rfds);
-		n = pselect((info->capture_fd > e.s->fd ? info->capture_fd
-							: e.s->fd) +
-				    1,
-			    &rfds, NULL, NULL, &ts, sig->waitmask);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = np_err_errno(err, errno, "select");
+		ready = np_core_wait(&e.c, wake, sig->waitmask, err);
+		if (ready == -2)
+			continue;
+		if (ready < 0) {
+			rc = -1;
 			break;
 		}
-		if (n == 0)
+		if (ready == 0)
 			continue;
-		if (info->capture_fd >= 0 &&
-		    FD_ISSET(info->capture_fd, &rfds)) {
-			info->capture_pump(info->capture_ctx);
-			if (!FD_ISSET(e.s->fd, &rfds))
-				continue;
-		}
 		/* Probes whose -W ran out while we waited end first, so that
 		 * a reply that comes after it is late, not good. */
-		expire(&e, np_clock_mono(), &next_expiry);
+		expire(&e, np_core_now(&e.c), &next_expiry);
 		/* The error queue first: the kernel's transmit stamps are
 		 * there (and, on datagram sockets, ICMP errors), and a probe's
 		 * stamp must be in before its reply is matched.  Then the
 		 * plain queue; an error-queue entry that comes meanwhile is
-		 * read at the next wake-up (select reports it). */
-		if (drain(&e, true, err) < 0 || drain(&e, false, err) < 0) {
+		 * read at the next wake-up (ppoll reports it). */
+		if (np_core_drain(&e.c, e.f, true, RX_BATCH / RX_VLEN, err) <
+			    0 ||
+		    np_core_drain(&e.c, e.f, false, RX_BATCH / RX_VLEN, err) <
+			    0) {
 			rc = -1;
 			goto done;
 		}
@@ -493,12 +424,11 @@ done:
 	 * counted, and a runbook wants the numbers.  Its time runs to the
 	 * last probe or good reply, not to the end of the final wait. */
 	st->end_ns = e.last_activity > st->start_ns ? e.last_activity
-						    : np_clock_mono();
+						    : np_core_now(&e.c);
 	if (sink->finish)
 		sink->finish(sink->ctx, info, st);
 out:
 	np_probe_table_free(&e.m.tab);
-	free(e.txbuf);
-	np_rxbatch_free(&e.rx);
+	np_core_free(&e.c);
 	return rc;
 }

@@ -1,18 +1,20 @@
-/* sweep.c - the engine for many targets.  Targets come lazily from the
- * plan; at most NP_SWEEP_MAX_ACTIVE are measured at a time, so memory
- * follows what is in flight, never the size of the list. */
+/* mode_many.c - many-target mode (fping's job), a scheduler over the
+ * probe core: admission of targets, the period per target, the gap
+ * between sends, retries, alive mode, the order targets are retired in.
+ * Targets come lazily from the plan; at most NP_SWEEP_MAX_ACTIVE are
+ * measured at a time, so memory follows what is in flight, never the size
+ * of the list. */
 #include "config.h"
 
-#include "sweep.h"
+#include "mode_many.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "match.h"
 
 #define RX_BATCH 64
 #define SEND_BURST 32 /* sends between two reads when the gap is 0 */
@@ -26,7 +28,8 @@ struct sweep {
 	const struct np_sweep_cfg *cfg;
 	const struct np_options *o;
 	const struct np_msink *sink;
-	struct np_mmatcher m;
+	struct np_matcher m;
+	struct np_core c;
 	struct np_stats *total;
 	/* slots */
 	uint32_t *freelist;
@@ -48,12 +51,6 @@ struct sweep {
 	int64_t next_send_at;
 	int64_t last_sent;  /* the send time of the last probe sent */
 	int64_t burst_real; /* CLOCK_REALTIME at the burst's first admit */
-	uint8_t *tx;
-	size_t txcap;
-	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
-	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
-	uint64_t last_stamp;
-	struct np_rxbatch rx;
 };
 
 static int fam_index(int family)
@@ -64,7 +61,7 @@ static int fam_index(int family)
 static bool grow_slots(struct sweep *w)
 {
 	size_t n = w->nalloc ? w->nalloc * 2 : 64;
-	struct np_mtarget *v;
+	struct np_tstate *v;
 
 	if (n > w->max_active)
 		n = w->max_active;
@@ -121,25 +118,25 @@ static void fifo_push(struct sweep *w, uint32_t slot, int64_t at)
 	d->at = at;
 }
 
-static bool wants_probe(const struct sweep *w, const struct np_mtarget *t)
+static bool wants_probe(const struct sweep *w, const struct np_tstate *t)
 {
-	if (t->sent >= w->cfg->probes)
+	if (t->c.transmitted >= w->cfg->probes)
 		return false;
-	return !(w->cfg->alive_mode && t->received > 0);
+	return !(w->cfg->alive_mode && t->c.received > 0);
 }
 
-static bool target_done(const struct sweep *w, const struct np_mtarget *t)
+static bool target_done(const struct sweep *w, const struct np_tstate *t)
 {
-	if (w->cfg->alive_mode && t->received > 0)
+	if (w->cfg->alive_mode && t->c.received > 0)
 		return true;
-	return t->inflight == 0 && t->sent >= w->cfg->probes;
+	return t->inflight == 0 && t->c.transmitted >= w->cfg->probes;
 }
 
-static void emit(struct sweep *w, const struct np_mtarget *t,
+static void emit(struct sweep *w, const struct np_tstate *t,
 		 struct np_event *ev)
 {
 	if (ev->wall_ns == 0) /* else when the packet came (rx_real) */
-		ev->wall_ns = np_clock_real();
+		ev->wall_ns = np_core_real(&w->c);
 	if (w->sink->event)
 		w->sink->event(w->sink->ctx, t, ev);
 }
@@ -148,14 +145,14 @@ static void retire(struct sweep *w, bool all)
 {
 	while (w->ord_len > 0) {
 		uint32_t slot = w->order[w->ord_head];
-		struct np_mtarget *t = &w->m.slots[slot];
+		struct np_tstate *t = &w->m.slots[slot];
 
 		if (!all && !target_done(w, t))
 			break;
 		w->ord_head = (w->ord_head + 1) % w->max_active;
 		w->ord_len--;
 		w->reported++;
-		if (t->received > 0)
+		if (t->c.received > 0)
 			w->answered++;
 		if (w->sink->done)
 			w->sink->done(w->sink->ctx, t);
@@ -170,7 +167,7 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 {
 	struct np_tnext nx;
 	struct sockaddr_storage ss;
-	struct np_mtarget *t;
+	struct np_tstate *t;
 	uint32_t slot, gen;
 	int64_t *rtts;
 	struct np_hist *hist;
@@ -204,13 +201,13 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 	/* when the burst that takes it in began: one clock read per burst,
 	 * not one per target */
 	if (w->burst_real == 0)
-		w->burst_real = np_clock_real();
+		w->burst_real = np_core_real(&w->c);
 	t->start_wall_ns = w->burst_real;
 	t->name = nx.name;
 	np_u128_to_addr(nx.family, nx.addr, &ss);
 	if (nx.family == AF_INET6)
 		((struct sockaddr_in6 *)&ss)->sin6_scope_id = nx.scope;
-	np_mtarget_set_addr(t, (struct sockaddr *)&ss);
+	np_tstate_set_addr(t, (struct sockaddr *)&ss);
 	np_rtt_init(&t->rtt);
 	if (w->m.keep_rtts > 0) {
 		if (rtts == NULL)
@@ -235,16 +232,16 @@ static int admit(struct sweep *w, uint32_t *slot_out)
 /* The kernel took probe `p` for target `slot`, or refused it with `e`. */
 static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 {
-	struct np_mtarget *t = &w->m.slots[slot];
+	struct np_tstate *t = &w->m.slots[slot];
 	struct np_event ev;
 
-	np_mmatch_sent(&w->m, p, t, slot, e == 0);
+	(void)t;
 	if (e != 0) {
 		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = e;
 		if (e == EMSGSIZE) {
 			struct sockaddr_storage dst;
-			socklen_t dlen = np_mtarget_addr(t, &dst);
+			socklen_t dlen = np_tstate_addr(t, &dst);
 
 			ev.mtu = np_socket_emsgsize_mtu(
 				w->cfg->sock[fam_index(t->family)],
@@ -281,13 +278,11 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 	w->burst_real = 0;
 	while (n < max) {
 		struct sockaddr_storage dst;
-		struct np_mtarget *t;
+		struct np_tstate *t;
 		struct np_probe *p;
 		uint32_t slot;
 		socklen_t dlen;
-		int f, got, e;
-		size_t len;
-		ssize_t r;
+		int got, e;
 
 		if (np_probe_table_busy(&w->m.tab)) {
 			*busy = true;
@@ -297,37 +292,14 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 		if (got <= 0)
 			return got < 0 ? -1 : (int)n;
 		t = &w->m.slots[slot];
-		f = fam_index(t->family);
-		dlen = np_mtarget_addr(t, &dst);
-		p = np_probe_table_next(&w->m.tab, NULL);
-		/* one clock read: the send time and the stamp (engine.c) */
-		p->sent_mono = np_clock_mono();
-		p->stamp = np_payload_next_stamp(p->sent_mono, w->stamp_off,
-						 &w->last_stamp);
-		len = np_icmp_finish_echo(w->tx, w->txcap, t->family,
-					  w->m.ident[f], (uint16_t)p->no,
-					  &w->m.spec, p->stamp, w->fill_sum);
-		r = np_socket_send(w->cfg->sock[f], w->tx, len,
-				   (struct sockaddr *)&dst, dlen,
-				   (uint32_t)p->no);
-		e = r < 0 ? errno : 0;
-		if (e != 0 && e != EAGAIN && e != EWOULDBLOCK && e != ENOBUFS &&
-		    e != ENOMEM && e != EINVAL && e != EMSGSIZE) {
-			/* An ICMP error about an earlier probe (to any target)
-			 * leaves a pending error on the socket, which this
-			 * sendto returned instead of sending: try once more,
-			 * so it is not charged to this target. */
-			r = np_socket_send(w->cfg->sock[f], w->tx, len,
-					   (struct sockaddr *)&dst, dlen,
-					   (uint32_t)p->no);
-			e = r < 0 ? errno : 0;
-		}
-		if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS ||
-		    e == ENOMEM) {
+		dlen = np_tstate_addr(t, &dst);
+		/* claim, stamp, build, send: the core (one clock read) */
+		e = np_core_send(&w->c, slot, t->family,
+				 (struct sockaddr *)&dst, dlen, NULL, &p);
+		if (e < 0) {
 			/* No room in the send queue: not sent, nothing to
 			 * count (as iputils); this target goes first next
 			 * time. */
-			np_probe_table_unclaim(&w->m.tab, p);
 			w->have_retry = true;
 			w->retry_slot = slot;
 			w->retry_gen = t->gen;
@@ -346,7 +318,7 @@ static int pick(struct sweep *w, int64_t now, uint32_t *slot)
 {
 	if (w->have_retry) {
 		w->have_retry = false;
-		const struct np_mtarget *t = &w->m.slots[w->retry_slot];
+		const struct np_tstate *t = &w->m.slots[w->retry_slot];
 
 		if (t->used && t->gen == w->retry_gen && wants_probe(w, t)) {
 			*slot = w->retry_slot;
@@ -355,7 +327,7 @@ static int pick(struct sweep *w, int64_t now, uint32_t *slot)
 	}
 	while (w->f_len > 0) {
 		struct due *d = &w->fifo[w->f_head];
-		struct np_mtarget *t = &w->m.slots[d->slot];
+		struct np_tstate *t = &w->m.slots[d->slot];
 
 		if (!t->used || t->gen != d->gen || !wants_probe(w, t)) {
 			w->f_head = (w->f_head + 1) % w->f_cap;
@@ -403,81 +375,43 @@ static int64_t next_send_time(const struct sweep *w)
 	return at;
 }
 
-static void dispatch(struct sweep *w, const struct np_rxpkt *pkt)
+/* The core's hand-over of each packet read. */
+static void on_event(void *sched, const struct np_rxpkt *pkt,
+		     struct np_event *ev, bool matched)
 {
-	struct np_event ev;
-	struct np_mtarget *t;
-	uint32_t errored_before = 0;
-	const struct np_probe *p = NULL;
+	struct sweep *w = sched;
+	struct np_tstate *t;
 
-	if (pkt->r.kind == NP_RX_ERROR || pkt->r.kind == NP_RX_LOCAL_ERROR) {
-		p = np_probe_table_find(&w->m.tab, pkt->r.seq);
-		if (p != NULL && p->target < w->nalloc)
-			errored_before = w->m.slots[p->target].errored;
-	}
-	if (!np_mmatch_packet(&w->m, &pkt->r,
-			      (const struct sockaddr *)&pkt->from, pkt->rx_mono,
-			      &ev))
+	if (!matched) /* too large to parse: counted, not shown */
 		return;
-	if (ev.rtt_ns >= 0)
-		ev.ts |= pkt->ts;
-	ev.wall_ns = pkt->rx_real;
-	if (ev.kind == NP_EV_IGNORED) {
+	if (ev->kind == NP_EV_IGNORED) {
 		if (w->o->verbose)
-			emit(w, NULL, &ev);
+			emit(w, NULL, ev);
 		return;
 	}
-	t = &w->m.slots[ev.target];
-	emit(w, t, &ev);
+	t = &w->m.slots[ev->target];
+	emit(w, t, ev);
 	/* alive mode: a probe ended by an ICMP error is retried at once */
-	if (w->cfg->alive_mode && p != NULL && t->errored > errored_before &&
-	    wants_probe(w, t) && t->inflight == 0)
-		fifo_push(w, ev.target, pkt->rx_mono);
+	if (w->cfg->alive_mode && w->m.ended && wants_probe(w, t) &&
+	    t->inflight == 0)
+		fifo_push(w, ev->target, pkt->rx_mono);
 }
 
 /* Read what is queued, a few batches at most (then the loop sends
  * again). */
-static int drain(struct sweep *w, const struct np_socket *s, bool errqueue,
-		 struct np_err *err)
+static int drain(struct sweep *w, int f, bool errqueue, struct np_err *err)
 {
-	for (int round = 0; round < 4; round++) {
-		int got = np_socket_recv_batch(s, &w->rx, errqueue, err);
-
-		if (got == -1)
-			return -1;
-		if (got == -2)
-			continue;
-		for (int i = 0; i < got; i++) {
-			const struct np_rxpkt *pkt = &w->rx.pkt[i];
-
-			if (pkt->tx_stamp)
-				np_probe_table_tx_stamp(&w->m.tab, pkt->tx_id,
-							pkt->rx_mono);
-			if (!pkt->parsed)
-				continue;
-			if (pkt->truncated) {
-				w->total->malformed++;
-				continue;
-			}
-			dispatch(w, pkt);
-		}
-		if (got < (int)w->rx.count)
-			return 0;
-	}
-	return 0;
+	return np_core_drain(&w->c, f, errqueue, 4, err);
 }
 
 /* Both queues of both sockets, the error queue first (transmit stamps
  * before the replies they time). */
 static int drain_all(struct sweep *w, struct np_err *err)
 {
-	for (int f = 0; f < 2; f++) {
-		const struct np_socket *s = w->cfg->sock[f];
-
-		if (s != NULL &&
-		    (drain(w, s, true, err) < 0 || drain(w, s, false, err) < 0))
+	for (int f = 0; f < 2; f++)
+		if (w->cfg->sock[f] != NULL &&
+		    (drain(w, f, true, err) < 0 || drain(w, f, false, err) < 0))
 			return -1;
-	}
 	return 0;
 }
 
@@ -488,7 +422,7 @@ static void expire(struct sweep *w, int64_t now, int64_t *next_expiry)
 	while ((p = np_probe_table_expire_one(&w->m.tab, now,
 					      w->cfg->timeout_ns,
 					      next_expiry)) != NULL) {
-		struct np_mtarget *t = np_mmatch_expired(&w->m, p);
+		struct np_tstate *t = np_match_expired(&w->m, p);
 		struct np_event ev;
 
 		if (t == NULL)
@@ -508,7 +442,8 @@ static int64_t min64(int64_t a, int64_t b)
 }
 
 static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
-		 struct np_sweep_result *res, struct np_err *err)
+		 const struct np_io *io, struct np_sweep_result *res,
+		 struct np_err *err)
 {
 	const struct np_options *o = cfg->opt;
 	uint64_t size = np_tplan_size(cfg->plan);
@@ -539,22 +474,11 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	}
 	w->m.total = w->total;
 	w->m.keep_rtts = (size_t)o->vcount;
-	w->m.spec.size = (size_t)o->size;
-	memcpy(w->m.spec.pattern, o->pattern, sizeof(w->m.spec.pattern));
-	w->m.spec.pattern_len = o->pattern_len;
-	if (getrandom(&w->m.spec.cookie, sizeof(w->m.spec.cookie), 0) !=
-	    sizeof(w->m.spec.cookie))
-		return np_err_errno(err, errno, "getrandom for the run cookie");
-	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
-	w->tx = malloc(w->txcap);
-	if (w->tx != NULL)
-		w->fill_sum = np_icmp_keep_echo(w->tx, w->txcap, &w->m.spec);
-	w->stamp_off = np_clock_real_minus_mono();
 	/* Room for a reply with the largest IPv4 header; anything longer
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except
 	 * an ICMP error quoting a long probe, which is cut to 576 or 1280
 	 * bytes anyway. */
-	rxlen = w->txcap + 60 + 40;
+	rxlen = NP_ICMP_HDR_LEN + (size_t)o->size + 60 + 40;
 	if (rxlen < 1500)
 		rxlen = 1500;
 	batch = RX_BATCH;
@@ -564,8 +488,14 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	w->order = malloc(w->max_active * sizeof(*w->order));
 	w->f_cap = w->max_active;
 	w->fifo = malloc(w->f_cap * sizeof(*w->fifo));
-	if (w->tx == NULL || np_rxbatch_init(&w->rx, rxlen, batch) != 0 ||
-	    w->freelist == NULL || w->order == NULL || w->fifo == NULL ||
+	if (np_core_init(&w->c, io, &w->m, o, rxlen, batch, err) != 0)
+		return -1;
+	for (int f = 0; f < 2; f++)
+		w->c.sock[f] = cfg->sock[f];
+	w->c.on_event = on_event;
+	w->c.sched = w;
+	w->c.retry_pending_error = true;
+	if (w->freelist == NULL || w->order == NULL || w->fifo == NULL ||
 	    np_probe_table_init(&w->m.tab,
 				cfg->timeout_ns + o->burst * o->gap_ns,
 				o->gap_ns) != 0)
@@ -584,13 +514,12 @@ static void teardown(struct sweep *w)
 	free(w->freelist);
 	free(w->order);
 	free(w->fifo);
-	free(w->tx);
-	np_rxbatch_free(&w->rx);
+	np_core_free(&w->c);
 }
 
-int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
-		 const struct np_engine_signals *sig,
-		 struct np_sweep_result *res, struct np_err *err)
+int np_many_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
+		const struct np_engine_signals *sig, const struct np_io *io,
+		struct np_sweep_result *res, struct np_err *err)
 {
 	struct sweep w;
 	const struct np_options *o = cfg->opt;
@@ -599,21 +528,19 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 
 	memset(res, 0, sizeof(*res));
 	np_stats_init(&res->total);
-	if (setup(&w, cfg, res, err) != 0) {
+	if (setup(&w, cfg, io, res, err) != 0) {
 		teardown(&w);
 		return -1;
 	}
 	w.sink = sink;
-	now = np_clock_mono();
+	now = np_core_now(&w.c);
 	res->total.start_ns = now;
 	w.next_send_at = now;
 	deadline_at = o->deadline_ns > 0 ? now + o->deadline_ns : INT64_MAX;
 
 	for (;;) {
-		struct timespec ts;
 		int64_t wake;
-		fd_set rfds;
-		int n, maxfd = -1;
+		int ready;
 		bool busy = false;
 
 		if (*sig->stop)
@@ -624,7 +551,7 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 				sink->progress(sink->ctx, w.total, w.reported,
 					       w.active);
 		}
-		now = np_clock_mono();
+		now = np_core_now(&w.c);
 		if (now >= deadline_at)
 			break;
 		expire(&w, now, &next_expiry);
@@ -673,38 +600,27 @@ int np_sweep_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 		wake = min64(next_expiry, deadline_at);
 		if (!busy)
 			wake = min64(wake, next_send_time(&w));
-		now = np_clock_mono();
+		now = np_core_now(&w.c);
 		if (wake > now && sink->flush)
 			sink->flush(sink->ctx);
-		ts = np_ns_to_timespec(wake > now ? wake - now : 0);
-		FD_ZERO(&rfds);
-		for (int f = 0; f < 2; f++) {
-			if (cfg->sock[f] == NULL)
-				continue;
-			FD_SET(cfg->sock[f]->fd, &rfds);
-			if (cfg->sock[f]->fd > maxfd)
-				maxfd = cfg->sock[f]->fd;
-		}
-		n = pselect(maxfd + 1, &rfds, NULL, NULL, &ts, sig->waitmask);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = np_err_errno(err, errno, "select");
+		ready = np_core_wait(&w.c, wake, sig->waitmask, err);
+		if (ready == -2)
+			continue;
+		if (ready < 0) {
+			rc = -1;
 			break;
 		}
 		/* Probes whose -W ran out while we waited end first, so that
 		 * a reply that comes after it is late, not good. */
-		if (n > 0)
-			expire(&w, np_clock_mono(), &next_expiry);
-		for (int f = 0; f < 2 && n > 0; f++) {
-			const struct np_socket *s = cfg->sock[f];
-
-			if (s == NULL || !FD_ISSET(s->fd, &rfds))
+		if (ready > 0)
+			expire(&w, np_core_now(&w.c), &next_expiry);
+		for (int f = 0; f < 2; f++) {
+			if (!(ready & (1 << f)))
 				continue;
 			/* Transmit stamps (and ICMP errors) first, as in
 			 * ping mode. */
-			if (drain(&w, s, true, err) < 0 ||
-			    drain(&w, s, false, err) < 0) {
+			if (drain(&w, f, true, err) < 0 ||
+			    drain(&w, f, false, err) < 0) {
 				rc = -1;
 				goto done;
 			}
@@ -719,7 +635,7 @@ done:
 	/* Stopped (signal, deadline, error) or finished: every target taken
 	 * from the list is reported, in order. */
 	retire(&w, true);
-	res->total.end_ns = np_clock_mono();
+	res->total.end_ns = np_core_now(&w.c);
 	res->targets = w.reported;
 	res->complete = w.plan_done && rc == 0;
 	res->answered = w.answered;

@@ -1,0 +1,415 @@
+/* core.c - the probe core every mode runs on: the probe table, sending
+ * one probe, receiving in batches, expiring, and waiting with ppoll(). */
+#include "config.h"
+
+#include "core.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "clock.h"
+#include "match.h"
+
+/* ---- the probe table ---------------------------------------------------- */
+
+int np_probe_table_init(struct np_probe_table *t, int64_t timeout_ns,
+			int64_t interval_ns)
+{
+	uint64_t need = 65536;
+	size_t slots = 16;
+
+	memset(t, 0, sizeof(*t));
+	if (interval_ns > 0 && timeout_ns / interval_ns < 65536)
+		need = (uint64_t)(timeout_ns / interval_ns) + 2;
+	while (slots < need && slots < 65536)
+		slots <<= 1;
+	t->slot = calloc(slots, sizeof(*t->slot));
+	if (t->slot == NULL)
+		return -1;
+	t->mask = slots - 1;
+	t->next = 1;
+	t->oldest = 1;
+	return 0;
+}
+
+void np_probe_table_free(struct np_probe_table *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+}
+
+size_t np_probe_table_slots(const struct np_probe_table *t)
+{
+	return t->mask + 1;
+}
+
+struct np_probe *np_probe_table_next(struct np_probe_table *t, uint64_t *forced)
+{
+	struct np_probe *p = &t->slot[t->next & t->mask];
+
+	if (p->state == NP_PROBE_PENDING) {
+		t->pending--;
+		if (forced != NULL)
+			(*forced)++;
+	}
+	memset(p, 0, sizeof(*p));
+	p->no = t->next++;
+	return p;
+}
+
+bool np_probe_table_tx_stamp(struct np_probe_table *t, uint32_t id,
+			     int64_t ts_mono)
+{
+	struct np_probe *p = np_probe_table_find(t, (uint16_t)id);
+
+	/* Up to 1 µs before: the two clocks are lined up to tens of ns. */
+	if (p == NULL || (uint32_t)p->no != id ||
+	    p->state != NP_PROBE_PENDING || (p->ts & NP_TS_TX_KERNEL) ||
+	    ts_mono < p->sent_mono - NP_NSEC_PER_USEC ||
+	    ts_mono > p->sent_mono + NP_NSEC_PER_SEC)
+		return false;
+	p->sent_mono = ts_mono;
+	p->ts |= NP_TS_TX_KERNEL;
+	return true;
+}
+
+void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p)
+{
+	if (p->no + 1 == t->next) {
+		memset(p, 0, sizeof(*p));
+		t->next--;
+	}
+}
+
+struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq)
+{
+	uint64_t last, delta, no;
+	struct np_probe *p;
+
+	if (t->next <= 1)
+		return NULL;
+	last = t->next - 1;
+	delta = (uint16_t)((uint16_t)last - seq);
+	if (delta >= last)
+		return NULL; /* would be probe 0 or earlier: never sent */
+	no = last - delta;
+	p = &t->slot[no & t->mask];
+	if (p->no != no || p->state == NP_PROBE_EMPTY)
+		return NULL; /* slot reused: too old to tell */
+	return p;
+}
+
+bool np_probe_table_busy(const struct np_probe_table *t)
+{
+	const struct np_probe *p = &t->slot[t->next & t->mask];
+
+	return p->state == NP_PROBE_PENDING;
+}
+
+struct np_probe *np_probe_table_expire_one(struct np_probe_table *t,
+					   int64_t now, int64_t timeout_ns,
+					   int64_t *next_expiry)
+{
+	*next_expiry = INT64_MAX;
+	while (t->oldest < t->next) {
+		struct np_probe *p = &t->slot[t->oldest & t->mask];
+
+		if (p->no == t->oldest && p->state == NP_PROBE_PENDING) {
+			if (p->sent_mono + timeout_ns > now) {
+				*next_expiry = p->sent_mono + timeout_ns;
+				return NULL;
+			}
+			p->state = NP_PROBE_TIMEDOUT;
+			t->pending--;
+			t->oldest++;
+			return p;
+		}
+		t->oldest++;
+	}
+	return NULL;
+}
+
+uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
+			       int64_t timeout_ns, int64_t *next_expiry)
+{
+	uint64_t n = 0;
+
+	while (np_probe_table_expire_one(t, now, timeout_ns, next_expiry))
+		n++;
+	return n;
+}
+
+/* ---- the system's clock and I/O ---------------------------------------- */
+
+static int64_t sys_mono(void *ctx)
+{
+	(void)ctx;
+	return np_clock_mono();
+}
+
+static int64_t sys_real(void *ctx)
+{
+	(void)ctx;
+	return np_clock_real();
+}
+
+static ssize_t sys_send(void *ctx, struct np_socket *s, const void *buf,
+			size_t len, const struct sockaddr *dst,
+			socklen_t dstlen, uint32_t id)
+{
+	(void)ctx;
+	return np_socket_send(s, buf, len, dst, dstlen, id);
+}
+
+static int sys_recv_batch(void *ctx, const struct np_socket *s,
+			  struct np_rxbatch *b, bool errqueue,
+			  struct np_err *err)
+{
+	(void)ctx;
+	return np_socket_recv_batch(s, b, errqueue, err);
+}
+
+static int sys_recv_one(void *ctx, const struct np_socket *s,
+			struct np_rxbatch *b, bool errqueue, struct np_err *err)
+{
+	(void)ctx;
+	return np_socket_recv_one(s, b, errqueue, err);
+}
+
+static int sys_wait(void *ctx, struct pollfd *fds, nfds_t nfds,
+		    int64_t timeout_ns, const sigset_t *mask)
+{
+	struct timespec ts = np_ns_to_timespec(timeout_ns);
+
+	(void)ctx;
+	return ppoll(fds, nfds, &ts, mask);
+}
+
+const struct np_io np_io_system = {
+	.ctx = NULL,
+	.mono = sys_mono,
+	.real = sys_real,
+	.send = sys_send,
+	.recv_batch = sys_recv_batch,
+	.recv_one = sys_recv_one,
+	.wait = sys_wait,
+};
+
+/* ---- the core ------------------------------------------------------------ */
+
+/* ICMP Echo: the first protocol behind the build hook. */
+static size_t build_echo(const struct np_core *c, uint8_t *buf, size_t cap,
+			 int family, uint16_t ident, uint16_t seq,
+			 uint64_t stamp)
+{
+	return np_icmp_finish_echo(buf, cap, family, ident, seq, &c->m->spec,
+				   stamp, c->fill_sum);
+}
+
+int np_core_init(struct np_core *c, const struct np_io *io,
+		 struct np_matcher *m, const struct np_options *o, size_t rxlen,
+		 unsigned rxcount, struct np_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->io = io != NULL ? io : &np_io_system;
+	c->m = m;
+	c->build = build_echo;
+	m->spec.size = (size_t)o->size;
+	memcpy(m->spec.pattern, o->pattern, sizeof(m->spec.pattern));
+	m->spec.pattern_len = o->pattern_len;
+	if (getrandom(&m->spec.cookie, sizeof(m->spec.cookie), 0) !=
+	    sizeof(m->spec.cookie))
+		return np_err_errno(err, errno, "getrandom for the run cookie");
+	c->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
+	c->tx = malloc(c->txcap);
+	if (c->tx != NULL)
+		c->fill_sum = np_icmp_keep_echo(c->tx, c->txcap, &m->spec);
+	c->stamp_off = c->io->real(c->io->ctx) - c->io->mono(c->io->ctx);
+	if (c->io == &np_io_system)
+		c->stamp_off = np_clock_real_minus_mono();
+	if (c->tx == NULL || np_rxbatch_init(&c->rx, rxlen, rxcount) != 0)
+		return np_err_set(err, "out of memory");
+	return 0;
+}
+
+void np_core_free(struct np_core *c)
+{
+	free(c->tx);
+	c->tx = NULL;
+	np_rxbatch_free(&c->rx);
+}
+
+int np_core_add_fd(struct np_core *c, int fd, void (*ready)(void *ctx),
+		   void *ctx)
+{
+	if (c->nextra == NP_CORE_MAX_FDS)
+		return -1;
+	c->extra[c->nextra].fd = fd;
+	c->extra[c->nextra].ready = ready;
+	c->extra[c->nextra].ctx = ctx;
+	c->nextra++;
+	return 0;
+}
+
+int64_t np_core_now(const struct np_core *c)
+{
+	return c->io->mono(c->io->ctx);
+}
+
+int64_t np_core_real(const struct np_core *c)
+{
+	return c->io->real(c->io->ctx);
+}
+
+static bool queue_full(int e)
+{
+	return e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS || e == ENOMEM;
+}
+
+int np_core_send(struct np_core *c, uint32_t slot, int family,
+		 const struct sockaddr *dst, socklen_t dstlen, uint64_t *forced,
+		 struct np_probe **pp)
+{
+	int f = family == AF_INET6 ? 1 : 0;
+	struct np_socket *s = c->sock[f];
+	struct np_probe *p;
+	size_t len;
+	ssize_t n;
+	int e;
+
+	p = np_probe_table_next(&c->m->tab, forced);
+	*pp = p;
+	/* One clock read: the send time, and from it the payload's stamp
+	 * (distinct for every probe); what is left to write of the packet
+	 * takes some nanoseconds. */
+	p->sent_mono = np_core_now(c);
+	p->stamp = np_payload_next_stamp(p->sent_mono, c->stamp_off,
+					 &c->last_stamp);
+	len = c->build(c, c->tx, c->txcap, family, c->m->ident[f],
+		       (uint16_t)p->no, p->stamp);
+	n = c->io->send(c->io->ctx, s, c->tx, len, dst, dstlen,
+			(uint32_t)p->no);
+	e = n < 0 ? errno : 0;
+	if (e != 0 && c->retry_pending_error && !queue_full(e) && e != EINVAL &&
+	    e != EMSGSIZE) {
+		n = c->io->send(c->io->ctx, s, c->tx, len, dst, dstlen,
+				(uint32_t)p->no);
+		e = n < 0 ? errno : 0;
+	}
+	if (queue_full(e)) {
+		/* The send queue is full: not sent, nothing to count; the
+		 * probe goes out at the next wake-up (iputils does the same).
+		 */
+		np_probe_table_unclaim(&c->m->tab, p);
+		*pp = NULL;
+		return -1;
+	}
+	np_match_sent(c->m, p, slot, e == 0);
+	return e;
+}
+
+/* One datagram or error-queue entry that was read. */
+static void handle(struct np_core *c, const struct np_rxpkt *pkt)
+{
+	struct np_event ev;
+	bool matched;
+
+	if (pkt->tx_stamp)
+		np_probe_table_tx_stamp(&c->m->tab, pkt->tx_id, pkt->rx_mono);
+	if (!pkt->parsed)
+		return;
+	if (pkt->truncated) {
+		c->m->total->malformed++;
+		np_event_init(&ev, NP_EV_IGNORED, 0);
+		ev.from = (const struct sockaddr *)&pkt->from;
+		ev.why = "datagram larger than the receive buffer";
+		c->on_event(c->sched, pkt, &ev, false);
+		return;
+	}
+	matched = np_match_packet(c->m, &pkt->r,
+				  (const struct sockaddr *)&pkt->from,
+				  pkt->rx_mono, &ev);
+	if (!matched)
+		return;
+	ev.wall_ns = pkt->rx_real;
+	if (ev.rtt_ns >= 0)
+		ev.ts |= pkt->ts;
+	c->on_event(c->sched, pkt, &ev, true);
+}
+
+int np_core_drain(struct np_core *c, int f, bool errqueue, int rounds,
+		  struct np_err *err)
+{
+	const struct np_socket *s = c->sock[f];
+
+	for (int round = 0; round < rounds; round++) {
+		int got =
+			c->io->recv_batch(c->io->ctx, s, &c->rx, errqueue, err);
+
+		if (got == -1)
+			return -1;
+		if (got == -2) /* a pending socket error was read: go on */
+			continue;
+		for (int i = 0; i < got; i++)
+			handle(c, &c->rx.pkt[i]);
+		/* one call reads what is there, without a last one that
+		 * finds the queue empty */
+		if (got < (int)c->rx.count)
+			return 0;
+	}
+	return 0;
+}
+
+int np_core_read_one(struct np_core *c, int f, bool errqueue,
+		     struct np_err *err)
+{
+	int got =
+		c->io->recv_one(c->io->ctx, c->sock[f], &c->rx, errqueue, err);
+
+	if (got == -1)
+		return -1;
+	if (got != 1)
+		return 0;
+	handle(c, &c->rx.pkt[0]);
+	return 1;
+}
+
+int np_core_wait(struct np_core *c, int64_t wake, const sigset_t *mask,
+		 struct np_err *err)
+{
+	struct pollfd fds[2 + NP_CORE_MAX_FDS];
+	int sidx[2] = {-1, -1};
+	nfds_t n = 0;
+	int got, ready = 0;
+
+	for (int f = 0; f < 2; f++) {
+		if (c->sock[f] == NULL)
+			continue;
+		sidx[f] = (int)n;
+		fds[n].fd = c->sock[f]->fd;
+		fds[n].events = POLLIN;
+		fds[n++].revents = 0;
+	}
+	for (size_t i = 0; i < c->nextra; i++) {
+		fds[n].fd = c->extra[i].fd;
+		fds[n].events = POLLIN;
+		fds[n++].revents = 0;
+	}
+	got = c->io->wait(c->io->ctx, fds, n, wake - np_core_now(c), mask);
+	if (got < 0) {
+		if (errno == EINTR)
+			return -2;
+		return np_err_errno(err, errno, "ppoll");
+	}
+	if (got == 0)
+		return 0;
+	for (size_t i = 0; i < c->nextra; i++)
+		if (fds[n - c->nextra + i].revents != 0)
+			c->extra[i].ready(c->extra[i].ctx);
+	for (int f = 0; f < 2; f++)
+		if (sidx[f] >= 0 && fds[sidx[f]].revents != 0)
+			ready |= 1 << f;
+	return ready;
+}

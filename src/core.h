@@ -1,0 +1,219 @@
+/* core.h - the probe core every mode runs on: the probe table, sending
+ * one probe, receiving in batches, expiring, and waiting with ppoll() over
+ * any number of descriptors.  The clock and the I/O are injected (struct
+ * np_io), so the core and the schedulers over it are unit-tested with a
+ * fake clock and fake sockets.  Never prints. */
+#ifndef NP_CORE_H
+#define NP_CORE_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "event.h"
+#include "icmp.h"
+#include "sockets.h"
+#include "stats.h"
+
+/* ---- the probe table ---------------------------------------------------- */
+
+enum np_probe_state {
+	NP_PROBE_EMPTY = 0,
+	NP_PROBE_PENDING,
+	NP_PROBE_REPLIED,
+	NP_PROBE_TIMEDOUT,
+	NP_PROBE_ERRORED,
+};
+
+struct np_probe {
+	uint64_t no;	   /* probe number, from 1; wire seq = no & 0xffff */
+	int64_t sent_mono; /* CLOCK_MONOTONIC ns just before sendto */
+	uint64_t stamp;	   /* CLOCK_REALTIME ns written into the payload */
+	uint32_t target;   /* many targets: slot of the target ... */
+	uint32_t gen;	   /* ... while it holds this generation */
+	uint32_t index;	   /* many targets: the target's probe, from 0 */
+	uint8_t state;
+	uint8_t ts; /* NP_TS_TX_KERNEL: sent_mono is the kernel's */
+};
+
+/* Probes in flight, indexed by probe number modulo a power of two.  Holds
+ * state for the probes that can still be answered, not for the run: its
+ * size depends on timeout/interval, never on the count. */
+struct np_probe_table {
+	struct np_probe *slot;
+	size_t mask;	 /* slots - 1 */
+	uint64_t next;	 /* number of the next probe */
+	uint64_t oldest; /* oldest probe that may still be pending */
+	uint64_t pending;
+};
+
+/* Slots: timeout/interval + 2 rounded up to a power of two, from 16 to
+ * 65536 (the 16-bit sequence space). */
+int np_probe_table_init(struct np_probe_table *t, int64_t timeout_ns,
+			int64_t interval_ns);
+void np_probe_table_free(struct np_probe_table *t);
+size_t np_probe_table_slots(const struct np_probe_table *t);
+/* Claim the slot of the next probe (state EMPTY, number assigned).  A
+ * probe still pending in that slot (only when more are in flight than the
+ * table holds) is marked timed out and *forced incremented. */
+struct np_probe *np_probe_table_next(struct np_probe_table *t,
+				     uint64_t *forced);
+/* True when the slot of the next probe still holds a pending one: a
+ * many-target run waits rather than evict it (more than 65536 probes, or
+ * more than the table holds, would be in flight). */
+bool np_probe_table_busy(const struct np_probe_table *t);
+/* Give back the slot just claimed by np_probe_table_next (the probe was
+ * not sent). */
+void np_probe_table_unclaim(struct np_probe_table *t, struct np_probe *p);
+/* The kernel's transmit timestamp for probe number `id` (its low 32 bits),
+ * already on the monotonic clock: it becomes the probe's send time when
+ * the probe still waits for its reply and the stamp is plausible (not
+ * before the user-space time taken just before sendto, at most a second
+ * after).  True when applied. */
+bool np_probe_table_tx_stamp(struct np_probe_table *t, uint32_t id,
+			     int64_t ts_mono);
+
+/* The most recent probe whose wire sequence is `seq`, if still held:
+ * handles the 16-bit wraparound. */
+struct np_probe *np_probe_table_find(struct np_probe_table *t, uint16_t seq);
+/* Mark probes sent `timeout_ns` or more before `now` as timed out; returns
+ * how many, and the time the next one expires (INT64_MAX if none). */
+uint64_t np_probe_table_expire(struct np_probe_table *t, int64_t now,
+			       int64_t timeout_ns, int64_t *next_expiry);
+
+/* Mark the oldest pending probe timed out if it was sent `timeout_ns` or
+ * more before `now`, and return it; NULL when none is due (*next_expiry
+ * then says when one will be, INT64_MAX if none). */
+struct np_probe *np_probe_table_expire_one(struct np_probe_table *t,
+					   int64_t now, int64_t timeout_ns,
+					   int64_t *next_expiry);
+
+/* ---- injected clock and I/O -------------------------------------------- */
+
+/* What the core and the schedulers ask of the world.  np_io_system is
+ * the real one; tests pass a fake clock and fake sockets. */
+struct np_io {
+	void *ctx;
+	int64_t (*mono)(void *ctx); /* CLOCK_MONOTONIC ns */
+	int64_t (*real)(void *ctx); /* CLOCK_REALTIME ns */
+	/* np_socket_send: sendmsg's result, errno set on failure */
+	ssize_t (*send)(void *ctx, struct np_socket *s, const void *buf,
+			size_t len, const struct sockaddr *dst,
+			socklen_t dstlen, uint32_t id);
+	/* np_socket_recv_batch and np_socket_recv_one */
+	int (*recv_batch)(void *ctx, const struct np_socket *s,
+			  struct np_rxbatch *b, bool errqueue,
+			  struct np_err *err);
+	int (*recv_one)(void *ctx, const struct np_socket *s,
+			struct np_rxbatch *b, bool errqueue,
+			struct np_err *err);
+	/* ppoll with a relative timeout in ns (clamped at 0), and the mask
+	 * to wait with; poll's result, errno set */
+	int (*wait)(void *ctx, struct pollfd *fds, nfds_t nfds,
+		    int64_t timeout_ns, const sigset_t *mask);
+};
+
+extern const struct np_io np_io_system;
+
+/* Signal flags set by main.c's handlers, and the mask ppoll() waits with
+ * (the signals are blocked everywhere else, so none is missed). */
+struct np_engine_signals {
+	volatile sig_atomic_t *stop;
+	volatile sig_atomic_t *status;
+	const sigset_t *waitmask;
+};
+
+/* ---- the core ------------------------------------------------------------ */
+
+/* A descriptor the core also waits on (the --save capture, a resolver
+ * helper's socket): `ready` is called when it is readable. */
+struct np_core_fd {
+	int fd;
+	void (*ready)(void *ctx);
+	void *ctx;
+};
+
+#define NP_CORE_MAX_FDS 8
+
+struct np_matcher;
+struct np_core;
+
+/* Builds the packet of one probe into buf (the protocol's hook): its
+ * length. */
+typedef size_t (*np_core_build_fn)(const struct np_core *c, uint8_t *buf,
+				   size_t cap, int family, uint16_t ident,
+				   uint16_t seq, uint64_t stamp);
+
+/* What the core hands the scheduler: each packet matched (`ev` filled by
+ * the matcher, or an IGNORED event for a datagram too large to parse),
+ * with the packet it came from. */
+typedef void (*np_core_event_fn)(void *sched, const struct np_rxpkt *pkt,
+				 struct np_event *ev, bool matched);
+
+struct np_core {
+	const struct np_io *io;
+	struct np_socket *sock[2]; /* IPv4, IPv6; NULL if unused */
+	struct np_matcher *m;
+	np_core_build_fn build;
+	np_core_event_fn on_event;
+	void *sched;
+	uint8_t *tx;
+	size_t txcap;
+	uint32_t fill_sum; /* np_icmp_keep_echo's, for every probe */
+	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
+	uint64_t last_stamp;
+	struct np_rxbatch rx;
+	/* A send that fails with another error than a full queue is tried
+	 * once more: an ICMP error about an earlier probe (to any target)
+	 * leaves a pending error on the socket, which sendto returned
+	 * instead of sending (many targets: not this target's fault). */
+	bool retry_pending_error;
+	struct np_core_fd extra[NP_CORE_MAX_FDS];
+	size_t nextra;
+};
+
+/* The run's payload: -s, -p and a random cookie; `rxlen` and `rxcount`
+ * size the receive batch.  -1 with err set. */
+int np_core_init(struct np_core *c, const struct np_io *io,
+		 struct np_matcher *m, const struct np_options *o, size_t rxlen,
+		 unsigned rxcount, struct np_err *err);
+void np_core_free(struct np_core *c);
+/* Wait on `fd` too; `ready(ctx)` when it is readable.  -1: no room. */
+int np_core_add_fd(struct np_core *c, int fd, void (*ready)(void *ctx),
+		   void *ctx);
+
+int64_t np_core_now(const struct np_core *c);
+int64_t np_core_real(const struct np_core *c);
+
+/* Send one probe to the target in `slot` (address `dst`) over the socket
+ * of `family`: claim a probe, stamp it, build it, send it.  Returns 0 when
+ * the kernel took it, an errno when it refused it (the probe is counted,
+ * errored), or -1 when the send queue was full (EAGAIN, ENOBUFS, ENOMEM:
+ * the probe is given back, nothing counted).  *pp: the probe. */
+int np_core_send(struct np_core *c, uint32_t slot, int family,
+		 const struct sockaddr *dst, socklen_t dstlen, uint64_t *forced,
+		 struct np_probe **pp);
+
+/* Read up to `rounds` batches from one queue of the socket of family
+ * index `f`, handing each datagram to the scheduler (the transmit stamps
+ * applied first).  -1: fatal. */
+int np_core_drain(struct np_core *c, int f, bool errqueue, int rounds,
+		  struct np_err *err);
+/* One datagram with recvmsg (-f, -A: the reply expected right after the
+ * send).  -1 fatal, 0 none, 1 handled. */
+int np_core_read_one(struct np_core *c, int f, bool errqueue,
+		     struct np_err *err);
+
+/* Wait until `wake` (CLOCK_MONOTONIC ns) for the sockets and the extra
+ * descriptors; the extras' callbacks run here.  Returns a bit per socket
+ * family index that is readable (0: timeout or only extras), -1 on a
+ * fatal error, -2 interrupted by a signal. */
+int np_core_wait(struct np_core *c, int64_t wake, const sigset_t *mask,
+		 struct np_err *err);
+
+#endif
