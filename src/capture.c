@@ -4,11 +4,11 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
 
 #include "clock.h"
 #include "icmp.h"
@@ -252,7 +252,9 @@ int np_capture_inspect(struct np_capture *c, const struct np_options *o,
 		}
 		/* r == 0: a live capture with nothing waiting. */
 		{
-			fd_set rfds;
+			/* ppoll, not select: the descriptor may be above
+			 * FD_SETSIZE (many inherited descriptors) */
+			struct pollfd pfd = {c->fd, POLLIN, 0};
 			struct timespec ts = {1, 0};
 			int n;
 
@@ -264,12 +266,9 @@ int np_capture_inspect(struct np_capture *c, const struct np_options *o,
 				if (left < NP_NSEC_PER_SEC)
 					ts = np_ns_to_timespec(left);
 			}
-			FD_ZERO(&rfds);
-			FD_SET(c->fd, &rfds);
-			n = pselect(c->fd + 1, &rfds, NULL, NULL, &ts,
-				    waitmask);
+			n = ppoll(&pfd, 1, &ts, waitmask);
 			if (n < 0 && errno != EINTR) {
-				rc = np_err_errno(err, errno, "select");
+				rc = np_err_errno(err, errno, "ppoll");
 				break;
 			}
 		}

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <fcntl.h>
@@ -18,7 +19,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/select.h>
 #include <unistd.h>
 
 #include "icmp.h"
@@ -211,22 +211,6 @@ static void read_ping_group_range(char *buf, size_t len)
 	fclose(f);
 }
 
-/* The engine waits with select(): a descriptor at or above FD_SETSIZE
- * cannot go into an fd_set (FD_SET would write past it). */
-static int check_fd_limit(struct np_socket *s, struct np_err *err)
-{
-	if (s->fd < FD_SETSIZE)
-		return 0;
-	np_err_set(err,
-		   "the ICMP socket got descriptor %d, above select()'s limit "
-		   "of %d: too many descriptors inherited from the parent "
-		   "process (close them, or start netprobe with fewer open)",
-		   s->fd, FD_SETSIZE - 1);
-	close(s->fd);
-	s->fd = -1;
-	return -1;
-}
-
 int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 		   struct np_err *err)
 {
@@ -249,7 +233,7 @@ int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 			s->kind = NP_SOCK_RAW;
 			s->path = privs->is_root ? NP_PATH_RAW_ROOT
 						 : NP_PATH_RAW_CAP;
-			return check_fd_limit(s, err);
+			return 0;
 		}
 		if (raw_errno != EPERM && raw_errno != EACCES)
 			return np_err_errno(err, raw_errno, "socket(SOCK_RAW)");
@@ -258,7 +242,7 @@ int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 	if (s->fd >= 0) {
 		s->kind = NP_SOCK_DGRAM;
 		s->path = NP_PATH_DGRAM;
-		return check_fd_limit(s, err);
+		return 0;
 	}
 	dgram_errno = errno;
 	if (dgram_errno != EPERM && dgram_errno != EACCES)
@@ -364,14 +348,13 @@ static void await_rx_stamps(void)
 		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 		struct timeval tv = {.tv_sec = 0, .tv_usec = 2000};
 		struct cmsghdr *c;
-		fd_set rd;
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 		if (sendto(fd, &byte, 1, 0, (struct sockaddr *)&self,
 			   sizeof(self)) != 1)
 			break;
-		FD_ZERO(&rd);
-		FD_SET(fd, &rd);
-		if (select(fd + 1, &rd, NULL, NULL, &tv) <= 0)
+		/* poll: the descriptor may be above FD_SETSIZE */
+		if (poll(&pfd, 1, (int)(tv.tv_usec / 1000)) <= 0)
 			break; /* loopback does not answer: nothing to wait for
 				*/
 		msg.msg_control = control.buf;
