@@ -1,5 +1,5 @@
-/* event.h - what the engine tells a report: the run, its events, the sink
- * interface every formatter implements. */
+/* event.h - what a mode tells a report: the run and its events (the sink
+ * interface is in sink.h). */
 #ifndef NP_EVENT_H
 #define NP_EVENT_H
 
@@ -54,6 +54,16 @@ enum np_event_kind {
 	0x20u /* many targets: a send error like one already reported          \
 	       * for this target */
 
+/* The target an event concerns, as a report may see it: a view made for
+ * the event, never the matcher's state. */
+struct np_tview {
+	const char *name; /* as written, or NULL: show the address */
+	int family;
+	const struct sockaddr *addr;
+	uint64_t transmitted, received; /* so far */
+	int64_t avg_ns;			/* of the good replies so far */
+};
+
 struct np_event {
 	enum np_event_kind kind;
 	unsigned flags;
@@ -76,7 +86,10 @@ struct np_event {
 	int mtu;	 /* EMSGSIZE: the path MTU now, 0 unknown */
 	const char *why; /* NP_EV_IGNORED: the reason */
 	uint32_t target; /* many targets: the target's slot */
-	uint32_t index;	 /* many targets: the target's probe, from 0 */
+	/* many targets: the target (NULL for a packet that is nobody's);
+	 * ping mode: NULL, the target is the run's (np_run_info) */
+	const struct np_tview *tv;
+	uint32_t index; /* many targets: the target's probe, from 0 */
 };
 
 /* An event of `kind` about probe `seq`, nothing else known yet. */
@@ -89,16 +102,5 @@ static inline void np_event_init(struct np_event *ev, enum np_event_kind kind,
 	ev->rtt_ns = -1;
 	ev->ttl = -1;
 }
-
-struct np_sink {
-	void *ctx;
-	void (*start)(void *ctx, const struct np_run_info *info);
-	void (*event)(void *ctx, const struct np_run_info *info,
-		      const struct np_event *ev);
-	void (*interim)(void *ctx, const struct np_run_info *info,
-			const struct np_stats *st);
-	void (*finish)(void *ctx, const struct np_run_info *info,
-		       const struct np_stats *st);
-};
 
 #endif

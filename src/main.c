@@ -363,11 +363,31 @@ struct multi_out {
 	struct np_report_plugin plugin;
 	struct np_metrics metrics;
 	bool have_metrics;
+	struct np_metrics_tee tee; /* --metrics beside the report */
 	FILE *devnull;
 };
 
+static int multi_report(struct multi_out *mo, struct np_options *opt,
+			const struct np_sweep_cfg *cfg, struct np_sink *sink,
+			struct np_err *err);
+
 static int multi_output(struct multi_out *mo, struct np_options *opt,
-			const struct np_sweep_cfg *cfg, struct np_msink *sink,
+			const struct np_sweep_cfg *cfg, struct np_sink *sink,
+			struct np_err *err)
+{
+	struct np_sink report;
+
+	if (multi_report(mo, opt, cfg, &report, err) != 0)
+		return -1;
+	if (mo->have_metrics)
+		np_metrics_tee(&mo->tee, &report, &mo->metrics, sink);
+	else
+		*sink = report;
+	return 0;
+}
+
+static int multi_report(struct multi_out *mo, struct np_options *opt,
+			const struct np_sweep_cfg *cfg, struct np_sink *sink,
 			struct np_err *err)
 {
 	memset(mo, 0, sizeof(*mo));
@@ -384,16 +404,10 @@ static int multi_output(struct multi_out *mo, struct np_options *opt,
 		if (mo->plugin.res == NULL)
 			return np_err_set(err, "out of memory");
 		np_report_plugin_sink(&mo->plugin, sink);
-		/* the plugin's results also feed --metrics */
 		return 0;
 	}
 	if (opt->json) {
 		mo->json.out = stdout;
-		mo->json.metrics = mo->have_metrics ? &mo->metrics : NULL;
-		for (int f = 0; f < 2; f++)
-			if (cfg->sock[f] != NULL)
-				mo->json.privilege[f] =
-					np_priv_path_name(cfg->sock[f]->path);
 		np_report_json_msink(&mo->json, sink);
 		return 0;
 	}
@@ -408,7 +422,6 @@ static int multi_output(struct multi_out *mo, struct np_options *opt,
 	mo->text.diag = stderr;
 	mo->text.opt = opt;
 	mo->text.alive_mode = cfg->alive_mode;
-	mo->text.metrics = mo->have_metrics ? &mo->metrics : NULL;
 	np_report_multi_sink(&mo->text, sink);
 	return 0;
 }
@@ -421,7 +434,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	struct np_sweep_cfg cfg;
 	struct np_sweep_result res;
 	struct multi_out mo;
-	struct np_msink sink;
+	struct np_sink sink;
 	struct np_engine_signals sig;
 	struct np_err err;
 	struct plan_notes notes;
@@ -562,9 +575,6 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 			close(sock[f].route_fd);
 	}
 	if (opt->plugin) {
-		if (mo.have_metrics)
-			for (size_t i = 0; i < mo.plugin.n; i++)
-				np_metrics_add(&mo.metrics, &mo.plugin.res[i]);
 		rc = np_report_plugin_print(&mo.plugin, stdout);
 	} else if (opt->reachable > 0 &&
 		   res.answered >= (uint64_t)opt->reachable) {
@@ -639,6 +649,7 @@ int main(int argc, char **argv)
 	struct np_report_text text;
 	struct np_report_json json;
 	struct np_metrics metrics, *pmetrics = NULL;
+	struct np_metrics_tee tee;
 	FILE *devnull = NULL;
 	struct np_sink sink;
 	struct np_stats st;
@@ -782,7 +793,6 @@ int main(int argc, char **argv)
 	memset(&json, 0, sizeof(json));
 	if (opt.json) {
 		json.out = stdout;
-		json.metrics = pmetrics;
 		np_report_json_sink(&json, &sink);
 	} else {
 		text.out = stdout;
@@ -794,10 +804,11 @@ int main(int argc, char **argv)
 			text.out = devnull;
 		}
 		text.diag = stderr;
-		text.metrics = pmetrics;
 		text.no_lookups = !opt.no_sandbox && np_sandbox_available();
 		np_report_text_sink(&text, &sink);
 	}
+	if (pmetrics != NULL) /* --metrics beside the report */
+		np_metrics_tee(&tee, &sink, pmetrics, &sink);
 	sig.stop = &g_stop;
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;

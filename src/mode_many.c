@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "match.h"
+#include "result.h"
 
 #define RX_BATCH 64
 #define SEND_BURST 32 /* sends between two reads when the gap is 0 */
@@ -27,7 +28,8 @@ struct due {
 struct sweep {
 	const struct np_sweep_cfg *cfg;
 	const struct np_options *o;
-	const struct np_msink *sink;
+	const struct np_sink *sink;
+	struct np_run_info info; /* for the sink: opt only */
 	struct np_matcher m;
 	struct np_core c;
 	struct np_stats *total;
@@ -135,10 +137,38 @@ static bool target_done(const struct sweep *w, const struct np_tstate *t)
 static void emit(struct sweep *w, const struct np_tstate *t,
 		 struct np_event *ev)
 {
+	struct sockaddr_storage ss;
+	struct np_tview tv;
+
 	if (ev->wall_ns == 0) /* else when the packet came (rx_real) */
 		ev->wall_ns = np_core_real(&w->c);
-	if (w->sink->event)
-		w->sink->event(w->sink->ctx, t, ev);
+	if (w->sink->event == NULL)
+		return;
+	if (t != NULL) { /* what a report may see of the target */
+		np_tstate_addr(t, &ss);
+		tv.name = t->name;
+		tv.family = t->family;
+		tv.addr = (const struct sockaddr *)&ss;
+		tv.transmitted = t->c.transmitted;
+		tv.received = t->c.received;
+		tv.avg_ns = (int64_t)np_rtt_avg_ns(&t->rtt);
+		ev->tv = &tv;
+	}
+	w->sink->event(w->sink->ctx, &w->info, ev);
+	ev->tv = NULL;
+}
+
+/* A finished target's result, for the sink. */
+static void report(struct sweep *w, const struct np_tstate *t)
+{
+	struct np_result r;
+
+	if (w->sink->done == NULL)
+		return;
+	np_result_from_tstate(&r, t);
+	r.privilege =
+		np_priv_path_name(w->cfg->sock[fam_index(t->family)]->path);
+	w->sink->done(w->sink->ctx, &w->info, &r);
 }
 
 static void retire(struct sweep *w, bool all)
@@ -154,8 +184,7 @@ static void retire(struct sweep *w, bool all)
 		w->reported++;
 		if (t->c.received > 0)
 			w->answered++;
-		if (w->sink->done)
-			w->sink->done(w->sink->ctx, t);
+		report(w, t);
 		t->used = false;
 		w->freelist[w->nfree++] = slot;
 		w->active--;
@@ -517,7 +546,7 @@ static void teardown(struct sweep *w)
 	np_core_free(&w->c);
 }
 
-int np_many_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
+int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 		const struct np_engine_signals *sig, const struct np_io *io,
 		struct np_sweep_result *res, struct np_err *err)
 {
@@ -533,6 +562,10 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 		return -1;
 	}
 	w.sink = sink;
+	w.info.opt = o;
+	w.info.capture_fd = -1;
+	if (sink->start)
+		sink->start(sink->ctx, &w.info);
 	now = np_core_now(&w.c);
 	res->total.start_ns = now;
 	w.next_send_at = now;
@@ -548,8 +581,8 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
 		if (*sig->status) {
 			*sig->status = 0;
 			if (sink->progress)
-				sink->progress(sink->ctx, w.total, w.reported,
-					       w.active);
+				sink->progress(sink->ctx, &w.info, w.total,
+					       w.reported, w.active);
 		}
 		now = np_core_now(&w.c);
 		if (now >= deadline_at)
@@ -636,6 +669,8 @@ done:
 	 * from the list is reported, in order. */
 	retire(&w, true);
 	res->total.end_ns = np_core_now(&w.c);
+	if (sink->finish)
+		sink->finish(sink->ctx, &w.info, &res->total);
 	res->targets = w.reported;
 	res->complete = w.plan_done && rc == 0;
 	res->answered = w.answered;

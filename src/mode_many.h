@@ -1,7 +1,7 @@
 /* mode_many.h - many-target mode (fping's job), a scheduler over the
  * probe core: one socket per family, probes interleaved across targets
  * with a gap between any two sends and a period per target.  Never
- * prints: everything goes to a struct np_msink. */
+ * prints: everything goes to a struct np_sink (sink.h). */
 #ifndef NP_MODE_MANY_H
 #define NP_MODE_MANY_H
 
@@ -9,26 +9,13 @@
 
 #include "core.h"
 #include "match.h"
+#include "sink.h"
 #include "tlist.h"
 
 /* Targets measured at the same time, at most.  Each costs
  * sizeof(struct np_tstate) plus 8 bytes per -C probe, plus a few bytes of
  * bookkeeping; the probe table adds 40 bytes per probe in flight. */
 #define NP_SWEEP_MAX_ACTIVE 65536
-
-struct np_msink {
-	void *ctx;
-	/* An event about target `t` (NULL for ignored packets, -v). */
-	void (*event)(void *ctx, const struct np_tstate *t,
-		      const struct np_event *ev);
-	/* A target is finished: called in target-list order. */
-	void (*done)(void *ctx, const struct np_tstate *t);
-	/* Before the engine sleeps: write out what is buffered. */
-	void (*flush)(void *ctx);
-	/* SIGQUIT: progress so far. */
-	void (*progress)(void *ctx, const struct np_stats *total,
-			 uint64_t reported, uint64_t active);
-};
 
 struct np_sweep_cfg {
 	const struct np_options *opt;
@@ -50,7 +37,7 @@ struct np_sweep_result {
 };
 
 /* `io`: the clock and I/O, NULL for the system's. */
-int np_many_run(const struct np_sweep_cfg *cfg, const struct np_msink *sink,
+int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 		const struct np_engine_signals *sig, const struct np_io *io,
 		struct np_sweep_result *res, struct np_err *err);
 

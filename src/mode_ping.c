@@ -14,6 +14,8 @@
 
 #include "clock.h"
 #include "match.h"
+#include "result.h"
+#include "sink.h"
 
 #define RX_BUF_LEN (65536 + 512) /* the largest IP datagram, and more */
 #define RX_BATCH 64		 /* datagrams read per wake-up at most */
@@ -258,6 +260,22 @@ static int setup(struct ping *e, const struct np_run_info *info,
 	return 0;
 }
 
+/* The one target is finished: its result, for the sinks that want one
+ * (the JSON summary, --metrics). */
+static void done(struct ping *e, int64_t start_wall)
+{
+	const struct np_target *t = e->info->target;
+	struct np_result r;
+
+	if (e->sink->done == NULL)
+		return;
+	np_result_from_stats(&r, t->name, t->addr_str, e->st);
+	r.privilege = np_priv_path_name(e->s->path);
+	r.start_wall_ns = start_wall;
+	r.end_wall_ns = np_core_real(&e->c);
+	e->sink->done(e->sink->ctx, e->info, &r);
+}
+
 /* -f, and -A with no least interval: on a fast path the reply is often
  * queued by now; read it without a wait first (one recvmsg, as ping; the
  * transmit stamp before it, which -f does not ask for).  -1: fatal. */
@@ -276,6 +294,7 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 	struct ping e;
 	const struct np_options *o = info->opt;
 	int64_t now, next_send, deadline_at, next_expiry, last_send = 0;
+	int64_t start_wall;
 	int rc = 0;
 	bool sent;
 
@@ -283,6 +302,7 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 		rc = -1;
 		goto out;
 	}
+	start_wall = np_core_real(&e.c);
 	if (sink->start)
 		sink->start(sink->ctx, info);
 	now = np_core_now(&e.c);
@@ -306,9 +326,9 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 			break;
 		if (*sig->status) {
 			*sig->status = 0;
-			if (sink->interim) {
+			if (sink->progress) {
 				st->end_ns = np_core_now(&e.c);
-				sink->interim(sink->ctx, info, st);
+				sink->progress(sink->ctx, info, st, 0, 1);
 			}
 		}
 		now = np_core_now(&e.c);
@@ -425,6 +445,7 @@ done:
 	 * last probe or good reply, not to the end of the final wait. */
 	st->end_ns = e.last_activity > st->start_ns ? e.last_activity
 						    : np_core_now(&e.c);
+	done(&e, start_wall);
 	if (sink->finish)
 		sink->finish(sink->ctx, info, st);
 out:

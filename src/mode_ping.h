@@ -9,6 +9,7 @@
 #include "core.h"
 #include "error.h"
 #include "event.h"
+#include "sink.h"
 #include "stats.h"
 
 /* Size of one Echo Request as an IP datagram (what ping prints in

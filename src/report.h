@@ -1,11 +1,13 @@
-/* report.h - the formatters behind struct np_sink */
+/* report.h - the formatters behind struct np_sink (sink.h); none knows
+ * the modes or the matcher */
 #ifndef NP_REPORT_H
 #define NP_REPORT_H
 
 #include <stdio.h>
 
-#include "mode_ping.h"
-#include "mode_many.h"
+#include "error.h"
+#include "options.h"
+#include "sink.h"
 
 #include <netdb.h>
 #include <stdbool.h>
@@ -23,8 +25,7 @@ struct np_name_cache {
 struct np_report_text {
 	FILE *out;
 	FILE *diag;
-	bool no_lookups;	    /* routers by address (the sandbox) */
-	struct np_metrics *metrics; /* or NULL */
+	bool no_lookups; /* routers by address (the sandbox) */
 	struct np_name_cache names[NP_NAME_CACHE];
 	size_t names_next;
 };
@@ -59,13 +60,12 @@ void np_metrics_discard(struct np_metrics *m);
 /* JSON Lines (-J). */
 struct np_report_json {
 	FILE *out;
-	struct np_metrics *metrics; /* or NULL */
-	const char *privilege[2];   /* many targets: per family */
-	int64_t start_wall_ns;
 };
 
+/* Ping mode's events and summary (np_report_json_sink), or many
+ * targets' (np_report_json_msink): the same summary object. */
 void np_report_json_sink(struct np_report_json *ctx, struct np_sink *sink);
-void np_report_json_msink(struct np_report_json *ctx, struct np_msink *sink);
+void np_report_json_msink(struct np_report_json *ctx, struct np_sink *sink);
 void np_json_string(FILE *f, const char *s);
 void np_json_time(FILE *f, int64_t wall_ns);
 void np_json_summary(FILE *f, const struct np_result *r);
@@ -88,7 +88,7 @@ struct np_report_plugin {
 	size_t n, cap;
 };
 
-void np_report_plugin_sink(struct np_report_plugin *ctx, struct np_msink *sink);
+void np_report_plugin_sink(struct np_report_plugin *ctx, struct np_sink *sink);
 int np_plugin_state(const struct np_options *o, const struct np_result *r);
 /* The status line; returns the state (the exit code). */
 int np_report_plugin_print(struct np_report_plugin *ctx, FILE *f);
@@ -99,10 +99,9 @@ struct np_report_multi {
 	FILE *diag;
 	const struct np_options *opt;
 	bool alive_mode;
-	struct np_metrics *metrics; /* or NULL */
 };
 
-void np_report_multi_sink(struct np_report_multi *ctx, struct np_msink *sink);
+void np_report_multi_sink(struct np_report_multi *ctx, struct np_sink *sink);
 
 /* iputils' RTT formatting: 3 significant decimals below 1 ms, fewer above
  * ("0.031", "1.24", "12.5", "123"). */

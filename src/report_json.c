@@ -178,14 +178,6 @@ void np_json_summary(FILE *f, const struct np_result *r)
 /* ---- ping mode ------------------------------------------------------------
  */
 
-static void single_start(void *vctx, const struct np_run_info *info)
-{
-	struct np_report_json *ctx = vctx;
-
-	(void)info;
-	ctx->start_wall_ns = np_clock_real();
-}
-
 static void single_event(void *vctx, const struct np_run_info *info,
 			 const struct np_event *ev)
 {
@@ -201,76 +193,57 @@ static void single_event(void *vctx, const struct np_run_info *info,
 	fflush(ctx->out);
 }
 
-static void single_finish(void *vctx, const struct np_run_info *info,
-			  const struct np_stats *st)
+/* The summary of a target, in either mode. */
+static void json_done(void *vctx, const struct np_run_info *info,
+		      const struct np_result *r)
 {
 	struct np_report_json *ctx = vctx;
-	struct np_result r;
 
-	np_result_from_stats(&r, info->target->name, info->target->addr_str,
-			     st);
-	r.privilege = np_priv_path_name(info->sock->path);
-	r.start_wall_ns = ctx->start_wall_ns;
-	r.end_wall_ns = np_clock_real();
-	np_json_summary(ctx->out, &r);
+	(void)info;
+	np_json_summary(ctx->out, r);
+}
+
+static void json_flush(void *vctx)
+{
+	struct np_report_json *ctx = vctx;
+
 	fflush(ctx->out);
-	if (ctx->metrics != NULL)
-		np_metrics_add(ctx->metrics, &r);
 }
 
 void np_report_json_sink(struct np_report_json *ctx, struct np_sink *sink)
 {
 	memset(sink, 0, sizeof(*sink));
 	sink->ctx = ctx;
-	sink->start = single_start;
 	sink->event = single_event;
-	sink->finish = single_finish;
+	sink->done = json_done;
+	sink->flush = json_flush;
 }
 
 /* ---- many targets ---------------------------------------------------------
  */
 
-static void multi_event(void *vctx, const struct np_tstate *t,
+static void multi_event(void *vctx, const struct np_run_info *info,
 			const struct np_event *ev)
 {
 	struct np_report_json *ctx = vctx;
-	struct sockaddr_storage ss;
+	const struct np_tview *t = ev->tv;
 	char address[INET6_ADDRSTRLEN + 16];
 
+	(void)info;
 	if (t == NULL) {
 		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
 		return;
 	}
-	np_tstate_addr(t, &ss);
-	np_addr_str((struct sockaddr *)&ss, address, sizeof(address));
+	np_addr_str(t->addr, address, sizeof(address));
 	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
 		   address, ev->index, ev);
 }
 
-static void multi_done(void *vctx, const struct np_tstate *t)
-{
-	struct np_report_json *ctx = vctx;
-	struct np_result r;
-
-	np_result_from_mtarget(&r, t);
-	r.privilege = ctx->privilege[t->family == AF_INET6 ? 1 : 0];
-	np_json_summary(ctx->out, &r);
-	if (ctx->metrics != NULL)
-		np_metrics_add(ctx->metrics, &r);
-}
-
-static void multi_flush(void *vctx)
-{
-	struct np_report_json *ctx = vctx;
-
-	fflush(ctx->out);
-}
-
-void np_report_json_msink(struct np_report_json *ctx, struct np_msink *sink)
+void np_report_json_msink(struct np_report_json *ctx, struct np_sink *sink)
 {
 	memset(sink, 0, sizeof(*sink));
 	sink->ctx = ctx;
 	sink->event = multi_event;
-	sink->done = multi_done;
-	sink->flush = multi_flush;
+	sink->done = json_done;
+	sink->flush = json_flush;
 }

@@ -306,3 +306,74 @@ void np_metrics_discard(struct np_metrics *m)
 	}
 	m->tmp = m->out = NULL;
 }
+
+/* ---- the tee: --metrics beside any other report ------------------------ */
+
+static void tee_start(void *vctx, const struct np_run_info *info)
+{
+	struct np_metrics_tee *t = vctx;
+
+	if (t->inner.start)
+		t->inner.start(t->inner.ctx, info);
+}
+
+static void tee_event(void *vctx, const struct np_run_info *info,
+		      const struct np_event *ev)
+{
+	struct np_metrics_tee *t = vctx;
+
+	if (t->inner.event)
+		t->inner.event(t->inner.ctx, info, ev);
+}
+
+static void tee_done(void *vctx, const struct np_run_info *info,
+		     const struct np_result *r)
+{
+	struct np_metrics_tee *t = vctx;
+
+	if (t->inner.done)
+		t->inner.done(t->inner.ctx, info, r);
+	np_metrics_add(t->m, r);
+}
+
+static void tee_flush(void *vctx)
+{
+	struct np_metrics_tee *t = vctx;
+
+	if (t->inner.flush)
+		t->inner.flush(t->inner.ctx);
+}
+
+static void tee_progress(void *vctx, const struct np_run_info *info,
+			 const struct np_stats *total, uint64_t reported,
+			 uint64_t active)
+{
+	struct np_metrics_tee *t = vctx;
+
+	if (t->inner.progress)
+		t->inner.progress(t->inner.ctx, info, total, reported, active);
+}
+
+static void tee_finish(void *vctx, const struct np_run_info *info,
+		       const struct np_stats *total)
+{
+	struct np_metrics_tee *t = vctx;
+
+	if (t->inner.finish)
+		t->inner.finish(t->inner.ctx, info, total);
+}
+
+void np_metrics_tee(struct np_metrics_tee *tee, const struct np_sink *inner,
+		    struct np_metrics *m, struct np_sink *out)
+{
+	tee->inner = *inner;
+	tee->m = m;
+	memset(out, 0, sizeof(*out));
+	out->ctx = tee;
+	out->start = tee_start;
+	out->event = tee_event;
+	out->done = tee_done;
+	out->flush = tee_flush;
+	out->progress = tee_progress;
+	out->finish = tee_finish;
+}

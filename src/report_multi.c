@@ -13,10 +13,8 @@
 #include "result.h"
 #include "target.h"
 
-static void target_name(const struct np_tstate *t, char *buf, size_t len)
+static void target_name(const struct np_tview *t, char *buf, size_t len)
 {
-	struct sockaddr_storage ss;
-
 	if (t->name != NULL) {
 		size_t n = strlen(t->name);
 
@@ -26,8 +24,7 @@ static void target_name(const struct np_tstate *t, char *buf, size_t len)
 		buf[n] = '\0';
 		return;
 	}
-	np_tstate_addr(t, &ss);
-	np_addr_str((struct sockaddr *)&ss, buf, len);
+	np_addr_str(t->addr, buf, len);
 }
 
 static void stamp(const struct np_report_multi *ctx, int64_t wall_ns)
@@ -39,12 +36,11 @@ static void stamp(const struct np_report_multi *ctx, int64_t wall_ns)
 }
 
 /* fping: loss as a whole percentage, rounded down. */
-static unsigned loss_pct(const struct np_tstate *t)
+static unsigned loss_pct(uint64_t transmitted, uint64_t received)
 {
-	if (t->c.transmitted == 0)
+	if (transmitted == 0)
 		return 0;
-	return (unsigned)(((uint64_t)(t->c.transmitted - t->c.received) * 100) /
-			  t->c.transmitted);
+	return (unsigned)(((transmitted - received) * 100) / transmitted);
 }
 
 /* Per-reply lines: count modes only, and not with -q, -a or -u. */
@@ -55,7 +51,7 @@ static bool per_reply(const struct np_report_multi *ctx)
 }
 
 static void reply_line(struct np_report_multi *ctx, const char *name,
-		       const struct np_tstate *t, const struct np_event *ev)
+		       const struct np_tview *t, const struct np_event *ev)
 {
 	char rtt[32], avg[32];
 
@@ -83,11 +79,11 @@ static void reply_line(struct np_report_multi *ctx, const char *name,
 			ev->flags & NP_EVF_BADSUM ? "bad checksum"
 						  : "altered payload");
 	} else {
-		np_report_format_rtt((int64_t)np_rtt_avg_ns(&t->rtt), avg,
-				     sizeof(avg));
+		np_report_format_rtt(t->avg_ns, avg, sizeof(avg));
 		fprintf(ctx->out,
 			"%s : [%u], %zu bytes, %s ms (%s avg, %u%% loss)", name,
-			ev->index, ev->bytes, rtt, avg, loss_pct(t));
+			ev->index, ev->bytes, rtt, avg,
+			loss_pct(t->transmitted, t->received));
 		/* -v: where the RTT's two times came from, as in ping mode */
 		if (ctx->opt->verbose && ev->rtt_ns >= 0)
 			fprintf(ctx->out, " ts=%s", np_report_ts_name(ev->ts));
@@ -95,13 +91,15 @@ static void reply_line(struct np_report_multi *ctx, const char *name,
 	}
 }
 
-static void multi_event(void *vctx, const struct np_tstate *t,
+static void multi_event(void *vctx, const struct np_run_info *info,
 			const struct np_event *ev)
 {
 	struct np_report_multi *ctx = vctx;
+	const struct np_tview *t = ev->tv;
 	char name[NI_MAXHOST], from[INET6_ADDRSTRLEN + 16] = "?";
 	char desc[128];
 
+	(void)info;
 	if (t == NULL) { /* not counted for any target: -v */
 		if (ev->from != NULL)
 			np_addr_str(ev->from, from, sizeof(from));
@@ -161,41 +159,29 @@ static void multi_event(void *vctx, const struct np_tstate *t,
 	}
 }
 
-static void extras(FILE *f, const struct np_tstate *t)
+static void extras(FILE *f, const struct np_result *r)
 {
-	if (t->c.duplicates)
-		fprintf(f, ", +%" PRIu64 " duplicates", t->c.duplicates);
-	if (t->c.corrupted)
-		fprintf(f, ", +%" PRIu64 " corrupted", t->c.corrupted);
-	if (t->c.errors)
-		fprintf(f, ", +%" PRIu64 " errors", t->c.errors);
-	if (t->c.late)
-		fprintf(f, ", +%" PRIu64 " late", t->c.late);
+	if (r->duplicates)
+		fprintf(f, ", +%" PRIu64 " duplicates", r->duplicates);
+	if (r->corrupted)
+		fprintf(f, ", +%" PRIu64 " corrupted", r->corrupted);
+	if (r->errors)
+		fprintf(f, ", +%" PRIu64 " errors", r->errors);
+	if (r->late)
+		fprintf(f, ", +%" PRIu64 " late", r->late);
 }
 
-static void print_done(struct np_report_multi *ctx, const struct np_tstate *t);
-
-static void multi_done(void *vctx, const struct np_tstate *t)
+static void multi_done(void *vctx, const struct np_run_info *info,
+		       const struct np_result *r)
 {
 	struct np_report_multi *ctx = vctx;
-
-	print_done(ctx, t);
-	if (ctx->metrics != NULL) {
-		struct np_result r;
-
-		np_result_from_mtarget(&r, t);
-		np_metrics_add(ctx->metrics, &r);
-	}
-}
-
-static void print_done(struct np_report_multi *ctx, const struct np_tstate *t)
-{
 	const struct np_options *o = ctx->opt;
-	char name[NI_MAXHOST], a[32], b[32], c[32];
+	const char *name = r->name;
+	char a[32], b[32], c[32];
 
-	target_name(t, name, sizeof(name));
+	(void)info;
 	if (o->alive_only || o->unreach_only) {
-		if ((t->c.received > 0) == o->alive_only) {
+		if ((r->received > 0) == o->alive_only) {
 			fputs(name, ctx->out); /* one per address: no printf */
 			fputc('\n', ctx->out);
 		}
@@ -204,45 +190,41 @@ static void print_done(struct np_report_multi *ctx, const struct np_tstate *t)
 	if (ctx->alive_mode) {
 		if (!o->quiet) {
 			fputs(name, ctx->out);
-			fputs(t->c.received > 0 ? " is alive\n"
-						: " is unreachable\n",
+			fputs(r->received > 0 ? " is alive\n"
+					      : " is unreachable\n",
 			      ctx->out);
 		}
 		return;
 	}
 	if (o->vcount > 0) {
 		fprintf(ctx->out, "%s :", name);
-		for (uint32_t i = 0; i < t->c.transmitted && i < o->vcount;
-		     i++) {
-			if (t->rtts[i] < 0) {
+		for (size_t i = 0; i < r->nrtts && i < (size_t)o->vcount; i++) {
+			if (r->rtts[i] < 0) {
 				fputs(" -", ctx->out);
 				continue;
 			}
-			np_report_format_rtt(t->rtts[i], a, sizeof(a));
+			np_report_format_rtt(r->rtts[i], a, sizeof(a));
 			fprintf(ctx->out, " %s", a);
 		}
 		fputc('\n', ctx->out);
 		return;
 	}
 	fprintf(ctx->out, "%s : xmt/rcv/%%loss = %" PRIu64 "/%" PRIu64 "/%u%%",
-		name, t->c.transmitted, t->c.received, loss_pct(t));
-	if (t->c.received > 0) {
-		np_report_format_rtt(t->rtt.min_ns, a, sizeof(a));
-		np_report_format_rtt((int64_t)np_rtt_avg_ns(&t->rtt), b,
-				     sizeof(b));
-		np_report_format_rtt(t->rtt.max_ns, c, sizeof(c));
+		name, r->transmitted, r->received,
+		loss_pct(r->transmitted, r->received));
+	if (r->received > 0) {
+		np_report_format_rtt(r->min_ns, a, sizeof(a));
+		np_report_format_rtt((int64_t)r->avg_ns, b, sizeof(b));
+		np_report_format_rtt(r->max_ns, c, sizeof(c));
 		fprintf(ctx->out, ", min/avg/max = %s/%s/%s", a, b, c);
-		if (o->percentiles && t->hist != NULL && t->hist->count > 0) {
-			np_report_format_rtt(np_hist_quantile(t->hist, 0.50), a,
-					     sizeof(a));
-			np_report_format_rtt(np_hist_quantile(t->hist, 0.90), b,
-					     sizeof(b));
-			np_report_format_rtt(np_hist_quantile(t->hist, 0.99), c,
-					     sizeof(c));
+		if (o->percentiles && r->p50_ns >= 0) {
+			np_report_format_rtt(r->p50_ns, a, sizeof(a));
+			np_report_format_rtt(r->p90_ns, b, sizeof(b));
+			np_report_format_rtt(r->p99_ns, c, sizeof(c));
 			fprintf(ctx->out, ", p50/p90/p99 = %s/%s/%s", a, b, c);
 		}
 	}
-	extras(ctx->out, t);
+	extras(ctx->out, r);
 	fputc('\n', ctx->out);
 }
 
@@ -253,11 +235,13 @@ static void multi_flush(void *vctx)
 	fflush(ctx->out);
 }
 
-static void multi_progress(void *vctx, const struct np_stats *total,
-			   uint64_t reported, uint64_t active)
+static void multi_progress(void *vctx, const struct np_run_info *info,
+			   const struct np_stats *total, uint64_t reported,
+			   uint64_t active)
 {
 	struct np_report_multi *ctx = vctx;
 
+	(void)info;
 	fflush(ctx->out);
 	fprintf(ctx->diag,
 		"netprobe: %" PRIu64 " targets done, %" PRIu64
@@ -265,7 +249,7 @@ static void multi_progress(void *vctx, const struct np_stats *total,
 		reported, active, total->transmitted, total->received);
 }
 
-void np_report_multi_sink(struct np_report_multi *ctx, struct np_msink *sink)
+void np_report_multi_sink(struct np_report_multi *ctx, struct np_sink *sink)
 {
 	memset(sink, 0, sizeof(*sink));
 	sink->ctx = ctx;

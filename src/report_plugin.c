@@ -11,16 +11,20 @@
 
 #include "result.h"
 
-static void plugin_done(void *vctx, const struct np_tstate *t)
+static void plugin_done(void *vctx, const struct np_run_info *info,
+			const struct np_result *r)
 {
 	struct np_report_plugin *ctx = vctx;
 
+	(void)info;
 	if (ctx->n == ctx->cap)
 		return; /* more hosts than -H allows never get here */
-	np_result_from_mtarget(&ctx->res[ctx->n++], t);
+	ctx->res[ctx->n] = *r;
+	ctx->res[ctx->n].rtts = NULL; /* not kept */
+	ctx->res[ctx->n++].nrtts = 0;
 }
 
-void np_report_plugin_sink(struct np_report_plugin *ctx, struct np_msink *sink)
+void np_report_plugin_sink(struct np_report_plugin *ctx, struct np_sink *sink)
 {
 	memset(sink, 0, sizeof(*sink));
 	sink->ctx = ctx;

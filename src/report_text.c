@@ -316,12 +316,15 @@ static void text_event(void *vctx, const struct np_run_info *info,
 }
 
 static void text_interim(void *vctx, const struct np_run_info *info,
-			 const struct np_stats *st)
+			 const struct np_stats *st, uint64_t reported,
+			 uint64_t active)
 {
 	struct np_report_text *ctx = vctx;
 	char a[32], b[32], c[32], d[32];
 
 	(void)info;
+	(void)reported;
+	(void)active;
 	fprintf(ctx->diag, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss",
 		st->received, st->transmitted, (int)np_stats_loss_pct(st));
 	if (st->rtt.n > 0) {
@@ -386,13 +389,6 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 			" probes dropped from a full table\n",
 			st->late, st->foreign, st->malformed, st->late_forced);
 	fflush(f);
-	if (ctx->metrics != NULL) {
-		struct np_result r;
-
-		np_result_from_stats(&r, info->target->name,
-				     info->target->addr_str, st);
-		np_metrics_add(ctx->metrics, &r);
-	}
 }
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink)
@@ -401,6 +397,6 @@ void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink)
 	sink->ctx = ctx;
 	sink->start = text_start;
 	sink->event = text_event;
-	sink->interim = text_interim;
+	sink->progress = text_interim;
 	sink->finish = text_finish;
 }

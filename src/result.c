@@ -3,12 +3,14 @@
 
 #include "result.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 
 #include "clock.h"
+#include "match.h"
 #include "report.h"
 
 static void rtt_part(struct np_result *r, const struct np_rtt *rtt,
@@ -47,11 +49,15 @@ void np_result_from_stats(struct np_result *r, const char *name,
 	rtt_part(r, &st->rtt, &st->hist);
 }
 
-void np_result_from_mtarget(struct np_result *r, const struct np_tstate *t)
+_Static_assert(offsetof(struct np_result, name) == 0,
+	       "np_result_from_tstate clears what follows the name");
+
+void np_result_from_tstate(struct np_result *r, const struct np_tstate *t)
 {
 	struct sockaddr_storage ss;
 
-	memset(r, 0, sizeof(*r));
+	/* all but the name (written below): one per target of a sweep */
+	memset((char *)r + sizeof(r->name), 0, sizeof(*r) - sizeof(r->name));
 	np_tstate_addr(t, &ss);
 	np_addr_str((struct sockaddr *)&ss, r->address, sizeof(r->address));
 	snprintf(r->name, sizeof(r->name), "%s",
@@ -67,6 +73,8 @@ void np_result_from_mtarget(struct np_result *r, const struct np_tstate *t)
 	r->start_wall_ns = t->start_wall_ns;
 	r->end_wall_ns = np_clock_real();
 	r->cause = "";
+	r->rtts = t->rtts;
+	r->nrtts = t->rtts != NULL ? (size_t)t->c.transmitted : 0;
 	if (t->err_set) {
 		const char *code = np_icmp_code_name(t->err_family, t->err_type,
 						     t->err_code);

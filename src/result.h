@@ -1,5 +1,5 @@
 /* result.h - the numbers of one target at the end of its run, the same
- * for both engines: what the JSON summary, the metrics and the
+ * for every mode: what every summary, the metrics and the
  * monitoring-plugin line are made of. */
 #ifndef NP_RESULT_H
 #define NP_RESULT_H
@@ -9,9 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "match.h"
 #include "stats.h"
-#include "target.h"
 
 /* A value: it owns every string it holds but `privilege` and `cause`
  * (static tables), so a copy outlives the original. */
@@ -30,12 +28,18 @@ struct np_result {
 	 * its code's name (or type's) and the address that sent it */
 	const char *cause;
 	char cause_from[INET6_ADDRSTRLEN];
+	/* -C: the RTT of each probe (-1 lost), `nrtts` of them; not owned:
+	 * valid while the sink's done() runs, NULL in a copy kept longer */
+	const int64_t *rtts;
+	size_t nrtts;
 };
+
+struct np_tstate;
 
 /* Ping mode: the one target's statistics. */
 void np_result_from_stats(struct np_result *r, const char *name,
 			  const char *address, const struct np_stats *st);
-/* Many targets: a finished target. */
-void np_result_from_mtarget(struct np_result *r, const struct np_tstate *t);
+/* A finished target of the matcher (many targets). */
+void np_result_from_tstate(struct np_result *r, const struct np_tstate *t);
 
 #endif

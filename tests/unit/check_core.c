@@ -500,19 +500,21 @@ struct mrec {
 	unsigned done, replies;
 };
 
-static void mrec_event(void *ctx, const struct np_tstate *t,
+static void mrec_event(void *ctx, const struct np_run_info *info,
 		       const struct np_event *ev)
 {
 	struct mrec *r = ctx;
 
-	(void)t;
+	(void)info;
 	if (ev->kind == NP_EV_REPLY && ev->flags == 0)
 		r->replies++;
 }
 
-static void mrec_done(void *ctx, const struct np_tstate *t)
+static void mrec_done(void *ctx, const struct np_run_info *info,
+		      const struct np_result *r)
 {
-	(void)t;
+	(void)info;
+	(void)r;
 	((struct mrec *)ctx)->done++;
 }
 
@@ -526,7 +528,7 @@ static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
 	struct np_socket s;
 	struct np_sweep_cfg cfg;
 	struct np_sweep_result res;
-	struct np_msink sink;
+	struct np_sink sink;
 	struct mrec rec;
 	volatile sig_atomic_t stop = 0, status = 0;
 	struct np_engine_signals sig = {&stop, &status, NULL};

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "match.h"
 #include "options.h"
 #include "report.h"
 #include "result.h"
@@ -235,15 +236,79 @@ START_TEST(result_is_a_value)
 	np_tstate_set_addr(&t, (struct sockaddr *)&sin);
 	np_rtt_init(&t.rtt);
 	ck_assert_ptr_nonnull(a);
-	np_result_from_mtarget(a, &t);
+	np_result_from_tstate(a, &t);
 	b = *a;
 	memset(a, 'x', sizeof(*a));
 	free(a);
 	ck_assert_str_eq(b.address, "198.18.0.1");
 	ck_assert_str_eq(b.name, "198.18.0.1");
 	t.name = "db1.example";
-	np_result_from_mtarget(&b, &t);
+	np_result_from_tstate(&b, &t);
 	ck_assert_str_eq(b.name, "db1.example");
+}
+END_TEST
+
+struct tee_rec {
+	unsigned events, done, finish;
+};
+
+static void tee_rec_event(void *ctx, const struct np_run_info *info,
+			  const struct np_event *ev)
+{
+	(void)info;
+	(void)ev;
+	((struct tee_rec *)ctx)->events++;
+}
+
+static void tee_rec_done(void *ctx, const struct np_run_info *info,
+			 const struct np_result *r)
+{
+	(void)info;
+	ck_assert_str_eq(r->name, "db1");
+	((struct tee_rec *)ctx)->done++;
+}
+
+static void tee_rec_finish(void *ctx, const struct np_run_info *info,
+			   const struct np_stats *st)
+{
+	(void)info;
+	(void)st;
+	((struct tee_rec *)ctx)->finish++;
+}
+
+/* --metrics is a sink of its own that tees with any report: the report
+ * sees every call, and each finished target becomes a metrics record. */
+START_TEST(metrics_tee)
+{
+	struct tee_rec rec = {0, 0, 0};
+	struct np_sink inner, out;
+	struct np_metrics_tee tee;
+	struct np_metrics m;
+	struct np_err err;
+	struct np_event ev;
+	struct np_result r;
+	struct np_stats st;
+
+	memset(&inner, 0, sizeof(inner));
+	inner.ctx = &rec;
+	inner.event = tee_rec_event;
+	inner.done = tee_rec_done;
+	inner.finish = tee_rec_finish;
+	ck_assert_int_eq(np_metrics_open(&m, "-", &err), 0);
+	np_metrics_tee(&tee, &inner, &m, &out);
+	np_event_init(&ev, NP_EV_TIMEOUT, 1);
+	np_stats_init(&st);
+	np_result_from_stats(&r, "db1", "198.18.0.1", &st);
+	out.event(out.ctx, NULL, &ev);
+	out.done(out.ctx, NULL, &r);
+	out.done(out.ctx, NULL, &r);
+	out.finish(out.ctx, NULL, &st);
+	out.flush(out.ctx); /* none inside: nothing called */
+	ck_assert_uint_eq(rec.events, 1);
+	ck_assert_uint_eq(rec.done, 2);
+	ck_assert_uint_eq(rec.finish, 1);
+	ck_assert_uint_eq(m.n, 2);
+	np_metrics_discard(&m);
 }
 END_TEST
 
@@ -282,6 +347,7 @@ Suite *output_suite(void)
 	tcase_add_test(tc, plugin_options_and_states);
 	tcase_add_test(tc, json_strings_and_times);
 	tcase_add_test(tc, result_is_a_value);
+	tcase_add_test(tc, metrics_tee);
 	suite_add_tcase(s, tc);
 	return s;
 }
