@@ -376,6 +376,34 @@ int np_core_read_one(struct np_core *c, int f, bool errqueue,
 	return 1;
 }
 
+void np_core_expire(struct np_core *c, int64_t now, int64_t timeout_ns,
+		    int64_t *next_expiry)
+{
+	struct np_probe *p;
+
+	while ((p = np_probe_table_expire_one(&c->m->tab, now, timeout_ns,
+					      next_expiry)) != NULL) {
+		struct np_tstate *t = np_match_expired(c->m, p);
+		struct np_event ev;
+
+		if (t == NULL) /* its target was reported already */
+			continue;
+		np_event_init(&ev, NP_EV_TIMEOUT, (uint16_t)p->no);
+		ev.target = p->target;
+		ev.index = p->index;
+		c->on_expired(c->sched, t, &ev, now);
+	}
+}
+
+void np_core_emit(const struct np_core *c, const struct np_sink *sink,
+		  const struct np_run_info *info, struct np_event *ev)
+{
+	if (ev->wall_ns == 0 && ev->kind != NP_EV_SENT)
+		ev->wall_ns = np_core_real(c);
+	if (sink->event)
+		sink->event(sink->ctx, info, ev);
+}
+
 int np_core_wait(struct np_core *c, int64_t wake, const sigset_t *mask,
 		 struct np_err *err)
 {

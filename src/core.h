@@ -17,6 +17,7 @@
 #include "error.h"
 #include "event.h"
 #include "icmp.h"
+#include "sink.h"
 #include "sockets.h"
 #include "stats.h"
 
@@ -154,6 +155,11 @@ typedef size_t (*np_core_build_fn)(const struct np_core *c, uint8_t *buf,
  * with the packet it came from. */
 typedef void (*np_core_event_fn)(void *sched, const struct np_rxpkt *pkt,
 				 struct np_event *ev, bool matched);
+struct np_tstate;
+/* ... and each probe that timed out: `ev` a TIMEOUT event about it, `t`
+ * its target (still held), at `now`. */
+typedef void (*np_core_expired_fn)(void *sched, struct np_tstate *t,
+				   struct np_event *ev, int64_t now);
 
 struct np_core {
 	const struct np_io *io;
@@ -161,6 +167,7 @@ struct np_core {
 	struct np_matcher *m;
 	np_core_build_fn build;
 	np_core_event_fn on_event;
+	np_core_expired_fn on_expired;
 	void *sched;
 	uint8_t *tx;
 	size_t txcap;
@@ -208,6 +215,22 @@ int np_core_drain(struct np_core *c, int f, bool errqueue, int rounds,
  * send).  -1 fatal, 0 none, 1 handled. */
 int np_core_read_one(struct np_core *c, int f, bool errqueue,
 		     struct np_err *err);
+
+/* Mark the probes sent `timeout_ns` or more before `now` as timed out,
+ * each handed to on_expired; *next_expiry: when the next one will be. */
+void np_core_expire(struct np_core *c, int64_t now, int64_t timeout_ns,
+		    int64_t *next_expiry);
+
+/* Hand `ev` to the sink, with the time it happened: a packet's (set
+ * already), else now.  No output shows the time of a probe sent (-f's
+ * dot): that one is not read. */
+void np_core_emit(const struct np_core *c, const struct np_sink *sink,
+		  const struct np_run_info *info, struct np_event *ev);
+
+static inline int64_t np_min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
 
 /* Wait until `wake` (CLOCK_MONOTONIC ns) for the sockets and the extra
  * descriptors; the extras' callbacks run here.  Returns a bit per socket

@@ -134,14 +134,13 @@ static bool target_done(const struct sweep *w, const struct np_tstate *t)
 	return t->inflight == 0 && t->c.transmitted >= w->cfg->probes;
 }
 
-static void emit(struct sweep *w, const struct np_tstate *t,
+/* An event about target `t` (NULL: nobody's) to the sink. */
+static void tell(struct sweep *w, const struct np_tstate *t,
 		 struct np_event *ev)
 {
 	struct sockaddr_storage ss;
 	struct np_tview tv;
 
-	if (ev->wall_ns == 0) /* else when the packet came (rx_real) */
-		ev->wall_ns = np_core_real(&w->c);
 	if (w->sink->event == NULL)
 		return;
 	if (t != NULL) { /* what a report may see of the target */
@@ -154,7 +153,7 @@ static void emit(struct sweep *w, const struct np_tstate *t,
 		tv.avg_ns = (int64_t)np_rtt_avg_ns(&t->rtt);
 		ev->tv = &tv;
 	}
-	w->sink->event(w->sink->ctx, &w->info, ev);
+	np_core_emit(&w->c, w->sink, &w->info, ev);
 	ev->tv = NULL;
 }
 
@@ -281,7 +280,7 @@ static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 		if (t->send_error_said)
 			ev.flags |= NP_EVF_REPEAT;
 		t->send_error_said = true;
-		emit(w, t, &ev);
+		tell(w, t, &ev);
 	}
 	if (wants_probe(w, t)) {
 		if (!w->cfg->alive_mode)
@@ -405,8 +404,8 @@ static int64_t next_send_time(const struct sweep *w)
 }
 
 /* The core's hand-over of each packet read. */
-static void on_event(void *sched, const struct np_rxpkt *pkt,
-		     struct np_event *ev, bool matched)
+static void many_packet(void *sched, const struct np_rxpkt *pkt,
+			struct np_event *ev, bool matched)
 {
 	struct sweep *w = sched;
 	struct np_tstate *t;
@@ -415,11 +414,11 @@ static void on_event(void *sched, const struct np_rxpkt *pkt,
 		return;
 	if (ev->kind == NP_EV_IGNORED) {
 		if (w->o->verbose)
-			emit(w, NULL, ev);
+			tell(w, NULL, ev);
 		return;
 	}
 	t = &w->m.slots[ev->target];
-	emit(w, t, ev);
+	tell(w, t, ev);
 	/* alive mode: a probe ended by an ICMP error is retried at once */
 	if (w->cfg->alive_mode && w->m.ended && wants_probe(w, t) &&
 	    t->inflight == 0)
@@ -444,35 +443,20 @@ static int drain_all(struct sweep *w, struct np_err *err)
 	return 0;
 }
 
-static void expire(struct sweep *w, int64_t now, int64_t *next_expiry)
+/* The core's hand-over of a probe that timed out. */
+static void many_expired(void *sched, struct np_tstate *t, struct np_event *ev,
+			 int64_t now)
 {
-	struct np_probe *p;
+	struct sweep *w = sched;
 
-	while ((p = np_probe_table_expire_one(&w->m.tab, now,
-					      w->cfg->timeout_ns,
-					      next_expiry)) != NULL) {
-		struct np_tstate *t = np_match_expired(&w->m, p);
-		struct np_event ev;
-
-		if (t == NULL)
-			continue;
-		np_event_init(&ev, NP_EV_TIMEOUT, (uint16_t)p->no);
-		ev.target = p->target;
-		ev.index = p->index;
-		emit(w, t, &ev);
-		if (w->cfg->alive_mode && wants_probe(w, t) && t->inflight == 0)
-			fifo_push(w, p->target, now);
-	}
+	tell(w, t, ev);
+	if (w->cfg->alive_mode && wants_probe(w, t) && t->inflight == 0)
+		fifo_push(w, ev->target, now);
 }
 
-static int64_t min64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
-}
-
-static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
-		 const struct np_io *io, struct np_sweep_result *res,
-		 struct np_err *err)
+static int many_setup(struct sweep *w, const struct np_sweep_cfg *cfg,
+		      const struct np_io *io, struct np_sweep_result *res,
+		      struct np_err *err)
 {
 	const struct np_options *o = cfg->opt;
 	uint64_t size = np_tplan_size(cfg->plan);
@@ -521,7 +505,8 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 		return -1;
 	for (int f = 0; f < 2; f++)
 		w->c.sock[f] = cfg->sock[f];
-	w->c.on_event = on_event;
+	w->c.on_event = many_packet;
+	w->c.on_expired = many_expired;
 	w->c.sched = w;
 	w->c.retry_pending_error = true;
 	if (w->freelist == NULL || w->order == NULL || w->fifo == NULL ||
@@ -557,7 +542,7 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 
 	memset(res, 0, sizeof(*res));
 	np_stats_init(&res->total);
-	if (setup(&w, cfg, io, res, err) != 0) {
+	if (many_setup(&w, cfg, io, res, err) != 0) {
 		teardown(&w);
 		return -1;
 	}
@@ -587,7 +572,7 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 		now = np_core_now(&w.c);
 		if (now >= deadline_at)
 			break;
-		expire(&w, now, &next_expiry);
+		np_core_expire(&w.c, now, cfg->timeout_ns, &next_expiry);
 		retire(&w, false);
 		if (w.plan_done && w.active == 0)
 			break;
@@ -611,8 +596,8 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 			 * for their timeout too (else, with nothing else in
 			 * flight, nothing would) */
 			if (sent > 0)
-				next_expiry = min64(next_expiry,
-						    now + cfg->timeout_ns);
+				next_expiry = np_min64(next_expiry,
+						       now + cfg->timeout_ns);
 			/* The transmit stamps of the burst are queued by now,
 			 * and on a fast path (loopback) the replies too: read
 			 * them without a select() first. */
@@ -630,9 +615,9 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 		retire(&w, false);
 		if (w.plan_done && w.active == 0)
 			break;
-		wake = min64(next_expiry, deadline_at);
+		wake = np_min64(next_expiry, deadline_at);
 		if (!busy)
-			wake = min64(wake, next_send_time(&w));
+			wake = np_min64(wake, next_send_time(&w));
 		now = np_core_now(&w.c);
 		if (wake > now && sink->flush)
 			sink->flush(sink->ctx);
@@ -646,7 +631,8 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 		/* Probes whose -W ran out while we waited end first, so that
 		 * a reply that comes after it is late, not good. */
 		if (ready > 0)
-			expire(&w, np_core_now(&w.c), &next_expiry);
+			np_core_expire(&w.c, np_core_now(&w.c), cfg->timeout_ns,
+				       &next_expiry);
 		for (int f = 0; f < 2; f++) {
 			if (!(ready & (1 << f)))
 				continue;

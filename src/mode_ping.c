@@ -50,12 +50,7 @@ size_t np_ping_packet_len(int family, long payload)
 
 static void emit(struct ping *e, struct np_event *ev)
 {
-	/* No output shows the time of a probe sent (-f's dot); a packet
-	 * has it already (rx_real: its kernel stamp, else when read). */
-	if (ev->wall_ns == 0 && ev->kind != NP_EV_SENT)
-		ev->wall_ns = np_core_real(&e->c);
-	if (e->sink->event)
-		e->sink->event(e->sink->ctx, e->info, ev);
+	np_core_emit(&e->c, e->sink, e->info, ev);
 }
 
 /* Send the next probe.  False when the kernel had no room for it. */
@@ -137,8 +132,8 @@ static int64_t adaptive_wait(const struct ping *e)
 }
 
 /* The core's hand-over of each packet read. */
-static void on_event(void *sched, const struct np_rxpkt *pkt,
-		     struct np_event *ev, bool matched)
+static void ping_packet(void *sched, const struct np_rxpkt *pkt,
+			struct np_event *ev, bool matched)
 {
 	struct ping *e = sched;
 
@@ -167,18 +162,20 @@ static void on_event(void *sched, const struct np_rxpkt *pkt,
 	emit(e, ev);
 }
 
-/* Probes that reached -W without a reply: lost (a report may say so). */
+/* The core's hand-over of a probe that reached -W without a reply: lost
+ * (a report may say so). */
+static void ping_expired(void *sched, struct np_tstate *t, struct np_event *ev,
+			 int64_t now)
+{
+	(void)t;
+	(void)now;
+	emit(sched, ev);
+}
+
+/* Probes that reached -W without a reply. */
 static void expire(struct ping *e, int64_t now, int64_t *next_expiry)
 {
-	struct np_probe *p;
-	struct np_event ev;
-
-	while ((p = np_probe_table_expire_one(&e->m.tab, now, e->o->timeout_ns,
-					      next_expiry)) != NULL) {
-		np_match_expired(&e->m, p);
-		np_event_init(&ev, NP_EV_TIMEOUT, (uint16_t)p->no);
-		emit(e, &ev);
-	}
+	np_core_expire(&e->c, now, e->o->timeout_ns, next_expiry);
 }
 
 static bool sending_wanted(const struct ping *e)
@@ -190,11 +187,6 @@ static bool sending_wanted(const struct ping *e)
 	if (o->deadline_ns > 0)
 		return e->st->received < (uint64_t)o->count;
 	return e->st->transmitted < (uint64_t)o->count;
-}
-
-static int64_t min64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
 }
 
 /* After the last probe: how long to wait for the outstanding replies.
@@ -218,9 +210,9 @@ static int64_t linger(const struct ping *e)
 	return l;
 }
 
-static int setup(struct ping *e, const struct np_run_info *info,
-		 const struct np_sink *sink, const struct np_io *io,
-		 struct np_stats *st, struct np_err *err)
+static int ping_setup(struct ping *e, const struct np_run_info *info,
+		      const struct np_sink *sink, const struct np_io *io,
+		      struct np_stats *st, struct np_err *err)
 {
 	const struct np_options *o = info->opt;
 	const struct np_target *t = info->target;
@@ -249,7 +241,8 @@ static int setup(struct ping *e, const struct np_run_info *info,
 	if (np_core_init(&e->c, io, &e->m, o, RX_BUF_LEN, RX_VLEN, err) != 0)
 		return -1;
 	e->c.sock[e->f] = e->s;
-	e->c.on_event = on_event;
+	e->c.on_event = ping_packet;
+	e->c.on_expired = ping_expired;
 	e->c.sched = e;
 	if (info->capture_fd >= 0 &&
 	    np_core_add_fd(&e->c, info->capture_fd, info->capture_pump,
@@ -298,7 +291,7 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 	int rc = 0;
 	bool sent;
 
-	if (setup(&e, info, sink, io, st, err) != 0) {
+	if (ping_setup(&e, info, sink, io, st, err) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -357,8 +350,8 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 				/* the probe's own send time: its timeout and
 				 * the wait after the last one count from it */
 				last_send = e.last_sent;
-				next_expiry = min64(next_expiry,
-						    last_send + o->timeout_ns);
+				next_expiry = np_min64(
+					next_expiry, last_send + o->timeout_ns);
 				/* Keep to the schedule; after a stall longer
 				 * than an interval, start a new one rather
 				 * than catch up with a burst.  -l: the first
@@ -391,9 +384,9 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 			if (e.send_now)
 				continue;
 		}
-		wake = min64(next_expiry, deadline_at);
+		wake = np_min64(next_expiry, deadline_at);
 		if (sending_wanted(&e)) {
-			wake = min64(wake, next_send);
+			wake = np_min64(wake, next_send);
 		} else {
 			if (e.m.tab.pending == 0)
 				break;
@@ -411,7 +404,7 @@ int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
 						       &next_expiry);
 					break;
 				}
-				wake = min64(wake, last_send + l);
+				wake = np_min64(wake, last_send + l);
 			}
 		}
 		ready = np_core_wait(&e.c, wake, sig->waitmask, err);
