@@ -226,9 +226,10 @@ int np_core_init(struct np_core *c, const struct np_io *io,
 	c->tx = malloc(c->txcap);
 	if (c->tx != NULL)
 		c->fill_sum = np_icmp_keep_echo(c->tx, c->txcap, &m->spec);
-	c->stamp_off = c->io->real(c->io->ctx) - c->io->mono(c->io->ctx);
-	if (c->io == &np_io_system)
-		c->stamp_off = np_clock_real_minus_mono();
+	/* realtime - monotonic: the system's read close together */
+	c->stamp_off = c->io == &np_io_system ? np_clock_real_minus_mono()
+					      : c->io->real(c->io->ctx) -
+							c->io->mono(c->io->ctx);
 	if (c->tx == NULL || np_rxbatch_init(&c->rx, rxlen, rxcount) != 0)
 		return np_err_set(err, "out of memory");
 	return 0;

@@ -171,7 +171,9 @@ void np_tstate_set_addr(struct np_tstate *t, const struct sockaddr *sa)
 
 socklen_t np_tstate_addr(const struct np_tstate *t, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
+	/* the bytes a sockaddr_in6 covers (and a sockaddr_in): this runs for
+	 * every reply and every event of a sweep */
+	memset(ss, 0, sizeof(struct sockaddr_in6));
 	ss->ss_family = t->family;
 	if (t->family == AF_INET) {
 		memcpy(&((struct sockaddr_in *)ss)->sin_addr, t->addr, 4);
@@ -309,9 +311,8 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 			m->total->c.errored--;
 		}
 		BUMP(m, t, received);
-		np_rtt_add(&t->rtt, ev->rtt_ns);
-		if (m->total_rtt)
-			np_rtt_add(&m->total->rtt, ev->rtt_ns);
+		/* one target: its RTTs are the run's, kept once */
+		np_rtt_add(m->total_rtt ? &m->total->rtt : &t->rtt, ev->rtt_ns);
 		if (t->hist != NULL)
 			np_hist_add(t->hist, ev->rtt_ns);
 		if (t->rtts != NULL && p->index < m->keep_rtts)

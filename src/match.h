@@ -58,8 +58,9 @@ struct np_matcher {
 	size_t nslots;
 	size_t keep_rtts;	/* -C N: N, else 0 */
 	struct np_stats *total; /* all targets, and what is nobody's */
-	/* One target: the run's RTTs are its RTTs (the total of a
-	 * many-target run has none: no output shows them). */
+	/* One target: its RTTs are kept in the run's stats only, not in
+	 * its slot (the total of a many-target run has none: no output
+	 * shows them). */
 	bool total_rtt;
 	/* Out: the last packet matched ended its probe with an error. */
 	bool ended;
