@@ -330,9 +330,9 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 
 	for (;;) {
 		struct timespec ts;
-		int64_t wake;
+		int64_t wake, xwake;
 		fd_set rfds;
-		int n;
+		int n, xfd, maxfd;
 
 		if (*sig->stop)
 			break;
@@ -452,20 +452,39 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 				wake = min64(wake, last_send + linger);
 			}
 		}
+		xfd = -1;
+		xwake = INT64_MAX;
+		if (info->extra_poll != NULL) {
+			xfd = info->extra_poll(info->extra_ctx, &xwake);
+			if (xfd >= FD_SETSIZE)
+				xfd = -1; /* woken by its time only */
+			wake = min64(wake, xwake);
+		}
 		ts = np_ns_to_timespec(wake - np_clock_mono());
 		FD_ZERO(&rfds);
 		FD_SET(e.s->fd, &rfds);
+		maxfd = e.s->fd;
 		if (info->capture_fd >= 0)
 			FD_SET(info->capture_fd, &rfds);
-		n = pselect((info->capture_fd > e.s->fd ? info->capture_fd
-							: e.s->fd) +
-				    1,
-			    &rfds, NULL, NULL, &ts, sig->waitmask);
+		if (info->capture_fd > maxfd)
+			maxfd = info->capture_fd;
+		if (xfd >= 0)
+			FD_SET(xfd, &rfds);
+		if (xfd > maxfd)
+			maxfd = xfd;
+		n = pselect(maxfd + 1, &rfds, NULL, NULL, &ts, sig->waitmask);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = np_err_errno(err, errno, "select");
 			break;
+		}
+		if (info->extra_poll != NULL &&
+		    ((xfd >= 0 && n > 0 && FD_ISSET(xfd, &rfds)) ||
+		     np_clock_mono() >= xwake)) {
+			info->extra_pump(info->extra_ctx);
+			if (n > 0 && xfd >= 0 && FD_ISSET(xfd, &rfds))
+				n--;
 		}
 		if (n == 0)
 			continue;
