@@ -767,7 +767,10 @@ int main(int argc, char **argv)
 	if (!opt.json && !opt.quiet && !opt.flood && !opt.numeric &&
 	    !target.numeric &&
 	    !(opt.metrics != NULL && strcmp(opt.metrics, "-") == 0) &&
-	    np_resolver_start(&resolver, &privs, &err) != 0 && opt.verbose)
+	    np_resolver_start(&resolver, &privs,
+			      !opt.no_sandbox && !np_sandbox_under_valgrind(),
+			      &err) != 0 &&
+	    opt.verbose)
 		fprintf(stderr, "netprobe: %s (routers by address)\n", err.msg);
 	if (np_socket_route(&sock, &target, &opt, &privs, &err) != 0)
 		return fail(&err);

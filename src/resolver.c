@@ -86,7 +86,8 @@ static void child_loop(int fd)
 }
 
 /* The helper: never returns. */
-static void child(int fd, int parent_end, pid_t parent, struct np_privs *privs)
+static void child(int fd, int parent_end, pid_t parent, struct np_privs *privs,
+		  bool filter)
 {
 	struct np_err err;
 	struct sigaction sa;
@@ -106,14 +107,14 @@ static void child(int fd, int parent_end, pid_t parent, struct np_privs *privs)
 	sigaction(SIGPIPE, &sa, NULL);
 	child_fds(fd);
 	if (np_privs_drop_all(privs, &err) != 0 ||
-	    np_sandbox_enter_resolver(&err) != 0)
+	    (filter && np_sandbox_enter_resolver(&err) != 0))
 		_exit(0); /* the parent sees the end: names by address */
 	child_loop(fd);
 	_exit(0);
 }
 
 int np_resolver_start(struct np_resolver *r, struct np_privs *privs,
-		      struct np_err *err)
+		      bool filter, struct np_err *err)
 {
 	int sv[2];
 	pid_t parent = getpid(), pid;
@@ -130,7 +131,7 @@ int np_resolver_start(struct np_resolver *r, struct np_privs *privs,
 		return np_err_errno(err, errno, "resolver: fork");
 	}
 	if (pid == 0)
-		child(sv[1], sv[0], parent, privs);
+		child(sv[1], sv[0], parent, privs, filter);
 	close(sv[1]);
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) != 0) {
 		close(sv[0]);

@@ -45,11 +45,12 @@ struct np_resolver {
 
 /* Fork the helper: it drops every capability (from `privs`, which the
  * parent keeps), closes every other descriptor, confines itself with a
- * seccomp filter of its own where the build has one, and exits when the
- * parent's end closes or the parent dies.  0, or -1 with a message (then
- * r->fd is -1 and the run goes on without names). */
+ * seccomp filter of its own (`filter`: not with --no-sandbox, nor under
+ * valgrind) where the build has one, and exits when the parent's end
+ * closes or the parent dies.  0, or -1 with a message (then r->fd is -1
+ * and the run goes on without names). */
 int np_resolver_start(struct np_resolver *r, struct np_privs *privs,
-		      struct np_err *err);
+		      bool filter, struct np_err *err);
 
 /* The name of `sa` from the cache, asking the helper (without blocking)
  * when it is not there.  NP_NAME_FOUND: `buf` holds the name; PENDING:
