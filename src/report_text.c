@@ -147,7 +147,7 @@ static void who(struct np_report_text *ctx, const struct np_run_info *info,
 	if (reply &&
 	    np_addr_equal(sa, (const struct sockaddr *)&info->target->addr)) {
 		snprintf(name, sizeof(name), "%s", info->target->host);
-	} else if (ctx->resolver != NULL) {
+	} else if (ctx->resolver != NULL && !reply) {
 		router_str(ctx, sa, buf, len);
 		return;
 	} else {
