@@ -19,14 +19,6 @@
 #include "sandbox.h"
 #include "target.h"
 
-/* One answer on the wire: the address asked, whether a name was found,
- * the name (NUL-terminated, at most NI_MAXHOST bytes with the NUL). */
-struct answer {
-	struct sockaddr_storage addr;
-	uint8_t found;
-	char name[NI_MAXHOST];
-};
-
 static bool addr_ok(const struct sockaddr_storage *ss, size_t n)
 {
 	if (n < sizeof(sa_family_t))
@@ -58,7 +50,7 @@ static void child_fds(int keep)
 static void child_loop(int fd)
 {
 	struct sockaddr_storage req;
-	struct answer ans;
+	struct np_resolver_answer ans;
 
 	for (;;) {
 		ssize_t n = recv(fd, &req, sizeof(req), 0);
@@ -78,7 +70,8 @@ static void child_loop(int fd)
 					NI_NAMEREQD) == 0;
 		if (!ans.found)
 			ans.name[0] = '\0';
-		len = offsetof(struct answer, name) + strlen(ans.name) + 1;
+		len = offsetof(struct np_resolver_answer, name) +
+		      strlen(ans.name) + 1;
 		while (send(fd, &ans, len, MSG_NOSIGNAL) < 0)
 			if (errno != EINTR)
 				_exit(0);
@@ -225,7 +218,7 @@ static void dead(struct np_resolver *r)
 
 int np_resolver_pump(struct np_resolver *r)
 {
-	struct answer ans;
+	struct np_resolver_answer ans;
 	int got = 0;
 
 	while (r->fd >= 0) {
@@ -242,13 +235,13 @@ int np_resolver_pump(struct np_resolver *r)
 			break;
 		}
 		got++;
-		if ((size_t)n <= offsetof(struct answer, name) ||
+		if ((size_t)n <= offsetof(struct np_resolver_answer, name) ||
 		    !addr_ok(&ans.addr, sizeof(ans.addr)))
 			continue;
 		e = find(r, (const struct sockaddr *)&ans.addr);
 		if (e == NULL || e->state != NP_NAME_PENDING)
 			continue;
-		max = (size_t)n - offsetof(struct answer, name);
+		max = (size_t)n - offsetof(struct np_resolver_answer, name);
 		if (max > sizeof(e->name) - 1)
 			max = sizeof(e->name) - 1;
 		/* a name reaches the terminal: printable ASCII only (a PTR

@@ -21,6 +21,14 @@
  * the bare address (as -n prints it). */
 #define NP_RESOLVER_BUDGET_NS 1000000000LL
 
+/* One answer on the wire: the address asked, whether a name was found,
+ * the name (NUL-terminated; the datagram ends after the NUL). */
+struct np_resolver_answer {
+	struct sockaddr_storage addr;
+	uint8_t found;
+	char name[NI_MAXHOST];
+};
+
 enum np_name_state {
 	NP_NAME_UNKNOWN = 0, /* not asked (no helper, or no room): no name */
 	NP_NAME_PENDING,     /* asked, no answer yet */
