@@ -61,6 +61,32 @@ count_netprobes() { # ARGS...: netprobe processes in HOST during a run
 np_eq "-n: no helper process" 1 "$(count_netprobes -n -c 20 -i 0.2 -I 198.51.100.7 far.example)"
 np_eq "without -n: the helper process" 2 "$(count_netprobes -c 20 -i 0.2 -I 198.51.100.7 far.example)"
 np_eq "a numeric target: no helper process" 1 "$(count_netprobes -c 20 -i 0.2 -I 198.51.100.7 198.18.1.1)"
+# The helper: no capabilities, no_new_privs, a seccomp filter of its own,
+# and none of the parent's descriptors (the probe socket is opened later;
+# 0-2 on /dev/null and its socket: 4 in all).
+ip netns exec "$HOST" timeout -s KILL 20 "$NETPROBE" -c 20 -i 0.2 \
+	-I 198.51.100.7 far.example >/dev/null 2>&1 &
+pid=$!
+NP_PIDS="$NP_PIDS $pid"
+np_wait_sigint "$pid"
+helper=""
+for p in $(ip netns pids "$HOST"); do
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = netprobe ] || continue
+	pp=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status")
+	[ "$(cat "/proc/$pp/comm" 2>/dev/null)" = netprobe ] && helper=$p
+done
+if [ -n "$helper" ]; then
+	st=$(cat "/proc/$helper/status")
+	np_match "helper: no capabilities permitted" '^CapPrm:[[:space:]]*0+$' "$st"
+	np_match "helper: no capabilities effective" '^CapEff:[[:space:]]*0+$' "$st"
+	np_match "helper: no_new_privs" '^NoNewPrivs:[[:space:]]*1$' "$st"
+	np_match "helper: its seccomp filter" '^Seccomp:[[:space:]]*2$' "$st"
+	np_eq "helper: 4 descriptors (0-2 and its socket)" 4 "$(ls "/proc/$helper/fd" | wc -l)"
+else
+	np_not_ok "helper: no netprobe child of netprobe found"
+fi
+kill -INT "$pid"
+np_wait_exit "$pid" 5
 np_run "$HOST" 20 -n -c 2 -i 0.2 -W 1 -I 198.51.100.6 far.example
 np_eq "-n: error lines by address" 2 \
 	"$(printf '%s\n' "$NP_OUT" | grep -cE '^From 198\.51\.100\.2 icmp_seq=[1-2] Destination Host Unreachable$')"
