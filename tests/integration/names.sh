@@ -30,8 +30,15 @@ ETC=/etc/netns/$HOST
 printf '127.0.0.1\tlocalhost\n198.18.1.1\tfar.example\n198.51.100.2\trouter.example\n' >"$ETC/hosts"
 : >"$ETC/resolv.conf"
 
+# The names come under the sandbox; a sanitizer build has none (configure
+# leaves it out), and the rest holds there all the same.
 np_run "$HOST" 10 -V
-np_match "the sandbox is built in" '^sandbox after setup: seccomp' "$NP_OUT"
+SANDBOXED=yes
+if [ "${NP_SANITIZED:-no}" = yes ]; then
+	SANDBOXED=no
+else
+	np_match "the sandbox is built in" '^sandbox after setup: seccomp' "$NP_OUT"
+fi
 
 np_run "$HOST" 20 -c 4 -i 0.5 -W 1 -I 198.51.100.1 far.example
 np_eq "named router: exit 1 (errors only)" 1 "$NP_RC"
@@ -80,7 +87,8 @@ if [ -n "$helper" ]; then
 	np_match "helper: no capabilities permitted" '^CapPrm:[[:space:]]*0+$' "$st"
 	np_match "helper: no capabilities effective" '^CapEff:[[:space:]]*0+$' "$st"
 	np_match "helper: no_new_privs" '^NoNewPrivs:[[:space:]]*1$' "$st"
-	np_match "helper: its seccomp filter" '^Seccomp:[[:space:]]*2$' "$st"
+	[ "$SANDBOXED" = yes ] &&
+		np_match "helper: its seccomp filter" '^Seccomp:[[:space:]]*2$' "$st"
 	np_eq "helper: 4 descriptors (0-2 and its socket)" 4 "$(ls "/proc/$helper/fd" | wc -l)"
 else
 	np_not_ok "helper: no netprobe child of netprobe found"
