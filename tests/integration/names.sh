@@ -105,14 +105,14 @@ np_eq "-n: error lines by address" 2 \
 printf '127.0.0.1\tlocalhost\n198.18.1.1\tfar.example\n' >"$ETC/hosts"
 printf 'nameserver 198.51.100.1\noptions timeout:5 attempts:1\n' >"$ETC/resolv.conf"
 np_bg ip netns exec "$HOST" timeout -s KILL 120 "$NP_PYTHON" -c '
-import socket, sys
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("198.51.100.1", 53))
 open(sys.argv[1], "w").close()
 while True:
     s.recvfrom(2048)
     with open(sys.argv[2], "a") as f:
-        f.write("query\n")
+        f.write("query %.6f\n" % time.time())
 ' "$NP_TMP/dns.ready" "$NP_TMP/dns.log"
 for _ in $(seq 100); do [ -e "$NP_TMP/dns.ready" ] && break; sleep 0.05; done
 [ -e "$NP_TMP/dns.ready" ] || np_skip "the silent DNS server did not start"
@@ -129,7 +129,7 @@ np_took "the silent resolver: getent waits for its timeout" 4500 30000
 np_run "$HOST" 20 -c 3 -i 0.2 -W 1 -I 198.51.100.3 far.example
 np_took "dead resolver: -c 3 -i 0.2 ends in time" 0 1999
 np_eq "dead resolver: exit 1" 1 "$NP_RC"
-np_match "dead resolver: the helper asked the DNS server" '^query$' "$(cat "$NP_TMP/dns.log")"
+np_match "dead resolver: the helper asked the DNS server" '^query ' "$(cat "$NP_TMP/dns.log")"
 np_eq "dead resolver: error lines by address, as -n" 3 \
 	"$(printf '%s\n' "$NP_OUT" | grep -cE '^From 198\.51\.100\.2 icmp_seq=[1-3] Destination Host Unreachable$')"
 np_match "dead resolver: the summary" '^3 packets transmitted, 0 received, \+3 errors' "$NP_OUT"
@@ -141,7 +141,7 @@ ip netns exec "$HOST" timeout -s KILL 20 "$NETPROBE" -c 8 -i 0.5 -W 1 \
 	-I 198.51.100.4 far.example >"$NP_TMP/budget.out" 2>"$NP_TMP/budget.err" &
 pid=$!
 NP_PIDS="$NP_PIDS $pid"
-np_wait_file "$NP_TMP/dns.log" '^query$' 5
+np_wait_file "$NP_TMP/dns.log" '^query ' 5
 if np_wait_file "$NP_TMP/budget.out" 'icmp_seq=1 ' 3; then
 	if kill -0 "$pid" 2>/dev/null; then
 		np_ok "dead resolver: the held line went out while the run went on"
@@ -153,6 +153,26 @@ np_wait_exit "$pid" 15
 np_match "dead resolver: the held line by address" '^From 198\.51\.100\.2 icmp_seq=1 Destination Host Unreachable$' "$(cat "$NP_TMP/budget.out")"
 np_match "dead resolver, long run: the summary" '^8 packets transmitted' "$(cat "$NP_TMP/budget.out")"
 
+# SIGQUIT while a lookup is pending: the interim statistics come at once,
+# and the held line before them, by address (well before its 1 s budget).
+: >"$NP_TMP/dns.log"
+ip netns exec "$HOST" timeout -s KILL 30 "$NETPROBE" -c 100 -i 0.2 -W 1 \
+	-I 198.51.100.6 far.example >"$NP_TMP/quit.out" 2>"$NP_TMP/quit.err" &
+pid=$!
+NP_PIDS="$NP_PIDS $pid"
+np_wait_sigint "$pid"
+np_wait_file "$NP_TMP/dns.log" '^query ' 5
+kill -QUIT "$pid"
+np_wait_file "$NP_TMP/quit.out" 'icmp_seq=1 ' 5
+t1=$(date +%s%N)
+t0=$(awk '/^query /{printf "%.0f", $2 * 1000; exit}' "$NP_TMP/dns.log")
+NP_SECS=$((t1 / 1000000 - t0))
+np_took "SIGQUIT during a pending lookup: the held line out before its 1 s budget" 0 899
+np_wait_file "$NP_TMP/quit.err" '^[0-9]+/[0-9]+ packets' 5
+np_match "SIGQUIT: the held line by address" '^From 198\.51\.100\.2 icmp_seq=1 Destination Host Unreachable$' "$(cat "$NP_TMP/quit.out")"
+kill -INT "$pid"
+np_wait_exit "$pid" 5
+
 # SIGINT while a lookup is pending (the DNS server has the query): the run
 # ends at once, with the held line by address and the summary.
 : >"$NP_TMP/dns.log"
@@ -161,7 +181,7 @@ ip netns exec "$HOST" timeout -s KILL 30 "$NETPROBE" -c 100 -i 0.2 -W 1 \
 pid=$!
 NP_PIDS="$NP_PIDS $pid"
 np_wait_sigint "$pid"
-np_wait_file "$NP_TMP/dns.log" '^query$' 5
+np_wait_file "$NP_TMP/dns.log" '^query ' 5
 t0=$(date +%s%N)
 kill -INT "$pid"
 np_wait_exit "$pid" 10
