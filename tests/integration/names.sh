@@ -20,14 +20,20 @@ ip -n "$HOST" addr add 198.51.100.1/25 dev h0
 for i in 3 4 5 6 7; do ip -n "$HOST" addr add 198.51.100.$i/25 dev h0; done
 ip -n "$ROUTER" addr add 198.51.100.2/25 dev r0
 ip -n "$HOST" route add 198.18.0.0/15 via 198.51.100.2
-np_sysctl "$ROUTER" net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0
+np_sysctl "$ROUTER" net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 \
+	net.ipv6.conf.all.forwarding=1 net.ipv6.icmp.ratelimit=0
 ip -n "$ROUTER" route add unreachable 198.18.1.0/24
+# the same for IPv6: 2001:db8:1:1::/64 unreachable at the router
+ip -n "$HOST" addr add 2001:db8::1/64 dev h0 nodad
+ip -n "$ROUTER" addr add 2001:db8::2/64 dev r0 nodad
+ip -n "$HOST" -6 route add 2001:db8:1::/48 via 2001:db8::2
+ip -n "$ROUTER" -6 route add unreachable 2001:db8:1:1::/64
 
 # The target by name (so that output is not numeric), the router named in
 # the namespace's hosts file, no DNS server.
 np_netns_etc "$HOST"
 ETC=/etc/netns/$HOST
-printf '127.0.0.1\tlocalhost\n198.18.1.1\tfar.example\n198.51.100.2\trouter.example\n' >"$ETC/hosts"
+printf '127.0.0.1\tlocalhost\n198.18.1.1\tfar.example\n198.51.100.2\trouter.example\n2001:db8:1:1::1\tfar6.example\n2001:db8::2\trouter6.example\n' >"$ETC/hosts"
 : >"$ETC/resolv.conf"
 
 # The names come under the sandbox; a sanitizer build has none (configure
@@ -48,6 +54,9 @@ np_eq "named router: the lines in order" "1 2 3 4" \
 	"$(printf '%s\n' "$NP_OUT" | sed -n 's/^From .* icmp_seq=\([0-9]*\) .*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 np_match "named router: the summary" '^4 packets transmitted, 0 received, \+4 errors' "$NP_OUT"
 np_nomatch "named router: nothing refused" 'is not allowed' "$NP_ERR"
+np_run "$HOST" 20 -c 3 -i 0.5 -W 1 far6.example
+np_eq "named IPv6 router: every error line shows the router's name" 3 \
+	"$(printf '%s\n' "$NP_OUT" | grep -cE '^From router6\.example \(2001:db8::2\) icmp_seq=[1-3] Destination unreachable: No route$')"
 
 # -n: addresses, and no helper process at all (one netprobe in the
 # namespace while it runs; two without -n).
