@@ -7,12 +7,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "packets.h"
+#include "report.h"
 #include "resolver.h"
 #include "suites.h"
 
@@ -232,6 +235,102 @@ START_TEST(test_dead_helper)
 }
 END_TEST
 
+/* Ping mode's text output with the helper: an error line waits for its
+ * router's name, the lines after it wait behind it, the answer prints
+ * them in order; the summary prints a line still waiting, by address. */
+START_TEST(test_held_lines)
+{
+	struct pair p;
+	struct np_report_text ctx;
+	struct np_sink sink;
+	struct np_options opt;
+	struct np_target tgt;
+	struct np_socket sock;
+	struct np_run_info info;
+	struct np_event ev;
+	struct np_reply r;
+	struct np_stats st;
+	struct sockaddr_storage router = pk_addr("198.51.100.2"),
+				other = pk_addr("198.51.100.3"),
+				target = pk_addr("198.18.1.1"), got;
+	struct sockaddr_in a;
+	char *out = NULL, *diag = NULL;
+	size_t outlen = 0, diaglen = 0;
+	int64_t wake;
+
+	pair_open(&p);
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&tgt, 0, sizeof(tgt));
+	memset(&sock, 0, sizeof(sock));
+	memset(&info, 0, sizeof(info));
+	ctx.out = open_memstream(&out, &outlen);
+	ctx.diag = open_memstream(&diag, &diaglen);
+	ctx.resolver = &p.r;
+	np_report_text_sink(&ctx, &sink);
+	np_options_defaults(&opt);
+	tgt.name = "far.example";
+	tgt.addr = target;
+	tgt.family = AF_INET;
+	snprintf(tgt.addr_str, sizeof(tgt.addr_str), "198.18.1.1");
+	snprintf(tgt.host, sizeof(tgt.host), "far.example");
+	info.opt = &opt;
+	info.target = &tgt;
+	info.sock = &sock;
+	info.packet_len = 84;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = NP_RX_ERROR;
+	r.type = 3;
+	r.code = 1;
+	np_event_init(&ev, NP_EV_ICMP_ERROR, 1);
+	ev.reply = &r;
+	ev.from = (struct sockaddr *)&router;
+	sink.event(sink.ctx, &info, &ev);
+	np_event_init(&ev, NP_EV_REPLY, 2);
+	ev.from = (struct sockaddr *)&target;
+	ev.bytes = 64;
+	sink.event(sink.ctx, &info, &ev);
+	np_event_init(&ev, NP_EV_ICMP_ERROR, 3);
+	ev.reply = &r;
+	ev.from = (struct sockaddr *)&router;
+	sink.event(sink.ctx, &info, &ev);
+	fflush(ctx.out);
+	ck_assert_uint_eq(outlen, 0); /* all three wait for the name */
+	ck_assert_int_eq(request(&p, &got), (ssize_t)sizeof(a));
+	ck_assert_int_eq(np_report_text_poll(&ctx, &wake), p.r.fd);
+	ck_assert_int_lt(wake, INT64_MAX);
+
+	memcpy(&a, &router, sizeof(a));
+	answer(&p, &a, 1, "router.example", sizeof("router.example"));
+	np_report_text_pump(&ctx);
+	fflush(ctx.out);
+	ck_assert_str_eq(out, "From router.example (198.51.100.2) icmp_seq=1 "
+			      "Destination Host Unreachable\n"
+			      "64 bytes from far.example (198.18.1.1): "
+			      "icmp_seq=2\n"
+			      "From router.example (198.51.100.2) icmp_seq=3 "
+			      "Destination Host Unreachable\n");
+
+	/* another router, no answer: the summary does not wait */
+	np_event_init(&ev, NP_EV_ICMP_ERROR, 4);
+	ev.reply = &r;
+	ev.from = (struct sockaddr *)&other;
+	sink.event(sink.ctx, &info, &ev);
+	np_stats_init(&st);
+	sink.finish(sink.ctx, &info, &st);
+	fclose(ctx.out);
+	fclose(ctx.diag);
+	ck_assert_ptr_nonnull(strstr(out, "icmp_seq=3 Destination Host "
+					  "Unreachable\n"
+					  "From 198.51.100.3 icmp_seq=4 "
+					  "Destination Host Unreachable\n"
+					  "\n--- far.example ping statistics"));
+	free(out);
+	free(diag);
+	pair_close(&p);
+}
+END_TEST
+
 Suite *resolver_suite(void)
 {
 	Suite *s = suite_create("resolver");
@@ -241,6 +340,7 @@ Suite *resolver_suite(void)
 	tcase_add_test(tc, test_none_and_hostile_answers);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_dead_helper);
+	tcase_add_test(tc, test_held_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
