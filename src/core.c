@@ -248,9 +248,19 @@ int np_core_add_fd(struct np_core *c, int fd, void (*ready)(void *ctx),
 	if (c->nextra == NP_CORE_MAX_FDS)
 		return -1;
 	c->extra[c->nextra].fd = fd;
+	c->extra[c->nextra].poll = NULL;
 	c->extra[c->nextra].ready = ready;
 	c->extra[c->nextra].ctx = ctx;
 	c->nextra++;
+	return 0;
+}
+
+int np_core_add_poll(struct np_core *c, int (*poll)(void *ctx, int64_t *wake),
+		     void (*ready)(void *ctx), void *ctx)
+{
+	if (np_core_add_fd(c, -1, ready, ctx) != 0)
+		return -1;
+	c->extra[c->nextra - 1].poll = poll;
 	return 0;
 }
 
@@ -409,7 +419,8 @@ int np_core_wait(struct np_core *c, int64_t wake, const sigset_t *mask,
 		 struct np_err *err)
 {
 	struct pollfd fds[2 + NP_CORE_MAX_FDS];
-	int sidx[2] = {-1, -1};
+	int64_t xwake[NP_CORE_MAX_FDS], now;
+	int sidx[2] = {-1, -1}, xidx[NP_CORE_MAX_FDS];
 	nfds_t n = 0;
 	int got, ready = 0;
 
@@ -422,7 +433,17 @@ int np_core_wait(struct np_core *c, int64_t wake, const sigset_t *mask,
 		fds[n++].revents = 0;
 	}
 	for (size_t i = 0; i < c->nextra; i++) {
-		fds[n].fd = c->extra[i].fd;
+		int fd = c->extra[i].fd;
+
+		xwake[i] = INT64_MAX;
+		if (c->extra[i].poll != NULL) {
+			fd = c->extra[i].poll(c->extra[i].ctx, &xwake[i]);
+			wake = np_min64(wake, xwake[i]);
+		}
+		xidx[i] = fd >= 0 ? (int)n : -1;
+		if (fd < 0)
+			continue;
+		fds[n].fd = fd;
 		fds[n].events = POLLIN;
 		fds[n++].revents = 0;
 	}
@@ -432,12 +453,12 @@ int np_core_wait(struct np_core *c, int64_t wake, const sigset_t *mask,
 			return -2;
 		return np_err_errno(err, errno, "ppoll");
 	}
-	if (got == 0)
-		return 0;
+	now = c->nextra > 0 ? np_core_now(c) : 0;
 	for (size_t i = 0; i < c->nextra; i++)
-		if (fds[n - c->nextra + i].revents != 0)
+		if ((got > 0 && xidx[i] >= 0 && fds[xidx[i]].revents != 0) ||
+		    (c->extra[i].poll != NULL && now >= xwake[i]))
 			c->extra[i].ready(c->extra[i].ctx);
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < 2 && got > 0; f++)
 		if (sidx[f] >= 0 && fds[sidx[f]].revents != 0)
 			ready |= 1 << f;
 	return ready;

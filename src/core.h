@@ -131,10 +131,14 @@ struct np_engine_signals {
 
 /* ---- the core ------------------------------------------------------------ */
 
-/* A descriptor the core also waits on (the --save capture, a resolver
- * helper's socket): `ready` is called when it is readable. */
+/* A descriptor the core also waits on (the --save capture, the name
+ * helper's socket): `ready` is called when it is readable.  With `poll`,
+ * the descriptor is asked before each wait (-1: none now), with a time
+ * (*wake, CLOCK_MONOTONIC ns, INT64_MAX none) at which `ready` is called
+ * too. */
 struct np_core_fd {
 	int fd;
+	int (*poll)(void *ctx, int64_t *wake);
 	void (*ready)(void *ctx);
 	void *ctx;
 };
@@ -193,6 +197,10 @@ void np_core_free(struct np_core *c);
 /* Wait on `fd` too; `ready(ctx)` when it is readable.  -1: no room. */
 int np_core_add_fd(struct np_core *c, int fd, void (*ready)(void *ctx),
 		   void *ctx);
+/* The same for a descriptor (and a time) asked of `poll` before each
+ * wait. */
+int np_core_add_poll(struct np_core *c, int (*poll)(void *ctx, int64_t *wake),
+		     void (*ready)(void *ctx), void *ctx);
 
 int64_t np_core_now(const struct np_core *c);
 int64_t np_core_real(const struct np_core *c);

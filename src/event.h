@@ -29,6 +29,13 @@ struct np_run_info {
 	 * (reply's capture stamp - request's), in ns; -1: not captured. */
 	int64_t (*capture_wire_rtt)(void *ctx, uint16_t seq);
 	void *capture_ctx;
+	/* One more descriptor the loop waits on (the name helper's), asked
+	 * before each wait: extra_poll returns it (-1: none now) and sets
+	 * `*wake` (CLOCK_MONOTONIC ns, INT64_MAX: none); extra_pump is called
+	 * when it is readable or that time has come.  NULL: none. */
+	int (*extra_poll)(void *ctx, int64_t *wake);
+	void (*extra_pump)(void *ctx);
+	void *extra_ctx;
 };
 
 enum np_event_kind {

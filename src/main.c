@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "options.h"
 #include "privs.h"
 #include "report.h"
+#include "resolver.h"
 #include "result.h"
 #include "sandbox.h"
 #include "sockets.h"
@@ -59,7 +61,7 @@ static int fail(const struct np_err *err)
 	return EXIT_TROUBLE;
 }
 
-/* Block the signals we handle; pselect() unblocks them while it waits, so
+/* Block the signals we handle; ppoll() unblocks them while it waits, so
  * a signal is never lost between a check of the flags and the wait. */
 static int setup_signals(sigset_t *waitmask, struct np_err *err)
 {
@@ -297,9 +299,22 @@ static int build_plan(struct np_tplan *plan, const struct np_options *o,
 	return 0;
 }
 
-/* Setup is done: from here on only the loop's system calls. */
-static int enter_sandbox(const struct np_options *opt, struct np_err *err)
+/* Setup is done: from here on only the loop's system calls, and those of
+ * what this run's options need (`resolver_fd`: the name helper's socket,
+ * or -1). */
+static int enter_sandbox(const struct np_options *opt, int resolver_fd,
+			 struct np_err *err)
 {
+	struct np_sandbox_needs need = {
+		.plugin = opt->plugin,
+		.metrics_file =
+			opt->metrics != NULL && strcmp(opt->metrics, "-") != 0,
+		.capture = opt->save_file != NULL || opt->read_file != NULL ||
+			   opt->inspect_iface != NULL,
+		.route = opt->read_file == NULL && opt->inspect_iface == NULL,
+		.resolver_fd = resolver_fd,
+	};
+
 	if (opt->no_sandbox || !np_sandbox_available())
 		return 0;
 	if (np_sandbox_under_valgrind()) {
@@ -308,7 +323,7 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 				"sandbox for this run\n");
 		return 0;
 	}
-	if (np_sandbox_enter(err, opt->plugin) != 0)
+	if (np_sandbox_enter(err, &need) != 0)
 		return -1;
 	if (opt->verbose)
 		fprintf(stderr,
@@ -320,16 +335,26 @@ static int enter_sandbox(const struct np_options *opt, struct np_err *err)
 /* --sandbox-test: what a compromised loop would try.  Under the sandbox
  * the call kills netprobe with a message (exit 2, plugin mode 3); without
  * it the call works and this says so (exit 1; in plugin mode the UNKNOWN
- * status line and 3, as nothing was checked). */
-static int sandbox_test(const char *what, bool plugin)
+ * status line and 3, as nothing was checked).  rename, poll and recv are
+ * calls that only some runs need (--metrics FILE; a capture; the name
+ * helper's socket, `resolver_fd`, -1 for none): refused in the others. */
+static int sandbox_test(const char *what, bool plugin, int resolver_fd)
 {
 	int fd = -1;
+	char byte;
 
 	fflush(stdout);
 	if (strcmp(what, "socket") == 0) {
 		fd = socket(AF_INET, SOCK_DGRAM, 0);
 	} else if (strcmp(what, "open") == 0) {
 		fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	} else if (strcmp(what, "rename") == 0) {
+		(void)!rename("/nonexistent/netprobe-sandbox-test",
+			      "/nonexistent/netprobe-sandbox-test.2");
+	} else if (strcmp(what, "poll") == 0) {
+		(void)!poll(NULL, 0, 0);
+	} else if (strcmp(what, "recv") == 0) {
+		(void)!recv(resolver_fd, &byte, 1, MSG_DONTWAIT);
 	} else {
 		char *const argv[] = {(char *)"true", NULL};
 
@@ -535,7 +560,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
 	memset(&res, 0, sizeof(res));
-	if (enter_sandbox(opt, &err) != 0) {
+	if (enter_sandbox(opt, -1, &err) != 0) {
 		np_tplan_free(&plan);
 		free(mo.plugin.res);
 		return fail_for(opt, &err);
@@ -545,7 +570,7 @@ static int run_multi(struct np_options *opt, struct np_privs *privs)
 		free(mo.plugin.res);
 		if (mo.have_metrics)
 			np_metrics_discard(&mo.metrics);
-		return sandbox_test(opt->sandbox_test, opt->plugin);
+		return sandbox_test(opt->sandbox_test, opt->plugin, -1);
 	}
 	if (plan.n > 0 &&
 	    np_many_run(&cfg, &sink, &sig, NULL, &res, &err) != 0) {
@@ -624,7 +649,7 @@ static int run_inspect(const struct np_options *opt, struct np_privs *privs)
 		return fail(&err);
 	if (setup_signals(&waitmask, &err) != 0)
 		return fail(&err);
-	if (enter_sandbox(opt, &err) != 0)
+	if (enter_sandbox(opt, -1, &err) != 0)
 		return fail(&err);
 	rc = np_capture_inspect(&cap, opt, &g_stop, &waitmask, &err);
 	if (rc < 0)
@@ -654,12 +679,14 @@ int main(int argc, char **argv)
 	struct np_sink sink;
 	struct np_stats st;
 	struct np_engine_signals sig;
+	struct np_resolver resolver;
 	sigset_t waitmask;
 #ifdef HAVE_PCAP
 	struct np_capture cap;
 #endif
 
 	memset(&err, 0, sizeof(err));
+	resolver.fd = -1;
 	memset(&opt, 0, sizeof(opt));
 	memset(&sock, 0, sizeof(sock));
 	sock.fd = -1;
@@ -747,6 +774,16 @@ int main(int argc, char **argv)
 	}
 	if (np_options_check_size(&opt, target.family, &err) != 0)
 		return fail(&err);
+	/* Routers' names in error lines: a helper forked now, before any
+	 * socket is open and the privileges go (-n: no names, no helper). */
+	if (!opt.json && !opt.quiet && !opt.flood && !opt.numeric &&
+	    !target.numeric &&
+	    !(opt.metrics != NULL && strcmp(opt.metrics, "-") == 0) &&
+	    np_resolver_start(&resolver, &privs,
+			      !opt.no_sandbox && !np_sandbox_under_valgrind(),
+			      &err) != 0 &&
+	    opt.verbose)
+		fprintf(stderr, "netprobe: %s (routers by address)\n", err.msg);
 	if (np_socket_route(&sock, &target, &opt, &privs, &err) != 0)
 		return fail(&err);
 	if (np_socket_open(&sock, target.family, &privs, &err) != 0)
@@ -805,6 +842,12 @@ int main(int argc, char **argv)
 		}
 		text.diag = stderr;
 		text.no_lookups = !opt.no_sandbox && np_sandbox_available();
+		if (resolver.fd >= 0) {
+			text.resolver = &resolver;
+			info.extra_poll = np_report_text_poll;
+			info.extra_pump = np_report_text_pump;
+			info.extra_ctx = &text;
+		}
 		np_report_text_sink(&text, &sink);
 	}
 	if (pmetrics != NULL) /* --metrics beside the report */
@@ -812,10 +855,10 @@ int main(int argc, char **argv)
 	sig.stop = &g_stop;
 	sig.status = &g_status;
 	sig.waitmask = &waitmask;
-	if (enter_sandbox(&opt, &err) != 0)
+	if (enter_sandbox(&opt, resolver.fd, &err) != 0)
 		return fail(&err);
 	if (opt.sandbox_test != NULL)
-		return sandbox_test(opt.sandbox_test, false);
+		return sandbox_test(opt.sandbox_test, false, resolver.fd);
 	if (np_ping_run(&info, &sink, &sig, NULL, &st, &err) != 0) {
 		if (pmetrics != NULL)
 			np_metrics_discard(pmetrics);
@@ -823,6 +866,7 @@ int main(int argc, char **argv)
 	}
 	if (devnull != NULL)
 		fclose(devnull);
+	np_resolver_stop(&resolver);
 #ifdef HAVE_PCAP
 	if (opt.save_file != NULL) {
 		if (np_capture_close(&cap, &err) != 0)

@@ -600,7 +600,7 @@ int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
 						       now + cfg->timeout_ns);
 			/* The transmit stamps of the burst are queued by now,
 			 * and on a fast path (loopback) the replies too: read
-			 * them without a select() first. */
+			 * them without a wait first. */
 			if (sent > 0 && drain_all(&w, err) < 0) {
 				rc = -1;
 				goto done;

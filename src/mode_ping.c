@@ -244,9 +244,12 @@ static int ping_setup(struct ping *e, const struct np_run_info *info,
 	e->c.on_event = ping_packet;
 	e->c.on_expired = ping_expired;
 	e->c.sched = e;
-	if (info->capture_fd >= 0 &&
-	    np_core_add_fd(&e->c, info->capture_fd, info->capture_pump,
-			   info->capture_ctx) != 0)
+	if ((info->capture_fd >= 0 &&
+	     np_core_add_fd(&e->c, info->capture_fd, info->capture_pump,
+			    info->capture_ctx) != 0) ||
+	    (info->extra_poll != NULL &&
+	     np_core_add_poll(&e->c, info->extra_poll, info->extra_pump,
+			      info->extra_ctx) != 0))
 		return np_err_set(err, "too many descriptors to wait on");
 	if (np_probe_table_init(&e->m.tab, o->timeout_ns, o->interval_ns) != 0)
 		return np_err_set(err, "out of memory");

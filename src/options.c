@@ -278,9 +278,11 @@ static int common_opt(int c, const char *arg, const char *name,
 		return 1;
 	case OPT_SANDBOX_TEST:
 		if (strcmp(arg, "socket") != 0 && strcmp(arg, "exec") != 0 &&
-		    strcmp(arg, "open") != 0)
+		    strcmp(arg, "open") != 0 && strcmp(arg, "rename") != 0 &&
+		    strcmp(arg, "poll") != 0 && strcmp(arg, "recv") != 0)
 			return bad(err, "--sandbox-test", arg,
-				   "expected socket, exec or open");
+				   "expected socket, exec, open, rename, "
+				   "poll or recv");
 		o->sandbox_test = arg;
 		return 1;
 	}

@@ -20,6 +20,13 @@ struct np_name_cache {
 	char name[NI_MAXHOST];
 };
 
+struct np_resolver;
+struct np_held_line;
+
+/* Lines held for a router's name, at most (then the oldest goes out with
+ * the address). */
+#define NP_HELD_MAX 1024
+
 /* iputils-ping compatible text: lines to `out`, diagnostics to `diag`.
  * Zero it before use. */
 struct np_report_text {
@@ -28,9 +35,18 @@ struct np_report_text {
 	bool no_lookups; /* routers by address (the sandbox) */
 	struct np_name_cache names[NP_NAME_CACHE];
 	size_t names_next;
+	/* Routers' names from the helper (resolver.h), or NULL.  A line
+	 * that waits for one is held, and the lines after it, in order. */
+	struct np_resolver *resolver;
+	struct np_held_line *held;
+	size_t nheld, held_cap;
 };
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink);
+/* struct np_run_info's extra_poll and extra_pump for the helper's
+ * socket: `ctx` is the struct np_report_text. */
+int np_report_text_poll(void *ctx, int64_t *wake);
+void np_report_text_pump(void *ctx);
 
 struct np_result;
 

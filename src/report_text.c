@@ -6,13 +6,24 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio_ext.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "resolver.h"
 #include "result.h"
 #include "target.h"
+
+/* A line on hold: printed as is, or an ICMP error line whose router's
+ * name is awaited: text, the router, tail. */
+struct np_held_line {
+	char *text;
+	char *tail; /* NULL: a line as is */
+	struct sockaddr_storage addr;
+	int64_t until; /* CLOCK_MONOTONIC: printed by then at the latest */
+};
 
 const char *np_report_ts_name(unsigned ts)
 {
@@ -56,12 +67,44 @@ static bool numeric_out(const struct np_run_info *info)
 	return info->opt->numeric || info->target->numeric;
 }
 
+static void stamp_str(char *buf, size_t len, const struct np_run_info *info,
+		      int64_t wall_ns)
+{
+	buf[0] = '\0';
+	if (info->opt->timestamps)
+		snprintf(buf, len, "[%" PRId64 ".%06" PRId64 "] ",
+			 wall_ns / NP_NSEC_PER_SEC,
+			 (wall_ns % NP_NSEC_PER_SEC) / 1000);
+}
+
 static void stamp(FILE *f, const struct np_run_info *info, int64_t wall_ns)
 {
-	if (info->opt->timestamps)
-		fprintf(f, "[%" PRId64 ".%06" PRId64 "] ",
-			wall_ns / NP_NSEC_PER_SEC,
-			(wall_ns % NP_NSEC_PER_SEC) / 1000);
+	char buf[64];
+
+	stamp_str(buf, sizeof(buf), info, wall_ns);
+	fputs(buf, f);
+}
+
+/* A router as the helper knows it: "name (addr)"; "addr (addr)" when it
+ * has no name (iputils, and a lookup without the helper); the bare
+ * address, as -n, when the name is not known (yet). */
+static void router_str(const struct np_report_text *ctx,
+		       const struct sockaddr *sa, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN + 16], name[NI_MAXHOST];
+
+	np_addr_str(sa, addr, sizeof(addr));
+	switch (np_resolver_peek(ctx->resolver, sa, name, sizeof(name), NULL)) {
+	case NP_NAME_FOUND:
+		snprintf(buf, len, "%s (%s)", name, addr);
+		break;
+	case NP_NAME_NONE:
+		snprintf(buf, len, "%s (%s)", addr, addr);
+		break;
+	default:
+		snprintf(buf, len, "%s", addr);
+		break;
+	}
 }
 
 /* Reverse names of reporting routers, looked up once each: a lookup can
@@ -102,11 +145,137 @@ static void who(struct np_report_text *ctx, const struct np_run_info *info,
 		return;
 	}
 	if (reply &&
-	    np_addr_equal(sa, (const struct sockaddr *)&info->target->addr))
+	    np_addr_equal(sa, (const struct sockaddr *)&info->target->addr)) {
 		snprintf(name, sizeof(name), "%s", info->target->host);
-	else
+	} else if (ctx->resolver != NULL && !reply) {
+		router_str(ctx, sa, buf, len);
+		return;
+	} else {
 		cached_name(ctx, sa, name, sizeof(name));
+	}
 	snprintf(buf, len, "%s (%s)", name, addr);
+}
+
+/* Print the held lines whose names came, or whose time ran out; all of
+ * them with `force` (the summary, a signal: never wait for a name). */
+static void release(struct np_report_text *ctx, int64_t now, bool force)
+{
+	char from[NI_MAXHOST + INET6_ADDRSTRLEN + 32];
+	size_t k;
+
+	for (k = 0; k < ctx->nheld; k++) {
+		struct np_held_line *h = &ctx->held[k];
+		const struct sockaddr *sa = (const struct sockaddr *)&h->addr;
+
+		if (h->tail != NULL) {
+			if (!force && now < h->until &&
+			    np_resolver_peek(ctx->resolver, sa, from,
+					     sizeof(from),
+					     NULL) == NP_NAME_PENDING)
+				break;
+			router_str(ctx, sa, from, sizeof(from));
+			fprintf(ctx->out, "%s%s%s", h->text, from, h->tail);
+		} else {
+			fputs(h->text, ctx->out);
+		}
+		free(h->text);
+		free(h->tail);
+	}
+	if (k == 0)
+		return;
+	ctx->nheld -= k;
+	memmove(ctx->held, ctx->held + k, ctx->nheld * sizeof(*ctx->held));
+	fflush(ctx->out);
+}
+
+/* Queue a line (text and tail are the queue's now).  False when it
+ * cannot: then the held lines are out, and the caller prints it. */
+static bool hold(struct np_report_text *ctx, char *text, char *tail,
+		 const struct sockaddr *sa, int64_t until)
+{
+	struct np_held_line *h;
+
+	if (ctx->nheld == NP_HELD_MAX)
+		release(ctx, 0, true);
+	if (ctx->nheld == ctx->held_cap) {
+		size_t cap = ctx->held_cap ? 2 * ctx->held_cap : 16;
+
+		h = realloc(ctx->held, cap * sizeof(*h));
+		if (h == NULL) {
+			release(ctx, 0, true);
+			return false;
+		}
+		ctx->held = h;
+		ctx->held_cap = cap;
+	}
+	h = &ctx->held[ctx->nheld++];
+	memset(h, 0, sizeof(*h));
+	h->text = text;
+	h->tail = tail;
+	if (sa != NULL)
+		memcpy(&h->addr, sa, np_addr_len(sa->sa_family));
+	h->until = until;
+	return true;
+}
+
+/* An ICMP error line: held when its router's name is on its way, or when
+ * lines before it are held.  False: not held, the caller prints it. */
+static bool hold_error_line(struct np_report_text *ctx,
+			    const struct np_run_info *info,
+			    const struct np_event *ev, const char *desc)
+{
+	char name[NI_MAXHOST], head[80], *text, *tail;
+	int64_t now, asked = 0;
+	enum np_name_state st;
+
+	if (ctx->resolver == NULL || numeric_out(info) || ev->from == NULL)
+		return false;
+	now = np_clock_mono();
+	st = np_resolver_lookup(ctx->resolver, ev->from, now, name,
+				sizeof(name), &asked);
+	if (st == NP_NAME_PENDING && now >= asked + NP_RESOLVER_BUDGET_NS)
+		st = NP_NAME_UNKNOWN; /* asked long ago: no more waiting */
+	if (st != NP_NAME_PENDING && ctx->nheld == 0)
+		return false;
+	stamp_str(head, sizeof(head), info, ev->wall_ns);
+	text = NULL;
+	tail = NULL;
+	if (asprintf(&text, "%sFrom ", head) < 0)
+		text = NULL;
+	if (asprintf(&tail, " icmp_seq=%u %s\n", ev->seq, desc) < 0)
+		tail = NULL;
+	if (text == NULL || tail == NULL ||
+	    !hold(ctx, text, tail, ev->from,
+		  st == NP_NAME_PENDING ? asked + NP_RESOLVER_BUDGET_NS : 0)) {
+		free(text);
+		free(tail);
+		release(ctx, 0, true);
+		return false;
+	}
+	release(ctx, now, false);
+	return true;
+}
+
+int np_report_text_poll(void *vctx, int64_t *wake)
+{
+	struct np_report_text *ctx = vctx;
+
+	*wake = INT64_MAX;
+	if (ctx->resolver == NULL)
+		return -1;
+	if (ctx->nheld > 0 && ctx->held[0].tail != NULL)
+		*wake = ctx->held[0].until;
+	return ctx->resolver->fd;
+}
+
+void np_report_text_pump(void *vctx)
+{
+	struct np_report_text *ctx = vctx;
+
+	if (ctx->resolver == NULL)
+		return;
+	np_resolver_pump(ctx->resolver);
+	release(ctx, np_clock_mono(), false);
 }
 
 static void text_start(void *vctx, const struct np_run_info *info)
@@ -188,6 +357,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 {
 	struct np_report_text *ctx = vctx;
 	char from[NI_MAXHOST + INET6_ADDRSTRLEN + 32], rtt[32], desc[256];
+	char *mbuf = NULL;
+	size_t mlen = 0;
+	FILE *f = ctx->out;
 
 	/* -f: a dot for each probe sent, erased by each good reply, "E" in
 	 * place of the dot for an error (iputils) */
@@ -208,54 +380,63 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		if (ev->kind == NP_EV_LOCAL_ERROR)
 			fputs("\bE", ctx->out);
 	}
+	/* Lines behind a held one wait in order (stdout only). */
+	if (ctx->nheld > 0 && !info->opt->quiet &&
+	    (ev->kind == NP_EV_REPLY || ev->kind == NP_EV_NO_ANSWER)) {
+		f = open_memstream(&mbuf, &mlen);
+		if (f == NULL) {
+			release(ctx, 0, true);
+			f = ctx->out;
+		}
+	}
 	switch (ev->kind) {
 	case NP_EV_SENT:
 		return;
 	case NP_EV_REPLY:
 		if (info->opt->quiet)
 			return;
-		stamp(ctx->out, info, ev->wall_ns);
+		stamp(f, info, ev->wall_ns);
 		who(ctx, info, ev->from, true, from, sizeof(from));
-		fprintf(ctx->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
-			from, ev->seq);
+		fprintf(f, "%zu bytes from %s: icmp_seq=%u", ev->bytes, from,
+			ev->seq);
 		if (ev->ttl >= 0)
-			fprintf(ctx->out, " ttl=%d", ev->ttl);
+			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
 			np_report_format_rtt(ev->rtt_ns, rtt, sizeof(rtt));
-			fprintf(ctx->out, " time=%s ms", rtt);
+			fprintf(f, " time=%s ms", rtt);
 			if (ev->wire_rtt_ns > 0) { /* --save */
 				np_report_format_rtt(ev->wire_rtt_ns, rtt,
 						     sizeof(rtt));
-				fprintf(ctx->out, " wire=%s ms", rtt);
+				fprintf(f, " wire=%s ms", rtt);
 			}
 			if (info->opt->verbose)
-				fprintf(ctx->out, " ts=%s",
-					np_report_ts_name(ev->ts));
+				fprintf(f, " ts=%s", np_report_ts_name(ev->ts));
 		}
 		if (ev->flags & NP_EVF_DUP)
-			fprintf(ctx->out, " (DUP!)");
+			fprintf(f, " (DUP!)");
 		if (ev->flags & NP_EVF_BADSUM)
-			fprintf(ctx->out, " (BAD CHECKSUM!)");
+			fprintf(f, " (BAD CHECKSUM!)");
 		if (ev->flags & NP_EVF_BADDATA)
-			fprintf(ctx->out, " (BAD DATA!)");
+			fprintf(f, " (BAD DATA!)");
 		if ((ev->flags & NP_EVF_LATE) && ev->rtt_ns >= 0)
-			fprintf(ctx->out, " (LATE! after -W, counted as lost)");
+			fprintf(f, " (LATE! after -W, counted as lost)");
 		else if (ev->flags & NP_EVF_LATE) /* before a wrap */
-			fprintf(ctx->out, " (LATE! an earlier probe's, counted "
-					  "as lost)");
-		fprintf(ctx->out, "\n");
+			fprintf(f, " (LATE! an earlier probe's, counted as "
+				   "lost)");
+		fprintf(f, "\n");
 		if (ev->flags & NP_EVF_BADDATA)
-			payload_problem(ctx->out, info, ev);
+			payload_problem(f, info, ev);
 		break;
 	case NP_EV_ICMP_ERROR:
 		if (info->opt->quiet)
 			return;
-		stamp(ctx->out, info, ev->wall_ns);
-		who(ctx, info, ev->from, false, from, sizeof(from));
 		np_reply_describe_error(info->target->family, ev->reply, desc,
 					sizeof(desc));
-		fprintf(ctx->out, "From %s icmp_seq=%u %s\n", from, ev->seq,
-			desc);
+		if (hold_error_line(ctx, info, ev, desc))
+			return;
+		stamp(f, info, ev->wall_ns);
+		who(ctx, info, ev->from, false, from, sizeof(from));
+		fprintf(f, "From %s icmp_seq=%u %s\n", from, ev->seq, desc);
 		break;
 	case NP_EV_LOCAL_ERROR:
 		if (ev->reply && ev->reply->code == EMSGSIZE)
@@ -285,8 +466,8 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	case NP_EV_NO_ANSWER:
 		if (info->opt->quiet)
 			return;
-		stamp(ctx->out, info, ev->wall_ns);
-		fprintf(ctx->out, "no answer yet for icmp_seq=%u\n", ev->seq);
+		stamp(f, info, ev->wall_ns);
+		fprintf(f, "no answer yet for icmp_seq=%u\n", ev->seq);
 		break;
 	case NP_EV_IGNORED: {
 		char addr[INET6_ADDRSTRLEN + 16] = "?";
@@ -312,6 +493,13 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		break;
 	}
 	}
+	if (f != ctx->out) {
+		fclose(f);
+		if (mbuf != NULL && !hold(ctx, mbuf, NULL, NULL, 0)) {
+			fputs(mbuf, ctx->out);
+			free(mbuf);
+		}
+	}
 	fflush(ctx->out);
 }
 
@@ -325,6 +513,7 @@ static void text_interim(void *vctx, const struct np_run_info *info,
 	(void)info;
 	(void)reported;
 	(void)active;
+	release(ctx, 0, true); /* SIGQUIT never waits for a name */
 	fprintf(ctx->diag, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss",
 		st->received, st->transmitted, (int)np_stats_loss_pct(st));
 	if (st->rtt.n > 0) {
@@ -346,6 +535,11 @@ static void text_finish(void *vctx, const struct np_run_info *info,
 	char a[32], b[32], c[32], d[32];
 	FILE *f = ctx->out;
 
+	/* the summary never waits for a name: held lines go by address */
+	release(ctx, 0, true);
+	free(ctx->held);
+	ctx->held = NULL;
+	ctx->held_cap = 0;
 	fprintf(f, "\n--- %s ping statistics ---\n", info->target->name);
 	fprintf(f, "%" PRIu64 " packets transmitted, %" PRIu64 " received",
 		st->transmitted, st->received);

@@ -77,6 +77,15 @@ static const struct {
 	{SCMP_SYS(chmod), "chmod"},
 	{SCMP_SYS(select), "select"},
 	{SCMP_SYS(epoll_wait), "epoll_wait"},
+	{SCMP_SYS(rename), "rename"},
+	{SCMP_SYS(renameat), "renameat"},
+	{SCMP_SYS(renameat2), "renameat2"},
+	{SCMP_SYS(unlink), "unlink"},
+	{SCMP_SYS(unlinkat), "unlinkat"},
+	{SCMP_SYS(fsync), "fsync"},
+	{SCMP_SYS(poll), "poll"},
+	{SCMP_SYS(recvfrom), "recvfrom"},
+	{SCMP_SYS(connect), "connect"},
 };
 
 /* How a refused call ends the run: the status, and in plugin mode the
@@ -127,23 +136,61 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	_exit(deny_status);
 }
 
-int np_sandbox_enter(struct np_err *err, bool plugin)
+/* Add `calls` (any count; a negative __NR_ is one this architecture
+ * lacks) as allowed without conditions. */
+static int allow(scmp_filter_ctx ctx, const int *calls, size_t n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (calls[i] >= 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
+	return rc;
+}
+
+#define ALLOW(ctx, a) allow(ctx, a, sizeof(a) / sizeof(a[0]))
+
+/* The calls only some runs need, each allowed only when the run does. */
+static int allow_needs(scmp_filter_ctx ctx, const struct np_sandbox_needs *need)
+{
+	/* --metrics FILE: synced, renamed into place, or removed */
+	static const int metrics[] = {
+		SCMP_SYS(fsync),     SCMP_SYS(rename), SCMP_SYS(renameat),
+		SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
+	};
+	/* libpcap reads its ring with poll(); it may also recvfrom() */
+	static const int capture[] = {SCMP_SYS(poll), SCMP_SYS(recvfrom)};
+	/* the route socket reconnected for the path MTU (no packet
+	 * leaves: it is UDP) */
+	static const int route[] = {SCMP_SYS(connect)};
+	int rc = 0;
+
+	if (need->metrics_file)
+		rc = ALLOW(ctx, metrics);
+	if (rc == 0 && need->capture)
+		rc = ALLOW(ctx, capture);
+	if (rc == 0 && need->route)
+		rc = ALLOW(ctx, route);
+	/* the name helper's answers: on its socket only (the probe sockets
+	 * are read with recvmsg and recvmmsg) */
+	if (rc == 0 && need->resolver_fd >= 0 && !need->capture)
+		rc = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 1,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)need->resolver_fd));
+	return rc;
+}
+
+int np_sandbox_enter(struct np_err *err, const struct np_sandbox_needs *need)
 {
 	/* What the loop, the reports and the C library under them use. */
 	static const int allowed[] = {
-		/* sockets already open */
+		/* sockets already open (sendto: also the name helper's) */
 		SCMP_SYS(sendto),
 		SCMP_SYS(sendmsg),
 		SCMP_SYS(recvmsg),
 		SCMP_SYS(recvmmsg),
-		SCMP_SYS(recvfrom),
 		SCMP_SYS(getsockopt),
-		/* the route socket reconnected for the path MTU (no packet
-		 * leaves: it is UDP) */
-		SCMP_SYS(connect),
 		/* waiting, time, randomness */
-		SCMP_SYS(pselect6),
-		SCMP_SYS(poll), /* libpcap reads its ring with poll() */
 		SCMP_SYS(ppoll),
 		SCMP_SYS(clock_gettime),
 		SCMP_SYS(gettimeofday),
@@ -155,19 +202,13 @@ int np_sandbox_enter(struct np_err *err, bool plugin)
 		SCMP_SYS(rt_sigreturn),
 		SCMP_SYS(rt_sigprocmask),
 		SCMP_SYS(restart_syscall),
-		/* output (stdio) and the metrics file opened at setup */
+		/* output (stdio) and the files opened at setup */
 		SCMP_SYS(write),
 		SCMP_SYS(writev),
 		SCMP_SYS(read),
 		SCMP_SYS(lseek),
 		SCMP_SYS(fstat),
 		SCMP_SYS(newfstatat),
-		SCMP_SYS(fsync),
-		SCMP_SYS(rename),
-		SCMP_SYS(renameat),
-		SCMP_SYS(renameat2),
-		SCMP_SYS(unlink),
-		SCMP_SYS(unlinkat),
 		SCMP_SYS(close),
 		/* memory */
 		SCMP_SYS(brk),
@@ -188,8 +229,8 @@ int np_sandbox_enter(struct np_err *err, bool plugin)
 	/* What the C library would open later, opened now: the time zone
 	 * (gmtime_r reads it once, for the JSON times). */
 	tzset();
-	deny_plugin = plugin;
-	deny_status = plugin ? 3 : 2; /* UNKNOWN, as any system error */
+	deny_plugin = need->plugin;
+	deny_status = need->plugin ? 3 : 2; /* UNKNOWN, as any system error */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigsys;
 	sa.sa_flags = SA_SIGINFO;
@@ -199,11 +240,9 @@ int np_sandbox_enter(struct np_err *err, bool plugin)
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (ctx == NULL)
 		return np_err_set(err, "sandbox: seccomp_init failed");
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0;
-	     i++)
-		if (allowed[i] >= 0) /* __NR_ that this architecture lacks */
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i],
-					      0);
+	rc = ALLOW(ctx, allowed);
+	if (rc == 0)
+		rc = allow_needs(ctx, need);
 	/* stdio asks whether stdout is a terminal: TCGETS only */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
@@ -225,6 +264,67 @@ int np_sandbox_enter(struct np_err *err, bool plugin)
 	return 0;
 }
 
+int np_sandbox_enter_resolver(struct np_err *err)
+{
+	/* What a name lookup (files, NSS modules, DNS over UDP and TCP)
+	 * never does. */
+	static const int denied[] = {
+		SCMP_SYS(execve),
+		SCMP_SYS(execveat),
+		SCMP_SYS(fork),
+		SCMP_SYS(vfork),
+		SCMP_SYS(clone),
+		SCMP_SYS(clone3),
+		SCMP_SYS(ptrace),
+		SCMP_SYS(process_vm_readv),
+		SCMP_SYS(process_vm_writev),
+		SCMP_SYS(kill),
+		SCMP_SYS(tkill),
+		SCMP_SYS(setuid),
+		SCMP_SYS(setgid),
+		SCMP_SYS(setreuid),
+		SCMP_SYS(setresuid),
+		SCMP_SYS(setgroups),
+		SCMP_SYS(capset),
+		SCMP_SYS(mount),
+		SCMP_SYS(umount2),
+		SCMP_SYS(unshare),
+		SCMP_SYS(setns),
+		SCMP_SYS(chroot),
+		SCMP_SYS(bpf),
+		SCMP_SYS(perf_event_open),
+		SCMP_SYS(init_module),
+		SCMP_SYS(finit_module),
+		SCMP_SYS(rename),
+		SCMP_SYS(renameat),
+		SCMP_SYS(renameat2),
+		SCMP_SYS(unlink),
+		SCMP_SYS(unlinkat),
+		SCMP_SYS(listen),
+		SCMP_SYS(accept),
+		SCMP_SYS(accept4),
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc = 0;
+
+	if (ctx == NULL)
+		return np_err_set(err, "sandbox: seccomp_init failed");
+	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]) && rc == 0;
+	     i++)
+		if (denied[i] >= 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS,
+					      denied[i], 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc != 0)
+		return np_err_set(err,
+				  "sandbox: cannot load the resolver's "
+				  "filter: %s",
+				  strerror(-rc));
+	return 0;
+}
+
 #else /* !HAVE_SECCOMP */
 
 bool np_sandbox_available(void)
@@ -232,10 +332,16 @@ bool np_sandbox_available(void)
 	return false;
 }
 
-int np_sandbox_enter(struct np_err *err, bool plugin)
+int np_sandbox_enter(struct np_err *err, const struct np_sandbox_needs *need)
 {
 	(void)err;
-	(void)plugin;
+	(void)need;
+	return 0;
+}
+
+int np_sandbox_enter_resolver(struct np_err *err)
+{
+	(void)err;
 	return 0;
 }
 

@@ -81,4 +81,43 @@ for mode in ping many plugin; do
 		fi
 	done
 done
+
+# A sandbox sized to the run, as pledge's promises follow the options: a
+# call that only some runs need is refused in the others.  rename: only
+# with --metrics FILE (not with "-"); poll: only with a capture (--save);
+# recv: only on the name helper's socket, which runs in ping mode for a
+# target given by name without -n.
+refused() { # DESC CALL-REGEX
+	np_eq "$1: refused (exit 2)" 2 "$NP_RC"
+	np_match "$1: the call named" "^netprobe: sandbox: system call [0-9]+ \\(($2)\\) is not allowed after setup" "$NP_ERR"
+}
+allowed() { # DESC WHAT
+	np_eq "$1: allowed (exit 1)" 1 "$NP_RC"
+	np_match "$1: says so" "sandbox test: $2 was allowed" "$NP_ERR"
+}
+np_run "$NS" 10 --sandbox-test=rename -c 1 127.0.0.1
+refused "ping mode, rename without --metrics" 'rename|renameat|renameat2'
+np_run "$NS" 10 --sandbox-test=rename --metrics - -c 1 127.0.0.1
+refused "ping mode, rename with --metrics -" 'rename|renameat|renameat2'
+np_run "$NS" 10 --sandbox-test=rename --metrics "$NP_TMP/r1.prom" -c 1 127.0.0.1
+allowed "ping mode, rename with --metrics FILE" rename
+np_run "$NS" 10 --sandbox-test=rename -a 127.0.0.1 198.18.0.1
+refused "many targets, rename without --metrics" 'rename|renameat|renameat2'
+np_run "$NS" 10 --sandbox-test=rename --metrics "$NP_TMP/r2.prom" -a 127.0.0.1 198.18.0.1
+allowed "many targets, rename with --metrics FILE" rename
+np_run "$NS" 10 --sandbox-test=poll -c 1 127.0.0.1
+refused "ping mode, poll without a capture" poll
+np_run "$NS" 10 -V
+if printf '%s\n' "$NP_OUT" | grep -q '^configured with libpcap (.*loaded when capturing: '; then
+	np_run "$NS" 10 --sandbox-test=poll --save "$NP_TMP/p.pcap" -c 1 127.0.0.1
+	allowed "ping mode, poll with --save" poll
+fi
+np_run "$NS" 10 --sandbox-test=recv -c 1 127.0.0.1
+refused "ping mode, recv for a numeric target (no helper)" recvfrom
+np_run "$NS" 10 --sandbox-test=recv -n -c 1 localhost
+refused "ping mode, recv with -n (no helper)" recvfrom
+np_run "$NS" 10 --sandbox-test=recv -c 1 localhost
+allowed "ping mode, recv on the helper's socket" recv
+np_run "$NS" 10 --sandbox-test=recv -a 127.0.0.1 198.18.0.1
+refused "many targets, recv (no helper)" recvfrom
 np_finish

@@ -52,6 +52,15 @@ if command -v setpriv >/dev/null; then
 else
 	np_skip "setpriv (util-linux) is needed"
 fi
+# A target by name: the name helper process forks (resolver.c), and error
+# lines wait for the router's name (report_text.c holds them).
+ip -n "$HOST" addr add 198.51.100.4/24 dev h0
+np_netns_etc "$HOST"
+printf '127.0.0.1\tlocalhost\n198.18.1.1\tfar.example\n198.51.100.2\trouter.example\n' >"/etc/netns/$HOST/hosts"
+: >"/etc/netns/$HOST/resolv.conf"
+vg "ICMP errors, the router named by the helper" 1 -c 2 -i 0.3 -W 1 -I 198.51.100.4 far.example
+np_eq "named router under valgrind: 2 error lines, in order" "1 2" \
+	"$(printf '%s\n' "$NP_OUT" | sed -n 's/^From .* icmp_seq=\([0-9]*\) Destination Host Unreachable$/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 vg "usage error" 2 -c 0 127.0.0.1
 vg "help" 0 --help
 
