@@ -494,6 +494,59 @@ START_TEST(ping_sequence_wraparound)
 }
 END_TEST
 
+struct xpoll {
+	struct fake *fk;
+	int64_t due, called_at;
+	unsigned polls, calls;
+};
+
+static int xpoll_poll(void *ctx, int64_t *wake)
+{
+	struct xpoll *x = ctx;
+
+	x->polls++;
+	*wake = x->calls == 0 ? x->due : INT64_MAX;
+	return -1; /* no descriptor now: woken by the time only */
+}
+
+static void xpoll_ready(void *ctx)
+{
+	struct xpoll *x = ctx;
+
+	x->calls++;
+	x->called_at = x->fk->now;
+}
+
+/* A polled extra (the name helper's): asked before every wait, woken at
+ * the time it gives, and it delays nothing else. */
+START_TEST(ping_polled_extra)
+{
+	struct fake fk;
+	struct ping_run pr;
+	struct xpoll x;
+	int64_t t0;
+
+	fake_init(&fk, 8);
+	fk.fixed_rtt = 1 * MS;
+	t0 = fk.now;
+	memset(&x, 0, sizeof(x));
+	x.fk = &fk;
+	x.due = t0 + 50 * MS;
+	ping_setup(&pr, &fk, "-c", "2", "-i", "0.2", NULL);
+	pr.info.extra_poll = xpoll_poll;
+	pr.info.extra_pump = xpoll_ready;
+	pr.info.extra_ctx = &x;
+	ping_go(&pr, &fk);
+	ck_assert_uint_eq(x.calls, 1);
+	ck_assert_int_eq(x.called_at - t0, 50 * MS);
+	ck_assert_uint_gt(x.polls, 2);
+	ck_assert_int_eq(fk.sent[1].at - t0, 200 * MS);
+	ck_assert_int_eq(fk.now - t0, 201 * MS); /* the last reply ends it */
+	ck_assert_uint_eq(pr.st.received, 2);
+	free(fk.sent);
+}
+END_TEST
+
 /* ---- many-target mode ---------------------------------------------------- */
 
 struct mrec {
@@ -645,6 +698,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, ping_adaptive_estimator);
 	tcase_add_test(tc, ping_eagain_unclaims);
 	tcase_add_test(tc, ping_sequence_wraparound);
+	tcase_add_test(tc, ping_polled_extra);
 	tcase_add_test(tc, many_burst_grouping);
 	tcase_add_test(tc, many_eagain_unclaims);
 	suite_add_tcase(s, tc);
