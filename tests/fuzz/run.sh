@@ -49,6 +49,8 @@ ldflags() {
 	case "$1" in
 	fuzz_targets) echo "-Wl,--wrap=getaddrinfo" ;;
 	fuzz_pcap) echo "-lpcap" ;;
+	# core.c holds the probe table; its socket layer needs libcap
+	fuzz_reply) echo "-lcap" ;;
 	esac
 }
 max_len() {
