@@ -135,14 +135,23 @@ enum optkind {
 	K_FLAG, /* a bool set to true */
 	K_LL,	/* a whole number within [min, max] */
 	K_NS,	/* seconds within [min, max], stored in ns */
-	K_STR,	/* a non-empty string (any string with F_EMPTY_OK) */
+	K_STR,	/* a non-empty string */
+	K_MS,	/* check_icmp's time: ms, or with us, ms or s; stored in ns */
 	K_FN,	/* its own function */
 };
 
 enum opttype { T_BOOL, T_INT, T_LONG, T_LL, T_I64, T_STR };
 
 /* Help groups, in the order --help shows them. */
-enum optgroup { G_PROBE, G_SINGLE, G_OUTPUT, G_MANY, G_CAPTURE, G_OTHER };
+enum optgroup {
+	G_PROBE,
+	G_SINGLE,
+	G_OUTPUT,
+	G_MANY,
+	G_CAPTURE,
+	G_OTHER,
+	G_PLUGIN, /* plugin mode's own table */
+};
 
 static const char *const group_title[] = {
 	[G_PROBE] = NULL,
@@ -151,11 +160,12 @@ static const char *const group_title[] = {
 	[G_MANY] = "Many targets (each of these selects many-target mode):",
 	[G_CAPTURE] = "Capture (libpcap; -V says whether this build has it):",
 	[G_OTHER] = "Other:",
+	[G_PLUGIN] = NULL,
 };
 
 /* The modes an option applies to (M_ANY: also cuts the run short, or a
  * switch of the whole program, never refused). */
-enum { M_PING = 1, M_MANY = 2, M_INSPECT = 4, M_ANY = 8 };
+enum { M_PING = 1, M_MANY = 2, M_INSPECT = 4, M_ANY = 8, M_PLUGIN = 16 };
 #define M_PROBE (M_PING | M_MANY)
 
 struct optdef;
@@ -163,9 +173,9 @@ typedef int (*opt_fn)(const struct optdef *d, const char *arg, const char *name,
 		      struct np_options *o, struct np_err *err);
 
 struct optdef {
-	const char *lng;
-	int shrt; /* the letter, or 0 for a long option only */
-	int arg;  /* no_argument, required_argument, optional_argument */
+	const char *lng; /* or NULL for a letter only */
+	int shrt;	 /* the letter, or 0 for a long option only */
+	int arg;	 /* no_argument, required_argument, optional_argument */
 	enum optkind kind;
 	enum opttype type;
 	size_t off; /* of the field it sets */
@@ -199,6 +209,11 @@ struct optdef {
 		l, s, required_argument, K_STR, T_STR, OFF(f), 0, 0, m, g,     \
 			meta, h, w, NULL                                       \
 	}
+#define MS(l, s, f, m, g, meta, h, w)                                          \
+	{                                                                      \
+		l, s, required_argument, K_MS, T_I64, OFF(f), 0, 0, m, g,      \
+			meta, h, w, NULL                                       \
+	}
 #define FN(l, s, a, m, g, meta, h, w, fn)                                      \
 	{                                                                      \
 		l, s, a, K_FN, T_BOOL, 0, 0, 0, m, g, meta, h, w, fn           \
@@ -223,6 +238,12 @@ static int set_inspect(const struct optdef *d, const char *arg,
 		       struct np_err *err);
 static int set_action(const struct optdef *d, const char *arg, const char *name,
 		      struct np_options *o, struct np_err *err);
+static int set_host(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err);
+static int set_threshold(const struct optdef *d, const char *arg,
+			 const char *name, struct np_options *o,
+			 struct np_err *err);
+static int parse_rta(const char *s, size_t len, int64_t *ns);
 
 #define MAXSEC NP_MAX_SECONDS
 static const struct optdef optdefs[] = {
@@ -353,38 +374,126 @@ static const struct optdef optdefs[] = {
 /* `seen` is a bit per row */
 _Static_assert(NOPTS <= 64, "more options than bits in a uint64_t");
 
+/* Plugin mode: check_icmp's options (monitoring-plugins), into a
+ * many-target run: -n packets to each host, -i apart, the whole check
+ * within -t.  Its letters mean other things than in ping mode. */
+#define MP (M_PLUGIN | M_ANY)
+static const struct optdef plugindefs[] = {
+	FN(NULL, 'H', required_argument, MP, G_PLUGIN, "HOST",
+	   "a host to check (repeatable)", NULL, set_host),
+	FN(NULL, 'w', required_argument, MP, G_PLUGIN, "RTA,PL%",
+	   "warning at this average RTA or loss (default 200,40%)",
+	   "expected RTA,PL% such as 200,40% (RTA in ms, or with us, ms or s)",
+	   set_threshold),
+	FN(NULL, 'c', required_argument, MP, G_PLUGIN, "RTA,PL%",
+	   "critical, the same (default 500,80%)",
+	   "expected RTA,PL% such as 200,40% (RTA in ms, or with us, ms or s)",
+	   set_threshold),
+	NUM(NULL, 'n', count, T_LL, 1, 65536, MP, G_PLUGIN, "N",
+	    "packets to each host (default 5)",
+	    "the number of packets must be a whole number from 1 to 65536"),
+	NUM(NULL, 'p', count, T_LL, 1, 65536, MP, G_PLUGIN, "N",
+	    "the same as -n",
+	    "the number of packets must be a whole number from 1 to 65536"),
+	MS(NULL, 'i', interval_ns, MP, G_PLUGIN, "TIME",
+	   "between packets to a host (default 80ms, a user 2ms+)",
+	   "expected a time in ms, or with us, ms or s"),
+	MS(NULL, 'I', gap_ns, MP, G_PLUGIN, "TIME",
+	   "between any two packets (default 1ms; a user: 1ms+)",
+	   "expected a time in ms, or with us, ms or s"),
+	NUM(NULL, 'm', min_alive, T_LL, 0, INT32_MAX, MP, G_PLUGIN, "N",
+	    "OK when at least N hosts are OK (default: all count)",
+	    "expected a number of hosts"),
+	NUM(NULL, 'l', ttl, T_INT, 1, 255, MP, G_PLUGIN, "TTL",
+	    "TTL / hop limit", "the TTL must be a whole number from 1 to 255"),
+	SECS(NULL, 't', deadline_ns, 0.001, MAXSEC, MP, G_PLUGIN,
+	     "the whole check ends after SECS (default 10)",
+	     "the deadline must be a number of seconds from 0.001 to 2147483"),
+	NUM(NULL, 'b', size, T_LONG, 0, NP_MAX_SIZE_V6, MP, G_PLUGIN, "BYTES",
+	    "payload bytes (default 68)",
+	    "the payload size must be a whole number of bytes from 0 to "
+	    "65507 (IPv4) or 65527 (IPv6)"),
+	FN(NULL, 's', required_argument, MP, G_PLUGIN, "ADDR|IF",
+	   "source address or interface",
+	   "expected a source address or an interface name", set_source),
+	FN(NULL, '4', no_argument, MP, G_PLUGIN, NULL, "IPv4 only", NULL,
+	   set_family),
+	FN(NULL, '6', no_argument, MP, G_PLUGIN, NULL, "IPv6 only", NULL,
+	   set_family),
+	FLAG(NULL, 'v', verbose, MP, G_PLUGIN, "say which socket is used"),
+	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
+	    "also write Prometheus metrics (see netprobe(8))",
+	    "expected a file name, or - for standard output"),
+	FLAG("no-sandbox", 0, no_sandbox, MP, G_PLUGIN,
+	     "no seccomp filter after setup (for debugging)"),
+	FN("sandbox-test", 0, required_argument, MP, G_PLUGIN, "WHAT",
+	   "try socket, exec or open after setup (a test)",
+	   "expected socket, exec or open", set_word),
+	FLAG("plugin", 0, plugin, MP, G_PLUGIN, "plugin mode (this one)"),
+	FN("help", 'h', no_argument, MP, G_PLUGIN, NULL, "this help", NULL,
+	   set_action),
+	FN("version", 'V', no_argument, MP, G_PLUGIN, NULL, "the version", NULL,
+	   set_action),
+};
+
+/* A table and how its parser words an unknown option. */
+struct optset {
+	const struct optdef *defs;
+	size_t n;
+	const char *unknown_letter; /* "...'-%c'..." */
+	const char *unknown_word;   /* "...'%s'..." */
+};
+
+static const struct optset main_set = {
+	optdefs,
+	NOPTS,
+	"unknown option '-%c' (try --help)",
+	"unknown or ambiguous option, or one that takes no value: '%s' (try "
+	"--help)",
+};
+
+static const struct optset plugin_set = {
+	plugindefs,
+	sizeof(plugindefs) / sizeof(plugindefs[0]),
+	"unknown option '-%c' in plugin mode (try --plugin --help)",
+	"unknown option '%s' in plugin mode (try --plugin --help)",
+};
+
 /* What getopt_long returns for a row: its letter, or 256 + its index. */
-static int opt_val(size_t i)
+static int opt_val(const struct optset *s, size_t i)
 {
-	return optdefs[i].shrt != 0 ? optdefs[i].shrt : 256 + (int)i;
+	return s->defs[i].shrt != 0 ? s->defs[i].shrt : 256 + (int)i;
 }
 
-static const struct optdef *opt_by_val(int c)
+static const struct optdef *opt_by_val(const struct optset *s, int c)
 {
 	if (c >= 256)
-		return (size_t)(c - 256) < NOPTS ? &optdefs[c - 256] : NULL;
-	for (size_t i = 0; i < NOPTS; i++)
-		if (optdefs[i].shrt == c)
-			return &optdefs[i];
+		return (size_t)(c - 256) < s->n ? &s->defs[c - 256] : NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->defs[i].shrt == c)
+			return &s->defs[i];
 	return NULL;
 }
 
-/* The getopt_long arrays, made from the table. */
+/* The getopt_long arrays, made from a table. */
+#define MAX_OPTS 64
 struct getopt_tables {
-	struct option lng[NOPTS + 1];
-	char shrt[2 + 3 * NOPTS + 1];
+	struct option lng[MAX_OPTS + 1];
+	char shrt[2 + 3 * MAX_OPTS + 1];
 };
 
-static void make_getopt(struct getopt_tables *t)
+static void make_getopt(const struct optset *s, struct getopt_tables *t)
 {
-	size_t n = 0;
+	size_t n = 0, nl = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->shrt[n++] = ':'; /* a missing value is ':', not '?' */
-	for (size_t i = 0; i < NOPTS; i++) {
-		const struct optdef *d = &optdefs[i];
+	for (size_t i = 0; i < s->n && i < MAX_OPTS; i++) {
+		const struct optdef *d = &s->defs[i];
 
-		t->lng[i] = (struct option){d->lng, d->arg, NULL, opt_val(i)};
+		if (d->lng != NULL)
+			t->lng[nl++] = (struct option){d->lng, d->arg, NULL,
+						       opt_val(s, i)};
 		if (d->shrt == 0)
 			continue;
 		t->shrt[n++] = (char)d->shrt;
@@ -399,7 +508,7 @@ static void make_getopt(struct getopt_tables *t)
 static const char *opt_name(const struct optdef *d, int longidx, char *buf,
 			    size_t len)
 {
-	if (longidx >= 0 || d->shrt == 0)
+	if ((longidx >= 0 || d->shrt == 0) && d->lng != NULL)
 		snprintf(buf, len, "--%s", d->lng);
 	else
 		snprintf(buf, len, "-%c", d->shrt);
@@ -456,6 +565,11 @@ static int apply(const struct optdef *d, const char *arg, const char *name,
 		if (*arg == '\0')
 			return bad(err, name, arg, d->want);
 		*(const char **)field(o, d) = arg;
+		return 0;
+	case K_MS:
+		if (parse_rta(arg, strlen(arg), &ns) != 0)
+			return bad(err, name, arg, d->want);
+		*(int64_t *)field(o, d) = ns;
 		return 0;
 	case K_FN:
 		return d->fn(d, arg, name, o, err);
@@ -532,7 +646,7 @@ static int set_word(const struct optdef *d, const char *arg, const char *name,
 		    struct np_options *o, struct np_err *err)
 {
 	(void)name;
-	if (strcmp(d->lng, "filter") == 0) {
+	if (d->shrt == 0 && strcmp(d->lng, "filter") == 0) {
 		o->capture_filter = arg;
 		return 0;
 	}
@@ -560,6 +674,34 @@ static int set_action(const struct optdef *d, const char *arg, const char *name,
 	(void)name;
 	(void)err;
 	o->action = d->shrt == 'h' ? NP_ACTION_HELP : NP_ACTION_VERSION;
+	return 0;
+}
+
+/* -H HOST, as many as NP_PLUGIN_MAX_HOSTS; o->ntargets counts them until
+ * the operands are added. */
+static int set_host(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err)
+{
+	(void)d;
+	(void)name;
+	if (o->ntargets >= NP_PLUGIN_MAX_HOSTS)
+		return np_err_set(err, "more than %d hosts",
+				  NP_PLUGIN_MAX_HOSTS);
+	if (*arg == '\0')
+		return np_err_set(err, "-H needs a host");
+	o->hosts[o->ntargets++] = arg;
+	return 0;
+}
+
+static int set_threshold(const struct optdef *d, const char *arg,
+			 const char *name, struct np_options *o,
+			 struct np_err *err)
+{
+	bool warn = d->shrt == 'w';
+
+	if (np_parse_threshold(arg, warn ? &o->warn_rta_ns : &o->crit_rta_ns,
+			       warn ? &o->warn_pl : &o->crit_pl) != 0)
+		return bad(err, name, arg, d->want);
 	return 0;
 }
 
@@ -630,7 +772,7 @@ int np_parse_threshold(const char *s, int64_t *rta_ns, double *pl)
 static const struct optdef *opt_by_long(const char *lng)
 {
 	for (size_t i = 0; i < NOPTS; i++)
-		if (strcmp(optdefs[i].lng, lng) == 0)
+		if (optdefs[i].lng != NULL && strcmp(optdefs[i].lng, lng) == 0)
 			return &optdefs[i];
 	return NULL;
 }
@@ -663,37 +805,14 @@ static int wants_plugin(int argc, char **argv, const struct getopt_tables *t,
 	opterr = 0;
 	while (!*yes &&
 	       (c = getopt_long(argc, copy, t->shrt, t->lng, NULL)) != -1)
-		*yes = opt_by_val(c) == plugin;
+		*yes = opt_by_val(&main_set, c) == plugin;
 	free(copy);
 	return 0;
 }
 
-/* check_icmp's options (monitoring-plugins), into a many-target run:
- * -n packets to each host, -i apart, the whole check within -t. */
-static int parse_plugin(int argc, char **argv, struct np_options *o,
-			struct np_err *err)
+/* check_icmp's defaults. */
+static void plugin_defaults(struct np_options *o)
 {
-	enum {
-		OPT_PLUGIN = 256,
-		OPT_METRICS,
-		OPT_NO_SANDBOX,
-		OPT_SANDBOX_TEST,
-	};
-	static const struct option plugin_long[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"plugin", no_argument, NULL, OPT_PLUGIN},
-		{"metrics", required_argument, NULL, OPT_METRICS},
-		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
-		{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
-		{NULL, 0, NULL, 0},
-	};
-	int c, nhosts = 0;
-	char name[4];
-	long long v;
-	int64_t ns;
-
-	np_options_defaults(o);
 	o->plugin = o->multi_opts = true;
 	o->count = 5;
 	o->interval_ns = 80 * NP_NSEC_PER_MSEC;
@@ -708,126 +827,25 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 	o->warn_pl = 40;
 	o->crit_rta_ns = 500 * NP_NSEC_PER_MSEC;
 	o->crit_pl = 80;
-	optind = 0;
-	opterr = 0;
-	for (;;) {
-		c = getopt_long(argc, argv, ":H:w:c:n:p:i:I:m:l:t:b:s:46vhV",
-				plugin_long, NULL);
-		if (c == -1)
-			break;
-		snprintf(name, sizeof(name), "-%c", c < 128 ? c : '?');
-		switch (c) {
-		case 'H':
-			if (nhosts >= NP_PLUGIN_MAX_HOSTS)
-				return np_err_set(err, "more than %d hosts",
-						  NP_PLUGIN_MAX_HOSTS);
-			if (*optarg == '\0')
-				return np_err_set(err, "-H needs a host");
-			o->hosts[nhosts++] = optarg;
-			break;
-		case 'w':
-		case 'c':
-			if (np_parse_threshold(optarg,
-					       c == 'w' ? &o->warn_rta_ns
-							: &o->crit_rta_ns,
-					       c == 'w' ? &o->warn_pl
-							: &o->crit_pl) != 0)
-				return bad(err, name, optarg,
-					   "expected RTA,PL% such as 200,40% "
-					   "(RTA in ms, or with us, ms or s)");
-			break;
-		case 'n':
-		case 'p':
-			if (np_parse_ll(optarg, 10, 1, 65536, &v) < 0)
-				return bad(err, name, optarg,
-					   "the number of packets must be a "
-					   "whole number from 1 to 65536");
-			o->count = v;
-			break;
-		case 'i':
-		case 'I':
-			if (parse_rta(optarg, strlen(optarg), &ns) != 0)
-				return bad(err, name, optarg,
-					   "expected a time in ms, or with us, "
-					   "ms or s");
-			if (c == 'i')
-				o->interval_ns = ns;
-			else
-				o->gap_ns = ns;
-			break;
-		case 'm':
-			if (np_parse_ll(optarg, 10, 0, INT32_MAX, &v) < 0)
-				return bad(err, name, optarg,
-					   "expected a number of hosts");
-			o->min_alive = v;
-			break;
-		case 'l': /* check_icmp's letters for ping's -t -s -I -w */
-		case 'b':
-		case 's':
-		case 't':
-		case '4':
-		case '6':
-		case 'v':
-			if (apply(opt_by_val(c == 'l'	? 't'
-					     : c == 'b' ? 's'
-					     : c == 's' ? 'I'
-					     : c == 't' ? 'w'
-							: c),
-				  optarg, name, o, err) < 0)
-				return -1;
-			break;
-		case 'h':
-			o->action = NP_ACTION_HELP;
-			return 0;
-		case 'V':
-			o->action = NP_ACTION_VERSION;
-			return 0;
-		case OPT_PLUGIN:
-			break;
-		case OPT_METRICS:
-			if (*optarg == '\0')
-				return np_err_set(err,
-						  "--metrics needs a file");
-			o->metrics = optarg;
-			break;
-		case OPT_NO_SANDBOX:
-		case OPT_SANDBOX_TEST:
-			if (apply(opt_by_long(c == OPT_NO_SANDBOX
-						      ? "no-sandbox"
-						      : "sandbox-test"),
-				  optarg, name, o, err) < 0)
-				return -1;
-			break;
-		case ':':
-			return np_err_set(err, "option %s needs a value",
-					  argv[optind - 1]);
-		default:
-			if (in_cluster(argc, argv) ||
-			    strncmp(argv[optind - 1], "--", 2) != 0)
-				return np_err_set(err,
-						  "unknown option '-%c' in "
-						  "plugin mode (try --plugin "
-						  "--help)",
-						  optopt);
-			return np_err_set(err,
-					  "unknown option '%s' in plugin mode "
-					  "(try --plugin --help)",
-					  argv[optind - 1]);
-		}
-	}
+}
+
+/* After the options: the operands are hosts too, and check_icmp's rules
+ * for the thresholds and the timeout. */
+static int plugin_finish(int argc, char **argv, struct np_options *o,
+			 struct np_err *err)
+{
 	for (int i = optind; i < argc; i++) {
-		if (nhosts >= NP_PLUGIN_MAX_HOSTS)
+		if (o->ntargets >= NP_PLUGIN_MAX_HOSTS)
 			return np_err_set(err, "more than %d hosts",
 					  NP_PLUGIN_MAX_HOSTS);
 		if (*argv[i] == '\0')
 			return np_err_set(err, "a host is an empty string");
-		o->hosts[nhosts++] = argv[i];
+		o->hosts[o->ntargets++] = argv[i];
 	}
-	if (nhosts == 0)
+	if (o->ntargets == 0)
 		return np_err_set(err, "no host given (-H HOST)");
 	/* o->targets points at the hosts: argv-like, not owned */
 	o->targets = (char **)o->hosts;
-	o->ntargets = nhosts;
 	o->target = o->hosts[0];
 	/* As check_icmp: a warning threshold above the critical one is
 	 * lowered to it. */
@@ -1006,39 +1024,28 @@ static enum np_mode action_mode(const struct np_options *o, enum np_mode run)
 }
 
 /* An option getopt does not know, as the user wrote it. */
-static int unknown_option(int argc, char **argv, struct np_err *err)
+static int unknown_option(const struct optset *s, int argc, char **argv,
+			  struct np_err *err)
 {
 	/* An unknown letter inside a cluster ("-Zq"): getopt has not moved
 	 * past the cluster yet, so argv[optind - 1] is the argument before
 	 * it. */
 	if (!in_cluster(argc, argv) && strncmp(argv[optind - 1], "--", 2) == 0)
-		return np_err_set(err,
-				  "unknown or ambiguous option, or one that "
-				  "takes no value: '%s' (try --help)",
-				  argv[optind - 1]);
-	return np_err_set(err, "unknown option '-%c' (try --help)", optopt);
+		return np_err_set(err, s->unknown_word, argv[optind - 1]);
+	return np_err_set(err, s->unknown_letter, optopt);
 }
 
-int np_options_parse(int argc, char **argv, struct np_options *o,
-		     struct np_err *err)
+/* getopt_long over argv with a table's options, each applied to *o, until
+ * the operands or --help/--version.  `seen`: a bit per row given. */
+static int parse_argv(const struct optset *s, int argc, char **argv,
+		      struct np_options *o, uint64_t *seen, struct np_err *err)
 {
 	struct getopt_tables t;
 	const struct optdef *d;
-	uint64_t seen = 0;
-	bool plugin;
 	char name[32];
 	int c, longidx;
 
-	make_getopt(&t);
-	np_options_defaults(o);
-	if (wants_plugin(argc, argv, &t, &plugin, err) != 0)
-		return -1;
-	if (plugin) {
-		if (parse_plugin(argc, argv, o, err) != 0)
-			return -1;
-		o->mode = action_mode(o, NP_MODE_PLUGIN);
-		return 0;
-	}
+	make_getopt(s, &t);
 	optind = 0; /* glibc: full re-initialisation, so tests can call us
 		     * more than once */
 	opterr = 0;
@@ -1046,22 +1053,47 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		longidx = -1;
 		c = getopt_long(argc, argv, t.shrt, t.lng, &longidx);
 		if (c == -1)
-			break;
+			return 0;
 		if (c == ':')
 			return np_err_set(err, "option %s needs a value",
 					  argv[optind - 1]);
-		d = c == '?' ? NULL : opt_by_val(c);
+		d = c == '?' ? NULL : opt_by_val(s, c);
 		if (d == NULL)
-			return unknown_option(argc, argv, err);
+			return unknown_option(s, argc, argv, err);
 		if (apply(d, optarg, opt_name(d, longidx, name, sizeof(name)),
 			  o, err) != 0)
 			return -1;
-		seen |= 1ULL << (d - optdefs);
-		if (o->action != NP_ACTION_RUN) {
-			o->mode = action_mode(o, NP_MODE_PING);
+		*seen |= 1ULL << (d - s->defs);
+		if (o->action != NP_ACTION_RUN)
 			return 0;
-		}
 	}
+}
+
+int np_options_parse(int argc, char **argv, struct np_options *o,
+		     struct np_err *err)
+{
+	struct getopt_tables t;
+	uint64_t seen = 0;
+	bool plugin;
+
+	np_options_defaults(o);
+	make_getopt(&main_set, &t);
+	if (wants_plugin(argc, argv, &t, &plugin, err) != 0)
+		return -1;
+	if (plugin) {
+		plugin_defaults(o);
+		if (parse_argv(&plugin_set, argc, argv, o, &seen, err) != 0)
+			return -1;
+		o->mode = action_mode(o, NP_MODE_PLUGIN);
+		return o->action != NP_ACTION_RUN
+			       ? 0
+			       : plugin_finish(argc, argv, o, err);
+	}
+	if (parse_argv(&main_set, argc, argv, o, &seen, err) != 0)
+		return -1;
+	o->mode = action_mode(o, NP_MODE_PING);
+	if (o->action != NP_ACTION_RUN)
+		return 0;
 	o->targets = argv + optind;
 	o->ntargets = argc - optind;
 	o->target = o->ntargets > 0 ? argv[optind] : NULL;
@@ -1131,16 +1163,25 @@ int np_options_check_size(const struct np_options *o, int family,
 }
 
 /* The option column of --help: "  -c, --count N" or "      --gap SECS". */
-static void usage_line(FILE *f, const struct optdef *d)
+/* The option column of --help, then the help at column `width`:
+ * "  -c, --count N", "      --gap SECS", "  -H HOST". */
+static void usage_line(FILE *f, const struct optdef *d, int width)
 {
+	const char *sep = d->meta == NULL		? ""
+			  : d->arg == optional_argument ? ""
+							: " ";
 	char col[64];
 	int n;
 
-	n = snprintf(col, sizeof(col), "  %c%c%c --%s%s%s", d->shrt ? '-' : ' ',
-		     d->shrt ? d->shrt : ' ', d->shrt ? ',' : ' ', d->lng,
-		     d->meta != NULL && d->arg == required_argument ? " " : "",
-		     d->meta != NULL ? d->meta : "");
-	fprintf(f, "%s%*s%s\n", col, n < 26 ? 26 - n : 1, "", d->help);
+	if (d->lng == NULL)
+		n = snprintf(col, sizeof(col), "  -%c%s%s", d->shrt, sep,
+			     d->meta != NULL ? d->meta : "");
+	else
+		n = snprintf(col, sizeof(col), "  %c%c%c --%s%s%s",
+			     d->shrt ? '-' : ' ', d->shrt ? d->shrt : ' ',
+			     d->shrt ? ',' : ' ', d->lng, sep,
+			     d->meta != NULL ? d->meta : "");
+	fprintf(f, "%s%*s%s\n", col, n < width ? width - n : 1, "", d->help);
 }
 
 void np_options_usage(FILE *f)
@@ -1159,7 +1200,7 @@ void np_options_usage(FILE *f)
 			fprintf(f, "%s\n", group_title[g]);
 		for (size_t i = 0; i < NOPTS; i++)
 			if ((int)optdefs[i].group == g)
-				usage_line(f, &optdefs[i]);
+				usage_line(f, &optdefs[i], 26);
 	}
 	fputs("\nExit status: 0 replies came, 1 none (or some targets did "
 	      "not answer), 2 usage\nor system error.  Every option, output "
@@ -1167,41 +1208,20 @@ void np_options_usage(FILE *f)
 	      f);
 }
 
-const char *np_options_plugin_usage(void)
+void np_options_plugin_usage(FILE *f)
 {
-	return "Usage: netprobe --plugin [-H] HOST... [-w RTA,PL%] [-c "
-	       "RTA,PL%] "
-	       "[options]\n"
-	       "       check_netprobe [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
-	       "[options]\n"
-	       "Monitoring-plugin mode, a drop-in for check_icmp: one status "
-	       "line with\n"
-	       "performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 "
-	       "UNKNOWN.\n"
-	       "\n"
-	       "  -H HOST        a host to check (repeatable)\n"
-	       "  -w RTA,PL%     warning: average RTA (ms, or with us, ms, s) "
-	       "or packet loss\n"
-	       "                 at or above it (default 200,40%)\n"
-	       "  -c RTA,PL%     critical, the same (default 500,80%)\n"
-	       "  -n N, -p N     packets to each host (default 5)\n"
-	       "  -i TIME        interval between packets to a host (default "
-	       "80ms; a user:\n"
-	       "                 at least 2ms)\n"
-	       "  -I TIME        interval between any two packets (default "
-	       "1ms; a user:\n"
-	       "                 at least 1ms, -I 0 included)\n"
-	       "  -m N           OK when at least N hosts are OK (default: "
-	       "every host counts)\n"
-	       "  -l TTL         TTL / hop limit\n"
-	       "  -t SECS        the whole check ends after SECS (default 10)\n"
-	       "  -b BYTES       payload bytes (default 68)\n"
-	       "  -s ADDR|IF     source address or interface\n"
-	       "  -4, -6         IPv4 or IPv6 only\n"
-	       "  -v             say which socket is used\n"
-	       "  --metrics FILE also write Prometheus metrics (see "
-	       "netprobe(8))\n"
-	       "  --no-sandbox   no seccomp filter after setup (for "
-	       "debugging)\n"
-	       "  -h, -V         this help, the version\n";
+	fputs("Usage: netprobe --plugin [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
+	      "[options]\n"
+	      "       check_netprobe [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
+	      "[options]\n"
+	      "Monitoring-plugin mode, a drop-in for check_icmp: one status "
+	      "line with\n"
+	      "performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 "
+	      "UNKNOWN.\n\n",
+	      f);
+	for (size_t i = 0; i < plugin_set.n; i++)
+		usage_line(f, &plugindefs[i], 26);
+	fputs("\nRTA in ms unless a unit is given (us, ms, s).  Every option "
+	      "in detail:\nnetprobe(8), MONITORING PLUGIN MODE.\n",
+	      f);
 }

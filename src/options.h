@@ -175,8 +175,8 @@ int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen);
 /* The --help text: a synopsis made from the option table, one line per
  * option; netprobe.8 is the reference. */
 void np_options_usage(FILE *f);
-/* The --help text of the monitoring-plugin mode. */
-const char *np_options_plugin_usage(void);
+/* The --help text of the monitoring-plugin mode, from its table. */
+void np_options_plugin_usage(FILE *f);
 
 /* check_icmp's threshold: "200,40%", "200ms,40%", "1.5s,80", "500us,10%"
  * (RTA in ms unless a unit is given, packet loss in percent), or the RTA

@@ -56,7 +56,7 @@ int np_run_help(const struct np_options *opt, struct np_privs *privs)
 {
 	(void)privs;
 	if (opt->plugin)
-		fputs(np_options_plugin_usage(), stdout);
+		np_options_plugin_usage(stdout);
 	else
 		np_options_usage(stdout);
 	return NP_EXIT_REPLIES;

@@ -426,6 +426,34 @@ START_TEST(modes_from_table)
 }
 END_TEST
 
+/* The synopses are made from the tables: every option on a line. */
+START_TEST(synopses)
+{
+	static char buf[16384];
+	static const char *const plugin_opts[] = {
+		"-H HOST",	"-w RTA,PL%", "-c RTA,PL%",   "-n N",
+		"-p N",		"-i TIME",    "-I TIME",      "-m N",
+		"-l TTL",	"-t SECS",    "-b BYTES",     "-s ADDR|IF",
+		"-4 ",		"-6 ",	      "-v ",	      "--metrics FILE",
+		"--no-sandbox", "-h, --help", "-V, --version"};
+	FILE *f;
+
+	ck_assert_ptr_nonnull(strstr(usage_text(buf, sizeof(buf)),
+				     "  -c, --count N           stop after"));
+	ck_assert_ptr_nonnull(strstr(buf, "      --inspect[=IFACE]   "));
+	ck_assert_ptr_nonnull(strstr(buf, "netprobe(8)"));
+	f = fmemopen(buf, sizeof(buf), "w");
+	ck_assert_ptr_nonnull(f);
+	np_options_plugin_usage(f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Monitoring-plugin mode"));
+	for (size_t i = 0; i < sizeof(plugin_opts) / sizeof(plugin_opts[0]);
+	     i++)
+		ck_assert_msg(strstr(buf, plugin_opts[i]) != NULL, "no %s",
+			      plugin_opts[i]);
+}
+END_TEST
+
 /* The settle step: -A's least interval, then nothing writes the options. */
 START_TEST(settle)
 {
@@ -494,6 +522,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, plugin_detection);
 	tcase_add_test(tc, modes_from_table);
 	tcase_add_test(tc, settle);
+	tcase_add_test(tc, synopses);
 	suite_add_tcase(s, tc);
 	return s;
 }
