@@ -15,10 +15,11 @@
 #include "report.h"
 #include "sandbox.h"
 
-/* The signal flags: the only globals of the program's own files.  (The
- * library has a few more, each set once before the loop: format.c's RTT
- * decimals, pcapdl.c's loaded libpcap functions, capture.c's kept live
- * handle and sandbox.c's SIGSYS exit status.) */
+/* The signal flags: the only globals of main.c and run_*.c.  The library
+ * has more mutable state of its own, each set once at setup: format.c's
+ * RTT decimals, pcapdl.c's table of libpcap functions, capture.c's kept
+ * live handle, sandbox.c's SIGSYS status and sockets.c's "receive stamps
+ * are on" flag; and getopt's optind/optarg, which options.c resets. */
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_status;
 
