@@ -1106,6 +1106,12 @@ int np_options_settle(struct np_options *o, bool is_root, struct np_err *err)
 	if (o->mode != NP_MODE_PING && o->mode != NP_MODE_MANY &&
 	    o->mode != NP_MODE_PLUGIN)
 		return 0;
+	/* An alive sweep whose output shows no round-trip time (text, not
+	 * -v, -J, --metrics or --percentiles) has no use for the kernel's
+	 * stamps, which cost about a fifth of its CPU: user-space times. */
+	if (o->mode == NP_MODE_MANY && o->count == 0 && o->vcount == 0 &&
+	    !o->json && !o->verbose && o->metrics == NULL && !o->percentiles)
+		o->user_timestamps = true;
 	if (o->adaptive) {
 		/* -A: at least -i between probes (none by default), and for
 		 * a user other than root at least 200 ms, as iputils */

@@ -78,7 +78,8 @@ struct np_options {
 	bool adaptive;		 /* -A */
 	int64_t adaptive_min_ns; /* -A: least interval (np_options_settle) */
 	long long preload;	 /* -l: probes sent at once at the start */
-	bool user_timestamps;	 /* --user-timestamps: no kernel stamps */
+	bool user_timestamps;	 /* --user-timestamps, or an alive sweep without
+				    RTTs */
 	int decimals;		 /* --decimals: of RTTs in ms, 3 to 6 */
 	int ident;		 /* -e: Echo identifier, -1 (or -e 0) random */
 	const char *target;	 /* the first target */

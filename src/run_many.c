@@ -163,14 +163,6 @@ static int many_setup(struct many_run *r, const struct np_options *opt,
 		      struct np_privs *privs, struct np_err *err)
 {
 	unsigned fams = np_tplan_families(&r->plan);
-	struct np_options sockopt = *opt;
-
-	/* An alive sweep whose output shows no round-trip time (text, not
-	 * -v, -J, --metrics or --percentiles) has no use for the kernel's
-	 * stamps, which cost about a fifth of its CPU: user-space times. */
-	if (opt->count == 0 && opt->vcount == 0 && !opt->json &&
-	    !opt->verbose && opt->metrics == NULL && !opt->percentiles)
-		sockopt.user_timestamps = true;
 	for (int f = 0; f < 2; f++) {
 		int family = f == 0 ? AF_INET : AF_INET6;
 
@@ -178,8 +170,7 @@ static int many_setup(struct many_run *r, const struct np_options *opt,
 			continue;
 		if (np_options_check_size(opt, family, err) != 0 ||
 		    np_socket_open(&r->sock[f], family, privs, err) != 0 ||
-		    np_socket_configure(&r->sock[f], &sockopt, privs, err) !=
-			    0 ||
+		    np_socket_configure(&r->sock[f], opt, privs, err) != 0 ||
 		    np_socket_open_route(&r->sock[f], family, err) != 0)
 			return -1;
 		r->cfg.sock[f] = &r->sock[f];

@@ -469,6 +469,19 @@ START_TEST(settle)
 	ck_assert_int_eq(parse(&o, &e, "-A", "-i", "0.5", "h", NULL), 0);
 	ck_assert_int_eq(np_options_settle(&o, false, &e), 0);
 	ck_assert_int_eq(o.adaptive_min_ns, 500000000LL);
+	/* an alive sweep that shows no RTT: user-space times */
+	ck_assert_int_eq(parse(&o, &e, "-a", "h1", "h2", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "-a", "-J", "h1", "h2", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(!o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "-c", "1", "h1", "h2", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(!o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "h1", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(!o.user_timestamps);
 	ck_assert_int_eq(parse(&o, &e, "-i", "0.001", "h", NULL), 0);
 	ck_assert_int_eq(np_options_settle(&o, false, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "2 ms"));
