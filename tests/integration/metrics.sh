@@ -328,6 +328,21 @@ for targets in 198.18.0.1 "198.18.0.1 198.18.0.2"; do
 	done
 done
 
+# A --save file that cannot be written to the end (a 4 KB tmpfs, in a
+# mount namespace of the run's own): the capture fails when it is closed,
+# after the run, and that exit too leaves no temporary metrics file.
+if "$NETPROBE" -V | grep -q 'with libpcap'; then
+		mkdir "$NP_TMP/small" "$NP_TMP/save-close"
+	SMALL='mount -t tmpfs -o size=4k np-small "$1" && shift && exec "$@"'
+	np_exec "$A" $T unshare -m sh -c "$SMALL" sh "$NP_TMP/small" \
+		"$NETPROBE" -c 6 -i 0.05 -s 1400 --save "$NP_TMP/small/s.pcap" \
+				--metrics "$NP_TMP/save-close/netprobe.prom" 198.18.0.1
+	np_eq "--save fails at close: exit 2" 2 "$NP_RC"
+	np_match "--save fails at close: an error" '^netprobe: ' "$NP_ERR"
+		np_eq "--save fails at close: no metrics file left behind" "" \
+		"$(ls -A "$NP_TMP/save-close")"
+fi
+
 # --- Plugin mode --------------------------------------------------------
 
 np_run "$A" $T --plugin -H 198.18.0.1 -H 198.19.0.1 --metrics "$F"
