@@ -874,12 +874,14 @@ static bool was_seen(uint64_t seen, const char *lng)
 	return d != NULL && (seen >> (d - optdefs) & 1) != 0;
 }
 
-/* "-O, -f, -A and -l": the short names of the rows that pass `pick`. */
+/* "-O, -f, -A and -l": the short names of the rows of `group` (-1: any)
+ * that apply to one of `modes` (0: any) without being M_ANY. */
 static void name_list(char *buf, size_t len, unsigned modes, int group)
 {
 	size_t n = 0, total = 0, at = 0;
 	char one[32];
 
+	buf[0] = '\0';
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < NOPTS; i++) {
 			const struct optdef *d = &optdefs[i];
@@ -893,8 +895,9 @@ static void name_list(char *buf, size_t len, unsigned modes, int group)
 				continue;
 			}
 			short_name(d, one, sizeof(one));
-			at += (size_t)snprintf(buf + at,
-					       at < len ? len - at : 0, "%s%s",
+			if (at >= len)
+				break; /* cut: the buffer holds what fits */
+			at += (size_t)snprintf(buf + at, len - at, "%s%s",
 					       n == 0		? ""
 					       : n + 1 == total ? " and "
 								: ", ",
