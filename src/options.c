@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "tlist.h"
 
 void np_options_defaults(struct np_options *o)
 {
@@ -125,93 +127,400 @@ bool np_looks_like_port(const char *s)
 	       np_parse_ll(s, 10, 1, 65535, &v) == 0;
 }
 
-enum {
-	OPT_FILE = 256,
-	OPT_GAP,
-	OPT_BURST,
-	OPT_MULTI,
-	OPT_PERCENTILES,
-	OPT_METRICS,
-	OPT_PLUGIN,
-	OPT_NO_SANDBOX,
-	OPT_SANDBOX_TEST,
-	OPT_USER_TIMESTAMPS,
-	OPT_DECIMALS,
-	OPT_READ,
-	OPT_INSPECT,
-	OPT_FILTER,
-	OPT_SAVE,
+/* ---- the option table ------------------------------------------------------
+ * One row per option of ping, many-target and inspect mode: the getopt
+ * arrays, --help and the "applies only to" checks are all made from it. */
+
+enum optkind {
+	K_FLAG, /* a bool set to true */
+	K_LL,	/* a whole number within [min, max] */
+	K_NS,	/* seconds within [min, max], stored in ns */
+	K_STR,	/* a non-empty string */
+	K_MS,	/* check_icmp's time: ms, or with us, ms or s; stored in ns */
+	K_FN,	/* its own function */
 };
 
-static const struct option long_opts[] = {
-	{"ipv4", no_argument, NULL, '4'},
-	{"ipv6", no_argument, NULL, '6'},
-	{"count", required_argument, NULL, 'c'},
-	{"interval", required_argument, NULL, 'i'},
-	{"timeout", required_argument, NULL, 'W'},
-	{"deadline", required_argument, NULL, 'w'},
-	{"size", required_argument, NULL, 's'},
-	{"ttl", required_argument, NULL, 't'},
-	{"tos", required_argument, NULL, 'Q'},
-	{"pmtudisc", required_argument, NULL, 'M'},
-	{"interface", required_argument, NULL, 'I'},
-	{"pattern", required_argument, NULL, 'p'},
-	{"numeric", no_argument, NULL, 'n'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"timestamps", no_argument, NULL, 'D'},
-	{"outstanding", no_argument, NULL, 'O'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"ident", required_argument, NULL, 'e'},
-	{"flood", no_argument, NULL, 'f'},
-	{"adaptive", no_argument, NULL, 'A'},
-	{"preload", required_argument, NULL, 'l'},
-	{"version", no_argument, NULL, 'V'},
-	{"help", no_argument, NULL, 'h'},
-	{"alive", no_argument, NULL, 'a'},
-	{"unreachable", no_argument, NULL, 'u'},
-	{"vcount", required_argument, NULL, 'C'},
-	{"retry", required_argument, NULL, 'r'},
-	{"reachable", required_argument, NULL, 'x'},
-	{"generate", no_argument, NULL, 'g'},
-	{"file", required_argument, NULL, OPT_FILE},
-	{"gap", required_argument, NULL, OPT_GAP},
-	{"burst", required_argument, NULL, OPT_BURST},
-	{"multi", no_argument, NULL, OPT_MULTI},
-	{"json", no_argument, NULL, 'J'},
-	{"percentiles", no_argument, NULL, OPT_PERCENTILES},
-	{"metrics", required_argument, NULL, OPT_METRICS},
-	{"plugin", no_argument, NULL, OPT_PLUGIN},
-	{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
-	{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
-	{"user-timestamps", no_argument, NULL, OPT_USER_TIMESTAMPS},
-	{"decimals", required_argument, NULL, OPT_DECIMALS},
-	{"read", required_argument, NULL, OPT_READ},
-	{"inspect", optional_argument, NULL, OPT_INSPECT},
-	{"filter", required_argument, NULL, OPT_FILTER},
-	{"save", required_argument, NULL, OPT_SAVE},
-	{NULL, 0, NULL, 0},
+enum opttype { T_BOOL, T_INT, T_LONG, T_LL, T_I64, T_STR };
+
+/* Help groups, in the order --help shows them. */
+enum optgroup {
+	G_PROBE,
+	G_SINGLE,
+	G_OUTPUT,
+	G_MANY,
+	G_CAPTURE,
+	G_OTHER,
+	G_PLUGIN, /* plugin mode's own table */
 };
 
-static const char short_opts[] =
-	":46c:i:W:w:s:t:Q:M:I:p:e:l:fAnqDOvVhauC:r:x:gJ";
+static const char *const group_title[] = {
+	[G_PROBE] = NULL,
+	[G_SINGLE] = "One target only (ping mode):",
+	[G_OUTPUT] = "Output:",
+	[G_MANY] = "Many targets (each of these selects many-target mode):",
+	[G_CAPTURE] = "Capture (libpcap; -V says whether this build has it):",
+	[G_OTHER] = "Other:",
+	[G_PLUGIN] = NULL,
+};
+
+/* The modes an option applies to (M_ANY: also cuts the run short, or a
+ * switch of the whole program, never refused). */
+enum { M_PING = 1, M_MANY = 2, M_INSPECT = 4, M_ANY = 8, M_PLUGIN = 16 };
+#define M_PROBE (M_PING | M_MANY)
+
+struct optdef;
+typedef int (*opt_fn)(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err);
+
+struct optdef {
+	const char *lng; /* or NULL for a letter only */
+	int shrt;	 /* the letter, or 0 for a long option only */
+	int arg;	 /* no_argument, required_argument, optional_argument */
+	enum optkind kind;
+	enum opttype type;
+	size_t off; /* of the field it sets */
+	double min, max;
+	unsigned modes;
+	enum optgroup group;
+	const char *meta; /* the value's name in --help */
+	const char *help; /* one line */
+	const char *want; /* after "invalid value 'V' for OPT: " */
+	opt_fn fn;
+};
+
+#define OFF(f) offsetof(struct np_options, f)
+#define FLAG(l, s, f, m, g, h)                                                 \
+	{                                                                      \
+		l, s, no_argument, K_FLAG, T_BOOL, OFF(f), 0, 0, m, g, NULL,   \
+			h, NULL, NULL                                          \
+	}
+#define NUM(l, s, f, t, lo, hi, m, g, meta, h, w)                              \
+	{                                                                      \
+		l, s, required_argument, K_LL, t, OFF(f), lo, hi, m, g, meta,  \
+			h, w, NULL                                             \
+	}
+#define SECS(l, s, f, lo, hi, m, g, h, w)                                      \
+	{                                                                      \
+		l, s, required_argument, K_NS, T_I64, OFF(f), lo, hi, m, g,    \
+			"SECS", h, w, NULL                                     \
+	}
+#define STR(l, s, f, m, g, meta, h, w)                                         \
+	{                                                                      \
+		l, s, required_argument, K_STR, T_STR, OFF(f), 0, 0, m, g,     \
+			meta, h, w, NULL                                       \
+	}
+#define MS(l, s, f, m, g, meta, h, w)                                          \
+	{                                                                      \
+		l, s, required_argument, K_MS, T_I64, OFF(f), 0, 0, m, g,      \
+			meta, h, w, NULL                                       \
+	}
+#define FN(l, s, a, m, g, meta, h, w, fn)                                      \
+	{                                                                      \
+		l, s, a, K_FN, T_BOOL, 0, 0, 0, m, g, meta, h, w, fn           \
+	}
+
+static int set_family(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err);
+static int set_dec_hex(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err);
+static int set_pmtu(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err);
+static int set_pattern(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err);
+static int set_source(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err);
+static int set_word(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err);
+static int set_inspect(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err);
+static int set_action(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err);
+static int set_host(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err);
+static int set_threshold(const struct optdef *d, const char *arg,
+			 const char *name, struct np_options *o,
+			 struct np_err *err);
+static int parse_rta(const char *s, size_t len, int64_t *ns);
+
+#define MAXSEC NP_MAX_SECONDS
+static const struct optdef optdefs[] = {
+	FN("ipv4", '4', no_argument, M_PROBE | M_INSPECT, G_PROBE, NULL,
+	   "use IPv4 only", NULL, set_family),
+	FN("ipv6", '6', no_argument, M_PROBE | M_INSPECT, G_PROBE, NULL,
+	   "use IPv6 only", NULL, set_family),
+	NUM("count", 'c', count, T_LL, 1, 9223372036854775807.0,
+	    M_PROBE | M_INSPECT, G_PROBE, "N",
+	    "stop after N probes (many targets: N to each)",
+	    "the count must be a whole number from 1 to 9223372036854775807"),
+	SECS("interval", 'i', interval_ns, 0.0, MAXSEC, M_PROBE, G_PROBE,
+	     "seconds between probes (default 1)",
+	     "the interval must be a number of seconds from 0 to 2147483, "
+	     "e.g. 0.2"),
+	SECS("timeout", 'W', timeout_ns, 0.001, MAXSEC, M_PROBE, G_PROBE,
+	     "a reply later than SECS is lost (default 10)",
+	     "the timeout must be a number of seconds from 0.001 to 2147483"),
+	SECS("deadline", 'w', deadline_ns, 0.001, MAXSEC, M_PROBE | M_INSPECT,
+	     G_PROBE, "stop after SECS, whatever was sent or received",
+	     "the deadline must be a number of seconds from 0.001 to 2147483"),
+	NUM("size", 's', size, T_LONG, 0, NP_MAX_SIZE_V6, M_PROBE, G_PROBE,
+	    "BYTES", "payload bytes (default 56)",
+	    "the payload size must be a whole number of bytes from 0 to "
+	    "65507 (IPv4) or 65527 (IPv6)"),
+	NUM("ttl", 't', ttl, T_INT, 1, 255, M_PROBE, G_PROBE, "N",
+	    "IPv4 TTL / IPv6 hop limit (1-255)",
+	    "the TTL must be a whole number from 1 to 255"),
+	FN("tos", 'Q', required_argument, M_PROBE, G_PROBE, "N",
+	   "IPv4 TOS / IPv6 traffic class (0-255)",
+	   "the TOS must be a number from 0 to 255 (decimal, or hex as 0x..)",
+	   set_dec_hex),
+	FN("pmtudisc", 'M', required_argument, M_PROBE, G_PROBE, "HINT",
+	   "path MTU discovery: do, dont, want or probe",
+	   "expected do, dont, want or probe", set_pmtu),
+	FN("interface", 'I', required_argument, M_PROBE, G_PROBE, "ADDR|IF",
+	   "send from this source address or interface",
+	   "expected a source address or an interface name", set_source),
+	FN("ident", 'e', required_argument, M_PROBE, G_PROBE, "ID",
+	   "Echo identifier (0-65535, 0x.. hex; 0: random)",
+	   "the identifier must be a number from 0 to 65535 (decimal, or hex "
+	   "as 0x..)",
+	   set_dec_hex),
+	FN("pattern", 'p', required_argument, M_PROBE, G_PROBE, "HEX",
+	   "fill the payload with this pattern (up to 16 bytes)",
+	   "the pattern must be 1 to 32 hex digits (up to 16 bytes), e.g. ff00",
+	   set_pattern),
+	FLAG("numeric", 'n', numeric, M_PROBE, G_PROBE,
+	     "no reverse name lookups"),
+	/* G_SINGLE in this order: "-O, -f, -A and -l apply to ..." */
+	FLAG("outstanding", 'O', outstanding, M_PING, G_SINGLE,
+	     "report a probe still unanswered when the next is sent"),
+	FLAG("flood", 'f', flood, M_PING, G_SINGLE,
+	     "a probe as soon as all are answered, at least 100/s"),
+	FLAG("adaptive", 'A', adaptive, M_PING, G_SINGLE,
+	     "the next probe when this one is answered"),
+	NUM("preload", 'l', preload, T_LL, 1, NP_MAX_PRELOAD, M_PING, G_SINGLE,
+	    "N", "send the first N probes at once (above 3: root)",
+	    "the preload must be a whole number from 1 to 65536"),
+	FLAG("quiet", 'q', quiet, M_PROBE | M_INSPECT, G_OUTPUT,
+	     "only the first line and the summary"),
+	FLAG("timestamps", 'D', timestamps, M_PROBE, G_OUTPUT,
+	     "prefix lines with the Unix time"),
+	FLAG("verbose", 'v', verbose, M_PROBE | M_INSPECT, G_OUTPUT,
+	     "say which socket is used, report ignored packets"),
+	FLAG("json", 'J', json, M_PROBE | M_INSPECT, G_OUTPUT,
+	     "JSON Lines: an object per event, a summary per target"),
+	FLAG("percentiles", 0, percentiles, M_PROBE, G_OUTPUT,
+	     "summaries also give p50/p90/p99 of the RTT"),
+	STR("metrics", 0, metrics, M_PROBE, G_OUTPUT, "FILE",
+	    "write Prometheus metrics to FILE (- for stdout)",
+	    "expected a file name, or - for standard output"),
+	NUM("decimals", 0, decimals, T_INT, 3, 6, M_PROBE | M_INSPECT, G_OUTPUT,
+	    "N", "RTTs in ms with N decimals, 3 to 6",
+	    "expected 3 (microseconds) to 6 (nanoseconds)"),
+	FLAG("user-timestamps", 0, user_timestamps, M_PROBE, G_OUTPUT,
+	     "time probes in user space, not with kernel stamps"),
+	FLAG("alive", 'a', alive_only, M_MANY, G_MANY,
+	     "print only the targets that answered"),
+	FLAG("unreachable", 'u', unreach_only, M_MANY, G_MANY,
+	     "print only the targets that did not answer"),
+	NUM("vcount", 'C', vcount, T_LL, 1, NP_MAX_VCOUNT, M_MANY, G_MANY, "N",
+	    "as -c N, and list the RTT of every probe",
+	    "the count must be a whole number from 1 to 65536"),
+	NUM("retry", 'r', retries, T_LL, 0, 1000, M_MANY, G_MANY, "N",
+	    "without -c/-C, probe a silent target N more times",
+	    "the number of retries must be a whole number from 0 to 1000"),
+	NUM("reachable", 'x', reachable, T_LL, 1, INT32_MAX, M_MANY, G_MANY,
+	    "N", "exit 0 when at least N targets answered",
+	    "expected a whole number of targets from 1 to 2147483647"),
+	FLAG("generate", 'g', generate, M_MANY, G_MANY,
+	     "TARGETs are FIRST LAST, or one block (as fping -g)"),
+	STR("file", 0, file, M_MANY, G_MANY, "FILE",
+	    "read targets from FILE, one per line (- is stdin)",
+	    "expected a file name, or - for standard input"),
+	SECS("gap", 0, gap_ns, 0.0, MAXSEC, M_MANY, G_MANY,
+	     "at least SECS between any two probes (0.001)",
+	     "the gap must be a number of seconds from 0 to 2147483, e.g. "
+	     "0.001"),
+	NUM("burst", 0, burst, T_LL, 1, NP_MAX_BURST, M_MANY, G_MANY, "N",
+	    "send up to N due probes at once (1 to 64)",
+	    "the burst must be a whole number of probes from 1 to 64"),
+	FLAG("multi", 0, multi_forced, M_MANY, G_MANY,
+	     "many-target mode, also for one target"),
+	STR("save", 0, save_file, M_PING, G_CAPTURE, "FILE",
+	    "ping mode: write the run's own packets to FILE",
+	    "expected a file name"),
+	STR("read", 0, read_file, M_INSPECT | M_ANY, G_CAPTURE, "FILE",
+	    "inspect a pcap or pcapng file", "expected a file name"),
+	FN("inspect", 0, optional_argument, M_INSPECT | M_ANY, G_CAPTURE,
+	   "[=IFACE]", "the same, live, on IFACE (default any)",
+	   "expected an interface name", set_inspect),
+	FN("filter", 0, required_argument, M_INSPECT, G_CAPTURE, "EXPR",
+	   "only packets matching the pcap filter EXPR", NULL, set_word),
+	FLAG("plugin", 0, plugin, M_ANY, G_OTHER,
+	     "monitoring-plugin mode, as check_icmp (--plugin -h)"),
+	FLAG("no-sandbox", 0, no_sandbox, M_ANY, G_OTHER,
+	     "no seccomp filter after setup (for debugging)"),
+	FN("sandbox-test", 0, required_argument, M_ANY, G_OTHER, "WHAT",
+	   "try socket, exec, open, rename, poll or recv after setup (a "
+	   "test)",
+	   "expected socket, exec, open, rename, poll or recv", set_word),
+	FN("version", 'V', no_argument, M_ANY, G_OTHER, NULL,
+	   "print the version and exit", NULL, set_action),
+	FN("help", 'h', no_argument, M_ANY, G_OTHER, NULL,
+	   "print this help and exit", NULL, set_action),
+};
+#define NOPTS (sizeof(optdefs) / sizeof(optdefs[0]))
+/* `seen` is a bit per row */
+_Static_assert(NOPTS <= 64, "more options than bits in a uint64_t");
+
+/* Plugin mode: check_icmp's options (monitoring-plugins), into a
+ * many-target run: -n packets to each host, -i apart, the whole check
+ * within -t.  Its letters mean other things than in ping mode. */
+#define MP (M_PLUGIN | M_ANY)
+static const struct optdef plugindefs[] = {
+	FN(NULL, 'H', required_argument, MP, G_PLUGIN, "HOST",
+	   "a host to check (repeatable)", NULL, set_host),
+	FN(NULL, 'w', required_argument, MP, G_PLUGIN, "RTA,PL%",
+	   "warning at this average RTA or loss (default 200,40%)",
+	   "expected RTA,PL% such as 200,40% (RTA in ms, or with us, ms or s)",
+	   set_threshold),
+	FN(NULL, 'c', required_argument, MP, G_PLUGIN, "RTA,PL%",
+	   "critical, the same (default 500,80%)",
+	   "expected RTA,PL% such as 200,40% (RTA in ms, or with us, ms or s)",
+	   set_threshold),
+	NUM(NULL, 'n', count, T_LL, 1, 65536, MP, G_PLUGIN, "N",
+	    "packets to each host (default 5)",
+	    "the number of packets must be a whole number from 1 to 65536"),
+	NUM(NULL, 'p', count, T_LL, 1, 65536, MP, G_PLUGIN, "N",
+	    "the same as -n",
+	    "the number of packets must be a whole number from 1 to 65536"),
+	MS(NULL, 'i', interval_ns, MP, G_PLUGIN, "TIME",
+	   "between packets to a host (default 80ms, a user 2ms+)",
+	   "expected a time in ms, or with us, ms or s"),
+	MS(NULL, 'I', gap_ns, MP, G_PLUGIN, "TIME",
+	   "between any two packets (default 1ms; a user: 1ms+)",
+	   "expected a time in ms, or with us, ms or s"),
+	NUM(NULL, 'm', min_alive, T_LL, 0, INT32_MAX, MP, G_PLUGIN, "N",
+	    "OK when at least N hosts are OK (default: all count)",
+	    "expected a number of hosts"),
+	NUM(NULL, 'l', ttl, T_INT, 1, 255, MP, G_PLUGIN, "TTL",
+	    "TTL / hop limit", "the TTL must be a whole number from 1 to 255"),
+	SECS(NULL, 't', deadline_ns, 0.001, MAXSEC, MP, G_PLUGIN,
+	     "the whole check ends after SECS (default 10)",
+	     "the deadline must be a number of seconds from 0.001 to 2147483"),
+	NUM(NULL, 'b', size, T_LONG, 0, NP_MAX_SIZE_V6, MP, G_PLUGIN, "BYTES",
+	    "payload bytes (default 68)",
+	    "the payload size must be a whole number of bytes from 0 to "
+	    "65507 (IPv4) or 65527 (IPv6)"),
+	FN(NULL, 's', required_argument, MP, G_PLUGIN, "ADDR|IF",
+	   "source address or interface",
+	   "expected a source address or an interface name", set_source),
+	FN(NULL, '4', no_argument, MP, G_PLUGIN, NULL, "IPv4 only", NULL,
+	   set_family),
+	FN(NULL, '6', no_argument, MP, G_PLUGIN, NULL, "IPv6 only", NULL,
+	   set_family),
+	FLAG(NULL, 'v', verbose, MP, G_PLUGIN, "say which socket is used"),
+	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
+	    "also write Prometheus metrics (see netprobe(8))",
+	    "expected a file name, or - for standard output"),
+	FLAG("no-sandbox", 0, no_sandbox, MP, G_PLUGIN,
+	     "no seccomp filter after setup (for debugging)"),
+	FN("sandbox-test", 0, required_argument, MP, G_PLUGIN, "WHAT",
+	   "try socket, exec, open, rename, poll or recv after setup (a "
+	   "test)",
+	   "expected socket, exec, open, rename, poll or recv", set_word),
+	FLAG("plugin", 0, plugin, MP, G_PLUGIN, "plugin mode (this one)"),
+	FN("help", 'h', no_argument, MP, G_PLUGIN, NULL, "this help", NULL,
+	   set_action),
+	FN("version", 'V', no_argument, MP, G_PLUGIN, NULL, "the version", NULL,
+	   set_action),
+};
+
+/* A table and how its parser words an unknown option. */
+struct optset {
+	const struct optdef *defs;
+	size_t n;
+	const char *unknown_letter; /* "...'-%c'..." */
+	const char *unknown_word;   /* "...'%s'..." */
+};
+
+static const struct optset main_set = {
+	optdefs,
+	NOPTS,
+	"unknown option '-%c' (try --help)",
+	"unknown or ambiguous option, or one that takes no value: '%s' (try "
+	"--help)",
+};
+
+static const struct optset plugin_set = {
+	plugindefs,
+	sizeof(plugindefs) / sizeof(plugindefs[0]),
+	"unknown option '-%c' in plugin mode (try --plugin --help)",
+	"unknown option '%s' in plugin mode (try --plugin --help)",
+};
+
+/* What getopt_long returns for a row: its letter, or 256 + its index. */
+static int opt_val(const struct optset *s, size_t i)
+{
+	return s->defs[i].shrt != 0 ? s->defs[i].shrt : 256 + (int)i;
+}
+
+static const struct optdef *opt_by_val(const struct optset *s, int c)
+{
+	if (c >= 256)
+		return (size_t)(c - 256) < s->n ? &s->defs[c - 256] : NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->defs[i].shrt == c)
+			return &s->defs[i];
+	return NULL;
+}
+
+/* The getopt_long arrays, made from a table. */
+#define MAX_OPTS 64
+struct getopt_tables {
+	struct option lng[MAX_OPTS + 1];
+	char shrt[2 + 3 * MAX_OPTS + 1];
+};
+
+static void make_getopt(const struct optset *s, struct getopt_tables *t)
+{
+	size_t n = 0, nl = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->shrt[n++] = ':'; /* a missing value is ':', not '?' */
+	for (size_t i = 0; i < s->n && i < MAX_OPTS; i++) {
+		const struct optdef *d = &s->defs[i];
+
+		if (d->lng != NULL)
+			t->lng[nl++] = (struct option){d->lng, d->arg, NULL,
+						       opt_val(s, i)};
+		if (d->shrt == 0)
+			continue;
+		t->shrt[n++] = (char)d->shrt;
+		if (d->arg != no_argument)
+			t->shrt[n++] = ':';
+		if (d->arg == optional_argument)
+			t->shrt[n++] = ':';
+	}
+}
 
 /* The option as the user wrote it, for messages: "-c" or "--count". */
-static const char *opt_name(int c, int longidx, char *buf, size_t len)
+static const char *opt_name(const struct optdef *d, int longidx, char *buf,
+			    size_t len)
 {
-	if (longidx >= 0)
-		snprintf(buf, len, "--%s", long_opts[longidx].name);
-	else if (c < 256)
-		snprintf(buf, len, "-%c", c);
+	if ((longidx >= 0 || d->shrt == 0) && d->lng != NULL)
+		snprintf(buf, len, "--%s", d->lng);
 	else
-		snprintf(buf, len, "--?");
+		snprintf(buf, len, "-%c", d->shrt);
 	return buf;
 }
 
-/* Decimal, or hex with 0x, as iputils (no octal): -Q and -e. */
-static int parse_dec_hex(const char *s, long long max, long long *v)
+/* The option's name for lists in messages: its letter if it has one. */
+static const char *short_name(const struct optdef *d, char *buf, size_t len)
 {
-	return np_parse_ll(s, strncasecmp(s, "0x", 2) == 0 ? 16 : 10, 0, max,
-			   v);
+	return opt_name(d, -1, buf, len);
 }
 
 static int bad(struct np_err *err, const char *name, const char *val,
@@ -221,71 +530,181 @@ static int bad(struct np_err *err, const char *name, const char *val,
 			  want);
 }
 
-/* Options whose values mean the same in ping, many-target and plugin mode
- * (where some have other letters): 1 handled, 0 not one of them, -1 bad. */
-static int common_opt(int c, const char *arg, const char *name,
-		      struct np_options *o, struct np_err *err)
+static void *field(struct np_options *o, const struct optdef *d)
+{
+	return (char *)o + d->off;
+}
+
+/* Store a row's value: the table says which field and of which type. */
+static int apply(const struct optdef *d, const char *arg, const char *name,
+		 struct np_options *o, struct np_err *err)
 {
 	long long v;
+	int64_t ns;
 
-	switch (c) {
-	case '4':
-		if (o->family == AF_INET6)
-			return np_err_set(err,
-					  "-4 and -6 cannot be used together");
-		o->family = AF_INET;
-		return 1;
-	case '6':
-		if (o->family == AF_INET)
-			return np_err_set(err,
-					  "-4 and -6 cannot be used together");
-		o->family = AF_INET6;
-		return 1;
-	case 'w':
-		if (np_parse_seconds(arg, 0.001, NP_MAX_SECONDS,
-				     &o->deadline_ns) < 0)
-			return bad(err, name, arg,
-				   "the deadline must be a number of "
-				   "seconds from 0.001 to 2147483");
-		return 1;
-	case 's':
-		if (np_parse_ll(arg, 10, 0, NP_MAX_SIZE_V6, &v) < 0)
-			return bad(err, name, arg,
-				   "the payload size must be a whole "
-				   "number of bytes from 0 to 65507 "
-				   "(IPv4) or 65527 (IPv6)");
-		o->size = (long)v;
-		return 1;
-	case 't':
-		if (np_parse_ll(arg, 10, 1, 255, &v) < 0)
-			return bad(err, name, arg,
-				   "the TTL must be a whole number "
-				   "from 1 to 255");
-		o->ttl = (int)v;
-		return 1;
-	case 'I':
-		if (*arg == '\0' || strlen(arg) >= 64)
-			return bad(err, name, arg,
-				   "expected a source address or an "
-				   "interface name");
-		o->source = arg;
-		return 1;
-	case 'v':
-		o->verbose = true;
-		return 1;
-	case OPT_NO_SANDBOX:
-		o->no_sandbox = true;
-		return 1;
-	case OPT_SANDBOX_TEST:
-		if (strcmp(arg, "socket") != 0 && strcmp(arg, "exec") != 0 &&
-		    strcmp(arg, "open") != 0 && strcmp(arg, "rename") != 0 &&
-		    strcmp(arg, "poll") != 0 && strcmp(arg, "recv") != 0)
-			return bad(err, "--sandbox-test", arg,
-				   "expected socket, exec, open, rename, "
-				   "poll or recv");
-		o->sandbox_test = arg;
-		return 1;
+	switch (d->kind) {
+	case K_FLAG:
+		*(bool *)field(o, d) = true;
+		return 0;
+	case K_LL:
+		if (np_parse_ll(arg, 10, (long long)d->min,
+				d->max >= 9e18 ? LLONG_MAX : (long long)d->max,
+				&v) < 0)
+			return bad(err, name, arg, d->want);
+		if (d->type == T_INT)
+			*(int *)field(o, d) = (int)v;
+		else if (d->type == T_LONG)
+			*(long *)field(o, d) = (long)v;
+		else
+			*(long long *)field(o, d) = v;
+		return 0;
+	case K_NS:
+		if (np_parse_seconds(arg, d->min, d->max, &ns) < 0)
+			return bad(err, name, arg, d->want);
+		*(int64_t *)field(o, d) = ns;
+		return 0;
+	case K_STR:
+		if (*arg == '\0')
+			return bad(err, name, arg, d->want);
+		*(const char **)field(o, d) = arg;
+		return 0;
+	case K_MS:
+		if (parse_rta(arg, strlen(arg), &ns) != 0)
+			return bad(err, name, arg, d->want);
+		*(int64_t *)field(o, d) = ns;
+		return 0;
+	case K_FN:
+		return d->fn(d, arg, name, o, err);
 	}
+	return np_err_set(err, "internal error: option kind %d", d->kind);
+}
+
+static int set_family(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err)
+{
+	int want = d->shrt == '4' ? AF_INET : AF_INET6;
+
+	(void)arg;
+	(void)name;
+	if (o->family != AF_UNSPEC && o->family != want)
+		return np_err_set(err, "-4 and -6 cannot be used together");
+	o->family = want;
+	return 0;
+}
+
+/* Decimal, or hex with 0x, as iputils (no octal): -Q and -e. */
+static int set_dec_hex(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err)
+{
+	long long max = d->shrt == 'Q' ? 255 : 65535, v;
+
+	if (np_parse_ll(arg, strncasecmp(arg, "0x", 2) == 0 ? 16 : 10, 0, max,
+			&v) < 0)
+		return bad(err, name, arg, d->want);
+	if (d->shrt == 'Q')
+		o->tos = (int)v;
+	else /* -e 0 asks for a random one (iputils) */
+		o->ident = v == 0 ? -1 : (int)v;
+	return 0;
+}
+
+static int set_pmtu(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err)
+{
+	static const char *const hints[] = {"do", "dont", "want", "probe"};
+	static const enum np_pmtu vals[] = {NP_PMTU_DO, NP_PMTU_DONT,
+					    NP_PMTU_WANT, NP_PMTU_PROBE};
+
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(arg, hints[i]) == 0) {
+			o->pmtu = vals[i];
+			return 0;
+		}
+	return bad(err, name, arg, d->want);
+}
+
+static int set_pattern(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err)
+{
+	if (np_parse_pattern(arg, o->pattern, &o->pattern_len) < 0)
+		return bad(err, name, arg, d->want);
+	o->pattern_arg = arg;
+	return 0;
+}
+
+static int set_source(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err)
+{
+	if (*arg == '\0' || strlen(arg) >= 64)
+		return bad(err, name, arg, d->want);
+	o->source = arg;
+	return 0;
+}
+
+/* --filter (any expression) and --sandbox-test (one of six words). */
+static int set_word(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err)
+{
+	(void)name;
+	if (d->shrt == 0 && strcmp(d->lng, "filter") == 0) {
+		o->capture_filter = arg;
+		return 0;
+	}
+	if (strcmp(arg, "socket") != 0 && strcmp(arg, "exec") != 0 &&
+	    strcmp(arg, "open") != 0 && strcmp(arg, "rename") != 0 &&
+	    strcmp(arg, "poll") != 0 && strcmp(arg, "recv") != 0)
+		return bad(err, "--sandbox-test", arg, d->want);
+	o->sandbox_test = arg;
+	return 0;
+}
+
+static int set_inspect(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err)
+{
+	if (arg != NULL && *arg == '\0')
+		return bad(err, name, arg, d->want);
+	o->inspect_iface = arg != NULL ? arg : "any";
+	return 0;
+}
+
+static int set_action(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err)
+{
+	(void)arg;
+	(void)name;
+	(void)err;
+	o->action = d->shrt == 'h' ? NP_ACTION_HELP : NP_ACTION_VERSION;
+	return 0;
+}
+
+/* -H HOST, as many as NP_PLUGIN_MAX_HOSTS; o->ntargets counts them until
+ * the operands are added. */
+static int set_host(const struct optdef *d, const char *arg, const char *name,
+		    struct np_options *o, struct np_err *err)
+{
+	(void)d;
+	(void)name;
+	if (o->ntargets >= NP_PLUGIN_MAX_HOSTS)
+		return np_err_set(err, "more than %d hosts",
+				  NP_PLUGIN_MAX_HOSTS);
+	if (*arg == '\0')
+		return np_err_set(err, "-H needs a host");
+	o->hosts[o->ntargets++] = arg;
+	return 0;
+}
+
+static int set_threshold(const struct optdef *d, const char *arg,
+			 const char *name, struct np_options *o,
+			 struct np_err *err)
+{
+	bool warn = d->shrt == 'w';
+
+	if (np_parse_threshold(arg, warn ? &o->warn_rta_ns : &o->crit_rta_ns,
+			       warn ? &o->warn_pl : &o->crit_pl) != 0)
+		return bad(err, name, arg, d->want);
 	return 0;
 }
 
@@ -353,42 +772,50 @@ int np_parse_threshold(const char *s, int64_t *rta_ns, double *pl)
 	return 0;
 }
 
-static bool wants_plugin(int argc, char **argv)
+static const struct optdef *opt_by_long(const char *lng)
 {
-	const char *base;
-
-	if (argc < 1 || argv[0] == NULL)
-		return false;
-	base = strrchr(argv[0], '/');
-	base = base != NULL ? base + 1 : argv[0];
-	if (strcmp(base, "check_netprobe") == 0)
-		return true;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--plugin") == 0)
-			return true;
-	return false;
+	for (size_t i = 0; i < NOPTS; i++)
+		if (optdefs[i].lng != NULL && strcmp(optdefs[i].lng, lng) == 0)
+			return &optdefs[i];
+	return NULL;
 }
 
-/* check_icmp's options (monitoring-plugins), into a many-target run:
- * -n packets to each host, -i apart, the whole check within -t. */
-static int parse_plugin(int argc, char **argv, struct np_options *o,
-			struct np_err *err)
+/* Plugin mode: called as check_netprobe, or --plugin given as an option
+ * (not as the value of another, not after "--"), as getopt over the main
+ * table finds it.  getopt permutes what it scans: a copy of argv. */
+static int wants_plugin(int argc, char **argv, const struct getopt_tables *t,
+			bool *yes, struct np_err *err)
 {
-	static const struct option plugin_long[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"plugin", no_argument, NULL, OPT_PLUGIN},
-		{"metrics", required_argument, NULL, OPT_METRICS},
-		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
-		{"sandbox-test", required_argument, NULL, OPT_SANDBOX_TEST},
-		{NULL, 0, NULL, 0},
-	};
-	int c, nhosts = 0;
-	char name[4];
-	long long v;
-	int64_t ns;
+	const struct optdef *plugin = opt_by_long("plugin");
+	const char *base;
+	char **copy;
+	int c;
 
-	np_options_defaults(o);
+	*yes = false;
+	if (argc < 1 || argv[0] == NULL)
+		return 0;
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
+	if (strcmp(base, "check_netprobe") == 0) {
+		*yes = true;
+		return 0;
+	}
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	if (copy == NULL)
+		return np_err_set(err, "out of memory");
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	optind = 0;
+	opterr = 0;
+	while (!*yes &&
+	       (c = getopt_long(argc, copy, t->shrt, t->lng, NULL)) != -1)
+		*yes = opt_by_val(&main_set, c) == plugin;
+	free(copy);
+	return 0;
+}
+
+/* check_icmp's defaults. */
+static void plugin_defaults(struct np_options *o)
+{
 	o->plugin = o->multi_opts = true;
 	o->count = 5;
 	o->interval_ns = 80 * NP_NSEC_PER_MSEC;
@@ -403,123 +830,25 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 	o->warn_pl = 40;
 	o->crit_rta_ns = 500 * NP_NSEC_PER_MSEC;
 	o->crit_pl = 80;
-	optind = 0;
-	opterr = 0;
-	for (;;) {
-		c = getopt_long(argc, argv, ":H:w:c:n:p:i:I:m:l:t:b:s:46vhV",
-				plugin_long, NULL);
-		if (c == -1)
-			break;
-		snprintf(name, sizeof(name), "-%c", c < 128 ? c : '?');
-		switch (c) {
-		case 'H':
-			if (nhosts >= NP_PLUGIN_MAX_HOSTS)
-				return np_err_set(err, "more than %d hosts",
-						  NP_PLUGIN_MAX_HOSTS);
-			if (*optarg == '\0')
-				return np_err_set(err, "-H needs a host");
-			o->hosts[nhosts++] = optarg;
-			break;
-		case 'w':
-		case 'c':
-			if (np_parse_threshold(optarg,
-					       c == 'w' ? &o->warn_rta_ns
-							: &o->crit_rta_ns,
-					       c == 'w' ? &o->warn_pl
-							: &o->crit_pl) != 0)
-				return bad(err, name, optarg,
-					   "expected RTA,PL% such as 200,40% "
-					   "(RTA in ms, or with us, ms or s)");
-			break;
-		case 'n':
-		case 'p':
-			if (np_parse_ll(optarg, 10, 1, 65536, &v) < 0)
-				return bad(err, name, optarg,
-					   "the number of packets must be a "
-					   "whole number from 1 to 65536");
-			o->count = v;
-			break;
-		case 'i':
-		case 'I':
-			if (parse_rta(optarg, strlen(optarg), &ns) != 0)
-				return bad(err, name, optarg,
-					   "expected a time in ms, or with us, "
-					   "ms or s");
-			if (c == 'i')
-				o->interval_ns = ns;
-			else
-				o->gap_ns = ns;
-			break;
-		case 'm':
-			if (np_parse_ll(optarg, 10, 0, INT32_MAX, &v) < 0)
-				return bad(err, name, optarg,
-					   "expected a number of hosts");
-			o->min_alive = v;
-			break;
-		case 'l': /* check_icmp's letters for ping's -t -s -I -w */
-		case 'b':
-		case 's':
-		case 't':
-		case '4':
-		case '6':
-		case 'v':
-			if (common_opt(c == 'l'	  ? 't'
-				       : c == 'b' ? 's'
-				       : c == 's' ? 'I'
-				       : c == 't' ? 'w'
-						  : c,
-				       optarg, name, o, err) < 0)
-				return -1;
-			break;
-		case 'h':
-			o->action = NP_ACTION_HELP;
-			return 0;
-		case 'V':
-			o->action = NP_ACTION_VERSION;
-			return 0;
-		case OPT_PLUGIN:
-			break;
-		case OPT_METRICS:
-			if (*optarg == '\0')
-				return np_err_set(err,
-						  "--metrics needs a file");
-			o->metrics = optarg;
-			break;
-		case OPT_NO_SANDBOX:
-		case OPT_SANDBOX_TEST:
-			if (common_opt(c, optarg, name, o, err) < 0)
-				return -1;
-			break;
-		case ':':
-			return np_err_set(err, "option %s needs a value",
-					  argv[optind - 1]);
-		default:
-			if (in_cluster(argc, argv) ||
-			    strncmp(argv[optind - 1], "--", 2) != 0)
-				return np_err_set(err,
-						  "unknown option '-%c' in "
-						  "plugin mode (try --plugin "
-						  "--help)",
-						  optopt);
-			return np_err_set(err,
-					  "unknown option '%s' in plugin mode "
-					  "(try --plugin --help)",
-					  argv[optind - 1]);
-		}
-	}
+}
+
+/* After the options: the operands are hosts too, and check_icmp's rules
+ * for the thresholds and the timeout. */
+static int plugin_finish(int argc, char **argv, struct np_options *o,
+			 struct np_err *err)
+{
 	for (int i = optind; i < argc; i++) {
-		if (nhosts >= NP_PLUGIN_MAX_HOSTS)
+		if (o->ntargets >= NP_PLUGIN_MAX_HOSTS)
 			return np_err_set(err, "more than %d hosts",
 					  NP_PLUGIN_MAX_HOSTS);
 		if (*argv[i] == '\0')
 			return np_err_set(err, "a host is an empty string");
-		o->hosts[nhosts++] = argv[i];
+		o->hosts[o->ntargets++] = argv[i];
 	}
-	if (nhosts == 0)
+	if (o->ntargets == 0)
 		return np_err_set(err, "no host given (-H HOST)");
 	/* o->targets points at the hosts: argv-like, not owned */
 	o->targets = (char **)o->hosts;
-	o->ntargets = nhosts;
 	o->target = o->hosts[0];
 	/* As check_icmp: a warning threshold above the critical one is
 	 * lowered to it. */
@@ -538,9 +867,131 @@ static int parse_plugin(int argc, char **argv, struct np_options *o,
 	return 0;
 }
 
-/* The capture options: only with libpcap; inspect mode (--read or
- * --inspect) takes no target and none of the probing options. */
-static int check_capture(const struct np_options *o, struct np_err *err)
+/* ---- checks after parsing --------------------------------------------------
+ */
+
+static bool was_seen(uint64_t seen, const char *lng)
+{
+	const struct optdef *d = opt_by_long(lng);
+
+	return d != NULL && (seen >> (d - optdefs) & 1) != 0;
+}
+
+/* "-O, -f, -A and -l": the short names of the rows of `group` (-1: any)
+ * that apply to one of `modes` (0: any) without being M_ANY. */
+static void name_list(char *buf, size_t len, unsigned modes, int group)
+{
+	size_t n = 0, total = 0, at = 0;
+	char one[32];
+
+	buf[0] = '\0';
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < NOPTS; i++) {
+			const struct optdef *d = &optdefs[i];
+
+			if ((group >= 0 && (int)d->group != group) ||
+			    (modes != 0 &&
+			     ((d->modes & modes) == 0 || (d->modes & M_ANY))))
+				continue;
+			if (pass == 0) {
+				total++;
+				continue;
+			}
+			short_name(d, one, sizeof(one));
+			if (at >= len)
+				break; /* cut: the buffer holds what fits */
+			at += (size_t)snprintf(buf + at, len - at, "%s%s",
+					       n == 0		? ""
+					       : n + 1 == total ? " and "
+								: ", ",
+					       one);
+			n++;
+		}
+}
+
+/* The "applies only to" rule: an option given in a mode its row does not
+ * list is refused, with a message made from the table. */
+static int check_modes(const struct np_options *o, uint64_t seen,
+		       struct np_err *err)
+{
+	unsigned mode = o->mode == NP_MODE_INSPECT ? M_INSPECT
+			: o->mode == NP_MODE_MANY  ? M_MANY
+						   : M_PING;
+	char list[256], one[32];
+
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct optdef *d = &optdefs[i];
+
+		if (!(seen >> i & 1) || (d->modes & (mode | M_ANY)))
+			continue;
+		if (mode == M_INSPECT) {
+			name_list(list, sizeof(list), M_INSPECT, -1);
+			return np_err_set(
+				err, "--read and --inspect take only %s", list);
+		}
+		if (d->group == G_SINGLE) {
+			name_list(list, sizeof(list), 0, G_SINGLE);
+			return np_err_set(err, "%s apply to a single target",
+					  list);
+		}
+		return np_err_set(err, "%s applies to %s",
+				  short_name(d, one, sizeof(one)),
+				  d->modes == M_PING ? "a single target"
+						     : "--read and --inspect");
+	}
+	return 0;
+}
+
+/* Pairs that contradict each other. */
+static int check_pairs(uint64_t seen, struct np_err *err)
+{
+	static const char *const pairs[][2] = {
+		{"read", "inspect"},   {"alive", "unreachable"},
+		{"count", "vcount"},   {"generate", "file"},
+		{"flood", "adaptive"},
+	};
+	char a[32], b[32];
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (was_seen(seen, pairs[i][0]) && was_seen(seen, pairs[i][1]))
+			return np_err_set(err,
+					  "%s and %s cannot be used together",
+					  short_name(opt_by_long(pairs[i][0]),
+						     a, sizeof(a)),
+					  short_name(opt_by_long(pairs[i][1]),
+						     b, sizeof(b)));
+	return 0;
+}
+
+/* Many-target mode: an option that selects it, more or fewer than one
+ * target, or one that is a block or a range (also a malformed one, so
+ * that its error is about the block, not a failed name lookup). */
+static bool wants_multi(const struct np_options *o)
+{
+	struct np_tspec spec;
+	struct np_err err;
+
+	if (o->multi_opts || o->ntargets != 1)
+		return true;
+	return strchr(o->target, '/') != NULL ||
+	       (np_tspec_parse(o->target, o->family, &spec, &err) == 0 &&
+		spec.kind == NP_TSPEC_RANGE);
+}
+
+/* What the table says about the options given: the *_set flags, and
+ * whether one of them selects many-target mode. */
+static void note_seen(struct np_options *o, uint64_t seen)
+{
+	o->interval_set = was_seen(seen, "interval");
+	o->timeout_set = was_seen(seen, "timeout");
+	o->retries_set = was_seen(seen, "retry");
+	for (size_t i = 0; i < NOPTS; i++)
+		if ((seen >> i & 1) && optdefs[i].modes == M_MANY)
+			o->multi_opts = true;
+}
+
+/* The mode, then every rule that depends on it. */
+static int check_run(struct np_options *o, uint64_t seen, struct np_err *err)
 {
 	bool inspect = o->read_file != NULL || o->inspect_iface != NULL;
 
@@ -550,304 +1001,132 @@ static int check_capture(const struct np_options *o, struct np_err *err)
 				       "libpcap: no capture support (--read, "
 				       "--inspect, --filter, --save)");
 #endif
-	if (o->read_file != NULL && o->inspect_iface != NULL)
-		return np_err_set(err, "--read and --inspect cannot be used "
-				       "together");
-	if (o->capture_filter != NULL && !inspect)
-		return np_err_set(err, "--filter applies to --read and "
-				       "--inspect");
-	if (inspect && o->save_file != NULL)
-		return np_err_set(err, "--save applies to ping mode, not to "
-				       "--read or --inspect");
+	if (check_pairs(seen, err) != 0)
+		return -1;
 	if (inspect && o->ntargets > 0)
 		return np_err_set(err, "--read and --inspect take no target "
 				       "(give a capture filter with --filter)");
-	if (inspect &&
-	    (o->multi_opts || o->multi_forced || o->flood || o->adaptive ||
-	     o->preload || o->outstanding || o->plugin || o->metrics != NULL ||
-	     o->interval_set || o->timeout_set || o->ttl >= 0 || o->tos >= 0 ||
-	     o->pattern_len > 0 || o->source != NULL ||
-	     o->size != NP_DEFAULT_SIZE || o->timestamps))
-		return np_err_set(err, "--read and --inspect take only -c, -w, "
-				       "-q, -v, -J, -4, -6, --filter and "
-				       "--decimals");
-	return 0;
+	for (int i = 0; i < o->ntargets; i++)
+		if (*o->targets[i] == '\0')
+			return np_err_set(err, "a target is an empty string");
+	if (o->retries_set && (o->count > 0 || o->vcount > 0))
+		return np_err_set(err, "-r (retries) applies only without -c "
+				       "or -C, when each target is probed "
+				       "until it answers");
+	if (o->generate && (o->ntargets < 1 || o->ntargets > 2))
+		return np_err_set(err, "-g takes a CIDR block, or a first "
+				       "and a last address");
+	o->mode = inspect	   ? NP_MODE_INSPECT
+		  : wants_multi(o) ? NP_MODE_MANY
+				   : NP_MODE_PING;
+	return check_modes(o, seen, err);
 }
 
-int np_options_parse(int argc, char **argv, struct np_options *o,
-		     struct np_err *err)
+static enum np_mode action_mode(const struct np_options *o, enum np_mode run)
 {
-	int c, longidx;
-	char name[32];
-	long long v;
+	return o->action == NP_ACTION_HELP	? NP_MODE_HELP
+	       : o->action == NP_ACTION_VERSION ? NP_MODE_VERSION
+						: run;
+}
 
-	if (wants_plugin(argc, argv))
-		return parse_plugin(argc, argv, o, err);
-	np_options_defaults(o);
+/* An option getopt does not know, as the user wrote it. */
+static int unknown_option(const struct optset *s, int argc, char **argv,
+			  struct np_err *err)
+{
+	/* An unknown letter inside a cluster ("-Zq"): getopt has not moved
+	 * past the cluster yet, so argv[optind - 1] is the argument before
+	 * it. */
+	if (!in_cluster(argc, argv) && strncmp(argv[optind - 1], "--", 2) == 0)
+		return np_err_set(err, s->unknown_word, argv[optind - 1]);
+	return np_err_set(err, s->unknown_letter, optopt);
+}
+
+/* getopt_long over argv with a table's options, each applied to *o, until
+ * the operands or --help/--version.  `seen`: a bit per row given. */
+static int parse_argv(const struct optset *s, int argc, char **argv,
+		      struct np_options *o, uint64_t *seen, struct np_err *err)
+{
+	struct getopt_tables t;
+	const struct optdef *d;
+	char name[32];
+	int c, longidx;
+
+	make_getopt(s, &t);
 	optind = 0; /* glibc: full re-initialisation, so tests can call us
 		     * more than once */
 	opterr = 0;
 	for (;;) {
 		longidx = -1;
-		c = getopt_long(argc, argv, short_opts, long_opts, &longidx);
+		c = getopt_long(argc, argv, t.shrt, t.lng, &longidx);
 		if (c == -1)
-			break;
-		opt_name(c, longidx, name, sizeof(name));
-		switch (c) {
-		case 'c':
-			if (np_parse_ll(optarg, 10, 1, LLONG_MAX, &v) < 0)
-				return bad(err, name, optarg,
-					   "the count must be a whole number "
-					   "from 1 to 9223372036854775807");
-			o->count = v;
-			break;
-		case 'i':
-			o->interval_set = true;
-			if (np_parse_seconds(optarg, 0.0, NP_MAX_SECONDS,
-					     &o->interval_ns) < 0)
-				return bad(
-					err, name, optarg,
-					"the interval must be a number of "
-					"seconds from 0 to 2147483, e.g. 0.2");
-			break;
-		case 'W':
-			o->timeout_set = true;
-			if (np_parse_seconds(optarg, 0.001, NP_MAX_SECONDS,
-					     &o->timeout_ns) < 0)
-				return bad(err, name, optarg,
-					   "the timeout must be a number of "
-					   "seconds from 0.001 to 2147483");
-			break;
-		case 'Q':
-			if (parse_dec_hex(optarg, 255, &v) < 0)
-				return bad(err, name, optarg,
-					   "the TOS must be a number from 0 to "
-					   "255 (decimal, or hex as 0x..)");
-			o->tos = (int)v;
-			break;
-		case 'M':
-			if (strcmp(optarg, "do") == 0)
-				o->pmtu = NP_PMTU_DO;
-			else if (strcmp(optarg, "dont") == 0)
-				o->pmtu = NP_PMTU_DONT;
-			else if (strcmp(optarg, "want") == 0)
-				o->pmtu = NP_PMTU_WANT;
-			else if (strcmp(optarg, "probe") == 0)
-				o->pmtu = NP_PMTU_PROBE;
-			else
-				return bad(err, name, optarg,
-					   "expected do, dont, want or probe");
-			break;
-		case 'p':
-			if (np_parse_pattern(optarg, o->pattern,
-					     &o->pattern_len) < 0)
-				return bad(
-					err, name, optarg,
-					"the pattern must be 1 to 32 hex "
-					"digits (up to 16 bytes), e.g. ff00");
-			o->pattern_arg = optarg;
-			break;
-		case 'e':
-			/* 0 asks for a random one (iputils) */
-			if (parse_dec_hex(optarg, 65535, &v) < 0)
-				return bad(err, name, optarg,
-					   "the identifier must be a number "
-					   "from 0 to 65535 (decimal, or hex "
-					   "as 0x..)");
-			o->ident = v == 0 ? -1 : (int)v;
-			break;
-		case 'f':
-			o->flood = true;
-			break;
-		case 'A':
-			o->adaptive = true;
-			break;
-		case 'l':
-			if (np_parse_ll(optarg, 10, 1, NP_MAX_PRELOAD, &v) < 0)
-				return bad(err, name, optarg,
-					   "the preload must be a whole number "
-					   "from 1 to 65536");
-			o->preload = v;
-			break;
-		case 'n':
-			o->numeric = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'D':
-			o->timestamps = true;
-			break;
-		case 'O':
-			o->outstanding = true;
-			break;
-		case 'a':
-			o->alive_only = o->multi_opts = true;
-			break;
-		case 'u':
-			o->unreach_only = o->multi_opts = true;
-			break;
-		case 'C':
-			if (np_parse_ll(optarg, 10, 1, NP_MAX_VCOUNT, &v) < 0)
-				return bad(err, name, optarg,
-					   "the count must be a whole number "
-					   "from 1 to 65536");
-			o->vcount = v;
-			o->multi_opts = true;
-			break;
-		case 'r':
-			if (np_parse_ll(optarg, 10, 0, 1000, &v) < 0)
-				return bad(err, name, optarg,
-					   "the number of retries must be a "
-					   "whole number from 0 to 1000");
-			o->retries = v;
-			o->retries_set = o->multi_opts = true;
-			break;
-		case 'x':
-			if (np_parse_ll(optarg, 10, 1, INT32_MAX, &v) < 0)
-				return bad(err, name, optarg,
-					   "expected a whole number of targets "
-					   "from 1 to 2147483647");
-			o->reachable = v;
-			o->multi_opts = true;
-			break;
-		case 'g':
-			o->generate = o->multi_opts = true;
-			break;
-		case OPT_FILE:
-			if (*optarg == '\0')
-				return bad(err, name, optarg,
-					   "expected a file name, or - for "
-					   "standard input");
-			o->file = optarg;
-			o->multi_opts = true;
-			break;
-		case OPT_GAP:
-			if (np_parse_seconds(optarg, 0.0, NP_MAX_SECONDS,
-					     &o->gap_ns) < 0)
-				return bad(err, name, optarg,
-					   "the gap must be a number of "
-					   "seconds from 0 to 2147483, e.g. "
-					   "0.001");
-			o->multi_opts = true;
-			break;
-		case OPT_BURST:
-			if (np_parse_ll(optarg, 10, 1, NP_MAX_BURST,
-					&o->burst) < 0)
-				return bad(err, name, optarg,
-					   "the burst must be a whole number "
-					   "of probes from 1 to 64");
-			o->multi_opts = true;
-			break;
-		case OPT_MULTI:
-			o->multi_forced = o->multi_opts = true;
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case OPT_PERCENTILES:
-			o->percentiles = true;
-			break;
-		case OPT_METRICS:
-			if (*optarg == '\0')
-				return bad(err, name, optarg,
-					   "expected a file name, or - for "
-					   "standard output");
-			o->metrics = optarg;
-			break;
-		case OPT_PLUGIN: /* wants_plugin() saw it first */
-			break;
-		case OPT_USER_TIMESTAMPS:
-			o->user_timestamps = true;
-			break;
-		case OPT_DECIMALS:
-			if (np_parse_ll(optarg, 10, 3, 6, &v) < 0)
-				return bad(err, name, optarg,
-					   "expected 3 (microseconds) to 6 "
-					   "(nanoseconds)");
-			o->decimals = (int)v;
-			break;
-		case OPT_READ:
-		case OPT_SAVE:
-			if (*optarg == '\0')
-				return bad(err, name, optarg,
-					   "expected a file name");
-			if (c == OPT_READ)
-				o->read_file = optarg;
-			else
-				o->save_file = optarg;
-			break;
-		case OPT_INSPECT:
-			if (optarg != NULL && *optarg == '\0')
-				return bad(err, name, optarg,
-					   "expected an interface name");
-			o->inspect_iface = optarg != NULL ? optarg : "any";
-			break;
-		case OPT_FILTER:
-			o->capture_filter = optarg;
-			break;
-		case 'V':
-			o->action = NP_ACTION_VERSION;
 			return 0;
-		case 'h':
-			o->action = NP_ACTION_HELP;
-			return 0;
-		case ':':
+		if (c == ':')
 			return np_err_set(err, "option %s needs a value",
 					  argv[optind - 1]);
-		case '?':
-		default:
-			if (c != '?') {
-				int r = common_opt(c, optarg, name, o, err);
-
-				if (r < 0)
-					return -1;
-				if (r > 0)
-					break;
-			}
-			/* An unknown letter inside a cluster ("-Zq"): getopt
-			 * has not moved past the cluster yet, so argv[optind
-			 * - 1] is the argument before it. */
-			if (!in_cluster(argc, argv) &&
-			    strncmp(argv[optind - 1], "--", 2) == 0)
-				return np_err_set(err,
-						  "unknown or ambiguous "
-						  "option, or one that takes "
-						  "no value: '%s' (try --help)",
-						  argv[optind - 1]);
-			return np_err_set(err,
-					  "unknown option '-%c' (try --help)",
-					  optopt);
-		}
+		d = c == '?' ? NULL : opt_by_val(s, c);
+		if (d == NULL)
+			return unknown_option(s, argc, argv, err);
+		if (apply(d, optarg, opt_name(d, longidx, name, sizeof(name)),
+			  o, err) != 0)
+			return -1;
+		*seen |= 1ULL << (d - s->defs);
+		if (o->action != NP_ACTION_RUN)
+			return 0;
 	}
+}
+
+int np_options_parse(int argc, char **argv, struct np_options *o,
+		     struct np_err *err)
+{
+	struct getopt_tables t;
+	uint64_t seen = 0;
+	bool plugin;
+
+	np_options_defaults(o);
+	make_getopt(&main_set, &t);
+	if (wants_plugin(argc, argv, &t, &plugin, err) != 0)
+		return -1;
+	if (plugin) {
+		plugin_defaults(o);
+		if (parse_argv(&plugin_set, argc, argv, o, &seen, err) != 0)
+			return -1;
+		o->mode = action_mode(o, NP_MODE_PLUGIN);
+		return o->action != NP_ACTION_RUN
+			       ? 0
+			       : plugin_finish(argc, argv, o, err);
+	}
+	if (parse_argv(&main_set, argc, argv, o, &seen, err) != 0)
+		return -1;
+	o->mode = action_mode(o, NP_MODE_PING);
+	if (o->action != NP_ACTION_RUN)
+		return 0;
 	o->targets = argv + optind;
 	o->ntargets = argc - optind;
 	o->target = o->ntargets > 0 ? argv[optind] : NULL;
-	if (check_capture(o, err) != 0)
-		return -1;
-	for (int i = 0; i < o->ntargets; i++)
-		if (*o->targets[i] == '\0')
-			return np_err_set(err, "a target is an empty string");
-	if (o->alive_only && o->unreach_only)
-		return np_err_set(err, "-a and -u cannot be used together");
-	if (o->count > 0 && o->vcount > 0)
-		return np_err_set(err, "-c and -C cannot be used together");
-	if (o->retries_set && (o->count > 0 || o->vcount > 0))
-		return np_err_set(err, "-r (retries) applies only without -c "
-				       "or -C, when each target is probed "
-				       "until it answers");
-	if (o->generate && o->file != NULL)
-		return np_err_set(err, "-g and --file cannot be used together");
-	if (o->generate && (o->ntargets < 1 || o->ntargets > 2))
-		return np_err_set(err, "-g takes a CIDR block, or a first "
-				       "and a last address");
-	if (o->multi_opts &&
-	    (o->outstanding || o->flood || o->preload || o->adaptive))
-		return np_err_set(err, "-O, -f, -A and -l apply to a single "
-				       "target");
-	if (o->flood && o->adaptive)
-		return np_err_set(err, "-f and -A cannot be used together");
-	return 0;
+	note_seen(o, seen);
+	return check_run(o, seen, err);
+}
+
+int np_options_settle(struct np_options *o, bool is_root, struct np_err *err)
+{
+	if (o->mode != NP_MODE_PING && o->mode != NP_MODE_MANY &&
+	    o->mode != NP_MODE_PLUGIN)
+		return 0;
+	/* An alive sweep whose output shows no round-trip time (text, not
+	 * -v, -J, --metrics or --percentiles) has no use for the kernel's
+	 * stamps, which cost about a fifth of its CPU: user-space times. */
+	if (o->mode == NP_MODE_MANY && o->count == 0 && o->vcount == 0 &&
+	    !o->json && !o->verbose && o->metrics == NULL && !o->percentiles)
+		o->user_timestamps = true;
+	if (o->adaptive) {
+		/* -A: at least -i between probes (none by default), and for
+		 * a user other than root at least 200 ms, as iputils */
+		o->adaptive_min_ns =
+			o->interval_set ? o->interval_ns : NP_ADAPTIVE_MIN_NS;
+		if (!is_root && o->adaptive_min_ns < NP_ADAPTIVE_MIN_USER_NS)
+			o->adaptive_min_ns = NP_ADAPTIVE_MIN_USER_NS;
+	}
+	return np_options_check_interval(o, is_root, err);
 }
 
 int np_options_check_interval(struct np_options *o, bool is_root,
@@ -895,190 +1174,66 @@ int np_options_check_size(const struct np_options *o, int family,
 	return 0;
 }
 
-const char *np_options_usage(void)
+/* The option column of --help: "  -c, --count N" or "      --gap SECS". */
+/* The option column of --help, then the help at column `width`:
+ * "  -c, --count N", "      --gap SECS", "  -H HOST". */
+static void usage_line(FILE *f, const struct optdef *d, int width)
 {
-	return "Usage: netprobe [options] TARGET...\n"
-	       "Send ICMP Echo Requests.  One TARGET, a host name or an "
-	       "address: ping mode,\n"
-	       "with the output of iputils ping.  More than one TARGET, a CIDR "
-	       "block\n"
-	       "(198.51.100.0/24), a range (198.51.100.1-198.51.100.9), or an "
-	       "option from\n"
-	       "\"Many targets\" below: many-target mode, one fping-style "
-	       "result per target,\n"
-	       "in the order given.  No TARGET: targets are read from standard "
-	       "input.\n"
-	       "\n"
-	       "  -4, --ipv4              use IPv4 only\n"
-	       "  -6, --ipv6              use IPv6 only\n"
-	       "  -c, --count N           stop after N probes (with -w: after "
-	       "N replies);\n"
-	       "                          many targets: send N probes to each "
-	       "target\n"
-	       "  -i, --interval SECS     seconds between probes (default 1; "
-	       "below 0.002\n"
-	       "                          root only); many targets: to the "
-	       "same target\n"
-	       "  -W, --timeout SECS      a reply later than SECS counts as "
-	       "lost (default\n"
-	       "                          10; many targets: 0.5, with -c/-C -i "
-	       "kept within\n"
-	       "                          0.5 to 2)\n"
-	       "  -w, --deadline SECS     stop after SECS whatever was sent or "
-	       "received\n"
-	       "  -s, --size BYTES        payload bytes (default 56)\n"
-	       "  -t, --ttl N             IPv4 TTL / IPv6 hop limit (1-255)\n"
-	       "  -Q, --tos N             IPv4 TOS / IPv6 traffic class "
-	       "(0-255)\n"
-	       "  -M, --pmtudisc HINT     path MTU discovery: do, dont, want "
-	       "or probe\n"
-	       "  -I, --interface ADDR|IF send from this source address or "
-	       "interface\n"
-	       "  -f, --flood             a probe as soon as all are answered, "
-	       "at least 100/s\n"
-	       "                          (root, or -i 0.002 or more); dots "
-	       "for output\n"
-	       "  -A, --adaptive          the next probe when this one is "
-	       "answered, at least\n"
-	       "                          -i apart (root: none by default; "
-	       "a user: 0.2 s)\n"
-	       "  -l, --preload N         send the first N probes at once "
-	       "(above "
-	       "3: root)\n"
-	       "  -e, --ident ID          Echo identifier (0-65535, 0x.. hex; "
-	       "0: random); raw\n"
-	       "                          sockets only\n"
-	       "  -p, --pattern HEX       fill the payload with this pattern "
-	       "(up to 16 bytes;\n"
-	       "                          not a port: -p 443 warns)\n"
-	       "  -n, --numeric           no reverse name lookups\n"
-	       "  -q, --quiet             print only the first line and the "
-	       "summary; many\n"
-	       "                          targets: no per-reply lines, and "
-	       "without -c/-C\n"
-	       "                          nothing but the -a/-u list\n"
-	       "  -D, --timestamps        prefix lines with the Unix time\n"
-	       "  -O, --outstanding       report a probe still unanswered when "
-	       "the next is\n"
-	       "                          sent (one target only)\n"
-	       "  -v, --verbose           say which socket and privilege path "
-	       "are used, and\n"
-	       "                          report packets that were ignored "
-	       "(many targets:\n"
-	       "                          also duplicates dropped, and totals "
-	       "at the end)\n"
-	       "  -J, --json              JSON Lines: an object per event, a "
-	       "summary per\n"
-	       "                          target\n"
-	       "      --percentiles       summaries also give p50/p90/p99 of "
-	       "the RTT\n"
-	       "      --metrics FILE      at the end, write Prometheus metrics "
-	       "to FILE (renamed\n"
-	       "                          into place; - for standard output)\n"
-	       "      --decimals N        RTTs in ms with N decimals, 3 (us, "
-	       "default) to 6 (ns)\n"
-	       "      --user-timestamps   time probes in user space, not with "
-	       "the kernel's\n"
-	       "                          timestamps\n"
-	       "      --plugin            monitoring-plugin mode, as "
-	       "check_icmp "
-	       "(--plugin -h)\n"
-	       "      --no-sandbox        no seccomp filter after setup (for "
-	       "debugging)\n"
-	       "  -V, --version           print the version and exit\n"
-	       "  -h, --help              print this help and exit\n"
-	       "\n"
-	       "Many targets (each of these options selects many-target "
-	       "mode):\n"
-	       "  -a, --alive             print only the targets that "
-	       "answered\n"
-	       "  -u, --unreachable       print only the targets that did not "
-	       "answer\n"
-	       "  -C, --vcount N          as -c N, and list the RTT of every "
-	       "probe\n"
-	       "  -r, --retry N           without -c/-C, probe a silent target "
-	       "up to N more\n"
-	       "                          times, -W apart (default 3)\n"
-	       "  -x, --reachable N       exit 0 when at least N targets "
-	       "answered\n"
-	       "  -g, --generate          as fping -g: TARGETs are FIRST LAST, "
-	       "or one block\n"
-	       "      --file FILE         read targets from FILE, one per line "
-	       "(- is stdin;\n"
-	       "                          -f FILE is flood, refused for a "
-	       "file)\n"
-	       "      --gap SECS          at least SECS between any two probes "
-	       "sent\n"
-	       "                          (default 0.001; below 0.001 root "
-	       "only)\n"
-	       "      --burst N           send up to N due probes at once, "
-	       "then "
-	       "wait N gaps\n"
-	       "                          (default 1; up to 64)\n"
-	       "      --multi             many-target mode, also for one "
-	       "target\n"
-	       "\n"
-	       "Capture (libpcap; -V says whether this build has it):\n"
-	       "      --save FILE         ping mode: write the run's own "
-	       "requests, replies\n"
-	       "                          and errors to FILE (pcap)\n"
-	       "      --read FILE         inspect a pcap or pcapng file: "
-	       "ICMP decoded,\n"
-	       "                          requests paired with replies, a "
-	       "summary per flow\n"
-	       "      --inspect[=IFACE]   the same, live, on IFACE (default "
-	       "any), until -c\n"
-	       "                          packets, -w seconds or Ctrl-C\n"
-	       "      --filter EXPR       only packets matching the pcap "
-	       "filter EXPR\n"
-	       "\n"
-	       "Exit status: 0 replies came, 1 no reply (or, with -w and -c, "
-	       "fewer than\n"
-	       "N), 2 usage, name resolution or system error.  Many targets: 0 "
-	       "every\n"
-	       "target answered (with -x N: at least N did), 1 some did not, 2 "
-	       "a name did\n"
-	       "not resolve, or usage or system error.  --read, --inspect: 0 "
-	       "ICMP was\n"
-	       "seen, 1 none, 2 an unreadable file or system error.  See "
-	       "netprobe(8).\n";
+	const char *sep = d->meta == NULL		? ""
+			  : d->arg == optional_argument ? ""
+							: " ";
+	char col[64];
+	int n;
+
+	if (d->lng == NULL)
+		n = snprintf(col, sizeof(col), "  -%c%s%s", d->shrt, sep,
+			     d->meta != NULL ? d->meta : "");
+	else
+		n = snprintf(col, sizeof(col), "  %c%c%c --%s%s%s",
+			     d->shrt ? '-' : ' ', d->shrt ? d->shrt : ' ',
+			     d->shrt ? ',' : ' ', d->lng, sep,
+			     d->meta != NULL ? d->meta : "");
+	fprintf(f, "%s%*s%s\n", col, n < width ? width - n : 1, "", d->help);
 }
 
-const char *np_options_plugin_usage(void)
+void np_options_usage(FILE *f)
 {
-	return "Usage: netprobe --plugin [-H] HOST... [-w RTA,PL%] [-c "
-	       "RTA,PL%] "
-	       "[options]\n"
-	       "       check_netprobe [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
-	       "[options]\n"
-	       "Monitoring-plugin mode, a drop-in for check_icmp: one status "
-	       "line with\n"
-	       "performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 "
-	       "UNKNOWN.\n"
-	       "\n"
-	       "  -H HOST        a host to check (repeatable)\n"
-	       "  -w RTA,PL%     warning: average RTA (ms, or with us, ms, s) "
-	       "or packet loss\n"
-	       "                 at or above it (default 200,40%)\n"
-	       "  -c RTA,PL%     critical, the same (default 500,80%)\n"
-	       "  -n N, -p N     packets to each host (default 5)\n"
-	       "  -i TIME        interval between packets to a host (default "
-	       "80ms; a user:\n"
-	       "                 at least 2ms)\n"
-	       "  -I TIME        interval between any two packets (default "
-	       "1ms; a user:\n"
-	       "                 at least 1ms, -I 0 included)\n"
-	       "  -m N           OK when at least N hosts are OK (default: "
-	       "every host counts)\n"
-	       "  -l TTL         TTL / hop limit\n"
-	       "  -t SECS        the whole check ends after SECS (default 10)\n"
-	       "  -b BYTES       payload bytes (default 68)\n"
-	       "  -s ADDR|IF     source address or interface\n"
-	       "  -4, -6         IPv4 or IPv6 only\n"
-	       "  -v             say which socket is used\n"
-	       "  --metrics FILE also write Prometheus metrics (see "
-	       "netprobe(8))\n"
-	       "  --no-sandbox   no seccomp filter after setup (for "
-	       "debugging)\n"
-	       "  -h, -V         this help, the version\n";
+	fputs("Usage: netprobe [options] TARGET...\n"
+	      "       netprobe [options] --read FILE | --inspect[=IFACE]\n"
+	      "       netprobe --plugin [check_icmp options] HOST...\n"
+	      "One TARGET: ping mode (iputils ping's output).  More than one, "
+	      "a block, a\n"
+	      "range, or a many-target option: many-target mode (fping's "
+	      "job).\n",
+	      f);
+	for (int g = G_PROBE; g <= G_OTHER; g++) {
+		fputs("\n", f);
+		if (group_title[g] != NULL)
+			fprintf(f, "%s\n", group_title[g]);
+		for (size_t i = 0; i < NOPTS; i++)
+			if ((int)optdefs[i].group == g)
+				usage_line(f, &optdefs[i], 26);
+	}
+	fputs("\nExit status: 0 replies came, 1 none (or some targets did "
+	      "not answer), 2 usage\nor system error.  Every option, output "
+	      "and exit status in detail: netprobe(8).\n",
+	      f);
+}
+
+void np_options_plugin_usage(FILE *f)
+{
+	fputs("Usage: netprobe --plugin [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
+	      "[options]\n"
+	      "       check_netprobe [-H] HOST... [-w RTA,PL%] [-c RTA,PL%] "
+	      "[options]\n"
+	      "Monitoring-plugin mode, a drop-in for check_icmp: one status "
+	      "line with\n"
+	      "performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 "
+	      "UNKNOWN.\n\n",
+	      f);
+	for (size_t i = 0; i < plugin_set.n; i++)
+		usage_line(f, &plugindefs[i], 26);
+	fputs("\nRTA in ms unless a unit is given (us, ms, s).  Every option "
+	      "in detail:\nnetprobe(8), MONITORING PLUGIN MODE.\n",
+	      f);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "icmp.h"
@@ -23,6 +24,17 @@ enum np_action {
 	NP_ACTION_VERSION,
 };
 
+/* What the run does, decided by the parse: main() looks it up in its mode
+ * table. */
+enum np_mode {
+	NP_MODE_PING = 0, /* one target, iputils ping's job */
+	NP_MODE_MANY,	  /* many targets, fping's job */
+	NP_MODE_PLUGIN,	  /* --plugin or check_netprobe: check_icmp's job */
+	NP_MODE_INSPECT,  /* --read or --inspect */
+	NP_MODE_HELP,
+	NP_MODE_VERSION,
+};
+
 /* Defaults and limits (documented in netprobe.8). */
 #define NP_DEFAULT_SIZE 56
 #define NP_MAX_SIZE_V4 65507 /* 65535 - 20 (IPv4) - 8 (ICMP) */
@@ -39,8 +51,11 @@ enum np_action {
 
 #define NP_PLUGIN_MAX_HOSTS 1024
 
+/* The configuration of a run, filled by np_options_parse and
+ * np_options_settle and read-only after them (const everywhere else). */
 struct np_options {
 	enum np_action action;
+	enum np_mode mode;
 	int family;	 /* AF_UNSPEC, AF_INET or AF_INET6 */
 	long long count; /* 0: until interrupted or the deadline */
 	int64_t interval_ns;
@@ -61,9 +76,10 @@ struct np_options {
 	bool verbose;		 /* -v */
 	bool flood;		 /* -f */
 	bool adaptive;		 /* -A */
-	int64_t adaptive_min_ns; /* -A: least interval (set by main) */
+	int64_t adaptive_min_ns; /* -A: least interval (np_options_settle) */
 	long long preload;	 /* -l: probes sent at once at the start */
-	bool user_timestamps;	 /* --user-timestamps: no kernel stamps */
+	bool user_timestamps;	 /* --user-timestamps, or an alive sweep without
+				    RTTs */
 	int decimals;		 /* --decimals: of RTTs in ms, 3 to 6 */
 	int ident;		 /* -e: Echo identifier, -1 (or -e 0) random */
 	const char *target;	 /* the first target */
@@ -123,10 +139,17 @@ int64_t np_options_multi_timeout(const struct np_options *o);
 
 void np_options_defaults(struct np_options *o);
 
-/* Parse argv.  Returns 0, or -1 with a message that names the option and
- * the bad value.  Does not print, does not exit. */
+/* Parse argv and decide the mode (o->mode).  Returns 0, or -1 with a
+ * message that names the option and the bad value.  Does not print, does
+ * not exit.  Plugin mode is chosen by the name check_netprobe or by
+ * --plugin found as an option (not as another option's value, not after
+ * "--"). */
 int np_options_parse(int argc, char **argv, struct np_options *o,
 		     struct np_err *err);
+
+/* The last step of parsing, once it is known who runs us: -A's least
+ * interval and np_options_check_interval.  After it nothing writes *o. */
+int np_options_settle(struct np_options *o, bool is_root, struct np_err *err);
 
 /* Checks that depend on who runs us (iputils' rule: intervals under 2 ms
  * only for root) and on the address family chosen (maximum size).  In
@@ -150,10 +173,11 @@ bool np_looks_like_port(const char *s);
 /* Hex pattern of 1 to NP_PATTERN_MAX bytes, an even number of digits. */
 int np_parse_pattern(const char *s, uint8_t *out, size_t *outlen);
 
-/* The --help text. */
-const char *np_options_usage(void);
-/* The --help text of the monitoring-plugin mode. */
-const char *np_options_plugin_usage(void);
+/* The --help text: a synopsis made from the option table, one line per
+ * option; netprobe.8 is the reference. */
+void np_options_usage(FILE *f);
+/* The --help text of the monitoring-plugin mode, from its table. */
+void np_options_plugin_usage(FILE *f);
 
 /* check_icmp's threshold: "200,40%", "200ms,40%", "1.5s,80", "500us,10%"
  * (RTA in ms unless a unit is given, packet loss in percent), or the RTA

@@ -264,6 +264,14 @@ run_checks() {
 	comp_eq "$m" "check_netprobe -" "${PLUGIN_OPTS[@]}"
 	comp_eq "$m" "/usr/lib/nagios/plugins/check_netprobe -" "${PLUGIN_OPTS[@]}"
 	comp_eq "$m" "netprobe -w 100,20% --plugin -H nphost-" nphost-alpha nphost-beta
+	# --plugin as an option's value or after "--" is not plugin mode,
+	# as for netprobe's parser.
+	comp_has "$m" "netprobe -I --plugin --" --gap --json
+	comp_has "$m" "netprobe --interface --plugin --" --gap --json
+	comp_has "$m" "netprobe -qI --plugin --" --gap --json
+	comp_has "$m" "netprobe -n --plugin -" -H -w
+	comp_hasnt "$m" "netprobe -- --plugin -" -H -w
+	comp_has "$m" "netprobe --sandbox-test " socket exec open
 	comp_eq "$m" "check_netprobe -H nphost-a" nphost-alpha
 	comp_eq "$m" "check_netprobe -w 200,40% nphost-b" nphost-beta
 	comp_has "$m" "check_netprobe -s " lo

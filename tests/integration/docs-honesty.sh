@@ -6,7 +6,7 @@
 #      man/netprobe.8 (a .TP entry of OPTIONS) and is in the completion's
 #      option lists (contrib/bash-completion/netprobe);
 #   b) the reverse: every option the parser accepts (src/options.c's
-#      long_opts and short_opts) is in --help or in the man page's OPTIONS;
+#      option table, optdefs) is in --help or in the man page's OPTIONS;
 #   c) no "Not implemented" list (man COMPATIBILITY, iputils part; README's
 #      comparison with ping) names an option the parser accepts;
 #   d) the man page renders without a warning (man --warnings, groff -ww).
@@ -85,15 +85,17 @@ np_eq "every short option of --help is in the completion" "" \
 	"$(missing "$HELP_SHORT" "$COMP_WORDS_ALL")"
 
 # ---- the reverse: what the parser accepts ------------------------------
-# long_opts[] of ping and many-target mode: {"name", ...} up to its "};".
-SRC_LONG=$(sed -n '/^static const struct option long_opts\[\] = {/,/^};/p' "$OPTIONS_C" |
-	sed -nE 's/^[[:space:]]*\{"([a-z0-9-]+)",.*/--\1/p' | sorted)
-# short_opts: the string after "short_opts[] =", possibly over lines.
-SRC_SHORT=$(sed -n '/^static const char short_opts\[\] =/,/;/p' "$OPTIONS_C" |
-	grep -oE '"[^"]*"' | tr -d '"\n' | tr -d ':' | grep -oE '[A-Za-z0-9]' |
-	sed 's/^/-/' | sorted)
-at_least "long options in src/options.c long_opts" 30 "$SRC_LONG"
-at_least "short options in src/options.c short_opts" 20 "$SRC_SHORT"
+# The option table of ping, many-target and inspect mode (optdefs[]): each
+# row starts MACRO("long-name", 'x' (or 0 for no letter), up to its "};".
+# The getopt arrays and --help are made from it at run time.
+SRC_ROWS=$(sed -n '/^static const struct optdef optdefs\[\] = {/,/^};/p' "$OPTIONS_C" |
+	grep -E '^[[:space:]]*[A-Z]+\("')
+SRC_LONG=$(printf '%s\n' "$SRC_ROWS" |
+	sed -nE 's/^[[:space:]]*[A-Z]+\("([a-z0-9-]+)",.*/--\1/p' | sorted)
+SRC_SHORT=$(printf '%s\n' "$SRC_ROWS" |
+	sed -nE "s/^[[:space:]]*[A-Z]+\\(\"[a-z0-9-]+\", '([A-Za-z0-9])'.*/-\\1/p" | sorted)
+at_least "long options in src/options.c optdefs" 30 "$SRC_LONG"
+at_least "short options in src/options.c optdefs" 20 "$SRC_SHORT"
 np_eq "every long option the parser accepts is in --help or man OPTIONS" "" \
 	"$(missing "$SRC_LONG" "$(printf '%s\n%s\n' "$HELP_LONG" "$MAN_LONG" | sorted)")"
 np_eq "every short option the parser accepts is in --help or man OPTIONS" "" \

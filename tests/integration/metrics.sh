@@ -297,6 +297,52 @@ promtool_ok "-J --metrics -: the metrics part" "$NP_TMP/stdout.prom"
 np_eq "-J --metrics -: 3 JSON lines first" "3 3" \
 	"$(printf '%s\n' "$NP_OUT" | sed '/^# HELP /,$d' | wc -l) $(printf '%s\n' "$NP_OUT" | sed '/^# HELP /,$d' | "$PY" -c 'import json, sys; print(sum(1 for l in sys.stdin if json.loads(l)))')"
 
+# /dev/null, where the text goes while --metrics - takes standard output,
+# cannot be opened (a directory in its place, in a mount namespace of the
+# run's own): the error says what failed and why, in both modes.
+NULLDIR='mount -t tmpfs np-dev /dev && mkdir /dev/null && exec "$@"'
+for targets in 198.18.0.1 "198.18.0.1 198.18.0.2"; do
+	# shellcheck disable=SC2086 # one or two targets
+	np_exec "$A" $T unshare -m sh -c "$NULLDIR" sh "$NETPROBE" -c 1 \
+		--metrics - $targets
+	np_eq "no /dev/null ($targets): exit 2" 2 "$NP_RC"
+	np_match "no /dev/null ($targets): says what and why" \
+		'^netprobe: cannot open /dev/null .*: Is a directory$' "$NP_ERR"
+done
+
+# Early exits after the metrics file was opened leave no temporary file:
+# --sandbox-test, killed by the sandbox (exit 2) or allowed without it
+# (exit 1), in ping mode and in many-target mode.
+SBT=$NP_TMP/sandbox-test
+mkdir "$SBT"
+for targets in 198.18.0.1 "198.18.0.1 198.18.0.2"; do
+	for sb in sandbox --no-sandbox; do
+		# shellcheck disable=SC2046,SC2086
+		np_run "$A" $T -c 1 $([ $sb = sandbox ] || echo $sb) \
+			--sandbox-test=socket --metrics "$SBT/netprobe.prom" $targets
+		np_match "--sandbox-test, $sb ($targets): exit 1 or 2" '^[12]$' "$NP_RC"
+		np_match "--sandbox-test, $sb ($targets): the test ran" \
+			'sandbox( test)?: .*socket' "$NP_ERR"
+		np_eq "--sandbox-test, $sb ($targets): no file left behind" "" \
+			"$(ls -A "$SBT")"
+	done
+done
+
+# A --save file that cannot be written to the end (a 4 KB tmpfs, in a
+# mount namespace of the run's own): the capture fails when it is closed,
+# after the run, and that exit too leaves no temporary metrics file.
+if "$NETPROBE" -V | grep -q 'with libpcap'; then
+		mkdir "$NP_TMP/small" "$NP_TMP/save-close"
+	SMALL='mount -t tmpfs -o size=4k np-small "$1" && shift && exec "$@"'
+	np_exec "$A" $T unshare -m sh -c "$SMALL" sh "$NP_TMP/small" \
+		"$NETPROBE" -c 6 -i 0.05 -s 1400 --save "$NP_TMP/small/s.pcap" \
+				--metrics "$NP_TMP/save-close/netprobe.prom" 198.18.0.1
+	np_eq "--save fails at close: exit 2" 2 "$NP_RC"
+	np_match "--save fails at close: an error" '^netprobe: ' "$NP_ERR"
+		np_eq "--save fails at close: no metrics file left behind" "" \
+		"$(ls -A "$NP_TMP/save-close")"
+fi
+
 # --- Plugin mode --------------------------------------------------------
 
 np_run "$A" $T --plugin -H 198.18.0.1 -H 198.19.0.1 --metrics "$F"

@@ -120,4 +120,16 @@ np_run "$NS" 10 --sandbox-test=recv -c 1 localhost
 allowed "ping mode, recv on the helper's socket" recv
 np_run "$NS" 10 --sandbox-test=recv -a 127.0.0.1 198.18.0.1
 refused "many targets, recv (no helper)" recvfrom
+# Inspect mode too (netprobe.8: --sandbox-test "works in every mode"): a
+# live capture on lo, the test made right after entering the sandbox.
+if "$NETPROBE" -V | grep -q 'with libpcap'; then
+	np_run "$NS" 10 --sandbox-test=socket --inspect=lo -c 1 -w 1
+	np_eq "inspect, socket after setup: exit 2" 2 "$NP_RC"
+	np_match "inspect, socket after setup: the call named" \
+		'^netprobe: sandbox: system call 41 \(socket\) is not allowed after setup' "$NP_ERR"
+	np_run "$NS" 10 --no-sandbox --sandbox-test=socket --inspect=lo -c 1 -w 1
+	np_eq "inspect, socket with --no-sandbox: allowed (exit 1)" 1 "$NP_RC"
+	np_match "inspect, socket with --no-sandbox: says so" \
+		"sandbox test: socket was allowed" "$NP_ERR"
+fi
 np_finish

@@ -48,6 +48,17 @@ START_TEST(defaults)
 }
 END_TEST
 
+/* The --help text, as np_options_usage writes it. */
+static const char *usage_text(char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	ck_assert_ptr_nonnull(f);
+	np_options_usage(f);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
 START_TEST(good_values)
 {
 	struct np_options o;
@@ -82,6 +93,7 @@ START_TEST(long_and_attached_forms)
 {
 	struct np_options o;
 	struct np_err e;
+	static char buf[16384];
 
 	ck_assert_int_eq(parse(&o, &e, "--ipv6", "--count=3", "--interval",
 			       "0.5", "--pmtudisc=want", "-c7", "-s0", "--tos",
@@ -99,7 +111,8 @@ START_TEST(long_and_attached_forms)
 	ck_assert_int_eq(o.action, NP_ACTION_HELP);
 	ck_assert_int_eq(parse(&o, &e, "-V", NULL), 0);
 	ck_assert_int_eq(o.action, NP_ACTION_VERSION);
-	ck_assert_ptr_nonnull(strstr(np_options_usage(), "--deadline"));
+	ck_assert_ptr_nonnull(
+		strstr(usage_text(buf, sizeof(buf)), "--deadline"));
 }
 END_TEST
 
@@ -344,6 +357,137 @@ START_TEST(context_checks)
 }
 END_TEST
 
+/* Plugin mode comes from the name check_netprobe or from --plugin parsed
+ * as an option: not from the value of another option, not after "--". */
+START_TEST(plugin_detection)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "-4", "--plugin", "-H", "h", NULL), 0);
+	ck_assert(o.plugin);
+	ck_assert_int_eq(o.mode, NP_MODE_PLUGIN);
+	ck_assert_int_eq(o.count, 5); /* check_icmp's -n default */
+	ck_assert_int_eq(parse(&o, &e, "h", "--plugin", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_PLUGIN);
+	/* the value of -I (an interface name, as odd as it looks) */
+	ck_assert_int_eq(parse(&o, &e, "-I", "--plugin", "h", NULL), 0);
+	ck_assert(!o.plugin);
+	ck_assert_int_eq(o.mode, NP_MODE_PING);
+	ck_assert_str_eq(o.source, "--plugin");
+	ck_assert_int_eq(parse(&o, &e, "--interface=--plugin", "h", NULL), 0);
+	ck_assert(!o.plugin);
+	ck_assert_int_eq(parse(&o, &e, "-qI", "--plugin", "h", NULL), 0);
+	ck_assert(!o.plugin);
+	ck_assert_str_eq(o.source, "--plugin");
+	/* after "--": a target (many-target mode, two of them) */
+	ck_assert_int_eq(parse(&o, &e, "h", "--", "--plugin", NULL), 0);
+	ck_assert(!o.plugin);
+	ck_assert_int_eq(o.mode, NP_MODE_MANY);
+	ck_assert_int_eq(o.ntargets, 2);
+	ck_assert_str_eq(o.targets[1], "--plugin");
+}
+END_TEST
+
+/* The mode, and the "applies only to" rules the option table makes. */
+START_TEST(modes_from_table)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "h", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_PING);
+	ck_assert_int_eq(parse(&o, &e, "--multi", "h", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_MANY);
+	ck_assert_int_eq(parse(&o, &e, "198.51.100.0/30", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_MANY);
+	ck_assert_int_eq(parse(&o, &e, "-O", "a", "b", NULL), -1);
+	ck_assert_str_eq(e.msg, "-O, -f, -A and -l apply to a single target");
+	ck_assert_int_eq(parse(&o, &e, "--save", "f", "a", "b", NULL), -1);
+	ck_assert_str_eq(e.msg, "--save applies to a single target");
+	ck_assert_int_eq(parse(&o, &e, "--filter", "icmp", "h", NULL), -1);
+#ifdef HAVE_PCAP
+	ck_assert_str_eq(e.msg, "--filter applies to --read and --inspect");
+	ck_assert_int_eq(parse(&o, &e, "--read", "f", "-c", "2", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_INSPECT);
+	ck_assert_int_eq(parse(&o, &e, "--read", "f", "-n", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--read and --inspect take only"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "-c, "));
+	ck_assert_ptr_null(strstr(e.msg, "-n"));
+	ck_assert_int_eq(parse(&o, &e, "--read", "f", "--inspect", NULL), -1);
+	ck_assert_str_eq(e.msg, "--read and --inspect cannot be used together");
+#endif
+	ck_assert_int_eq(parse(&o, &e, "-a", "-u", "h", NULL), -1);
+	ck_assert_str_eq(e.msg, "-a and -u cannot be used together");
+	ck_assert_int_eq(parse(&o, &e, "--help", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_HELP);
+	ck_assert_int_eq(parse(&o, &e, "--plugin", "-V", NULL), 0);
+	ck_assert_int_eq(o.mode, NP_MODE_VERSION);
+}
+END_TEST
+
+/* The synopses are made from the tables: every option on a line. */
+START_TEST(synopses)
+{
+	static char buf[16384];
+	static const char *const plugin_opts[] = {
+		"-H HOST",	"-w RTA,PL%", "-c RTA,PL%",   "-n N",
+		"-p N",		"-i TIME",    "-I TIME",      "-m N",
+		"-l TTL",	"-t SECS",    "-b BYTES",     "-s ADDR|IF",
+		"-4 ",		"-6 ",	      "-v ",	      "--metrics FILE",
+		"--no-sandbox", "-h, --help", "-V, --version"};
+	FILE *f;
+
+	ck_assert_ptr_nonnull(strstr(usage_text(buf, sizeof(buf)),
+				     "  -c, --count N           stop after"));
+	ck_assert_ptr_nonnull(strstr(buf, "      --inspect[=IFACE]   "));
+	ck_assert_ptr_nonnull(strstr(buf, "netprobe(8)"));
+	f = fmemopen(buf, sizeof(buf), "w");
+	ck_assert_ptr_nonnull(f);
+	np_options_plugin_usage(f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Monitoring-plugin mode"));
+	for (size_t i = 0; i < sizeof(plugin_opts) / sizeof(plugin_opts[0]);
+	     i++)
+		ck_assert_msg(strstr(buf, plugin_opts[i]) != NULL, "no %s",
+			      plugin_opts[i]);
+}
+END_TEST
+
+/* The settle step: -A's least interval, then nothing writes the options. */
+START_TEST(settle)
+{
+	struct np_options o;
+	struct np_err e;
+
+	ck_assert_int_eq(parse(&o, &e, "-A", "h", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert_int_eq(o.adaptive_min_ns, 0);
+	ck_assert_int_eq(parse(&o, &e, "-A", "h", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, false, &e), 0);
+	ck_assert_int_eq(o.adaptive_min_ns, 200000000LL);
+	ck_assert_int_eq(parse(&o, &e, "-A", "-i", "0.5", "h", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, false, &e), 0);
+	ck_assert_int_eq(o.adaptive_min_ns, 500000000LL);
+	/* an alive sweep that shows no RTT: user-space times */
+	ck_assert_int_eq(parse(&o, &e, "-a", "h1", "h2", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "-a", "-J", "h1", "h2", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(!o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "-c", "1", "h1", "h2", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(!o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "h1", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, true, &e), 0);
+	ck_assert(!o.user_timestamps);
+	ck_assert_int_eq(parse(&o, &e, "-i", "0.001", "h", NULL), 0);
+	ck_assert_int_eq(np_options_settle(&o, false, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "2 ms"));
+}
+END_TEST
+
 START_TEST(number_parsers)
 {
 	long long v;
@@ -388,6 +532,10 @@ Suite *options_suite(void)
 	tcase_add_test(tc, many_targets);
 	tcase_add_test(tc, context_checks);
 	tcase_add_test(tc, number_parsers);
+	tcase_add_test(tc, plugin_detection);
+	tcase_add_test(tc, modes_from_table);
+	tcase_add_test(tc, settle);
+	tcase_add_test(tc, synopses);
 	suite_add_tcase(s, tc);
 	return s;
 }
