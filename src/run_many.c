@@ -342,7 +342,8 @@ int np_run_many(const struct np_options *opt, struct np_privs *privs)
 	}
 	/* Whole lines, written when the engine is about to wait. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (many_output(r, opt, &err) != 0 || np_run_sandbox(opt, -1, &err) != 0) {
+	if (many_output(r, opt, &err) != 0 ||
+	    np_run_sandbox(opt, -1, &err) != 0) {
 		rc = np_run_fail(opt, &err);
 	} else if (opt->sandbox_test != NULL) {
 		/* a refused call ends the process: no metrics file left */

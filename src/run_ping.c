@@ -68,7 +68,8 @@ static int ping_setup(struct ping_run *r, const struct np_options *opt,
 			      !opt->no_sandbox && !np_sandbox_under_valgrind(),
 			      err) != 0 &&
 	    opt->verbose)
-		fprintf(stderr, "netprobe: %s (routers by address)\n", err->msg);
+		fprintf(stderr, "netprobe: %s (routers by address)\n",
+			err->msg);
 	if (np_socket_route(&r->sock, &r->target, opt, privs, err) != 0 ||
 	    np_socket_open(&r->sock, r->target.family, privs, err) != 0 ||
 	    np_socket_configure(&r->sock, opt, privs, err) != 0)
@@ -206,7 +207,8 @@ int np_run_ping(const struct np_options *opt, struct np_privs *privs)
 		return np_run_fail(opt, &err);
 	}
 	if (ping_setup(&r, opt, privs, &err) != 0 ||
-	    ping_output(&r, opt, &err) != 0 || np_run_sandbox(opt, r.resolver.fd, &err) != 0) {
+	    ping_output(&r, opt, &err) != 0 ||
+	    np_run_sandbox(opt, r.resolver.fd, &err) != 0) {
 		rc = np_run_fail(opt, &err);
 	} else if (opt->sandbox_test != NULL) {
 		/* a refused call ends the process: no metrics file left */
