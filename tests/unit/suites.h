@@ -15,5 +15,6 @@ Suite *tlist_suite(void);
 Suite *sweep_suite(void);
 Suite *output_suite(void);
 Suite *capture_suite(void);
+Suite *proto_suite(void);
 
 #endif
