@@ -404,7 +404,11 @@ static void enable_timestamps(struct np_socket *s)
 	int txrx = rx | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
 
 	s->ts_rx = s->ts_tx = false;
-	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, txrx,
+	/* Transmit stamps are tied to probes by SCM_TS_OPT_ID (Linux 6.13):
+	 * without it the kernel's own counter would name them, which cannot
+	 * be tied to probes for sure, so they are not asked for at all. */
+	if (np_socket_tx_id_supported() &&
+	    setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, txrx,
 		       "SO_TIMESTAMPING", NULL) == 0)
 		s->ts_rx = s->ts_tx = true;
 	else if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, rx,
@@ -569,51 +573,91 @@ static ssize_t send_plain(int fd, const void *buf, size_t len,
 	return n;
 }
 
+/* The control messages that ask for one probe's transmit stamp, named
+ * `id` (SCM_TS_OPT_ID), into msg's control buffer `ctl`. */
+union np_tx_control {
+	char buf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+static void tx_stamp_control(struct msghdr *msg, union np_tx_control *ctl,
+			     uint32_t id)
+{
+	int flags = SOF_TIMESTAMPING_TX_SOFTWARE;
+	struct cmsghdr *cm;
+
+	memset(ctl, 0, sizeof(*ctl));
+	msg->msg_control = ctl->buf;
+	msg->msg_controllen = sizeof(ctl->buf);
+	cm = CMSG_FIRSTHDR(msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SO_TIMESTAMPING; /* this probe's transmit stamp */
+	cm->cmsg_len = CMSG_LEN(sizeof(flags));
+	memcpy(CMSG_DATA(cm), &flags, sizeof(flags));
+	cm = CMSG_NXTHDR(msg, cm);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_TS_OPT_ID; /* named by the probe's number */
+	cm->cmsg_len = CMSG_LEN(sizeof(id));
+	memcpy(CMSG_DATA(cm), &id, sizeof(id));
+}
+
+bool np_socket_tx_id_supported(void)
+{
+	struct sockaddr_in self;
+	socklen_t len = sizeof(self);
+	union np_tx_control ctl;
+	char byte = 0;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg;
+	bool ok = false;
+	int fd;
+
+	/* A kernel before 6.13 refuses the unknown control message with
+	 * EINVAL before it routes anything; one byte to our own loopback
+	 * socket tells (any other outcome, even ENETUNREACH with loopback
+	 * down, means the message was accepted). */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	memset(&self, 0, sizeof(self));
+	self.sin_family = AF_INET;
+	self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&self, sizeof(self)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&self, &len) == 0) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &self;
+		msg.msg_namelen = sizeof(self);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		tx_stamp_control(&msg, &ctl, 0);
+		ok = sendmsg(fd, &msg, 0) >= 0 || errno != EINVAL;
+	}
+	close(fd);
+	return ok;
+}
+
 ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       const struct sockaddr *dst, socklen_t dstlen,
 		       uint32_t id)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(uint32_t)) +
-			 CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	int flags = SOF_TIMESTAMPING_TX_SOFTWARE;
+	union np_tx_control control;
 	struct iovec iov = {(void *)buf, len};
 	struct msghdr msg;
-	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (!s->ts_tx)
 		return send_plain(s->fd, buf, len, dst, dstlen);
 	memset(&msg, 0, sizeof(msg));
-	memset(&control, 0, sizeof(control));
 	msg.msg_name = (void *)dst;
 	msg.msg_namelen = dstlen;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SO_TIMESTAMPING; /* this probe's transmit stamp */
-	cm->cmsg_len = CMSG_LEN(sizeof(flags));
-	memcpy(CMSG_DATA(cm), &flags, sizeof(flags));
-	cm = CMSG_NXTHDR(&msg, cm);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_TS_OPT_ID; /* named by the probe's number */
-	cm->cmsg_len = CMSG_LEN(sizeof(id));
-	memcpy(CMSG_DATA(cm), &id, sizeof(id));
+	/* SCM_TS_OPT_ID was found to work at setup (enable_timestamps): an
+	 * error here, EINVAL included, is this probe's, and is returned. */
+	tx_stamp_control(&msg, &control, id);
 	do {
 		n = sendmsg(s->fd, &msg, 0);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EINVAL) {
-		/* No SCM_TS_OPT_ID here: the kernel's own counter would name
-		 * the stamps, which cannot be tied to probes for sure.  From
-		 * now on the user-space send time, and no stamps asked. */
-		s->ts_tx = false;
-		n = send_plain(s->fd, buf, len, dst, dstlen);
-	}
 	return n;
 }
 

@@ -111,13 +111,17 @@ struct np_rxpkt {
 };
 
 /* Send one probe to `dst`; `id` (the probe number) names it in its
- * transmit timestamp.  sendmsg's result, errno set on failure.  A kernel
- * that does not know SCM_TS_OPT_ID (before 6.13) answers EINVAL: the
- * probe is sent again without it and transmit stamps are no longer
- * used. */
+ * transmit timestamp when s->ts_tx.  sendmsg's result, errno set on
+ * failure: every error, EINVAL too, is the probe's (whether the kernel
+ * knows SCM_TS_OPT_ID was decided once, at setup). */
 ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       const struct sockaddr *dst, socklen_t dstlen,
 		       uint32_t id);
+
+/* Whether the kernel accepts SCM_TS_OPT_ID (Linux 6.13), which names a
+ * transmit stamp by the probe: asked once, at setup (np_socket_configure),
+ * with one byte sent to a socket of our own on loopback. */
+bool np_socket_tx_id_supported(void);
 
 /* Many datagrams per system call (recvmmsg): for many-target runs, where
  * replies come by the thousand.  All of a batch share one receive time. */

@@ -3,9 +3,14 @@
  * transmit-stamp decision. */
 #include "config.h"
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "siphash.h"
+#include "sockets.h"
 #include "packets.h"
 #include "suites.h"
 
@@ -47,6 +52,34 @@ START_TEST(siphash_key_matters)
 }
 END_TEST
 
+/* An EINVAL from sendmsg is the probe's send error: it no longer turns
+ * transmit stamps off for the rest of the run (that decision is taken at
+ * setup, np_socket_tx_id_supported).  A destination length sendmsg
+ * refuses (EINVAL) on an unbound UDP socket: nothing is sent. */
+START_TEST(send_einval_keeps_tx_stamps)
+{
+	struct np_socket s;
+	struct sockaddr_in dst;
+	const char byte = 0;
+	ssize_t n;
+
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(s.fd, 0);
+	s.ts_rx = s.ts_tx = true;
+	memset(&dst, 0, sizeof(dst));
+	dst.sin_family = AF_INET;
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	dst.sin_port = htons(9);
+	n = np_socket_send(&s, &byte, 1, (const struct sockaddr *)&dst, 3, 7);
+	ck_assert_int_lt(n, 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert(s.ts_tx);
+	close(s.fd);
+}
+END_TEST
+
 Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
@@ -54,6 +87,9 @@ Suite *proto_suite(void)
 
 	tcase_add_test(tc, siphash_paper_vectors);
 	tcase_add_test(tc, siphash_key_matters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sockets");
+	tcase_add_test(tc, send_einval_keeps_tx_stamps);
 	suite_add_tcase(s, tc);
 	return s;
 }
