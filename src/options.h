@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "icmp.h"
+#include "payload.h"
 
 enum np_pmtu {
 	NP_PMTU_DEFAULT = 0, /* leave the kernel's default alone */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "match.h"
 #include "packets.h"
 #include "reply.h"
@@ -31,7 +32,7 @@ static void setup(struct fixture *f, enum np_sock_kind kind)
 	f->m.kind = kind;
 	f->m.ident = 0x1234;
 	f->m.target = pk_addr(TGT);
-	f->m.spec.cookie = 0xc0ffee0012345678ULL;
+	f->m.spec.key.k0 = 0xc0ffee0012345678ULL;
 	f->m.spec.size = 56;
 	f->m.st = &f->st;
 	np_stats_init(&f->st);
@@ -80,7 +81,8 @@ static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
 		 const struct sockaddr_storage *from, int64_t t,
 		 struct np_event *ev, struct np_reply *r)
 {
-	struct np_rx rx = {AF_INET, true, buf, len, -1, NULL, NULL, false};
+	struct np_rx rx = {AF_INET, true, buf,	 len, -1,
+			   NULL,    NULL, false, NULL};
 
 	if (f->m.kind == NP_SOCK_DGRAM) {
 		rx.has_ip_header = false;
