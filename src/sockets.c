@@ -590,9 +590,17 @@ bool np_socket_tx_id_supported(void)
 	 * EINVAL before it routes anything; one byte to our own loopback
 	 * socket tells (any other outcome, even ENETUNREACH with loopback
 	 * down, means the message was accepted). */
+	int on = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+		 SOF_TIMESTAMPING_OPT_TSONLY;
+
+	/* (the kernel takes SCM_TS_OPT_ID only on a socket with OPT_ID) */
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &on, sizeof(on)) != 0) {
+		close(fd);
+		return false;
+	}
 	memset(&self, 0, sizeof(self));
 	self.sin_family = AF_INET;
 	self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

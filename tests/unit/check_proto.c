@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "siphash.h"
@@ -80,6 +82,21 @@ START_TEST(send_einval_keeps_tx_stamps)
 }
 END_TEST
 
+/* The setup probe finds SCM_TS_OPT_ID wherever the kernel has it (Linux
+ * 6.13 and later), so transmit stamps are not lost by the decision. */
+START_TEST(tx_id_probe_finds_the_feature)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	ck_assert_int_eq(uname(&u), 0);
+	if (sscanf(u.release, "%d.%d", &major, &minor) != 2 ||
+	    major * 1000 + minor < 6013)
+		return; /* an older kernel: nothing to find */
+	ck_assert(np_socket_tx_id_supported());
+}
+END_TEST
+
 Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
@@ -90,6 +107,7 @@ Suite *proto_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sockets");
 	tcase_add_test(tc, send_einval_keeps_tx_stamps);
+	tcase_add_test(tc, tx_id_probe_finds_the_feature);
 	suite_add_tcase(s, tc);
 	return s;
 }
