@@ -243,6 +243,32 @@ START_TEST(wrong_cookie)
 }
 END_TEST
 
+/* The cookie is a MAC of the probe's identity: probe 1's payload under
+ * probe 2's sequence number is not ours (a per-run cookie let it pass as
+ * a corrupted reply to probe 2). */
+START_TEST(payload_of_another_probe)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	send_at(&f, MS);
+	len = reply_to(&f, 1, buf);
+	buf[20 + 7] = 2; /* sequence 2, probe 1's payload */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 2 * MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.st.corrupted, 0);
+	ck_assert_uint_eq(f.st.received, 0);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(altered_payload_and_stamp)
 {
 	struct fixture f;
@@ -575,6 +601,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, foreign_identifier_is_silent);
 	tcase_add_test(tc, spoofed_source);
 	tcase_add_test(tc, wrong_cookie);
+	tcase_add_test(tc, payload_of_another_probe);
 	tcase_add_test(tc, altered_payload_and_stamp);
 	tcase_add_test(tc, bad_checksum);
 	tcase_add_test(tc, unknown_sequence);
