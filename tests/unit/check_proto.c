@@ -11,6 +11,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "icmp.h"
+#include "proto_icmp.h"
+#include "reply.h"
 #include "siphash.h"
 #include "sockets.h"
 #include "packets.h"
@@ -97,6 +100,81 @@ START_TEST(tx_id_probe_finds_the_feature)
 }
 END_TEST
 
+/* An ICMP Time Exceeded from 198.51.100.254 quoting `qlen` bytes of an
+ * Echo Request (id 0x1234, seq 5, 56 payload bytes) after its IP header;
+ * parsed as a raw IPv4 socket does. */
+static enum np_rx_kind quoted(size_t qlen, struct np_reply *r, uint8_t buf[256])
+{
+	struct np_payload_spec spec;
+	uint8_t q[128];
+	size_t req, icmp;
+	struct np_rx rx;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.size = 56;
+	req = np_icmp_build_echo(q + 20, sizeof(q) - 20, AF_INET, 0x1234, 5,
+				 &spec, 77);
+	pk_ipv4(q, 20, (uint16_t)(20 + req), IPPROTO_ICMP, 1, "198.51.100.1",
+		"198.51.100.7", NULL, 0);
+	icmp = pk_icmp(buf + 20, NP_ICMP_TIME_EXCEEDED, 0, 0, 0, q, 20 + qlen);
+	pk_ipv4(buf, 20, (uint16_t)(20 + icmp), IPPROTO_ICMP, 64,
+		"198.51.100.254", "198.51.100.1", NULL, 0);
+	memset(&rx, 0, sizeof(rx));
+	rx.family = AF_INET;
+	rx.has_ip_header = true;
+	rx.buf = buf;
+	rx.len = 20 + icmp;
+	rx.ttl = -1;
+	rx.proto = &np_proto_icmp;
+	return np_reply_parse(&rx, r);
+}
+
+/* What an Echo quote proves: RFC 792's minimum (IP header + 8 bytes) the
+ * key only; a fuller quote the MAC bytes too; less than the Echo header
+ * nothing (malformed, never ours). */
+START_TEST(icmp_quote_proof)
+{
+	struct np_reply r;
+	uint8_t buf[256];
+
+	ck_assert_int_eq(quoted(8, &r, buf), NP_RX_ERROR);
+	ck_assert_ptr_eq(r.proto, &np_proto_icmp);
+	ck_assert_uint_eq(r.key.flow, 0x1234);
+	ck_assert_uint_eq(r.key.seq, 5);
+	ck_assert_int_eq(r.key.proof, NP_PROOF_KEY);
+	ck_assert_uint_eq(r.key.auth_len, 0);
+	ck_assert_int_eq(quoted(8 + 56, &r, buf), NP_RX_ERROR);
+	ck_assert_int_eq(r.key.proof, NP_PROOF_AUTH);
+	ck_assert_uint_eq(r.key.auth_len, 56);
+	ck_assert_int_eq(quoted(4, &r, buf), NP_RX_MALFORMED);
+	ck_assert_int_eq(r.key.proof, NP_PROOF_NONE);
+	ck_assert_int_eq(r.why, NP_MAL_QUOTE_NO_ICMP);
+	ck_assert_int_eq(quoted(0, &r, buf), NP_RX_MALFORMED);
+	ck_assert_int_eq(r.key.proof, NP_PROOF_NONE);
+}
+END_TEST
+
+/* classify: the Echo protocol's reading of replies and errors. */
+START_TEST(icmp_classify)
+{
+	struct np_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = NP_RX_ECHO_REPLY;
+	ck_assert_int_eq(np_proto_icmp.classify(AF_INET, &r), NP_CLASS_REPLY);
+	r.kind = NP_RX_ERROR;
+	r.type = NP_ICMP_TIME_EXCEEDED;
+	ck_assert_int_eq(np_proto_icmp.classify(AF_INET, &r), NP_CLASS_HOP);
+	r.type = NP_ICMP_REDIRECT;
+	ck_assert_int_eq(np_proto_icmp.classify(AF_INET, &r), NP_CLASS_NOTICE);
+	r.type = NP_ICMP6_DST_UNREACH;
+	ck_assert_int_eq(np_proto_icmp.classify(AF_INET6, &r), NP_CLASS_ERROR);
+	ck_assert_str_eq(np_proto_icmp.capture_filter(AF_INET6), "icmp6");
+	ck_assert_ptr_eq(np_proto_find("icmp"), &np_proto_icmp);
+	ck_assert_ptr_null(np_proto_find("udp"));
+}
+END_TEST
+
 Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
@@ -104,6 +182,10 @@ Suite *proto_suite(void)
 
 	tcase_add_test(tc, siphash_paper_vectors);
 	tcase_add_test(tc, siphash_key_matters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("icmp");
+	tcase_add_test(tc, icmp_quote_proof);
+	tcase_add_test(tc, icmp_classify);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sockets");
 	tcase_add_test(tc, send_einval_keeps_tx_stamps);
