@@ -142,18 +142,19 @@ bool np_payload_stamp(const uint8_t *payload, size_t len, uint64_t *stamp)
 	return true;
 }
 
-bool np_payload_mac_matches(const struct np_payload_spec *spec,
-			    const struct np_probe_ident *id,
-			    const uint8_t *payload, size_t len)
+/* The MAC bytes present in payload[0..len) (no more than spec->size
+ * carries) equal those of `mac`; with `whole`, all of them must be
+ * there. */
+static bool mac_bytes_match(const struct np_payload_spec *spec, uint64_t mac,
+			    const uint8_t *payload, size_t len, bool whole)
 {
-	size_t n = len < NP_PAYLOAD_STAMP_OFF ? len : NP_PAYLOAD_STAMP_OFF;
-	uint64_t mac;
+	size_t carried = spec->size < NP_PAYLOAD_STAMP_OFF
+				 ? spec->size
+				 : NP_PAYLOAD_STAMP_OFF;
+	size_t n = len < carried ? len : carried;
 
-	if (n > spec->size)
-		n = spec->size;
-	if (n == 0)
-		return true; /* nothing to check: the caller decides */
-	mac = np_payload_mac(spec, id);
+	if (whole && n < carried)
+		return false;
 	if (n == NP_PAYLOAD_STAMP_OFF) /* the whole MAC: one word */
 		return np_be64(payload + NP_PAYLOAD_MAC_OFF) == mac;
 	for (size_t i = 0; i < n; i++)
@@ -162,21 +163,30 @@ bool np_payload_mac_matches(const struct np_payload_spec *spec,
 	return true;
 }
 
+bool np_payload_mac_matches(const struct np_payload_spec *spec,
+			    const struct np_probe_ident *id,
+			    const uint8_t *payload, size_t len)
+{
+	if (len == 0 || spec->size == 0)
+		return true; /* nothing to check: the caller decides */
+	return mac_bytes_match(spec, np_payload_mac(spec, id), payload, len,
+			       false);
+}
+
 bool np_payload_has_mac(const struct np_payload_spec *spec, uint16_t flow,
 			uint16_t seq, const uint64_t *stamp,
 			const uint8_t *payload, size_t len)
 {
-	size_t need = spec->size < NP_PAYLOAD_STAMP_OFF ? spec->size
-							: NP_PAYLOAD_STAMP_OFF;
 	struct np_probe_ident id = {flow, seq, 0};
 
-	if (len < need)
-		return false;
+	if (spec->size == 0)
+		return true; /* -s 0: nothing to carry it */
 	if (stamp != NULL)
 		id.stamp = *stamp;
 	else if (!np_payload_stamp(payload, len, &id.stamp))
 		return false; /* no stamp to check the MAC over */
-	return np_payload_mac_matches(spec, &id, payload, len);
+	return mac_bytes_match(spec, np_payload_mac(spec, &id), payload, len,
+			       true);
 }
 
 enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
@@ -192,8 +202,7 @@ enum np_payload_result np_payload_check(const struct np_payload_spec *spec,
 	/* Ours when the MAC is right for the probe's stamp, or for the stamp
 	 * the payload holds (an earlier probe with the same sequence, or the
 	 * stamp altered on the way: told apart below). */
-	if (!np_payload_has_mac(spec, id->flow, id->seq, &id->stamp, payload,
-				len) &&
+	if (!mac_bytes_match(spec, mac, payload, len, true) &&
 	    !np_payload_has_mac(spec, id->flow, id->seq, NULL, payload, len))
 		return NP_PAYLOAD_COOKIE;
 	/* A sender of ours always has the whole MAC; a payload shorter than
