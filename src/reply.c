@@ -263,8 +263,7 @@ static enum np_rx_kind quoted_ipv6(const struct np_proto *P, struct np_rd q,
 static enum np_rx_kind parse_icmp4(const struct np_proto *P, struct np_rd r,
 				   bool requests, struct np_reply *out)
 {
-	struct np_rd msg = r;
-
+	struct np_rd msg = r; /* the whole message, for the protocol */
 	uint16_t csum = 0, w1 = 0, w2 = 0;
 	uint8_t gw[4] = {0};
 
@@ -331,8 +330,7 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 				   struct np_reply *out)
 {
 	const struct np_proto *P = rx_proto(rx);
-	struct np_rd msg = r;
-
+	struct np_rd msg = r; /* the whole message, for the protocol */
 	uint16_t csum = 0;
 	uint32_t word = 0;
 

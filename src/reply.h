@@ -1,4 +1,6 @@
-/* reply.h - parsing and validating everything received.  Never prints.
+/* reply.h - parsing and validating everything received: the IP header and
+ * the ICMP-error envelope; the probe protocol (proto.h) parses its own
+ * messages and what a quote proves.  Never prints.
  *
  * Trust: every byte handed to these functions is hostile.  They read through
  * struct np_rd only, check every length field against the bytes actually
@@ -148,7 +150,8 @@ enum np_rx_kind np_reply_from_errqueue(const struct np_proto *proto, int family,
 const char *np_reply_malformed_name(enum np_rx_malformed why);
 
 /* iputils-compatible description of an ICMP error, e.g. "Destination Host
- * Unreachable" or "Frag needed and DF set (mtu = 1400)". */
+ * Unreachable" or "Frag needed and DF set (mtu = 1400)": from the one
+ * table of type and code names (icmp_names.c). */
 void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
 			     size_t len);
 
