@@ -521,6 +521,42 @@ START_TEST(empty_reply_is_not_ours)
 }
 END_TEST
 
+/* An ICMP error whose quote proves nothing about our probes (a protocol's
+ * quote too short for its header: NP_PROOF_NONE) is not counted as ours,
+ * whatever key fields it leaves set; -v shows it as ignored. */
+START_TEST(error_proving_nothing_is_not_ours)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+
+	setup(&f, NP_SOCK_DGRAM);
+	send_at(&f, 0);
+	memset(&r, 0, sizeof(r));
+	r.proto = np_proto_default();
+	r.kind = NP_RX_ERROR;
+	r.type = NP_ICMP_DEST_UNREACH;
+	r.code = 1;
+	r.icmp_valid = true;
+	r.key.flow = f.m.ident;
+	r.key.seq = 1;
+	r.key.proof = NP_PROOF_NONE;
+	ck_assert(np_match_packet(
+		&f.m, &r, (const struct sockaddr *)&f.from_rtr, MS, &ev));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.errors, 0);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	/* the same error naming the probe (RFC 792's quote) counts */
+	r.key.proof = NP_PROOF_KEY;
+	ck_assert(np_match_packet(
+		&f.m, &r, (const struct sockaddr *)&f.from_rtr, MS, &ev));
+	ck_assert_int_eq(ev.kind, NP_EV_ICMP_ERROR);
+	ck_assert_uint_eq(f.st.errors, 1);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(table_sizes)
 {
 	struct np_probe_table t;
@@ -609,6 +645,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, errors_attributed);
 	tcase_add_test(tc, unverified_error);
 	tcase_add_test(tc, empty_reply_is_not_ours);
+	tcase_add_test(tc, error_proving_nothing_is_not_ours);
 	tcase_add_test(tt, table_sizes);
 	tcase_add_test(tt, sequence_wraparound);
 	tcase_add_test(tt, forced_eviction);
