@@ -35,9 +35,11 @@ enum np_class {
 struct np_proto {
 	const char *name; /* "icmp": --help, -v and docs */
 	size_t hdr_len;	  /* the probe's header before the payload */
-	/* open: the socket protocol for `family` (the socket type, raw or
-	 * datagram, is the socket layer's choice) */
+	/* open: the socket protocol for `family`; a raw socket is tried
+	 * first when `raw` (ICMP: to choose the identifier and see every
+	 * reply), else only the datagram socket (a UDP probe's) */
 	int (*sock_protocol)(int family);
+	bool raw;
 	/* the IP protocol number of our probes, as a quote names it */
 	uint8_t (*ip_proto)(int family);
 	/* the receive filter of a raw socket (ICMP_FILTER, ICMP6_FILTER) */
@@ -53,7 +55,9 @@ struct np_proto {
 			const struct np_payload_spec *spec, uint32_t prep);
 	/* parse: one of the protocol's own messages (an Echo Reply), `r` at
 	 * the start of the message whose type and code reply.c has read into
-	 * out; NP_RX_IGNORED when it is not one */
+	 * out; for a protocol not carried in ICMP (ip_proto), the datagram
+	 * its own datagram socket read (a UDP reply's payload).  NP_RX_IGNORED
+	 * when it is not one */
 	enum np_rx_kind (*parse)(struct np_rd r, int family, bool requests,
 				 struct np_reply *out);
 	/* quote: the key an ICMP error's quote proves, `q` at the quoted

@@ -416,9 +416,18 @@ static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
 
 enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
 {
+	const struct np_proto *P = rx_proto(rx);
+
 	memset(out, 0, sizeof(*out));
-	out->proto = rx_proto(rx);
+	out->proto = P;
 	out->ttl = rx->ttl;
+	/* A protocol not carried in ICMP: its datagram socket reads its own
+	 * replies (ICMP errors come on the error queue). */
+	if (!rx->has_ip_header &&
+	    P->ip_proto(rx->family) !=
+		    (rx->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+		return P->parse(np_rd_init(rx->buf, rx->len), rx->family,
+				rx->requests, out);
 	if (rx->family == AF_INET6)
 		return parse_icmp6(rx, np_rd_init(rx->buf, rx->len), out);
 	if (rx->has_ip_header)

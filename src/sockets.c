@@ -234,7 +234,7 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 	s->fd = -1;
 	s->family = family;
 	s->proto = P;
-	if (np_privs_raise(privs) == 0) {
+	if (P->raw && np_privs_raise(privs) == 0) {
 		s->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto);
 		raw_errno = errno;
 		if (np_privs_lower(privs, err) != 0) {

@@ -175,6 +175,83 @@ START_TEST(icmp_classify)
 }
 END_TEST
 
+/* A protocol not carried in ICMP, as a UDP probe would be: datagram
+ * socket only, its own replies parsed from the socket's datagrams.  Only
+ * what the seam needs; nothing is sent. */
+static int udp_sock_protocol(int family)
+{
+	(void)family;
+	return IPPROTO_UDP;
+}
+
+static uint8_t udp_ip_proto(int family)
+{
+	(void)family;
+	return IPPROTO_UDP;
+}
+
+static enum np_rx_kind udp_parse(struct np_rd r, int family, bool requests,
+				 struct np_reply *out)
+{
+	uint16_t seq = 0;
+
+	(void)family;
+	(void)requests;
+	if (!np_rd_be16(&r, &seq))
+		return out->kind = NP_RX_IGNORED;
+	out->key.seq = seq;
+	out->key.proof = NP_PROOF_AUTH;
+	out->key.auth = np_rd_ptr(&r);
+	out->key.auth_len = np_rd_left(&r);
+	return out->kind = NP_RX_ECHO_REPLY;
+}
+
+static const struct np_proto udp_like = {
+	.name = "udp-like",
+	.hdr_len = 8,
+	.sock_protocol = udp_sock_protocol,
+	.raw = false,
+	.ip_proto = udp_ip_proto,
+	.parse = udp_parse,
+};
+
+START_TEST(seam_opens_a_datagram_only_protocol)
+{
+	struct np_socket s;
+	struct np_err err;
+
+	memset(&s, 0, sizeof(s));
+	memset(&err, 0, sizeof(err));
+	/* no privileges needed: no raw socket is tried */
+	ck_assert_int_eq(
+		np_socket_open_proto(&s, &udp_like, AF_INET, NULL, &err), 0);
+	ck_assert_int_ge(s.fd, 0);
+	ck_assert_int_eq(s.kind, NP_SOCK_DGRAM);
+	ck_assert_ptr_eq(s.proto, &udp_like);
+	close(s.fd);
+}
+END_TEST
+
+START_TEST(seam_parses_the_protocols_own_datagram)
+{
+	const uint8_t dgram[] = {0x00, 0x07, 'm', 'a', 'c'};
+	struct np_reply r;
+	struct np_rx rx;
+
+	memset(&rx, 0, sizeof(rx));
+	rx.family = AF_INET;
+	rx.buf = dgram;
+	rx.len = sizeof(dgram);
+	rx.ttl = 64;
+	rx.proto = &udp_like;
+	ck_assert_int_eq(np_reply_parse(&rx, &r), NP_RX_ECHO_REPLY);
+	ck_assert_ptr_eq(r.proto, &udp_like);
+	ck_assert_uint_eq(r.key.seq, 7);
+	ck_assert_uint_eq(r.key.auth_len, 3);
+	ck_assert_int_eq(r.ttl, 64);
+}
+END_TEST
+
 Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
@@ -186,6 +263,8 @@ Suite *proto_suite(void)
 	tc = tcase_create("icmp");
 	tcase_add_test(tc, icmp_quote_proof);
 	tcase_add_test(tc, icmp_classify);
+	tcase_add_test(tc, seam_opens_a_datagram_only_protocol);
+	tcase_add_test(tc, seam_parses_the_protocols_own_datagram);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sockets");
 	tcase_add_test(tc, send_einval_keeps_tx_stamps);
