@@ -32,7 +32,7 @@ struct engine {
 	struct np_matcher m;
 	uint8_t *txbuf;
 	size_t txcap;
-	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
+	uint32_t fill_sum; /* the protocol's prepare, for every probe */
 	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
 	uint64_t last_stamp;
 	struct np_rxbatch rx;
@@ -83,6 +83,7 @@ static void emit_ignored(struct engine *e, const struct sockaddr *from,
 static bool send_probe(struct engine *e)
 {
 	struct np_probe_table *tab = &e->m.tab;
+	struct np_probe_ident id;
 	struct np_event ev;
 	struct np_probe *p;
 	size_t len;
@@ -108,9 +109,11 @@ static bool send_probe(struct engine *e)
 	p->sent_mono = np_clock_mono();
 	p->stamp = np_payload_next_stamp(p->sent_mono, e->stamp_off,
 					 &e->last_stamp);
-	len = np_icmp_finish_echo(e->txbuf, e->txcap, e->t->family, e->s->ident,
-				  (uint16_t)p->no, &e->m.spec, p->stamp,
-				  e->fill_sum);
+	id.flow = e->s->ident;
+	id.seq = (uint16_t)p->no;
+	id.stamp = p->stamp;
+	len = e->s->proto->build(e->txbuf, e->txcap, e->t->family, &id,
+				 &e->m.spec, e->fill_sum);
 	n = np_socket_send(e->s, e->txbuf, len,
 			   (const struct sockaddr *)&e->t->addr, e->t->addrlen,
 			   (uint32_t)p->no);
@@ -187,7 +190,7 @@ static void dispatch(struct engine *e, const struct np_reply *r,
 	    !(ev.flags & (NP_EVF_DUP | NP_EVF_LATE)) &&
 	    e->info->capture_wire_rtt != NULL) {
 		int64_t w = e->info->capture_wire_rtt(e->info->capture_ctx,
-						      (uint16_t)r->seq);
+						      (uint16_t)r->key.seq);
 
 		ev.wire_rtt_ns = w > 0 ? w : 0;
 	}
@@ -206,8 +209,9 @@ static void dispatch(struct engine *e, const struct np_reply *r,
 }
 
 /* One datagram or error-queue entry that was read. */
-static void handle(struct engine *e, const struct np_rxpkt *pkt)
+static void handle(struct engine *e, struct np_rxpkt *pkt)
 {
+	np_rx_parse(e->s, pkt);
 	if (pkt->tx_stamp)
 		np_probe_table_tx_stamp(&e->m.tab, pkt->tx_id, pkt->rx_mono);
 	if (!pkt->parsed)
@@ -296,13 +300,13 @@ int np_engine_run(const struct np_run_info *info, const struct np_sink *sink,
 	e.m.spec.size = (size_t)o->size;
 	memcpy(e.m.spec.pattern, o->pattern, sizeof(e.m.spec.pattern));
 	e.m.spec.pattern_len = o->pattern_len;
-	if (getrandom(&e.m.spec.cookie, sizeof(e.m.spec.cookie), 0) !=
-	    sizeof(e.m.spec.cookie))
-		return np_err_errno(err, errno, "getrandom for the run cookie");
-	e.txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
+	if (np_payload_new_key(&e.m.spec) != 0)
+		return np_err_errno(err, errno,
+				    "getrandom for the run's MAC key");
+	e.txcap = e.s->proto->hdr_len + (size_t)o->size;
 	e.txbuf = malloc(e.txcap);
 	if (e.txbuf != NULL)
-		e.fill_sum = np_icmp_keep_echo(e.txbuf, e.txcap, &e.m.spec);
+		e.fill_sum = e.s->proto->prepare(e.txbuf, e.txcap, &e.m.spec);
 	e.stamp_off = np_clock_real_minus_mono();
 	/* percentiles: shown by -J, --percentiles and --metrics only */
 	e.m.no_hist = !o->json && !o->percentiles && o->metrics == NULL;

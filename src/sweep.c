@@ -50,7 +50,7 @@ struct sweep {
 	int64_t burst_real; /* CLOCK_REALTIME at the burst's first admit */
 	uint8_t *tx;
 	size_t txcap;
-	uint32_t fill_sum; /* np_icmp_prepare_echo's, for every probe */
+	uint32_t fill_sum; /* the protocol's prepare, for every probe */
 	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
 	uint64_t last_stamp;
 	struct np_rxbatch rx;
@@ -281,6 +281,7 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 	w->burst_real = 0;
 	while (n < max) {
 		struct sockaddr_storage dst;
+		struct np_probe_ident id;
 		struct np_mtarget *t;
 		struct np_probe *p;
 		uint32_t slot;
@@ -304,9 +305,12 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 		p->sent_mono = np_clock_mono();
 		p->stamp = np_payload_next_stamp(p->sent_mono, w->stamp_off,
 						 &w->last_stamp);
-		len = np_icmp_finish_echo(w->tx, w->txcap, t->family,
-					  w->m.ident[f], (uint16_t)p->no,
-					  &w->m.spec, p->stamp, w->fill_sum);
+		id.flow = w->m.ident[f];
+		id.seq = (uint16_t)p->no;
+		id.stamp = p->stamp;
+		len = w->cfg->sock[f]->proto->build(w->tx, w->txcap, t->family,
+						    &id, &w->m.spec,
+						    w->fill_sum);
 		r = np_socket_send(w->cfg->sock[f], w->tx, len,
 				   (struct sockaddr *)&dst, dlen,
 				   (uint32_t)p->no);
@@ -411,7 +415,7 @@ static void dispatch(struct sweep *w, const struct np_rxpkt *pkt)
 	const struct np_probe *p = NULL;
 
 	if (pkt->r.kind == NP_RX_ERROR || pkt->r.kind == NP_RX_LOCAL_ERROR) {
-		p = np_probe_table_find(&w->m.tab, pkt->r.seq);
+		p = np_probe_table_find(&w->m.tab, pkt->r.key.seq);
 		if (p != NULL && p->target < w->nalloc)
 			errored_before = w->m.slots[p->target].errored;
 	}
@@ -448,8 +452,9 @@ static int drain(struct sweep *w, const struct np_socket *s, bool errqueue,
 		if (got == -2)
 			continue;
 		for (int i = 0; i < got; i++) {
-			const struct np_rxpkt *pkt = &w->rx.pkt[i];
+			struct np_rxpkt *pkt = &w->rx.pkt[i];
 
+			np_rx_parse(s, pkt);
 			if (pkt->tx_stamp)
 				np_probe_table_tx_stamp(&w->m.tab, pkt->tx_id,
 							pkt->rx_mono);
@@ -512,6 +517,7 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 {
 	const struct np_options *o = cfg->opt;
 	uint64_t size = np_tplan_size(cfg->plan);
+	const struct np_proto *P;
 	size_t rxlen;
 	unsigned batch;
 
@@ -542,13 +548,15 @@ static int setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	w->m.spec.size = (size_t)o->size;
 	memcpy(w->m.spec.pattern, o->pattern, sizeof(w->m.spec.pattern));
 	w->m.spec.pattern_len = o->pattern_len;
-	if (getrandom(&w->m.spec.cookie, sizeof(w->m.spec.cookie), 0) !=
-	    sizeof(w->m.spec.cookie))
-		return np_err_errno(err, errno, "getrandom for the run cookie");
-	w->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
+	if (np_payload_new_key(&w->m.spec) != 0)
+		return np_err_errno(err, errno,
+				    "getrandom for the run's MAC key");
+	/* (both families' sockets carry the same protocol) */
+	P = cfg->sock[0] != NULL ? cfg->sock[0]->proto : cfg->sock[1]->proto;
+	w->txcap = P->hdr_len + (size_t)o->size;
 	w->tx = malloc(w->txcap);
 	if (w->tx != NULL)
-		w->fill_sum = np_icmp_keep_echo(w->tx, w->txcap, &w->m.spec);
+		w->fill_sum = P->prepare(w->tx, w->txcap, &w->m.spec);
 	w->stamp_off = np_clock_real_minus_mono();
 	/* Room for a reply with the largest IPv4 header; anything longer
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "match.h"
 #include "packets.h"
 #include "reply.h"
@@ -31,7 +32,7 @@ static void setup(struct fixture *f, enum np_sock_kind kind)
 	f->m.kind = kind;
 	f->m.ident = 0x1234;
 	f->m.target = pk_addr(TGT);
-	f->m.spec.cookie = 0xc0ffee0012345678ULL;
+	f->m.spec.key.k0 = 0xc0ffee0012345678ULL;
 	f->m.spec.size = 56;
 	f->m.st = &f->st;
 	np_stats_init(&f->st);
@@ -80,7 +81,8 @@ static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
 		 const struct sockaddr_storage *from, int64_t t,
 		 struct np_event *ev, struct np_reply *r)
 {
-	struct np_rx rx = {AF_INET, true, buf, len, -1, NULL, NULL, false};
+	struct np_rx rx = {AF_INET, true, buf,	 len, -1,
+			   NULL,    NULL, false, NULL};
 
 	if (f->m.kind == NP_SOCK_DGRAM) {
 		rx.has_ip_header = false;
@@ -236,6 +238,32 @@ START_TEST(wrong_cookie)
 	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
 	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
 	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.st.received, 0);
+	teardown(&f);
+}
+END_TEST
+
+/* The cookie is a MAC of the probe's identity: probe 1's payload under
+ * probe 2's sequence number is not ours (a per-run cookie let it pass as
+ * a corrupted reply to probe 2). */
+START_TEST(payload_of_another_probe)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	send_at(&f, MS);
+	len = reply_to(&f, 1, buf);
+	buf[20 + 7] = 2; /* sequence 2, probe 1's payload */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 2 * MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.st.corrupted, 0);
 	ck_assert_uint_eq(f.st.received, 0);
 	teardown(&f);
 }
@@ -493,6 +521,42 @@ START_TEST(empty_reply_is_not_ours)
 }
 END_TEST
 
+/* An ICMP error whose quote proves nothing about our probes (a protocol's
+ * quote too short for its header: NP_PROOF_NONE) is not counted as ours,
+ * whatever key fields it leaves set; -v shows it as ignored. */
+START_TEST(error_proving_nothing_is_not_ours)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+
+	setup(&f, NP_SOCK_DGRAM);
+	send_at(&f, 0);
+	memset(&r, 0, sizeof(r));
+	r.proto = np_proto_default();
+	r.kind = NP_RX_ERROR;
+	r.type = NP_ICMP_DEST_UNREACH;
+	r.code = 1;
+	r.icmp_valid = true;
+	r.key.flow = f.m.ident;
+	r.key.seq = 1;
+	r.key.proof = NP_PROOF_NONE;
+	ck_assert(np_match_packet(
+		&f.m, &r, (const struct sockaddr *)&f.from_rtr, MS, &ev));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.errors, 0);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	/* the same error naming the probe (RFC 792's quote) counts */
+	r.key.proof = NP_PROOF_KEY;
+	ck_assert(np_match_packet(
+		&f.m, &r, (const struct sockaddr *)&f.from_rtr, MS, &ev));
+	ck_assert_int_eq(ev.kind, NP_EV_ICMP_ERROR);
+	ck_assert_uint_eq(f.st.errors, 1);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(table_sizes)
 {
 	struct np_probe_table t;
@@ -573,6 +637,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, foreign_identifier_is_silent);
 	tcase_add_test(tc, spoofed_source);
 	tcase_add_test(tc, wrong_cookie);
+	tcase_add_test(tc, payload_of_another_probe);
 	tcase_add_test(tc, altered_payload_and_stamp);
 	tcase_add_test(tc, bad_checksum);
 	tcase_add_test(tc, unknown_sequence);
@@ -580,6 +645,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, errors_attributed);
 	tcase_add_test(tc, unverified_error);
 	tcase_add_test(tc, empty_reply_is_not_ours);
+	tcase_add_test(tc, error_proving_nothing_is_not_ours);
 	tcase_add_test(tt, table_sizes);
 	tcase_add_test(tt, sequence_wraparound);
 	tcase_add_test(tt, forced_eviction);

@@ -16,5 +16,6 @@ Suite *sweep_suite(void);
 Suite *output_suite(void);
 Suite *capture_suite(void);
 Suite *resolver_suite(void);
+Suite *proto_suite(void);
 
 #endif
