@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "icmp.h"
+#include "proto.h"
 #include "inspect.h"
 #include "linklayer.h"
 #include "pcapdl.h" /* libpcap, loaded at run time */
@@ -302,10 +303,11 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 	c->family = family;
 	if (open_live(c, "any", privs, err) != 0)
 		return -1;
-	/* The kernel keeps only ICMP of our family; the pump keeps only
-	 * this run's (identifier, and errors quoting it). */
-	if (set_filter(c->pcap, family == AF_INET6 ? "icmp6" : "icmp", err) !=
-	    0)
+	/* The kernel keeps only what the probe protocol names (ICMP Echo:
+	 * ICMP of our family); the pump keeps only this run's (identifier,
+	 * and errors quoting it). */
+	if (set_filter(c->pcap, np_proto_default()->capture_filter(family),
+		       err) != 0)
 		return -1;
 	c->dumper = pcap_dump_open(c->pcap, o->save_file);
 	if (c->dumper == NULL)
@@ -346,19 +348,20 @@ static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 	if ((kind != NP_RX_ECHO_REQUEST && kind != NP_RX_ECHO_REPLY &&
 	     kind != NP_RX_ERROR) ||
-	    r.id != c->ident)
+	    r.key.flow != c->ident)
 		return false;
 	/* The stamps of the Echo: its request, then its first reply (a
 	 * request seen twice, on two interfaces of "any", keeps the first
 	 * time). */
-	w = &c->wire[r.seq % NP_WIRE_SLOTS];
-	if (kind == NP_RX_ECHO_REQUEST && (w->seq != r.seq || !w->have_req)) {
-		w->seq = r.seq;
+	w = &c->wire[r.key.seq % NP_WIRE_SLOTS];
+	if (kind == NP_RX_ECHO_REQUEST &&
+	    (w->seq != r.key.seq || !w->have_req)) {
+		w->seq = r.key.seq;
 		w->have_req = true;
 		w->have_rep = false;
 		w->req_ns = ts_ns(h);
-	} else if (kind == NP_RX_ECHO_REPLY && w->seq == r.seq && w->have_req &&
-		   !w->have_rep) {
+	} else if (kind == NP_RX_ECHO_REPLY && w->seq == r.key.seq &&
+		   w->have_req && !w->have_rep) {
 		w->have_rep = true;
 		w->rep_ns = ts_ns(h);
 	}

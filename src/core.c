@@ -199,33 +199,25 @@ const struct np_io np_io_system = {
 
 /* ---- the core ------------------------------------------------------------ */
 
-/* ICMP Echo: the first protocol behind the build hook. */
-static size_t build_echo(const struct np_core *c, uint8_t *buf, size_t cap,
-			 int family, uint16_t ident, uint16_t seq,
-			 uint64_t stamp)
-{
-	return np_icmp_finish_echo(buf, cap, family, ident, seq, &c->m->spec,
-				   stamp, c->fill_sum);
-}
-
 int np_core_init(struct np_core *c, const struct np_io *io,
-		 struct np_matcher *m, const struct np_options *o, size_t rxlen,
-		 unsigned rxcount, struct np_err *err)
+		 struct np_matcher *m, const struct np_proto *proto,
+		 const struct np_options *o, size_t rxlen, unsigned rxcount,
+		 struct np_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->io = io != NULL ? io : &np_io_system;
 	c->m = m;
-	c->build = build_echo;
+	c->proto = proto != NULL ? proto : np_proto_default();
 	m->spec.size = (size_t)o->size;
 	memcpy(m->spec.pattern, o->pattern, sizeof(m->spec.pattern));
 	m->spec.pattern_len = o->pattern_len;
-	if (getrandom(&m->spec.cookie, sizeof(m->spec.cookie), 0) !=
-	    sizeof(m->spec.cookie))
-		return np_err_errno(err, errno, "getrandom for the run cookie");
-	c->txcap = NP_ICMP_HDR_LEN + (size_t)o->size;
+	if (np_payload_new_key(&m->spec) != 0)
+		return np_err_errno(err, errno,
+				    "getrandom for the run's MAC key");
+	c->txcap = c->proto->hdr_len + (size_t)o->size;
 	c->tx = malloc(c->txcap);
 	if (c->tx != NULL)
-		c->fill_sum = np_icmp_keep_echo(c->tx, c->txcap, &m->spec);
+		c->fill_sum = c->proto->prepare(c->tx, c->txcap, &m->spec);
 	/* realtime - monotonic: the system's read close together */
 	c->stamp_off = c->io == &np_io_system ? np_clock_real_minus_mono()
 					      : c->io->real(c->io->ctx) -
@@ -285,6 +277,7 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 {
 	int f = family == AF_INET6 ? 1 : 0;
 	struct np_socket *s = c->sock[f];
+	struct np_probe_ident id;
 	struct np_probe *p;
 	size_t len;
 	ssize_t n;
@@ -298,8 +291,11 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	p->sent_mono = np_core_now(c);
 	p->stamp = np_payload_next_stamp(p->sent_mono, c->stamp_off,
 					 &c->last_stamp);
-	len = c->build(c, c->tx, c->txcap, family, c->m->ident[f],
-		       (uint16_t)p->no, p->stamp);
+	id.flow = c->m->ident[f];
+	id.seq = (uint16_t)p->no;
+	id.stamp = p->stamp;
+	len = c->proto->build(c->tx, c->txcap, family, &id, &c->m->spec,
+			      c->fill_sum);
 	n = c->io->send(c->io->ctx, s, c->tx, len, dst, dstlen,
 			(uint32_t)p->no);
 	e = n < 0 ? errno : 0;
@@ -321,12 +317,15 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	return e;
 }
 
-/* One datagram or error-queue entry that was read. */
-static void handle(struct np_core *c, const struct np_rxpkt *pkt)
+/* One datagram or error-queue entry that was read from socket `s`:
+ * parsed here (the socket layer returns bytes and metadata). */
+static void handle(struct np_core *c, const struct np_socket *s,
+		   struct np_rxpkt *pkt)
 {
 	struct np_event ev;
 	bool matched;
 
+	np_rx_parse(s, pkt);
 	if (pkt->tx_stamp)
 		np_probe_table_tx_stamp(&c->m->tab, pkt->tx_id, pkt->rx_mono);
 	if (!pkt->parsed)
@@ -364,7 +363,7 @@ int np_core_drain(struct np_core *c, int f, bool errqueue, int rounds,
 		if (got == -2) /* a pending socket error was read: go on */
 			continue;
 		for (int i = 0; i < got; i++)
-			handle(c, &c->rx.pkt[i]);
+			handle(c, s, &c->rx.pkt[i]);
 		/* one call reads what is there, without a last one that
 		 * finds the queue empty */
 		if (got < (int)c->rx.count)
@@ -383,7 +382,7 @@ int np_core_read_one(struct np_core *c, int f, bool errqueue,
 		return -1;
 	if (got != 1)
 		return 0;
-	handle(c, &c->rx.pkt[0]);
+	handle(c, c->sock[f], &c->rx.pkt[0]);
 	return 1;
 }
 

@@ -16,7 +16,8 @@
 
 #include "error.h"
 #include "event.h"
-#include "icmp.h"
+#include "payload.h"
+#include "proto.h"
 #include "sink.h"
 #include "sockets.h"
 #include "stats.h"
@@ -148,12 +149,6 @@ struct np_core_fd {
 struct np_matcher;
 struct np_core;
 
-/* Builds the packet of one probe into buf (the protocol's hook): its
- * length. */
-typedef size_t (*np_core_build_fn)(const struct np_core *c, uint8_t *buf,
-				   size_t cap, int family, uint16_t ident,
-				   uint16_t seq, uint64_t stamp);
-
 /* What the core hands the scheduler: each packet matched (`ev` filled by
  * the matcher, or an IGNORED event for a datagram too large to parse),
  * with the packet it came from. */
@@ -169,13 +164,14 @@ struct np_core {
 	const struct np_io *io;
 	struct np_socket *sock[2]; /* IPv4, IPv6; NULL if unused */
 	struct np_matcher *m;
-	np_core_build_fn build;
+	/* what every probe is built by (each socket carries the same) */
+	const struct np_proto *proto;
 	np_core_event_fn on_event;
 	np_core_expired_fn on_expired;
 	void *sched;
 	uint8_t *tx;
 	size_t txcap;
-	uint32_t fill_sum; /* np_icmp_keep_echo's, for every probe */
+	uint32_t fill_sum; /* the protocol's prepare, for every probe */
 	int64_t stamp_off; /* realtime - monotonic at start: the stamps */
 	uint64_t last_stamp;
 	struct np_rxbatch rx;
@@ -188,11 +184,12 @@ struct np_core {
 	size_t nextra;
 };
 
-/* The run's payload: -s, -p and a random cookie; `rxlen` and `rxcount`
- * size the receive batch.  -1 with err set. */
+/* The run's payload for protocol `proto`: -s, -p and a random MAC key;
+ * `rxlen` and `rxcount` size the receive batch.  -1 with err set. */
 int np_core_init(struct np_core *c, const struct np_io *io,
-		 struct np_matcher *m, const struct np_options *o, size_t rxlen,
-		 unsigned rxcount, struct np_err *err);
+		 struct np_matcher *m, const struct np_proto *proto,
+		 const struct np_options *o, size_t rxlen, unsigned rxcount,
+		 struct np_err *err);
 void np_core_free(struct np_core *c);
 /* Wait on `fd` too; `ready(ctx)` when it is readable.  -1: no room. */
 int np_core_add_fd(struct np_core *c, int fd, void (*ready)(void *ctx),

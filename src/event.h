@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "icmp.h"
+#include "payload.h"
 #include "options.h"
 #include "reply.h"
 #include "sockets.h"

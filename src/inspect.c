@@ -479,7 +479,8 @@ static void icmp_fields(struct np_inspect *in, int family,
 			r->type, r->code, np_icmp_type_name(family, r->type),
 			np_icmp_code_name(family, r->type, r->code));
 		if (echo)
-			fprintf(f, ",\"id\":%u,\"seq\":%u", r->id, r->seq);
+			fprintf(f, ",\"id\":%u,\"seq\":%u", r->key.flow,
+				r->key.seq);
 		fprintf(f, ",\"bytes\":%zu", r->icmp_len);
 		if (r->ttl >= 0)
 			fprintf(f, ",\"ttl\":%d", r->ttl);
@@ -491,7 +492,7 @@ static void icmp_fields(struct np_inspect *in, int family,
 	if (!echo)
 		fprintf(f, " (type %u, code %u)", r->type, r->code);
 	else
-		fprintf(f, ", id %u, seq %u", r->id, r->seq);
+		fprintf(f, ", id %u, seq %u", r->key.flow, r->key.seq);
 	fprintf(f, ", %zu bytes", r->icmp_len);
 	if (r->ttl >= 0)
 		fprintf(f, ", ttl %d", r->ttl);
@@ -575,12 +576,12 @@ static void on_request(struct np_inspect *in, int64_t ts,
 
 	addr_key(&ip->src, &a);
 	addr_key(&ip->dst, &b);
-	fl = flow_find(in, &a, &b, r->id, true);
+	fl = flow_find(in, &a, &b, r->key.flow, true);
 	if (fl >= 0) {
 		struct request *q;
 
 		in->flows[fl].seen |= 1u << pt;
-		q = req_find(in, (uint32_t)fl, r->seq, true);
+		q = req_find(in, (uint32_t)fl, r->key.seq, true);
 		if (q != NULL) {
 			int i = sighting(q, pt);
 
@@ -629,14 +630,14 @@ static void on_reply(struct np_inspect *in, int64_t ts,
 
 	addr_key(&ip->dst, &a); /* the requester */
 	addr_key(&ip->src, &b);
-	fl = flow_find(in, &a, &b, r->id, true);
+	fl = flow_find(in, &a, &b, r->key.flow, true);
 	if (fl >= 0) {
 		flow = &in->flows[fl];
 		flow->seen |= 1u << pt;
 		/* Made when missing: the copies of a reply without request
 		 * are told apart too. */
 		if (!bad)
-			q = req_find(in, (uint32_t)fl, r->seq, true);
+			q = req_find(in, (uint32_t)fl, r->key.seq, true);
 	}
 	if (bad) {
 		/* Not trusted to pair: as ping, counted corrupted. */
@@ -742,10 +743,10 @@ static void on_error(struct np_inspect *in, int64_t ts,
 
 		addr_key(&ip->dst, &a); /* the error goes to the requester */
 		addr_key(&r->quoted_dst, &b);
-		fl = flow_find(in, &a, &b, r->id, true);
+		fl = flow_find(in, &a, &b, r->key.flow, true);
 		if (fl >= 0) {
 			struct request *q =
-				req_find(in, (uint32_t)fl, r->seq, false);
+				req_find(in, (uint32_t)fl, r->key.seq, false);
 			int i = q != NULL ? sighting(q, pt) : -1;
 
 			in->flows[fl].seen |= 1u << pt;
@@ -775,7 +776,8 @@ static void on_error(struct np_inspect *in, int64_t ts,
 		if (about_echo) {
 			fputs(",\"quote\":{\"to\":", f);
 			np_json_string(f, qdst);
-			fprintf(f, ",\"id\":%u,\"seq\":%u}", r->id, r->seq);
+			fprintf(f, ",\"id\":%u,\"seq\":%u}", r->key.flow,
+				r->key.seq);
 		} else if (r->quoted_dst_set) {
 			fputs(",\"quote\":{\"to\":", f);
 			np_json_string(f, qdst);
@@ -785,7 +787,7 @@ static void on_error(struct np_inspect *in, int64_t ts,
 		fprintf(f, ", %s", desc);
 		if (about_echo)
 			fprintf(f, ", quotes echo request to %s, id %u, seq %u",
-				qdst, r->id, r->seq);
+				qdst, r->key.flow, r->key.seq);
 		else if (r->quoted_dst_set)
 			fprintf(f, ", quotes a packet to %s", qdst);
 	}

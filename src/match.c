@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "icmp.h"
 #include "target.h"
 
 static bool ignore(struct np_event *ev, const char *why)
@@ -29,6 +30,41 @@ static void set_rtt(const struct np_probe *p, int64_t rx_mono,
 
 /* ---- the rules both matchers share ------------------------------------- */
 
+/* The identity probe `p` was sent with: our flow id (a datagram socket's
+ * kernel checked the packet's), the sequence the packet names and the
+ * probe's send stamp: what its MAC was made of. */
+static struct np_probe_ident
+probe_ident(uint16_t flow, const struct np_reply *r, const struct np_probe *p)
+{
+	struct np_probe_ident id = {flow, (uint16_t)r->key.seq, p->stamp};
+
+	return id;
+}
+
+/* The packet's whole MAC is right: for probe `p`'s stamp or (p NULL, or
+ * an earlier probe with that sequence) the stamp the payload holds. */
+static bool has_mac(const struct np_payload_spec *spec, uint16_t flow,
+		    const struct np_reply *r, const struct np_probe *p)
+{
+	uint16_t seq = (uint16_t)r->key.seq;
+
+	return (p != NULL &&
+		np_payload_has_mac(spec, flow, seq, &p->stamp, r->key.auth,
+				   r->key.auth_len)) ||
+	       np_payload_has_mac(spec, flow, seq, NULL, r->key.auth,
+				  r->key.auth_len);
+}
+
+/* An error's quote shows nothing against probe `p`: every MAC byte it
+ * holds is right (an RFC 792 quote holds none). */
+static bool quote_matches(const struct np_payload_spec *spec, uint16_t flow,
+			  const struct np_reply *r, const struct np_probe *p)
+{
+	struct np_probe_ident id = probe_ident(flow, r, p);
+
+	return np_payload_mac_matches(spec, &id, r->key.auth, r->key.auth_len);
+}
+
 /* What an echo reply with our identifier is, for the probe `p` its
  * sequence number names (NULL: none; a bad checksum is judged first all
  * the same).  Sets ev's
@@ -47,11 +83,13 @@ enum echo_verdict {
 
 static enum echo_verdict
 judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
-	   const struct np_reply *r, struct np_probe *p, int64_t rx_mono,
-	   struct np_event *ev, enum np_probe_state *was)
+	   uint16_t flow, const struct np_reply *r, struct np_probe *p,
+	   int64_t rx_mono, struct np_event *ev, enum np_probe_state *was)
 {
+	struct np_probe_ident id;
+
 	if (r->checksum_checked && !r->checksum_ok) {
-		if (!np_payload_has_cookie(spec, r->data, r->data_len)) {
+		if (!has_mac(spec, flow, r, p)) {
 			ignore(ev, "echo reply with a bad checksum and "
 				   "another run's cookie");
 			return ECHO_OTHER_RUN;
@@ -63,15 +101,22 @@ judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
 	}
 	if (p == NULL)
 		return ECHO_NOT_SENT;
-	ev->payload =
-		np_payload_check(spec, p->stamp, r->data, r->data_len, &ev->mm);
+	id = probe_ident(flow, r, p);
+	ev->payload = np_payload_check(spec, &id, r->key.auth, r->key.auth_len,
+				       &ev->mm);
 	if (ev->payload == NP_PAYLOAD_COOKIE) {
 		/* Our id and sequence with another sender's payload: a
 		 * concurrent pinger that drew the same id, or a spoof. */
 		ignore(ev, "echo reply with another run's cookie");
 		return ECHO_OTHER_RUN;
 	}
-	if (ev->payload == NP_PAYLOAD_STAMP)
+	/* A stamp that differs under a MAC right for the stamp it carries,
+	 * not for this probe's: the reply to an earlier probe with the same
+	 * sequence number (before a wrap).  Under this probe's MAC, the stamp
+	 * was altered on the way: corrupted, below. */
+	if (ev->payload == NP_PAYLOAD_STAMP &&
+	    !np_payload_has_mac(spec, flow, id.seq, &p->stamp, r->key.auth,
+				r->key.auth_len))
 		return ECHO_EARLIER;
 	set_rtt(p, rx_mono, ev);
 	if (ev->payload != NP_PAYLOAD_OK) {
@@ -99,12 +144,7 @@ judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
  * was forwarded, a reply may still come). */
 static bool error_is_final(int family, const struct np_reply *r)
 {
-	if (r->kind == NP_RX_LOCAL_ERROR)
-		return true;
-	if (family == AF_INET)
-		return r->type != NP_ICMP_REDIRECT &&
-		       r->type != NP_ICMP_SOURCE_QUENCH;
-	return r->type != NP_ICMP6_REDIRECT;
+	return r->proto->classify(family, r) != NP_CLASS_NOTICE;
 }
 
 /* An ICMP error (or local error) quoting probe `p`, ours by identifier,
@@ -116,13 +156,15 @@ static bool error_is_final(int family, const struct np_reply *r)
  * a loss or stop a -w run.  True when it ended the probe; the callers
  * count. */
 static bool judge_error(struct np_probe_table *tab,
-			const struct np_payload_spec *spec, int family,
-			const struct np_reply *r, struct np_probe *p,
-			struct np_event *ev)
+			const struct np_payload_spec *spec, uint16_t flow,
+			int family, const struct np_reply *r,
+			struct np_probe *p, struct np_event *ev)
 {
+	struct np_probe_ident id = probe_ident(flow, r, p);
 	bool ends = false;
 
-	ev->flags |= np_payload_has_cookie(spec, r->data, r->data_len)
+	ev->flags |= np_payload_has_mac(spec, (uint16_t)id.flow, id.seq,
+					&id.stamp, r->key.auth, r->key.auth_len)
 			     ? 0u
 			     : NP_EVF_UNVERIFIED;
 	if (!(ev->flags & NP_EVF_UNVERIFIED) && error_is_final(family, r) &&
@@ -133,7 +175,7 @@ static bool judge_error(struct np_probe_table *tab,
 	}
 	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
 						: NP_EV_ICMP_ERROR;
-	ev->seq = r->seq;
+	ev->seq = r->key.seq;
 	return ends;
 }
 
@@ -259,9 +301,9 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	struct np_tstate *t;
 
 	/* Raw sockets see every pinger's replies: ours carry our id. */
-	if (m->kind[f] == NP_SOCK_RAW && r->id != m->ident[f])
+	if (m->kind[f] == NP_SOCK_RAW && r->key.flow != m->ident[f])
 		return false;
-	p = np_probe_table_find(&m->tab, r->seq);
+	p = np_probe_table_find(&m->tab, r->key.seq);
 	/* A bad checksum may be in the sequence number itself: with one
 	 * target, the reply is still that target's (corrupted). */
 	if (p == NULL && !(badsum && m->nslots == 1 && m->slots[0].used)) {
@@ -281,12 +323,13 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 			"echo reply from an address that is not the target");
 	}
 	ev->kind = NP_EV_REPLY;
-	ev->seq = r->seq;
+	ev->seq = r->key.seq;
 	ev->target = p != NULL ? p->target : 0;
 	ev->index = p != NULL ? p->index : 0;
 	ev->bytes = r->icmp_len;
 	ev->ttl = r->ttl;
-	switch (judge_echo(&m->tab, &m->spec, r, p, rx_mono, ev, &was)) {
+	switch (judge_echo(&m->tab, &m->spec, m->ident[f], r, p, rx_mono, ev,
+			   &was)) {
 	case ECHO_NOT_SENT: /* p was looked at above */
 	case ECHO_OTHER_RUN:
 		m->total->foreign++;
@@ -339,12 +382,16 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 		m->total->malformed++;
 		return ignore(ev, "ICMP error with a bad checksum");
 	}
-	if (m->kind[f] == NP_SOCK_RAW && r->id != m->ident[f])
+	if (r->key.proof == NP_PROOF_NONE) {
+		m->total->foreign++;
+		return ignore(ev, "ICMP error whose quote proves nothing "
+				  "about our probes");
+	}
+	if (m->kind[f] == NP_SOCK_RAW && r->key.flow != m->ident[f])
 		return false; /* about another pinger's probe */
-	p = np_probe_table_find(&m->tab, r->seq);
+	p = np_probe_table_find(&m->tab, r->key.seq);
 	t = p != NULL ? owner(m, p) : NULL;
-	if (t == NULL ||
-	    !np_payload_cookie_matches(&m->spec, r->data, r->data_len)) {
+	if (t == NULL || !quote_matches(&m->spec, m->ident[f], r, p)) {
 		m->total->foreign++;
 		return ignore(ev,
 			      "ICMP error quoting a probe that is not ours");
@@ -361,7 +408,8 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 	t->err_code = r->code;
 	t->err_family = (uint8_t)from->sa_family;
 	sa_addr_bytes(from, t->err_from);
-	if (judge_error(&m->tab, &m->spec, from->sa_family, r, p, ev)) {
+	if (judge_error(&m->tab, &m->spec, m->ident[f], from->sa_family, r, p,
+			ev)) {
 		if (t->inflight > 0)
 			t->inflight--;
 		BUMP(m, t, errored);

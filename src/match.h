@@ -9,7 +9,8 @@
 #include <sys/socket.h>
 
 #include "event.h"
-#include "icmp.h"
+#include "payload.h"
+#include "proto.h"
 #include "reply.h"
 #include "sockets.h"
 #include "core.h"

@@ -460,6 +460,7 @@ static int many_setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 {
 	const struct np_options *o = cfg->opt;
 	uint64_t size = np_tplan_size(cfg->plan);
+	const struct np_proto *P;
 	size_t rxlen;
 	unsigned batch;
 
@@ -491,7 +492,9 @@ static int many_setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	 * is not a reply to us (MSG_TRUNC: counted as malformed), except
 	 * an ICMP error quoting a long probe, which is cut to 576 or 1280
 	 * bytes anyway. */
-	rxlen = NP_ICMP_HDR_LEN + (size_t)o->size + 60 + 40;
+	/* (both families' sockets carry the same protocol) */
+	P = cfg->sock[0] != NULL ? cfg->sock[0]->proto : cfg->sock[1]->proto;
+	rxlen = P->hdr_len + (size_t)o->size + 60 + 40;
 	if (rxlen < 1500)
 		rxlen = 1500;
 	batch = RX_BATCH;
@@ -501,7 +504,7 @@ static int many_setup(struct sweep *w, const struct np_sweep_cfg *cfg,
 	w->order = malloc(w->max_active * sizeof(*w->order));
 	w->f_cap = w->max_active;
 	w->fifo = malloc(w->f_cap * sizeof(*w->fifo));
-	if (np_core_init(&w->c, io, &w->m, o, rxlen, batch, err) != 0)
+	if (np_core_init(&w->c, io, &w->m, P, o, rxlen, batch, err) != 0)
 		return -1;
 	for (int f = 0; f < 2; f++)
 		w->c.sock[f] = cfg->sock[f];

@@ -44,7 +44,7 @@ struct ping {
 
 size_t np_ping_packet_len(int family, long payload)
 {
-	return (size_t)payload + NP_ICMP_HDR_LEN +
+	return (size_t)payload + np_proto_default()->hdr_len +
 	       (family == AF_INET6 ? 40 : 20);
 }
 
@@ -146,7 +146,7 @@ static void ping_packet(void *sched, const struct np_rxpkt *pkt,
 	    !(ev->flags & (NP_EVF_DUP | NP_EVF_LATE)) &&
 	    e->info->capture_wire_rtt != NULL) {
 		int64_t w = e->info->capture_wire_rtt(e->info->capture_ctx,
-						      (uint16_t)pkt->r.seq);
+						      (uint16_t)pkt->r.key.seq);
 
 		ev->wire_rtt_ns = w > 0 ? w : 0;
 	}
@@ -238,7 +238,8 @@ static int ping_setup(struct ping *e, const struct np_run_info *info,
 	/* percentiles: shown by -J, --percentiles and --metrics only */
 	if (o->json || o->percentiles || o->metrics != NULL)
 		e->tgt.hist = &st->hist;
-	if (np_core_init(&e->c, io, &e->m, o, RX_BUF_LEN, RX_VLEN, err) != 0)
+	if (np_core_init(&e->c, io, &e->m, e->s->proto, o, RX_BUF_LEN, RX_VLEN,
+			 err) != 0)
 		return -1;
 	e->c.sock[e->f] = e->s;
 	e->c.on_event = ping_packet;

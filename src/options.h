@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "error.h"
-#include "icmp.h"
+#include "payload.h"
 
 enum np_pmtu {
 	NP_PMTU_DEFAULT = 0, /* leave the kernel's default alone */

@@ -15,11 +15,17 @@
 
 #include "bytes.h"
 #include "icmp.h"
+#include "proto.h"
 #include "target.h"
 
 #define IPV4_HDR_MIN 20
 #define IPV6_HDR_LEN 40
 #define IPV6_MAX_EXTHDRS 8
+
+static const struct np_proto *rx_proto(const struct np_rx *rx)
+{
+	return rx->proto != NULL ? rx->proto : np_proto_default();
+}
 
 static enum np_rx_kind malformed(struct np_reply *out, enum np_rx_malformed w)
 {
@@ -93,32 +99,10 @@ static void set_in6(struct sockaddr_storage *ss, const uint8_t a[16])
 	memcpy(ss, &sin6, sizeof(sin6));
 }
 
-/* The quoted ICMP header of one of the kinds of echo we send: fill id, seq
- * and the quoted payload.  `q` starts at the quoted ICMP header. */
-static enum np_rx_kind quoted_echo(struct np_rd q, uint8_t want_type,
-				   struct np_reply *out)
-{
-	uint8_t type = 0, code = 0;
-	uint16_t csum = 0;
-
-	if (np_rd_left(&q) < NP_ICMP_HDR_LEN)
-		return malformed(out, NP_MAL_QUOTE_NO_ICMP);
-	np_rd_u8(&q, &type);
-	np_rd_u8(&q, &code);
-	np_rd_be16(&q, &csum);
-	np_rd_be16(&q, &out->id);
-	np_rd_be16(&q, &out->seq);
-	if (type != want_type || code != 0)
-		return ignored(out);
-	out->data = np_rd_ptr(&q);
-	out->data_len = np_rd_left(&q);
-	out->kind = NP_RX_ERROR;
-	return out->kind;
-}
-
 /* Quoted IPv4 datagram inside an ICMP error (RFC 792: its header and at
  * least 64 bits of its data; Linux quotes up to 576 bytes in all). */
-static enum np_rx_kind quoted_ipv4(struct np_rd q, struct np_reply *out)
+static enum np_rx_kind quoted_ipv4(const struct np_proto *P, struct np_rd q,
+				   struct np_reply *out)
 {
 	uint8_t vihl = 0, proto = 0, addr[4] = {0};
 	uint16_t totlen = 0, frag = 0;
@@ -152,12 +136,12 @@ static enum np_rx_kind quoted_ipv4(struct np_rd q, struct np_reply *out)
 	 * quote that claims less was not ours, or was mangled. */
 	if (totlen < ihl + NP_ICMP_HDR_LEN)
 		return malformed(out, NP_MAL_QUOTE_TOTLEN);
-	if (proto != IPPROTO_ICMP || (frag & 0x1fff) != 0)
+	if (proto != P->ip_proto(AF_INET) || (frag & 0x1fff) != 0)
 		return ignored(out);
 	/* Bytes past the quoted datagram's claimed end are not part of it. */
 	if (np_rd_left(&q) > (size_t)totlen - ihl)
 		q.len = q.off + ((size_t)totlen - ihl);
-	return quoted_echo(q, NP_ICMP_ECHO, out);
+	return P->quote(q, AF_INET, out);
 }
 
 enum ext_result { EXT_OK, EXT_BAD, EXT_NOT_FIRST };
@@ -236,7 +220,8 @@ static enum ext_result skip_exthdrs(struct np_rd *q, uint8_t *nh, size_t *hdrs,
 	}
 }
 
-static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
+static enum np_rx_kind quoted_ipv6(const struct np_proto *P, struct np_rd q,
+				   struct np_reply *out)
 {
 	uint8_t vtc = 0, nh = 0, addr[16] = {0};
 	uint16_t plen = 0;
@@ -265,19 +250,20 @@ static enum np_rx_kind quoted_ipv6(struct np_rd q, struct np_reply *out)
 	case EXT_OK:
 		break;
 	}
-	if (nh != IPPROTO_ICMPV6)
-		return ignored(out); /* not ICMPv6: not ours */
+	if (nh != P->ip_proto(AF_INET6))
+		return ignored(out); /* not our protocol: not ours */
 	if (plen < hdrs + NP_ICMP_HDR_LEN)
 		return malformed(out, NP_MAL_QUOTE_TOTLEN);
 	if (np_rd_left(&q) > (size_t)plen - hdrs)
 		q.len = q.off + ((size_t)plen - hdrs);
-	return quoted_echo(q, NP_ICMP6_ECHO_REQUEST, out);
+	return P->quote(q, AF_INET6, out);
 }
 
 /* ICMP message, `r` covering exactly its bytes. */
-static enum np_rx_kind parse_icmp4(struct np_rd r, bool requests,
-				   struct np_reply *out)
+static enum np_rx_kind parse_icmp4(const struct np_proto *P, struct np_rd r,
+				   bool requests, struct np_reply *out)
 {
+	struct np_rd msg = r; /* the whole message, for the protocol */
 	uint16_t csum = 0, w1 = 0, w2 = 0;
 	uint8_t gw[4] = {0};
 
@@ -291,18 +277,6 @@ static enum np_rx_kind parse_icmp4(struct np_rd r, bool requests,
 	out->icmp_valid = true;
 	np_rd_be16(&r, &csum);
 	switch (out->type) {
-	case NP_ICMP_ECHO:
-		if (!requests)
-			return ignored(out);
-		/* fall through */
-	case NP_ICMP_ECHOREPLY:
-		np_rd_be16(&r, &out->id);
-		np_rd_be16(&r, &out->seq);
-		out->data = np_rd_ptr(&r);
-		out->data_len = np_rd_left(&r);
-		out->kind = out->type == NP_ICMP_ECHO ? NP_RX_ECHO_REQUEST
-						      : NP_RX_ECHO_REPLY;
-		return out->kind;
 	case NP_ICMP_DEST_UNREACH:
 	case NP_ICMP_SOURCE_QUENCH:
 	case NP_ICMP_TIME_EXCEEDED:
@@ -313,20 +287,21 @@ static enum np_rx_kind parse_icmp4(struct np_rd r, bool requests,
 			out->info = w1 >> 8; /* pointer: first byte */
 		else if (out->type == NP_ICMP_DEST_UNREACH && out->code == 4)
 			out->info = w2; /* next-hop MTU, RFC 1191 */
-		return quoted_ipv4(r, out);
+		return quoted_ipv4(P, r, out);
 	case NP_ICMP_REDIRECT:
 		np_rd_bytes(&r, gw, 4);
 		set_in4(&out->gateway, gw);
 		out->has_gateway = true;
-		return quoted_ipv4(r, out);
-	default:
-		return ignored(out);
+		return quoted_ipv4(P, r, out);
+	default: /* the protocol's own messages (an Echo Reply) */
+		return P->parse(msg, AF_INET, requests, out);
 	}
 }
 
 /* ICMPv6 redirect (RFC 4861 section 4.5): find the Redirected Header
  * option and parse the packet it quotes. */
-static enum np_rx_kind parse_redirect6(struct np_rd r, struct np_reply *out)
+static enum np_rx_kind parse_redirect6(const struct np_proto *P, struct np_rd r,
+				       struct np_reply *out)
 {
 	uint8_t target[16] = {0};
 
@@ -345,7 +320,7 @@ static enum np_rx_kind parse_redirect6(struct np_rd r, struct np_reply *out)
 		if (type == 4) { /* redirected header: 6 reserved bytes */
 			if (!np_rd_skip(&opt, 6))
 				return malformed(out, NP_MAL_ND_OPTION);
-			return quoted_ipv6(opt, out);
+			return quoted_ipv6(P, opt, out);
 		}
 	}
 	return ignored(out);
@@ -354,6 +329,8 @@ static enum np_rx_kind parse_redirect6(struct np_rd r, struct np_reply *out)
 static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 				   struct np_reply *out)
 {
+	const struct np_proto *P = rx_proto(rx);
+	struct np_rd msg = r; /* the whole message, for the protocol */
 	uint16_t csum = 0;
 	uint32_t word = 0;
 
@@ -371,30 +348,17 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	out->icmp_valid = true;
 	np_rd_be16(&r, &csum);
 	switch (out->type) {
-	case NP_ICMP6_ECHO_REQUEST:
-		if (!rx->requests)
-			return ignored(out);
-		/* fall through */
-	case NP_ICMP6_ECHO_REPLY:
-		np_rd_be16(&r, &out->id);
-		np_rd_be16(&r, &out->seq);
-		out->data = np_rd_ptr(&r);
-		out->data_len = np_rd_left(&r);
-		out->kind = out->type == NP_ICMP6_ECHO_REQUEST
-				    ? NP_RX_ECHO_REQUEST
-				    : NP_RX_ECHO_REPLY;
-		return out->kind;
 	case NP_ICMP6_DST_UNREACH:
 	case NP_ICMP6_PACKET_TOO_BIG:
 	case NP_ICMP6_TIME_EXCEEDED:
 	case NP_ICMP6_PARAM_PROB:
 		np_rd_be32(&r, &word);
 		out->info = word; /* MTU or pointer; unused otherwise */
-		return quoted_ipv6(r, out);
+		return quoted_ipv6(P, r, out);
 	case NP_ICMP6_REDIRECT:
-		return parse_redirect6(r, out);
-	default:
-		return ignored(out);
+		return parse_redirect6(P, r, out);
+	default: /* the protocol's own messages (an Echo Reply) */
+		return P->parse(msg, AF_INET6, rx->requests, out);
 	}
 }
 
@@ -447,18 +411,29 @@ static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
 		return ignored(out);
 	/* Trailing bytes past the total length are link padding. */
 	np_rd_sub(&r, (size_t)totlen - ihl, &icmp);
-	return parse_icmp4(icmp, rx->requests, out);
+	return parse_icmp4(rx_proto(rx), icmp, rx->requests, out);
 }
 
 enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
 {
+	const struct np_proto *P = rx_proto(rx);
+
 	memset(out, 0, sizeof(*out));
+	out->proto = P;
 	out->ttl = rx->ttl;
+	/* A protocol not carried in ICMP: its datagram socket reads its own
+	 * replies (ICMP errors come on the error queue). */
+	if (!rx->has_ip_header &&
+	    P->ip_proto(rx->family) !=
+		    (rx->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+		return P->parse(np_rd_init(rx->buf, rx->len), rx->family,
+				rx->requests, out);
 	if (rx->family == AF_INET6)
 		return parse_icmp6(rx, np_rd_init(rx->buf, rx->len), out);
 	if (rx->has_ip_header)
 		return parse_ipv4(rx, NULL, out);
-	return parse_icmp4(np_rd_init(rx->buf, rx->len), rx->requests, out);
+	return parse_icmp4(rx_proto(rx), np_rd_init(rx->buf, rx->len),
+			   rx->requests, out);
 }
 
 /* RFC 2675: a payload length of 0 with a hop-by-hop Jumbo Payload option
@@ -556,6 +531,7 @@ enum np_rx_kind np_reply_parse_packet(const uint8_t *pkt, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	memset(ip, 0, sizeof(*ip));
+	out->proto = np_proto_default();
 	out->ttl = -1;
 	if (len < 1)
 		return malformed(out, NP_MAL_IP_TRUNCATED);
@@ -571,31 +547,22 @@ enum np_rx_kind np_reply_parse_packet(const uint8_t *pkt, size_t len,
 	return parse_ipv4(&rx, ip, out);
 }
 
-enum np_rx_kind np_reply_from_errqueue(int family,
+enum np_rx_kind np_reply_from_errqueue(const struct np_proto *P, int family,
 				       const struct sock_extended_err *ee,
 				       const uint8_t *pkt, size_t len,
 				       struct np_reply *out)
 {
-	struct np_rd r = np_rd_init(pkt, len);
-	uint8_t type = 0, code = 0;
-	uint16_t csum = 0;
-
 	memset(out, 0, sizeof(*out));
+	out->proto = P != NULL ? P : np_proto_default();
 	out->ttl = -1;
 	/* Local errors (EMSGSIZE and the like) come without our packet;
 	 * sendto() has already failed with the same errno and the engine
 	 * reported it there. */
 	if (ee->ee_origin == SO_EE_ORIGIN_LOCAL && len == 0)
 		return ignored(out);
-	/* The kernel hands back our own request as we sent it. */
-	if (!np_rd_u8(&r, &type) || !np_rd_u8(&r, &code) ||
-	    !np_rd_be16(&r, &csum) || !np_rd_be16(&r, &out->id) ||
-	    !np_rd_be16(&r, &out->seq))
-		return malformed(out, NP_MAL_QUOTE_NO_ICMP);
-	if (type != (family == AF_INET6 ? NP_ICMP6_ECHO_REQUEST : NP_ICMP_ECHO))
-		return ignored(out);
-	out->data = np_rd_ptr(&r);
-	out->data_len = np_rd_left(&r);
+	/* The kernel hands back our own probe as we sent it. */
+	if (out->proto->sent(np_rd_init(pkt, len), family, out) != NP_RX_ERROR)
+		return out->kind;
 	if (ee->ee_origin == SO_EE_ORIGIN_ICMP ||
 	    ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
 		out->type = ee->ee_type;
@@ -647,157 +614,4 @@ const char *np_reply_malformed_name(enum np_rx_malformed why)
 	if ((unsigned)why >= NP_MAL_COUNT)
 		return "unknown";
 	return names[why];
-}
-
-static const char *unreach4(unsigned code)
-{
-	static const char *const t[] = {
-		"Destination Net Unreachable",
-		"Destination Host Unreachable",
-		"Destination Protocol Unreachable",
-		"Destination Port Unreachable",
-		"Frag needed and DF set",
-		"Source Route Failed",
-		"Destination Net Unknown",
-		"Destination Host Unknown",
-		"Source Host Isolated",
-		"Destination Net Prohibited",
-		"Destination Host Prohibited",
-		"Destination Net Unreachable for Type of Service",
-		"Destination Host Unreachable for Type of Service",
-		"Packet filtered",
-		"Precedence Violation",
-		"Precedence Cutoff",
-	};
-
-	return code < sizeof(t) / sizeof(t[0]) ? t[code] : NULL;
-}
-
-static const char *unreach6(unsigned code)
-{
-	static const char *const t[] = {
-		"No route",
-		"Administratively prohibited",
-		"Beyond scope of source address",
-		"Address unreachable",
-		"Port unreachable",
-		"Source address failed ingress/egress policy",
-		"Reject route to destination",
-	};
-
-	return code < sizeof(t) / sizeof(t[0]) ? t[code] : NULL;
-}
-
-void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
-			     size_t len)
-{
-	const char *s;
-	char gw[INET6_ADDRSTRLEN];
-
-	if (r->kind == NP_RX_LOCAL_ERROR) {
-		snprintf(buf, len, "local error: %s", strerror(r->code));
-		return;
-	}
-	if (family == AF_INET) {
-		switch (r->type) {
-		case NP_ICMP_DEST_UNREACH:
-			s = unreach4(r->code);
-			if (r->code == 4)
-				snprintf(buf, len, "%s (mtu = %u)", s,
-					 (unsigned)r->info);
-			else if (s != NULL)
-				snprintf(buf, len, "%s", s);
-			else
-				snprintf(buf, len,
-					 "Dest Unreachable, Bad Code: %u",
-					 r->code);
-			return;
-		case NP_ICMP_SOURCE_QUENCH:
-			snprintf(buf, len, "Source Quench");
-			return;
-		case NP_ICMP_REDIRECT: {
-			static const char *const t[] = {
-				"Redirect Network", "Redirect Host",
-				"Redirect Type of Service and Network",
-				"Redirect Type of Service and Host"};
-
-			s = r->code < 4 ? t[r->code] : "Redirect, Bad Code";
-			if (r->has_gateway) {
-				np_addr_str(
-					(const struct sockaddr *)&r->gateway,
-					gw, sizeof(gw));
-				snprintf(buf, len, "%s(New nexthop: %s)", s,
-					 gw);
-			} else {
-				snprintf(buf, len, "%s", s);
-			}
-			return;
-		}
-		case NP_ICMP_TIME_EXCEEDED:
-			if (r->code == 0)
-				snprintf(buf, len, "Time to live exceeded");
-			else if (r->code == 1)
-				snprintf(buf, len,
-					 "Frag reassembly time exceeded");
-			else
-				snprintf(buf, len,
-					 "Time exceeded, Bad Code: %u",
-					 r->code);
-			return;
-		case NP_ICMP_PARAMPROB:
-			snprintf(buf, len, "Parameter problem: pointer = %u",
-				 (unsigned)r->info);
-			return;
-		default:
-			snprintf(buf, len, "Bad ICMP type: %u", r->type);
-			return;
-		}
-	}
-	switch (r->type) {
-	case NP_ICMP6_DST_UNREACH:
-		s = unreach6(r->code);
-		if (s != NULL)
-			snprintf(buf, len, "Destination unreachable: %s", s);
-		else
-			snprintf(buf, len,
-				 "Destination unreachable: Unknown code %u",
-				 r->code);
-		return;
-	case NP_ICMP6_PACKET_TOO_BIG:
-		snprintf(buf, len, "Packet too big: mtu=%u", (unsigned)r->info);
-		return;
-	case NP_ICMP6_TIME_EXCEEDED:
-		if (r->code == 0)
-			snprintf(buf, len, "Time exceeded: Hop limit");
-		else if (r->code == 1)
-			snprintf(buf, len,
-				 "Time exceeded: Defragmentation failure");
-		else
-			snprintf(buf, len, "Time exceeded: code %u", r->code);
-		return;
-	case NP_ICMP6_PARAM_PROB: {
-		static const char *const t[] = {"Erroneous header field",
-						"Unrecognized next header",
-						"Unrecognized IPv6 option"};
-
-		if (r->code < 3)
-			snprintf(buf, len, "Parameter problem: %s at %u",
-				 t[r->code], (unsigned)r->info);
-		else
-			snprintf(buf, len, "Parameter problem: code %u at %u",
-				 r->code, (unsigned)r->info);
-		return;
-	}
-	case NP_ICMP6_REDIRECT:
-		if (r->has_gateway) {
-			np_addr_str((const struct sockaddr *)&r->gateway, gw,
-				    sizeof(gw));
-			snprintf(buf, len, "Redirect (New nexthop: %s)", gw);
-		} else {
-			snprintf(buf, len, "Redirect");
-		}
-		return;
-	default:
-		snprintf(buf, len, "Unknown ICMPv6 type: %u", r->type);
-	}
 }

@@ -1,4 +1,6 @@
-/* reply.h - parsing and validating everything received.  Never prints.
+/* reply.h - parsing and validating everything received: the IP header and
+ * the ICMP-error envelope; the probe protocol (proto.h) parses its own
+ * messages and what a quote proves.  Never prints.
  *
  * Trust: every byte handed to these functions is hostile.  They read through
  * struct np_rd only, check every length field against the bytes actually
@@ -47,6 +49,8 @@ enum np_rx_malformed {
 	NP_MAL_COUNT
 };
 
+struct np_proto;
+
 /* What arrived, as the socket layer saw it. */
 struct np_rx {
 	int family;	    /* AF_INET or AF_INET6 */
@@ -57,9 +61,34 @@ struct np_rx {
 	const struct in6_addr *src6; /* for the ICMPv6 checksum, may be NULL */
 	const struct in6_addr *dst6; /* from IPV6_PKTINFO, may be NULL */
 	bool requests; /* Echo Requests too (captures), not ignored */
+	/* the probe protocol whose messages and quotes to parse; NULL: ICMP
+	 * Echo (np_proto_default) */
+	const struct np_proto *proto;
+};
+
+/* What a packet proves about which probe it concerns, protocol-neutral
+ * (the protocol module, proto_*.c, fills it): its flow identifier (ICMP
+ * Echo: the identifier), the probe-number bits it carries (Echo: the
+ * 16-bit sequence) and the authentication bytes it carried (Echo: the
+ * payload, whose first bytes are the probe's MAC), pointing into the
+ * caller's buffer. */
+enum np_proof {
+	NP_PROOF_NONE = 0, /* nothing: not counted as ours */
+	NP_PROOF_KEY,	   /* flow and probe bits only (RFC 792's minimal
+			    * quote): may be forged by a guess */
+	NP_PROOF_AUTH,	   /* authentication bytes too, to be checked */
+};
+
+struct np_key {
+	uint32_t flow;
+	uint32_t seq;
+	enum np_proof proof;
+	const uint8_t *auth;
+	size_t auth_len;
 };
 
 struct np_reply {
+	const struct np_proto *proto; /* the protocol that parsed it */
 	enum np_rx_kind kind;
 	enum np_rx_malformed why;
 	uint8_t type, code;
@@ -67,10 +96,8 @@ struct np_reply {
 				* fault is in its quote, not in them */
 	bool checksum_checked; /* false when the bytes to check were missing */
 	bool checksum_ok;
-	uint16_t id, seq;    /* of the reply, or of the quoted request */
-	size_t icmp_len;     /* ICMP message bytes, header included */
-	const uint8_t *data; /* echo payload, or quoted echo payload */
-	size_t data_len;
+	struct np_key key;     /* which probe: of the reply, or of the quote */
+	size_t icmp_len;       /* ICMP message bytes, header included */
 	int ttl;	       /* -1 unknown */
 	size_t ip_options_len; /* bytes of IPv4 options in the outer header */
 	/* ICMP errors */
@@ -114,7 +141,7 @@ enum np_rx_kind np_reply_parse_packet(const uint8_t *pkt, size_t len,
  * `pkt` the bytes the kernel returned (our own Echo Request as we sent it).
  * The reporting address (SO_EE_OFFENDER) is the caller's to keep. */
 struct sock_extended_err;
-enum np_rx_kind np_reply_from_errqueue(int family,
+enum np_rx_kind np_reply_from_errqueue(const struct np_proto *proto, int family,
 				       const struct sock_extended_err *ee,
 				       const uint8_t *pkt, size_t len,
 				       struct np_reply *out);
@@ -123,7 +150,8 @@ enum np_rx_kind np_reply_from_errqueue(int family,
 const char *np_reply_malformed_name(enum np_rx_malformed why);
 
 /* iputils-compatible description of an ICMP error, e.g. "Destination Host
- * Unreachable" or "Frag needed and DF set (mtu = 1400)". */
+ * Unreachable" or "Frag needed and DF set (mtu = 1400)": from the one
+ * table of type and code names (icmp_names.c). */
 void np_reply_describe_error(int family, const struct np_reply *r, char *buf,
 			     size_t len);
 

@@ -12,7 +12,6 @@
 #include <linux/net_tstamp.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,16 +20,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "icmp.h"
-
-/* From <linux/icmp.h>, which cannot be included together with <net/if.h>
- * (both define the interface flags).  SOL_RAW option, the kernel ABI. */
-#ifndef ICMP_FILTER
-#define ICMP_FILTER 1
-#endif
-struct np_icmp_filter {
-	uint32_t data; /* bit n set: drop ICMP type n */
-};
+#include "proto.h"
 
 const char *np_priv_path_name(enum np_priv_path p)
 {
@@ -214,14 +204,21 @@ static void read_ping_group_range(char *buf, size_t len)
 int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 		   struct np_err *err)
 {
-	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	return np_socket_open_proto(s, np_proto_default(), family, privs, err);
+}
+
+int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
+			 int family, struct np_privs *privs, struct np_err *err)
+{
+	int proto = P->sock_protocol(family);
 	int raw_errno = EPERM, dgram_errno;
 	char range[64], exe[512];
 	ssize_t n;
 
 	s->fd = -1;
 	s->family = family;
-	if (np_privs_raise(privs) == 0) {
+	s->proto = P;
+	if (P->raw && np_privs_raise(privs) == 0) {
 		s->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto);
 		raw_errno = errno;
 		if (np_privs_lower(privs, err) != 0) {
@@ -387,7 +384,11 @@ static void enable_timestamps(struct np_socket *s)
 	int txrx = rx | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
 
 	s->ts_rx = s->ts_tx = false;
-	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, txrx,
+	/* Transmit stamps are tied to probes by SCM_TS_OPT_ID (Linux 6.13):
+	 * without it the kernel's own counter would name them, which cannot
+	 * be tied to probes for sure, so they are not asked for at all. */
+	if (np_socket_tx_id_supported() &&
+	    setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, txrx,
 		       "SO_TIMESTAMPING", NULL) == 0)
 		s->ts_rx = s->ts_tx = true;
 	else if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, rx,
@@ -425,20 +426,8 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 	}
 	if (s->family == AF_INET) {
 		if (s->kind == NP_SOCK_RAW) {
-			/* Only replies and errors: not the echo requests that
-			 * loopback and other pingers put on the wire. */
-			struct np_icmp_filter filt;
-
-			filt.data = ~((1U << NP_ICMP_ECHOREPLY) |
-				      (1U << NP_ICMP_DEST_UNREACH) |
-				      (1U << NP_ICMP_SOURCE_QUENCH) |
-				      (1U << NP_ICMP_REDIRECT) |
-				      (1U << NP_ICMP_TIME_EXCEEDED) |
-				      (1U << NP_ICMP_PARAMPROB));
-			if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt,
-				       sizeof(filt)) != 0)
-				return np_err_errno(err, errno,
-						    "setsockopt(ICMP_FILTER)");
+			if (s->proto->filter(fd, AF_INET, err) != 0)
+				return -1;
 		} else if (setopt_int(fd, IPPROTO_IP, IP_RECVERR, 1,
 				      "IP_RECVERR", err) != 0) {
 			return -1;
@@ -465,20 +454,9 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 			       err))
 			return -1;
 	} else {
-		struct icmp6_filter filt6;
-
-		ICMP6_FILTER_SETBLOCKALL(&filt6);
-		ICMP6_FILTER_SETPASS(NP_ICMP6_ECHO_REPLY, &filt6);
-		ICMP6_FILTER_SETPASS(NP_ICMP6_DST_UNREACH, &filt6);
-		ICMP6_FILTER_SETPASS(NP_ICMP6_PACKET_TOO_BIG, &filt6);
-		ICMP6_FILTER_SETPASS(NP_ICMP6_TIME_EXCEEDED, &filt6);
-		ICMP6_FILTER_SETPASS(NP_ICMP6_PARAM_PROB, &filt6);
-		ICMP6_FILTER_SETPASS(NP_ICMP6_REDIRECT, &filt6);
 		if (s->kind == NP_SOCK_RAW &&
-		    setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt6,
-			       sizeof(filt6)) != 0)
-			return np_err_errno(err, errno,
-					    "setsockopt(ICMP6_FILTER)");
+		    s->proto->filter(fd, AF_INET6, err) != 0)
+			return -1;
 		if (s->kind == NP_SOCK_DGRAM &&
 		    setopt_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1,
 			       "IPV6_RECVERR", err))
@@ -552,51 +530,99 @@ static ssize_t send_plain(int fd, const void *buf, size_t len,
 	return n;
 }
 
+/* The control messages that ask for one probe's transmit stamp, named
+ * `id` (SCM_TS_OPT_ID), into msg's control buffer `ctl`. */
+union np_tx_control {
+	char buf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+static void tx_stamp_control(struct msghdr *msg, union np_tx_control *ctl,
+			     uint32_t id)
+{
+	int flags = SOF_TIMESTAMPING_TX_SOFTWARE;
+	struct cmsghdr *cm;
+
+	memset(ctl, 0, sizeof(*ctl));
+	msg->msg_control = ctl->buf;
+	msg->msg_controllen = sizeof(ctl->buf);
+	cm = CMSG_FIRSTHDR(msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SO_TIMESTAMPING; /* this probe's transmit stamp */
+	cm->cmsg_len = CMSG_LEN(sizeof(flags));
+	memcpy(CMSG_DATA(cm), &flags, sizeof(flags));
+	cm = CMSG_NXTHDR(msg, cm);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_TS_OPT_ID; /* named by the probe's number */
+	cm->cmsg_len = CMSG_LEN(sizeof(id));
+	memcpy(CMSG_DATA(cm), &id, sizeof(id));
+}
+
+bool np_socket_tx_id_supported(void)
+{
+	struct sockaddr_in self;
+	socklen_t len = sizeof(self);
+	union np_tx_control ctl;
+	char byte = 0;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg;
+	bool ok = false;
+	int fd;
+
+	/* A kernel before 6.13 refuses the unknown control message with
+	 * EINVAL before it routes anything; one byte to our own loopback
+	 * socket tells (any other outcome, even ENETUNREACH with loopback
+	 * down, means the message was accepted). */
+	int on = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+		 SOF_TIMESTAMPING_OPT_TSONLY;
+
+	/* (the kernel takes SCM_TS_OPT_ID only on a socket with OPT_ID) */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &on, sizeof(on)) != 0) {
+		close(fd);
+		return false;
+	}
+	memset(&self, 0, sizeof(self));
+	self.sin_family = AF_INET;
+	self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&self, sizeof(self)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&self, &len) == 0) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &self;
+		msg.msg_namelen = sizeof(self);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		tx_stamp_control(&msg, &ctl, 0);
+		ok = sendmsg(fd, &msg, 0) >= 0 || errno != EINVAL;
+	}
+	close(fd);
+	return ok;
+}
+
 ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       const struct sockaddr *dst, socklen_t dstlen,
 		       uint32_t id)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(uint32_t)) +
-			 CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	int flags = SOF_TIMESTAMPING_TX_SOFTWARE;
+	union np_tx_control control;
 	struct iovec iov = {(void *)buf, len};
 	struct msghdr msg;
-	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (!s->ts_tx)
 		return send_plain(s->fd, buf, len, dst, dstlen);
 	memset(&msg, 0, sizeof(msg));
-	memset(&control, 0, sizeof(control));
 	msg.msg_name = (void *)dst;
 	msg.msg_namelen = dstlen;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SO_TIMESTAMPING; /* this probe's transmit stamp */
-	cm->cmsg_len = CMSG_LEN(sizeof(flags));
-	memcpy(CMSG_DATA(cm), &flags, sizeof(flags));
-	cm = CMSG_NXTHDR(&msg, cm);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_TS_OPT_ID; /* named by the probe's number */
-	cm->cmsg_len = CMSG_LEN(sizeof(id));
-	memcpy(CMSG_DATA(cm), &id, sizeof(id));
+	/* SCM_TS_OPT_ID was found to work at setup (enable_timestamps): an
+	 * error here, EINVAL included, is this probe's, and is returned. */
+	tx_stamp_control(&msg, &control, id);
 	do {
 		n = sendmsg(s->fd, &msg, 0);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EINVAL) {
-		/* No SCM_TS_OPT_ID here: the kernel's own counter would name
-		 * the stamps, which cannot be tied to probes for sure.  From
-		 * now on the user-space send time, and no stamps asked. */
-		s->ts_tx = false;
-		n = send_plain(s->fd, buf, len, dst, dstlen);
-	}
 	return n;
 }
 
@@ -619,27 +645,19 @@ static int64_t cmsg_timestamp(const struct cmsghdr *cm, size_t dlen)
 	return (int64_t)ts[0].tv_sec * NP_NSEC_PER_SEC + ts[0].tv_nsec;
 }
 
-/* Parse what recvmsg(2) returned: `n` bytes in `buf`, the control
- * messages in `msg`, the sender in pkt->from. */
-static void parse_msg(const struct np_socket *s, struct msghdr *msg,
-		      uint8_t *buf, size_t n, bool errqueue, int64_t real_off,
-		      struct np_rxpkt *pkt)
+/* What recvmsg(2) returned: `n` bytes in `buf`, the control messages in
+ * `msg` (stamps, TTL, destination, error-queue data), the sender in
+ * pkt->from.  Nothing is parsed here: the receive path does that
+ * (np_rx_parse). */
+static void read_msg(const struct np_socket *s, struct msghdr *msg,
+		     uint8_t *buf, size_t n, bool errqueue, int64_t real_off,
+		     struct np_rxpkt *pkt)
 {
 	struct cmsghdr *cm;
 	int64_t kts = 0;
-	struct np_rx rx;
-	struct in6_addr src6, dst6;
-	struct sock_extended_err ee;
-	struct sockaddr_storage offender;
-	bool have_dst6 = false, have_ee = false, have_offender = false;
+	bool have_ee = false;
 
-	memset(&rx, 0, sizeof(rx));
-	rx.family = s->family;
-	rx.has_ip_header =
-		s->family == AF_INET && s->kind == NP_SOCK_RAW && !errqueue;
-	rx.buf = buf;
-	rx.len = n;
-	rx.ttl = -1;
+	pkt->ttl = -1;
 	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
 		size_t dlen;
 		int ival;
@@ -659,7 +677,7 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 			    cm->cmsg_type == IPV6_HOPLIMIT)) {
 			if (dlen >= sizeof(ival)) {
 				memcpy(&ival, CMSG_DATA(cm), sizeof(ival));
-				rx.ttl = ival;
+				pkt->ttl = ival;
 			}
 		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
 			   cm->cmsg_type == IPV6_PKTINFO) {
@@ -667,33 +685,37 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 
 			if (dlen >= sizeof(pi)) {
 				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				dst6 = pi.ipi6_addr;
-				have_dst6 = true;
+				pkt->dst6 = pi.ipi6_addr;
+				pkt->have_dst6 = true;
 			}
 		} else if ((cm->cmsg_level == IPPROTO_IP &&
 			    cm->cmsg_type == IP_RECVERR) ||
 			   (cm->cmsg_level == IPPROTO_IPV6 &&
 			    cm->cmsg_type == IPV6_RECVERR)) {
-			if (dlen >= sizeof(ee)) {
-				memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (dlen >= sizeof(pkt->ee)) {
+				memcpy(&pkt->ee, CMSG_DATA(cm),
+				       sizeof(pkt->ee));
 				have_ee = true;
 				if (dlen >=
-				    sizeof(ee) + np_addr_len(s->family)) {
-					memset(&offender, 0, sizeof(offender));
-					memcpy(&offender,
-					       CMSG_DATA(cm) + sizeof(ee),
+				    sizeof(pkt->ee) + np_addr_len(s->family)) {
+					memset(&pkt->offender, 0,
+					       sizeof(pkt->offender));
+					memcpy(&pkt->offender,
+					       CMSG_DATA(cm) + sizeof(pkt->ee),
 					       np_addr_len(s->family));
-					have_offender =
-						offender.ss_family == s->family;
+					pkt->have_offender =
+						pkt->offender.ss_family ==
+						s->family;
 				}
 			}
 		}
 	}
-	if (errqueue && have_ee && ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
+	if (errqueue && have_ee &&
+	    pkt->ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
 		/* A transmit stamp (OPT_TSONLY: no packet with it). */
 		if (kts != 0 && s->ts_tx) {
 			pkt->tx_stamp = true;
-			pkt->tx_id = ee.ee_data;
+			pkt->tx_id = pkt->ee.ee_data;
 			pkt->rx_mono = kts - real_off;
 		}
 		return;
@@ -709,38 +731,12 @@ static void parse_msg(const struct np_socket *s, struct msghdr *msg,
 		pkt->parsed = true;
 		return;
 	}
-	if (errqueue) {
-		if (!have_ee)
-			return;
-		np_reply_from_errqueue(s->family, &ee, buf, n, &pkt->r);
-		/* msg_name holds where the failed packet was going. */
-		if (pkt->from.ss_family == s->family) {
-			memcpy(&pkt->r.quoted_dst, &pkt->from,
-			       sizeof(pkt->from));
-			pkt->r.quoted_dst_set = true;
-		}
-		/* who reported it: the router, else ourselves */
-		if (have_offender)
-			memcpy(&pkt->from, &offender, sizeof(offender));
-		else if (s->src.ss_family == s->family)
-			memcpy(&pkt->from, &s->src, sizeof(s->src));
-		else {
-			memset(&pkt->from, 0, sizeof(pkt->from));
-			pkt->from.ss_family = (sa_family_t)s->family;
-		}
-		pkt->parsed = true;
+	if (errqueue ? !have_ee : pkt->from.ss_family != s->family)
 		return;
-	}
-	if (pkt->from.ss_family != s->family)
-		return;
-	if (s->family == AF_INET6) {
-		memcpy(&src6, &((struct sockaddr_in6 *)&pkt->from)->sin6_addr,
-		       sizeof(src6));
-		rx.src6 = &src6;
-		rx.dst6 = have_dst6 ? &dst6 : NULL;
-	}
-	np_reply_parse(&rx, &pkt->r);
-	pkt->parsed = true;
+	pkt->to_parse = true;
+	pkt->errqueue = errqueue;
+	pkt->buf = buf;
+	pkt->len = n;
 }
 
 /* recvmsg/recvmmsg failed: 0 when the queue is empty or the error was a
@@ -858,10 +854,10 @@ static int recv_n(const struct np_socket *s, struct np_rxbatch *b, unsigned max,
 		if (nl > sizeof(pkt->from))
 			nl = sizeof(pkt->from);
 		memset((char *)&pkt->from + nl, 0, sizeof(pkt->from) - nl);
-		memset(pkt, 0, offsetof(struct np_rxpkt, r));
-		parse_msg(s, &b->hdr[i].msg_hdr,
-			  b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
-			  errqueue, off, pkt);
+		memset(pkt, 0, offsetof(struct np_rxpkt, dst6));
+		read_msg(s, &b->hdr[i].msg_hdr,
+			 b->data + (size_t)i * b->bufsize, b->hdr[i].msg_len,
+			 errqueue, off, pkt);
 		if (pkt->rx_mono == 0) {
 			if (now == 0) {
 				now = np_clock_mono();

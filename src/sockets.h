@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 
 #include "error.h"
 #include "options.h"
@@ -37,9 +39,12 @@ enum np_priv_path {
 			       * net.ipv4.ping_group_range allows our group */
 };
 
+struct np_proto;
+
 struct np_socket {
 	int fd;
 	int family;
+	const struct np_proto *proto; /* what it sends and receives */
 	enum np_sock_kind kind;
 	enum np_priv_path path;
 	uint16_t ident; /* Echo identifier (kernel's for datagram) */
@@ -77,9 +82,13 @@ int np_socket_open_route(struct np_socket *s, int family, struct np_err *err);
 int np_socket_emsgsize_mtu(const struct np_socket *s,
 			   const struct sockaddr *dst, socklen_t dstlen);
 
-/* Open the ICMP socket for `family`: a raw socket with CAP_NET_RAW raised
- * just around socket(2), else the datagram ICMP socket, else an error that
- * names both fixes. */
+/* Open the socket of protocol `proto` (its sock_protocol) for `family`: a
+ * raw socket with CAP_NET_RAW raised just around socket(2), else the
+ * datagram socket, else an error that names both fixes.  np_socket_open
+ * opens ICMP Echo's (np_proto_default). */
+int np_socket_open_proto(struct np_socket *s, const struct np_proto *proto,
+			 int family, struct np_privs *privs,
+			 struct np_err *err);
 int np_socket_open(struct np_socket *s, int family, struct np_privs *privs,
 		   struct np_err *err);
 
@@ -90,9 +99,11 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 
 const char *np_priv_path_name(enum np_priv_path p);
 
-/* One datagram (or error-queue entry) read and parsed.  The fields before
- * `r` are cleared for each datagram; `r` is written by the parser that
- * fills it, `from` by the kernel. */
+/* One datagram (or error-queue entry) as read: bytes and metadata only;
+ * the receive path parses it (np_rx_parse, proto.h) through the IP and
+ * ICMP-error envelope (reply.c) and the socket's protocol.  The fields
+ * before `dst6` are cleared for each datagram; those after are valid when
+ * their flag says so, `r` once parsed, `from` as the kernel wrote it. */
 struct np_rxpkt {
 	bool parsed;	/* r and from are filled */
 	bool truncated; /* larger than the buffer: not parsed */
@@ -106,18 +117,34 @@ struct np_rxpkt {
 	unsigned ts;
 	bool tx_stamp;
 	uint32_t tx_id;
+	/* to parse: a datagram (bytes buf[0..len)) or an error-queue entry
+	 * (errqueue: ee, and our own probe in buf) */
+	bool to_parse;
+	bool errqueue;
+	bool have_dst6;	    /* dst6: IPV6_PKTINFO's destination */
+	bool have_offender; /* offender: SO_EE_OFFENDER, the reporter */
+	int ttl;	    /* from a control message, -1 if none */
+	const uint8_t *buf;
+	size_t len;
+	struct in6_addr dst6;
+	struct sock_extended_err ee;
+	struct sockaddr_storage offender;
 	struct np_reply r;
 	struct sockaddr_storage from; /* sender; for errors the reporter */
 };
 
 /* Send one probe to `dst`; `id` (the probe number) names it in its
- * transmit timestamp.  sendmsg's result, errno set on failure.  A kernel
- * that does not know SCM_TS_OPT_ID (before 6.13) answers EINVAL: the
- * probe is sent again without it and transmit stamps are no longer
- * used. */
+ * transmit timestamp when s->ts_tx.  sendmsg's result, errno set on
+ * failure: every error, EINVAL too, is the probe's (whether the kernel
+ * knows SCM_TS_OPT_ID was decided once, at setup). */
 ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       const struct sockaddr *dst, socklen_t dstlen,
 		       uint32_t id);
+
+/* Whether the kernel accepts SCM_TS_OPT_ID (Linux 6.13), which names a
+ * transmit stamp by the probe: asked once, at setup (np_socket_configure),
+ * with one byte sent to a socket of our own on loopback. */
+bool np_socket_tx_id_supported(void);
 
 /* Many datagrams per system call (recvmmsg): for many-target runs, where
  * replies come by the thousand.  All of a batch share one receive time. */

@@ -24,6 +24,7 @@
 #include "bytes.h"
 #include "fuzz_fixture.h"
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "match.h"
 #include "reply.h"
 #include "target.h"
@@ -67,7 +68,7 @@ static struct in6_addr in6_of(const char *s)
 static void spec_init(struct np_payload_spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
-	spec->cookie = FX_COOKIE;
+	spec->key.k0 = FX_COOKIE;
 	spec->size = FX_SIZE;
 }
 
@@ -226,15 +227,15 @@ static void check_parse(const uint8_t *buf, size_t len,
 	CHECK(r->why < NP_MAL_COUNT);
 	CHECK((r->kind == NP_RX_MALFORMED) == (r->why != NP_MAL_NONE));
 	CHECK(r->icmp_len <= len);
-	if (r->data != NULL) {
-		CHECK(r->data >= buf && r->data <= buf + len);
-		CHECK(r->data_len <= (size_t)(buf + len - r->data));
+	if (r->key.auth != NULL) {
+		CHECK(r->key.auth >= buf && r->key.auth <= buf + len);
+		CHECK(r->key.auth_len <= (size_t)(buf + len - r->key.auth));
 	} else {
-		CHECK(r->data_len == 0);
+		CHECK(r->key.auth_len == 0);
 	}
 	if (r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
 	    r->kind == NP_RX_LOCAL_ERROR)
-		CHECK(r->data != NULL);
+		CHECK(r->key.auth != NULL);
 	if (r->quoted_dst_set)
 		CHECK(r->quoted_dst.ss_family == AF_INET ||
 		      r->quoted_dst.ss_family == AF_INET6);
@@ -281,7 +282,7 @@ static void match(int family, enum np_sock_kind kind, const struct np_reply *r)
 	say("%s: kind %d (%s) type %u code %u id %#x seq %u data %zu "
 	    "checksum %s\n",
 	    variant, r->kind, np_reply_malformed_name(r->why), r->type, r->code,
-	    r->id, r->seq, r->data_len,
+	    r->key.flow, r->key.seq, r->key.auth_len,
 	    !r->checksum_checked ? "unchecked"
 	    : r->checksum_ok	 ? "ok"
 				 : "bad");
@@ -346,7 +347,8 @@ static uint16_t be16(const uint8_t *p)
 static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 		     enum np_sock_kind kind)
 {
-	struct np_rx rx = {AF_INET, has_ip, buf, len, 64, NULL, NULL, false};
+	struct np_rx rx = {AF_INET, has_ip, buf,   len, 64,
+			   NULL,    NULL,   false, NULL};
 	struct np_reply r;
 
 	variant = has_ip ? "v4 raw" : "v4 datagram";
@@ -361,7 +363,8 @@ static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 static void parse_v6(const uint8_t *buf, size_t len)
 {
 	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-	struct np_rx rx = {AF_INET6, false, buf, len, 64, &src, &dst, false};
+	struct np_rx rx = {AF_INET6, false, buf,   len, 64,
+			   &src,     &dst,  false, NULL};
 	struct np_reply r;
 
 	variant = "v6";
@@ -392,7 +395,7 @@ static void parse_errqueue(const uint8_t *data, size_t size)
 	memcpy(copy, data + FX_EQ_HDR, len);
 	pkt = copy;
 	variant = "errqueue";
-	np_reply_from_errqueue(family, &ee, pkt, len, &r);
+	np_reply_from_errqueue(NULL, family, &ee, pkt, len, &r);
 	check_parse(pkt, len, &r);
 	match(family, NP_SOCK_DGRAM, &r);
 	free(copy);

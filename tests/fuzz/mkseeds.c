@@ -16,6 +16,7 @@
 
 #include "fuzz_fixture.h"
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "packets.h"
 
 static const char *top;
@@ -44,7 +45,7 @@ static struct np_payload_spec spec(void)
 	struct np_payload_spec s;
 
 	memset(&s, 0, sizeof(s));
-	s.cookie = FX_COOKIE;
+	s.key.k0 = FX_COOKIE;
 	s.size = FX_SIZE;
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "inspect.h"
 #include "linklayer.h"
 #include "packets.h"
@@ -97,7 +98,7 @@ START_TEST(whole_packets)
 
 	ck_assert_int_eq(np_reply_parse_packet(p, n, true, &ip, &r),
 			 NP_RX_ECHO_REQUEST);
-	ck_assert_uint_eq(r.seq, 7);
+	ck_assert_uint_eq(r.key.seq, 7);
 	ck_assert_int_eq(ip.family, AF_INET);
 	/* without `requests` an echo request is ignored, as on a socket */
 	ck_assert_int_eq(np_reply_parse_packet(p, n, false, &ip, &r),

@@ -19,6 +19,7 @@
 #include "mode_ping.h"
 #include "options.h"
 #include "packets.h"
+#include "proto.h"
 #include "reply.h"
 #include "suites.h"
 #include "tlist.h"
@@ -131,12 +132,12 @@ static int fk_recv(struct fake *fk, struct np_rxbatch *b, bool errqueue,
 	while (n < max && (i = due(fk, fk->now)) >= 0) {
 		struct np_rxpkt *pkt = &b->pkt[n];
 		uint8_t *data = b->data + n * b->bufsize;
-		struct np_rx rx = {AF_INET, false, data, fk->rx[i].len,
-				   64,	    NULL,  NULL, false};
+		struct np_rx rx = {AF_INET, false, data,  fk->rx[i].len, 64,
+				   NULL,    NULL,  false, NULL};
 
 		memcpy(data, fk->rx[i].buf, fk->rx[i].len);
 		memset(pkt, 0, sizeof(*pkt));
-		pkt->parsed = true;
+		pkt->parsed = true; /* as np_rx_parse leaves it */
 		pkt->rx_mono = fk->rx[i].at;
 		pkt->rx_real = fk_real(fk);
 		memcpy(&pkt->from, &fk->rx[i].from, sizeof(pkt->from));
@@ -289,6 +290,7 @@ static void ping_setup(struct ping_run *pr, struct fake *fk, ...)
 	pr->s.family = AF_INET;
 	pr->s.kind = NP_SOCK_DGRAM;
 	pr->s.ident = 0x4e50;
+	pr->s.proto = np_proto_default();
 	pr->info.opt = &pr->o;
 	pr->info.target = &pr->t;
 	pr->info.sock = &pr->s;
@@ -613,6 +615,7 @@ static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
 	s.family = AF_INET;
 	s.kind = NP_SOCK_DGRAM;
 	s.ident = 0x4e51;
+	s.proto = np_proto_default();
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.opt = &o;
 	cfg.plan = &plan;

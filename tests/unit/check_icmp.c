@@ -5,16 +5,30 @@
 #include <sys/socket.h>
 
 #include "icmp.h"
+#include "payload.h"
+#include "proto_icmp.h"
 #include "suites.h"
 
 static struct np_payload_spec spec(size_t size)
 {
 	struct np_payload_spec s;
+	uint8_t key[NP_SIPHASH_KEY_LEN];
 
 	memset(&s, 0, sizeof(s));
-	s.cookie = 0x0102030405060708ULL;
+	for (int i = 0; i < NP_SIPHASH_KEY_LEN; i++)
+		key[i] = (uint8_t)(i + 1);
+	np_siphash_key_set(&s.key, key);
 	s.size = size;
 	return s;
+}
+
+/* The MAC a probe (flow, seq, stamp) carries under spec's key. */
+static uint64_t mac_of(const struct np_payload_spec *s, uint16_t flow,
+		       uint16_t seq, uint64_t stamp)
+{
+	struct np_probe_ident id = {flow, seq, stamp};
+
+	return np_payload_mac(s, &id);
 }
 
 START_TEST(build_v4_layout)
@@ -32,9 +46,12 @@ START_TEST(build_v4_layout)
 	ck_assert_uint_eq(buf[6], 0x01);
 	ck_assert_uint_eq(buf[7], 0x02);
 	ck_assert_uint_eq(np_inet_checksum(buf, len), 0);
-	/* cookie, then stamp, big endian */
+	/* MAC of (id, seq, stamp), then stamp, big endian */
 	for (int i = 0; i < 8; i++) {
-		ck_assert_uint_eq(buf[8 + i], i + 1);
+		ck_assert_uint_eq(buf[8 + i],
+				  (uint8_t)(mac_of(&s, 0xabcd, 0x0102,
+						   0x1122334455667788ULL) >>
+					    (8 * (7 - i))));
 		ck_assert_uint_eq(buf[16 + i], 0x11 * (i + 1));
 	}
 	/* default fill: the byte's offset in the payload */
@@ -70,13 +87,13 @@ START_TEST(build_small_and_v6)
 	ck_assert_uint_eq(
 		np_icmp_build_echo(buf, sizeof(buf), AF_INET, 7, 9, &s, 1), 8);
 	ck_assert_uint_eq(np_inet_checksum(buf, 8), 0);
-	s.size = 5; /* part of the cookie only */
+	s.size = 5; /* part of the MAC only */
 	ck_assert_uint_eq(
 		np_icmp_build_echo(buf, sizeof(buf), AF_INET6, 7, 9, &s, 1),
 		13);
 	ck_assert_uint_eq(buf[0], 128);
 	ck_assert_uint_eq(buf[2] | buf[3], 0); /* the kernel fills it */
-	ck_assert_uint_eq(buf[8 + 4], 5);
+	ck_assert_uint_eq(buf[8 + 4], (uint8_t)(mac_of(&s, 7, 9, 1) >> 24));
 	/* too small a buffer */
 	s.size = 100;
 	ck_assert_uint_eq(
@@ -90,35 +107,45 @@ START_TEST(payload_checks)
 	struct np_payload_mismatch mm;
 	uint8_t buf[64], *pl = buf + 8;
 	uint64_t stamp = 42, got;
+	struct np_probe_ident id = {1, 1, 42}, other = {1, 1, 43},
+			      seq2 = {1, 2, 42};
 
 	np_icmp_build_echo(buf, sizeof(buf), AF_INET, 1, 1, &s, stamp);
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm),
-			 NP_PAYLOAD_OK);
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, 40, &mm), NP_PAYLOAD_OK);
 	ck_assert(np_payload_stamp(pl, 40, &got));
 	ck_assert_uint_eq(got, 42);
 	ck_assert(!np_payload_stamp(pl, 15, &got));
 	/* a different length */
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 39, &mm),
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, 39, &mm),
 			 NP_PAYLOAD_LENGTH);
 	ck_assert_uint_eq(mm.got_len, 39);
-	/* another stamp than recorded */
-	ck_assert_int_eq(np_payload_check(&s, 43, pl, 40, &mm),
+	/* another stamp than recorded: the MAC is right for the stamp the
+	 * payload holds (an earlier probe with this sequence) */
+	ck_assert_int_eq(np_payload_check(&s, &other, pl, 40, &mm),
 			 NP_PAYLOAD_STAMP);
-	ck_assert_uint_eq(mm.index, 15);
+	ck_assert_uint_lt(mm.index, 16);
+	/* the MAC covers the sequence: another one's is not ours */
+	ck_assert_int_eq(np_payload_check(&s, &seq2, pl, 40, &mm),
+			 NP_PAYLOAD_COOKIE);
 	/* a fill byte altered */
 	pl[30] ^= 0xff;
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm),
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, 40, &mm),
 			 NP_PAYLOAD_DATA);
 	ck_assert_uint_eq(mm.index, 30);
 	ck_assert_uint_eq(mm.expected, 30);
 	ck_assert_uint_eq(mm.got, 30 ^ 0xff);
 	pl[30] ^= 0xff;
-	/* another run's cookie */
+	/* a MAC byte altered: another sender's */
 	pl[3] ^= 1;
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, 40, &mm),
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, 40, &mm),
 			 NP_PAYLOAD_COOKIE);
-	ck_assert(!np_payload_cookie_matches(&s, pl, 40));
-	ck_assert(np_payload_cookie_matches(&s, pl, 3)); /* only 3 bytes seen */
+	ck_assert(!np_payload_mac_matches(&s, &id, pl, 40));
+	ck_assert(np_payload_mac_matches(&s, &id, pl, 3)); /* 3 bytes seen */
+	/* another key (another run) */
+	pl[3] ^= 1;
+	s.key.k0 ^= 1;
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, 40, &mm),
+			 NP_PAYLOAD_COOKIE);
 }
 END_TEST
 
@@ -142,6 +169,8 @@ START_TEST(payload_blocks)
 			struct np_payload_mismatch mm;
 			uint8_t *pl = buf + NP_ICMP_HDR_LEN;
 			size_t n = sizes[a];
+			struct np_probe_ident id = {1, 2, stamp};
+			uint64_t mac = mac_of(&s, 1, 2, stamp);
 
 			memcpy(s.pattern, pat, plens[b]);
 			s.pattern_len = plens[b];
@@ -151,26 +180,26 @@ START_TEST(payload_blocks)
 					  NP_ICMP_HDR_LEN + n);
 			for (size_t i = 0; i < n; i++)
 				ck_assert_uint_eq(
-					pl[i], np_payload_byte(&s, stamp, i));
+					pl[i],
+					np_payload_byte(&s, mac, stamp, i));
 			if (n < 8)
-				continue; /* no whole cookie: not ours */
-			ck_assert_int_eq(
-				np_payload_check(&s, stamp, pl, n, &mm),
-				NP_PAYLOAD_OK);
-			/* any byte of the cookie: another sender's */
+				continue; /* no whole MAC: not ours */
+			ck_assert_int_eq(np_payload_check(&s, &id, pl, n, &mm),
+					 NP_PAYLOAD_OK);
+			/* any byte of the MAC: another sender's */
 			for (size_t i = 0; i < 8; i++) {
 				pl[i] ^= 0x40;
 				ck_assert_int_eq(
-					np_payload_check(&s, stamp, pl, n, &mm),
+					np_payload_check(&s, &id, pl, n, &mm),
 					NP_PAYLOAD_COOKIE);
-				ck_assert(
-					!np_payload_cookie_matches(&s, pl, n));
+				ck_assert(!np_payload_mac_matches(&s, &id, pl,
+								  n));
 				pl[i] ^= 0x40;
 			}
 			for (size_t i = 8; i < n; i += (i < 300 ? 1 : 97)) {
 				pl[i] ^= 0x40;
 				ck_assert_int_eq(
-					np_payload_check(&s, stamp, pl, n, &mm),
+					np_payload_check(&s, &id, pl, n, &mm),
 					(i < 16 ? NP_PAYLOAD_STAMP
 						: NP_PAYLOAD_DATA));
 				ck_assert_uint_eq(mm.index, i);
@@ -179,13 +208,12 @@ START_TEST(payload_blocks)
 				pl[i] ^= 0x40;
 			}
 			/* the last byte, past every block boundary (with 8
-			 * bytes, the last of the cookie: not ours) */
+			 * bytes, the last of the MAC: not ours) */
 			pl[n - 1] ^= 1;
-			ck_assert_int_eq(
-				np_payload_check(&s, stamp, pl, n, &mm),
-				(n == 8	      ? NP_PAYLOAD_COOKIE
-				 : n - 1 < 16 ? NP_PAYLOAD_STAMP
-					      : NP_PAYLOAD_DATA));
+			ck_assert_int_eq(np_payload_check(&s, &id, pl, n, &mm),
+					 (n == 8       ? NP_PAYLOAD_COOKIE
+					  : n - 1 < 16 ? NP_PAYLOAD_STAMP
+						       : NP_PAYLOAD_DATA));
 			if (n > 8)
 				ck_assert_uint_eq(mm.index, n - 1);
 		}
@@ -196,8 +224,9 @@ END_TEST
 /* A payload as sent, checked against the sent fill (spec->fill): OK, and
  * each fill byte changed in turn is found where it is, as without. */
 static void check_against_fill(const struct np_payload_spec *sent,
-			       const uint8_t *pkt, uint64_t stamp)
+			       const uint8_t *pkt, uint16_t seq, uint64_t stamp)
 {
+	struct np_probe_ident id = {0x4242, seq, stamp};
 	struct np_payload_spec s = *sent;
 	struct np_payload_mismatch mm;
 	static uint8_t pl[4096];
@@ -205,17 +234,16 @@ static void check_against_fill(const struct np_payload_spec *sent,
 
 	s.fill = pkt + NP_ICMP_HDR_LEN + NP_PAYLOAD_FILL_OFF;
 	memcpy(pl, pkt + NP_ICMP_HDR_LEN, n);
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, n, &mm),
-			 NP_PAYLOAD_OK);
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, n, &mm), NP_PAYLOAD_OK);
 	for (size_t i = NP_PAYLOAD_FILL_OFF; i < n; i += 7) {
 		pl[i] ^= 0x01;
-		ck_assert_int_eq(np_payload_check(&s, stamp, pl, n, &mm),
+		ck_assert_int_eq(np_payload_check(&s, &id, pl, n, &mm),
 				 NP_PAYLOAD_DATA);
 		ck_assert_uint_eq(mm.index, i);
 		pl[i] ^= 0x01;
 	}
 	/* one byte short: a length mismatch, not a fill compared past it */
-	ck_assert_int_eq(np_payload_check(&s, stamp, pl, n - 1, &mm),
+	ck_assert_int_eq(np_payload_check(&s, &id, pl, n - 1, &mm),
 			 NP_PAYLOAD_LENGTH);
 }
 
@@ -259,7 +287,8 @@ START_TEST(prepared_echo_as_built)
 						np_inet_checksum(kept, n), 0);
 				/* a reply compared with the fill as sent */
 				if (sizes[a] > NP_PAYLOAD_FILL_OFF)
-					check_against_fill(&s, kept, stamp);
+					check_against_fill(&s, kept, seq,
+							   stamp);
 			}
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "match.h"
 #include "packets.h"
 #include "reply.h"
@@ -31,7 +32,7 @@ static void setup(struct fixture *f, enum np_sock_kind kind)
 	memset(f, 0, sizeof(*f));
 	f->m.kind[0] = kind;
 	f->m.ident[0] = 0x1234;
-	f->m.spec.cookie = 0xc0ffee0012345678ULL;
+	f->m.spec.key.k0 = 0xc0ffee0012345678ULL;
 	f->m.spec.size = 56;
 	f->m.total = &f->st;
 	f->m.total_rtt = true;
@@ -89,7 +90,8 @@ static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
 		 const struct sockaddr_storage *from, int64_t t,
 		 struct np_event *ev, struct np_reply *r)
 {
-	struct np_rx rx = {AF_INET, true, buf, len, -1, NULL, NULL, false};
+	struct np_rx rx = {AF_INET, true, buf,	 len, -1,
+			   NULL,    NULL, false, NULL};
 
 	if (f->m.kind[0] == NP_SOCK_DGRAM) {
 		rx.has_ip_header = false;
@@ -250,6 +252,32 @@ START_TEST(wrong_cookie)
 }
 END_TEST
 
+/* The cookie is a MAC of the probe's identity: probe 1's payload under
+ * probe 2's sequence number is not ours (a per-run cookie let it pass as
+ * a corrupted reply to probe 2). */
+START_TEST(payload_of_another_probe)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t buf[256];
+	size_t len;
+
+	setup(&f, NP_SOCK_RAW);
+	send_at(&f, 0);
+	send_at(&f, MS);
+	len = reply_to(&f, 1, buf);
+	buf[20 + 7] = 2; /* sequence 2, probe 1's payload */
+	pk_icmp_fix(buf + 20, len - 20);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, 2 * MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.st.corrupted, 0);
+	ck_assert_uint_eq(f.st.received, 0);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(altered_payload_and_stamp)
 {
 	struct fixture f;
@@ -270,18 +298,31 @@ START_TEST(altered_payload_and_stamp)
 	ck_assert_uint_eq(ev.mm.got, 0x99);
 	ck_assert_uint_eq(f.st.corrupted, 1);
 	ck_assert_uint_eq(f.st.received, 0);
-	/* the stamp of another probe: a reply to an earlier probe with the
-	 * same sequence number (before a wrap), late in every mode
-	 * (netprobe.8, MATCHING), never corrupted */
+	/* the stamp altered on the way (this probe's MAC): corrupted */
 	len = reply_to(&f, 1, buf);
 	buf[28 + 15] ^= 0x01;
 	pk_icmp_fix(buf + 20, len - 20);
 	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
 	ck_assert_int_eq(ev.payload, NP_PAYLOAD_STAMP);
+	ck_assert_uint_eq(ev.flags, NP_EVF_BADDATA);
+	ck_assert_uint_eq(f.st.corrupted, 2);
+	/* the payload of an earlier probe with the same sequence number
+	 * (before a wrap: its own stamp, and a MAC right for that stamp):
+	 * late in every mode (netprobe.8, MATCHING), never corrupted */
+	f.reqlen = np_icmp_build_echo(buf + 20, sizeof(buf) - 20, AF_INET,
+				      f.m.ident[0], 1, &f.m.spec,
+				      1700000000000000000ULL - 65536);
+	buf[20] = 0;
+	pk_icmp_fix(buf + 20, f.reqlen);
+	pk_ipv4(buf, 20, (uint16_t)(20 + f.reqlen), IPPROTO_ICMP, 64, TGT, US,
+		NULL, 0);
+	ck_assert(feed(&f, buf, 20 + f.reqlen, &f.from_tgt, MS, &ev, &r));
+	ck_assert_int_eq(ev.kind, NP_EV_REPLY);
+	ck_assert_int_eq(ev.payload, NP_PAYLOAD_STAMP);
 	ck_assert_uint_eq(ev.flags, NP_EVF_LATE);
 	ck_assert_int_eq(ev.rtt_ns, -1);
 	ck_assert_uint_eq(f.st.late, 1);
-	ck_assert_uint_eq(f.st.corrupted, 1);
+	ck_assert_uint_eq(f.st.corrupted, 2);
 	/* truncated payload with a valid checksum */
 	len = reply_to(&f, 1, buf);
 	pk_ipv4(buf, 20, (uint16_t)(len - 10), IPPROTO_ICMP, 64, TGT, US, NULL,
@@ -289,7 +330,7 @@ START_TEST(altered_payload_and_stamp)
 	pk_icmp_fix(buf + 20, len - 30);
 	ck_assert(feed(&f, buf, len - 10, &f.from_tgt, MS, &ev, &r));
 	ck_assert_int_eq(ev.payload, NP_PAYLOAD_LENGTH);
-	ck_assert_uint_eq(f.st.corrupted, 2);
+	ck_assert_uint_eq(f.st.corrupted, 3);
 	ck_assert_uint_eq(f.st.received, 0);
 	/* the genuine reply still counts afterwards */
 	len = reply_to(&f, 1, buf);
@@ -508,6 +549,42 @@ START_TEST(empty_reply_is_not_ours)
 }
 END_TEST
 
+/* An ICMP error whose quote proves nothing about our probes (a protocol's
+ * quote too short for its header: NP_PROOF_NONE) is not counted as ours,
+ * whatever key fields it leaves set; -v shows it as ignored. */
+START_TEST(error_proving_nothing_is_not_ours)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+
+	setup(&f, NP_SOCK_DGRAM);
+	send_at(&f, 0);
+	memset(&r, 0, sizeof(r));
+	r.proto = np_proto_default();
+	r.kind = NP_RX_ERROR;
+	r.type = NP_ICMP_DEST_UNREACH;
+	r.code = 1;
+	r.icmp_valid = true;
+	r.key.flow = f.m.ident[0];
+	r.key.seq = 1;
+	r.key.proof = NP_PROOF_NONE;
+	ck_assert(np_match_packet(
+		&f.m, &r, (const struct sockaddr *)&f.from_rtr, MS, &ev));
+	ck_assert_int_eq(ev.kind, NP_EV_IGNORED);
+	ck_assert_uint_eq(f.st.errors, 0);
+	ck_assert_uint_eq(f.st.foreign, 1);
+	ck_assert_uint_eq(f.m.tab.pending, 1);
+	/* the same error naming the probe (RFC 792's quote) counts */
+	r.key.proof = NP_PROOF_KEY;
+	ck_assert(np_match_packet(
+		&f.m, &r, (const struct sockaddr *)&f.from_rtr, MS, &ev));
+	ck_assert_int_eq(ev.kind, NP_EV_ICMP_ERROR);
+	ck_assert_uint_eq(f.st.errors, 1);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(table_sizes)
 {
 	struct np_probe_table t;
@@ -588,6 +665,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, foreign_identifier_is_silent);
 	tcase_add_test(tc, spoofed_source);
 	tcase_add_test(tc, wrong_cookie);
+	tcase_add_test(tc, payload_of_another_probe);
 	tcase_add_test(tc, altered_payload_and_stamp);
 	tcase_add_test(tc, bad_checksum);
 	tcase_add_test(tc, unknown_sequence);
@@ -595,6 +673,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, errors_attributed);
 	tcase_add_test(tc, unverified_error);
 	tcase_add_test(tc, empty_reply_is_not_ours);
+	tcase_add_test(tc, error_proving_nothing_is_not_ours);
 	tcase_add_test(tt, table_sizes);
 	tcase_add_test(tt, sequence_wraparound);
 	tcase_add_test(tt, forced_eviction);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "packets.h"
 #include "reply.h"
 #include "suites.h"
@@ -30,7 +31,8 @@ static void init_data(void)
 static enum np_rx_kind parse4(const uint8_t *buf, size_t len,
 			      struct np_reply *r)
 {
-	struct np_rx rx = {AF_INET, true, buf, len, -1, NULL, NULL, false};
+	struct np_rx rx = {AF_INET, true, buf,	 len, -1,
+			   NULL,    NULL, false, NULL};
 
 	return np_reply_parse(&rx, r);
 }
@@ -39,7 +41,7 @@ static enum np_rx_kind parse6(const uint8_t *buf, size_t len,
 			      struct np_reply *r)
 {
 	struct in6_addr s = pk_in6(RTR6), d = pk_in6(US6);
-	struct np_rx rx = {AF_INET6, false, buf, len, 64, &s, &d, false};
+	struct np_rx rx = {AF_INET6, false, buf, len, 64, &s, &d, false, NULL};
 
 	return np_reply_parse(&rx, r);
 }
@@ -83,14 +85,14 @@ START_TEST(v4_echo_reply_ok)
 	size_t len = v4_reply(buf, 20, NULL, 0, 56);
 
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ECHO_REPLY);
-	ck_assert_uint_eq(r.id, 0x1234);
-	ck_assert_uint_eq(r.seq, 7);
+	ck_assert_uint_eq(r.key.flow, 0x1234);
+	ck_assert_uint_eq(r.key.seq, 7);
 	ck_assert_int_eq(r.ttl, 57);
 	ck_assert_uint_eq(r.icmp_len, 64);
-	ck_assert_uint_eq(r.data_len, 56);
+	ck_assert_uint_eq(r.key.auth_len, 56);
 	ck_assert(r.checksum_checked && r.checksum_ok);
 	ck_assert_uint_eq(r.ip_options_len, 0);
-	ck_assert_uint_eq(r.data[10], 10);
+	ck_assert_uint_eq(r.key.auth[10], 10);
 }
 END_TEST
 
@@ -161,8 +163,8 @@ START_TEST(v4_options_valid)
 
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ECHO_REPLY);
 	ck_assert_uint_eq(r.ip_options_len, 40);
-	ck_assert_uint_eq(r.seq, 7);
-	ck_assert_uint_eq(r.data_len, 56);
+	ck_assert_uint_eq(r.key.seq, 7);
+	ck_assert_uint_eq(r.key.auth_len, 56);
 	len = v4_reply(buf, 28, ts, sizeof(ts), 56);
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ECHO_REPLY);
 }
@@ -266,15 +268,15 @@ START_TEST(v4_error_valid)
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ERROR);
 	ck_assert_uint_eq(r.type, v4_errors[_i].type);
 	ck_assert_uint_eq(r.code, v4_errors[_i].code);
-	ck_assert_uint_eq(r.id, 0x1234);
-	ck_assert_uint_eq(r.seq, 9);
+	ck_assert_uint_eq(r.key.flow, 0x1234);
+	ck_assert_uint_eq(r.key.seq, 9);
 	ck_assert(r.checksum_ok);
 	ck_assert(r.quoted_dst_set);
 	ck_assert_int_eq(
 		memcmp(&((struct sockaddr_in *)&r.quoted_dst)->sin_addr,
 		       &((struct sockaddr_in *)&tgt)->sin_addr, 4),
 		0);
-	ck_assert_uint_eq(r.data_len, 56);
+	ck_assert_uint_eq(r.key.auth_len, 56);
 	ck_assert_uint_eq(r.info, v4_errors[_i].info);
 	np_reply_describe_error(AF_INET, &r, text, sizeof(text));
 	ck_assert_str_eq(text, v4_errors[_i].text);
@@ -349,20 +351,20 @@ START_TEST(v4_error_quote_edges)
 	qlen = v4_quote(q, 20, 84, IPPROTO_ICMP, 8, 56);
 	len = v4_error(buf, 11, 0, 0, 0, q, 28);
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ERROR);
-	ck_assert_uint_eq(r.seq, 9);
-	ck_assert_uint_eq(r.data_len, 0);
+	ck_assert_uint_eq(r.key.seq, 9);
+	ck_assert_uint_eq(r.key.auth_len, 0);
 	/* more bytes quoted than the quoted datagram claims: bounded */
 	qlen = v4_quote(q, 20, 32, IPPROTO_ICMP, 8, 56);
 	len = v4_error(buf, 11, 0, 0, 0, q, qlen);
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ERROR);
-	ck_assert_uint_eq(r.data_len, 4);
+	ck_assert_uint_eq(r.key.auth_len, 4);
 	/* quoted header with valid options */
 	pk_ipv4(q, 32, 96, IPPROTO_ICMP, 1, US, TGT, rr, sizeof(rr));
 	pk_icmp(q + 32, 8, 0, 0x1234, 10, data56, 16);
 	len = v4_error(buf, 11, 0, 0, 0, q, 32 + 24);
 	ck_assert_int_eq(parse4(buf, len, &r), NP_RX_ERROR);
-	ck_assert_uint_eq(r.seq, 10);
-	ck_assert_uint_eq(r.data_len, 16);
+	ck_assert_uint_eq(r.key.seq, 10);
+	ck_assert_uint_eq(r.key.auth_len, 16);
 	/* outer IP options in front of an error */
 	{
 		uint8_t big[300];
@@ -397,7 +399,7 @@ START_TEST(v4_datagram_socket)
 	rx.ttl = 63;
 	ck_assert_int_eq(np_reply_parse(&rx, &r), NP_RX_ECHO_REPLY);
 	ck_assert_int_eq(r.ttl, 63);
-	ck_assert_uint_eq(r.seq, 3);
+	ck_assert_uint_eq(r.key.seq, 3);
 	rx.len = 7;
 	ck_assert_int_eq(np_reply_parse(&rx, &r), NP_RX_MALFORMED);
 }
@@ -445,14 +447,14 @@ START_TEST(v6_echo_reply)
 	uint8_t buf[128];
 	struct np_reply r;
 	struct in6_addr s = pk_in6(TGT6), d = pk_in6(US6);
-	struct np_rx rx = {AF_INET6, false, buf, 0, 64, &s, &d, false};
+	struct np_rx rx = {AF_INET6, false, buf, 0, 64, &s, &d, false, NULL};
 
 	rx.len = pk_icmp(buf, 129, 0, 0x1234, 5, data56, 56);
 	pk_icmp6_fix(buf, rx.len, TGT6, US6);
 	ck_assert_int_eq(np_reply_parse(&rx, &r), NP_RX_ECHO_REPLY);
 	ck_assert(r.checksum_checked && r.checksum_ok);
 	ck_assert_int_eq(r.ttl, 64);
-	ck_assert_uint_eq(r.seq, 5);
+	ck_assert_uint_eq(r.key.seq, 5);
 	buf[40] ^= 1;
 	ck_assert_int_eq(np_reply_parse(&rx, &r), NP_RX_ECHO_REPLY);
 	ck_assert(!r.checksum_ok);
@@ -482,10 +484,10 @@ START_TEST(v6_error_valid)
 
 	ck_assert_int_eq(parse6(buf, len, &r), NP_RX_ERROR);
 	ck_assert(r.checksum_ok);
-	ck_assert_uint_eq(r.seq, 9);
-	ck_assert_uint_eq(r.id, 0x1234);
+	ck_assert_uint_eq(r.key.seq, 9);
+	ck_assert_uint_eq(r.key.flow, 0x1234);
 	ck_assert_uint_eq(r.info, v6_errors[_i].word);
-	ck_assert_uint_eq(r.data_len, 56);
+	ck_assert_uint_eq(r.key.auth_len, 56);
 	ck_assert_int_eq(
 		memcmp(&((struct sockaddr_in6 *)&r.quoted_dst)->sin6_addr, &tgt,
 		       16),
@@ -551,7 +553,7 @@ START_TEST(v6_error_quote_edges)
 	qlen = v6_quote(q, 72, 0, hbh, 8, 56);
 	len = v6_error(buf, 3, 0, 0, q, qlen);
 	ck_assert_int_eq(parse6(buf, len, &r), NP_RX_ERROR);
-	ck_assert_uint_eq(r.seq, 9);
+	ck_assert_uint_eq(r.key.seq, 9);
 	qlen = v6_quote(q, 72, 44, frag_later, 8, 56);
 	len = v6_error(buf, 3, 0, 0, q, qlen);
 	ck_assert_int_eq(parse6(buf, len, &r), NP_RX_IGNORED);
@@ -596,7 +598,7 @@ START_TEST(v6_redirect_parse)
 	len = v6_redirect(buf, opts, 8 + optlen);
 	ck_assert_int_eq(parse6(buf, len, &r), NP_RX_ERROR);
 	ck_assert(r.has_gateway);
-	ck_assert_uint_eq(r.seq, 9);
+	ck_assert_uint_eq(r.key.seq, 9);
 	np_reply_describe_error(AF_INET6, &r, text, sizeof(text));
 	ck_assert_str_eq(text, "Redirect (New nexthop: 2001:db8::fd)");
 	/* option length 0 would loop forever in a naive parser */
@@ -632,23 +634,26 @@ START_TEST(errqueue_translation)
 	ee.ee_origin = SO_EE_ORIGIN_ICMP;
 	ee.ee_type = 3;
 	ee.ee_code = 1;
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, len, &r),
-			 NP_RX_ERROR);
-	ck_assert_uint_eq(r.seq, 11);
-	ck_assert_uint_eq(r.id, 0x4242);
+	ck_assert_int_eq(
+		np_reply_from_errqueue(NULL, AF_INET, &ee, pkt, len, &r),
+		NP_RX_ERROR);
+	ck_assert_uint_eq(r.key.seq, 11);
+	ck_assert_uint_eq(r.key.flow, 0x4242);
 	ck_assert_uint_eq(r.type, 3);
-	ck_assert_uint_eq(r.data_len, 56);
+	ck_assert_uint_eq(r.key.auth_len, 56);
 	ee.ee_origin = SO_EE_ORIGIN_LOCAL;
 	ee.ee_errno = EMSGSIZE;
 	ee.ee_info = 1500;
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, len, &r),
-			 NP_RX_LOCAL_ERROR);
+	ck_assert_int_eq(
+		np_reply_from_errqueue(NULL, AF_INET, &ee, pkt, len, &r),
+		NP_RX_LOCAL_ERROR);
 	ck_assert_uint_eq(r.info, 1500);
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, 5, &r),
+	ck_assert_int_eq(np_reply_from_errqueue(NULL, AF_INET, &ee, pkt, 5, &r),
 			 NP_RX_MALFORMED);
 	pkt[0] = 0;
-	ck_assert_int_eq(np_reply_from_errqueue(AF_INET, &ee, pkt, len, &r),
-			 NP_RX_IGNORED);
+	ck_assert_int_eq(
+		np_reply_from_errqueue(NULL, AF_INET, &ee, pkt, len, &r),
+		NP_RX_IGNORED);
 }
 END_TEST
 
@@ -734,7 +739,7 @@ START_TEST(v6_jumbogram)
 	ck_assert_uint_eq(ip.ip_len, n);
 	ck_assert_uint_eq(r.icmp_len, 65536);
 	ck_assert(r.checksum_ok);
-	ck_assert_uint_eq(r.seq, 4);
+	ck_assert_uint_eq(r.key.seq, 4);
 	/* cut: the length it claims is past the bytes */
 	ck_assert_int_eq(np_reply_parse_packet(p, n - 1, true, &ip, &r),
 			 NP_RX_MALFORMED);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "match.h"
 #include "packets.h"
 #include "reply.h"
@@ -35,7 +36,7 @@ static void msetup(struct mfix *f, int64_t timeout, int64_t gap)
 	memset(f, 0, sizeof(*f));
 	f->m.kind[0] = NP_SOCK_RAW;
 	f->m.ident[0] = 0x4321;
-	f->m.spec.cookie = 0x5eed5eed01020304ULL;
+	f->m.spec.key.k0 = 0x5eed5eed01020304ULL;
 	f->m.spec.size = 56;
 	f->m.slots = f->slots;
 	f->m.nslots = 3;
@@ -76,8 +77,8 @@ static bool reply(struct mfix *f, uint64_t no, const char *src, int64_t t)
 {
 	struct sockaddr_storage from = pk_addr(src);
 	size_t len = request(f, no, f->buf + 20);
-	struct np_rx rx = {AF_INET, true, f->buf, 20 + len,
-			   64,	    NULL, NULL,	  false};
+	struct np_rx rx = {AF_INET, true, f->buf, 20 + len, 64,
+			   NULL,    NULL, false,  NULL};
 
 	f->buf[20] = NP_ICMP_ECHOREPLY;
 	pk_icmp_fix(f->buf + 20, len);
@@ -94,7 +95,8 @@ static bool unreachable(struct mfix *f, uint64_t no, const char *qdst)
 	struct sockaddr_storage from = pk_addr(RTR);
 	uint8_t q[160];
 	size_t len = request(f, no, q + 20), icmp;
-	struct np_rx rx = {AF_INET, true, f->buf, 0, 64, NULL, NULL, false};
+	struct np_rx rx = {AF_INET, true, f->buf, 0,   64,
+			   NULL,    NULL, false,  NULL};
 
 	pk_ipv4(q, 20, (uint16_t)(20 + len), IPPROTO_ICMP, 1, US, qdst, NULL,
 		0);

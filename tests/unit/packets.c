@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "icmp.h"
+#include "proto_icmp.h"
 #include "target.h"
 
 static void put16(uint8_t *p, uint16_t v)

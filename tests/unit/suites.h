@@ -17,5 +17,6 @@ Suite *output_suite(void);
 Suite *capture_suite(void);
 Suite *core_suite(void);
 Suite *resolver_suite(void);
+Suite *proto_suite(void);
 
 #endif

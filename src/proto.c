@@ -1,0 +1,73 @@
+/* proto.c - the table of probe protocols: a new protocol is a row here
+ * and its proto_*.c. */
+#include "config.h"
+
+#include "proto.h"
+
+#include <string.h>
+
+#include "proto_icmp.h"
+#include "sockets.h"
+
+static const struct np_proto *const protos[] = {
+	&np_proto_icmp,
+};
+
+const struct np_proto *np_proto_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcmp(protos[i]->name, name) == 0)
+			return protos[i];
+	return NULL;
+}
+
+const struct np_proto *np_proto_default(void)
+{
+	return protos[0];
+}
+
+void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
+{
+	struct np_rx rx;
+	struct in6_addr src6;
+
+	if (!pkt->to_parse || pkt->parsed)
+		return;
+	pkt->parsed = true;
+	if (pkt->errqueue) {
+		np_reply_from_errqueue(s->proto, s->family, &pkt->ee, pkt->buf,
+				       pkt->len, &pkt->r);
+		/* msg_name holds where the failed packet was going. */
+		if (pkt->from.ss_family == s->family) {
+			memcpy(&pkt->r.quoted_dst, &pkt->from,
+			       sizeof(pkt->from));
+			pkt->r.quoted_dst_set = true;
+		}
+		/* who reported it: the router, else ourselves */
+		if (pkt->have_offender)
+			memcpy(&pkt->from, &pkt->offender,
+			       sizeof(pkt->offender));
+		else if (s->src.ss_family == s->family)
+			memcpy(&pkt->from, &s->src, sizeof(s->src));
+		else {
+			memset(&pkt->from, 0, sizeof(pkt->from));
+			pkt->from.ss_family = (sa_family_t)s->family;
+		}
+		return;
+	}
+	memset(&rx, 0, sizeof(rx));
+	rx.family = s->family;
+	/* raw IPv4 sockets deliver the IP header */
+	rx.has_ip_header = s->family == AF_INET && s->kind == NP_SOCK_RAW;
+	rx.buf = pkt->buf;
+	rx.len = pkt->len;
+	rx.ttl = pkt->ttl;
+	rx.proto = s->proto;
+	if (s->family == AF_INET6) {
+		memcpy(&src6, &((struct sockaddr_in6 *)&pkt->from)->sin6_addr,
+		       sizeof(src6));
+		rx.src6 = &src6;
+		rx.dst6 = pkt->have_dst6 ? &pkt->dst6 : NULL;
+	}
+	np_reply_parse(&rx, &pkt->r);
+}

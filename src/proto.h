@@ -1,0 +1,91 @@
+/* proto.h - the protocol seam: what a probe protocol (ICMP Echo today; UDP
+ * and TCP next) supplies to the rest of netprobe.  A new protocol is one
+ * proto_*.c and one row of np_protos[] (proto.c).
+ *
+ * The generic layers stay generic: sockets.c opens what `open` names and
+ * applies `filter`, returning bytes and metadata only; reply.c walks the IP
+ * header and the ICMP-error envelope through the bounded reader and calls
+ * `parse` for the protocol's own messages and `quote` for the packet an
+ * ICMP error quotes; the matcher compares the protocol-neutral struct
+ * np_key those fill with the probe table and checks the payload's MAC
+ * (payload.h). */
+#ifndef NP_PROTO_H
+#define NP_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "error.h"
+#include "payload.h"
+#include "reply.h"
+
+/* What a parsed packet means for a probe (classify). */
+enum np_class {
+	NP_CLASS_NONE = 0, /* nothing about a probe */
+	NP_CLASS_REPLY,	   /* the target's answer */
+	NP_CLASS_ERROR,	   /* an error that ends the probe */
+	NP_CLASS_HOP,	   /* a router on the way (time exceeded) */
+	NP_CLASS_NOTICE,   /* redirect, source quench: the probe goes on */
+	NP_CLASS_REACHED,  /* the target answered with an error (a UDP port
+			    * unreachable from the target itself) */
+};
+
+struct np_proto {
+	const char *name; /* "icmp": --help, -v and docs */
+	size_t hdr_len;	  /* the probe's header before the payload */
+	/* open: the socket protocol for `family`; a raw socket is tried
+	 * first when `raw` (ICMP: to choose the identifier and see every
+	 * reply), else only the datagram socket (a UDP probe's) */
+	int (*sock_protocol)(int family);
+	bool raw;
+	/* the IP protocol number of our probes, as a quote names it */
+	uint8_t (*ip_proto)(int family);
+	/* the receive filter of a raw socket (ICMP_FILTER, ICMP6_FILTER) */
+	int (*filter)(int fd, int family, struct np_err *err);
+	/* build: `prepare` writes what every probe of a run shares (the
+	 * fill) into the send buffer once and returns its partial checksum;
+	 * `build` writes the rest of one probe, returns its length (0 when
+	 * buf is too small) */
+	uint32_t (*prepare)(uint8_t *buf, size_t buflen,
+			    struct np_payload_spec *spec);
+	size_t (*build)(uint8_t *buf, size_t buflen, int family,
+			const struct np_probe_ident *id,
+			const struct np_payload_spec *spec, uint32_t prep);
+	/* parse: one of the protocol's own messages (an Echo Reply), `r` at
+	 * the start of the message whose type and code reply.c has read into
+	 * out; for a protocol not carried in ICMP (ip_proto), the datagram
+	 * its own datagram socket read (a UDP reply's payload).  NP_RX_IGNORED
+	 * when it is not one */
+	enum np_rx_kind (*parse)(struct np_rd r, int family, bool requests,
+				 struct np_reply *out);
+	/* quote: the key an ICMP error's quote proves, `q` at the quoted
+	 * transport header and no further than the quoted datagram; sets
+	 * out->key (proof NP_PROOF_NONE when it proves nothing) */
+	enum np_rx_kind (*quote)(struct np_rd q, int family,
+				 struct np_reply *out);
+	/* the same for our own probe handed back by the error queue */
+	enum np_rx_kind (*sent)(struct np_rd q, int family,
+				struct np_reply *out);
+	/* classify a parsed packet */
+	enum np_class (*classify)(int family, const struct np_reply *r);
+	/* the capture filter of --save (pcap syntax) */
+	const char *(*capture_filter)(int family);
+};
+
+/* The protocols, by name; NULL if unknown.  np_proto_default() is ICMP
+ * Echo. */
+const struct np_proto *np_proto_find(const char *name);
+const struct np_proto *np_proto_default(void);
+
+/* The receive path's parse of what the socket layer read (bytes and
+ * metadata, struct np_rxpkt): through the IP and ICMP-error envelope
+ * (reply.c) and the socket's protocol, into pkt->r; sets pkt->parsed.
+ * Nothing to do for a transmit stamp, a cut datagram, or one already
+ * parsed. */
+struct np_socket;
+struct np_rxpkt;
+void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt);
+
+#endif
