@@ -132,16 +132,18 @@ static int fk_recv(struct fake *fk, struct np_rxbatch *b, bool errqueue,
 	while (n < max && (i = due(fk, fk->now)) >= 0) {
 		struct np_rxpkt *pkt = &b->pkt[n];
 		uint8_t *data = b->data + n * b->bufsize;
-		struct np_rx rx = {AF_INET, false, data,  fk->rx[i].len, 64,
-				   NULL,    NULL,  false, NULL};
 
+		/* bytes and metadata, as the socket layer hands them over:
+		 * the core parses them (a datagram socket: no IP header) */
 		memcpy(data, fk->rx[i].buf, fk->rx[i].len);
 		memset(pkt, 0, sizeof(*pkt));
-		pkt->parsed = true; /* as np_rx_parse leaves it */
+		pkt->to_parse = true;
+		pkt->buf = data;
+		pkt->len = fk->rx[i].len;
+		pkt->ttl = 64;
 		pkt->rx_mono = fk->rx[i].at;
 		pkt->rx_real = fk_real(fk);
 		memcpy(&pkt->from, &fk->rx[i].from, sizeof(pkt->from));
-		np_reply_parse(&rx, &pkt->r);
 		fk->rx[i] = fk->rx[--fk->nrx];
 		n++;
 	}
