@@ -1,4 +1,4 @@
-/* clock.c - nanosecond clocks used by the engine and the reports */
+/* clock.c - nanosecond clocks used by the core, the modes and the reports */
 #include "config.h"
 
 #include "clock.h"

@@ -1,4 +1,4 @@
-/* clock.h - nanosecond clocks used by the engine and the reports */
+/* clock.h - nanosecond clocks used by the core, the modes and the reports */
 #ifndef NP_CLOCK_H
 #define NP_CLOCK_H
 

@@ -124,7 +124,7 @@ extern const struct np_io np_io_system;
 
 /* Signal flags set by main.c's handlers, and the mask ppoll() waits with
  * (the signals are blocked everywhere else, so none is missed). */
-struct np_engine_signals {
+struct np_core_signals {
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *status;
 	const sigset_t *waitmask;

@@ -535,7 +535,7 @@ static void teardown(struct sweep *w)
 }
 
 int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
-		const struct np_engine_signals *sig, const struct np_io *io,
+		const struct np_core_signals *sig, const struct np_io *io,
 		struct np_sweep_result *res, struct np_err *err)
 {
 	struct sweep w;

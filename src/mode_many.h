@@ -38,7 +38,7 @@ struct np_sweep_result {
 
 /* `io`: the clock and I/O, NULL for the system's. */
 int np_many_run(const struct np_sweep_cfg *cfg, const struct np_sink *sink,
-		const struct np_engine_signals *sig, const struct np_io *io,
+		const struct np_core_signals *sig, const struct np_io *io,
 		struct np_sweep_result *res, struct np_err *err);
 
 #endif

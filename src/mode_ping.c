@@ -285,7 +285,7 @@ static int read_after_send(struct ping *e, struct np_err *err)
 }
 
 int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
-		const struct np_engine_signals *sig, const struct np_io *io,
+		const struct np_core_signals *sig, const struct np_io *io,
 		struct np_stats *st, struct np_err *err)
 {
 	struct ping e;

@@ -19,7 +19,7 @@ size_t np_ping_packet_len(int family, long payload);
 /* Run the probe loop to its end (count, deadline, stop flag).  `io`: the
  * clock and I/O, NULL for the system's. */
 int np_ping_run(const struct np_run_info *info, const struct np_sink *sink,
-		const struct np_engine_signals *sig, const struct np_io *io,
+		const struct np_core_signals *sig, const struct np_io *io,
 		struct np_stats *st, struct np_err *err);
 
 #endif

@@ -49,7 +49,7 @@ int np_run_fail(const struct np_options *opt, const struct np_err *err)
 
 /* Block the signals we handle; pselect() unblocks them while it waits, so
  * a signal is never lost between a check of the flags and the wait. */
-int np_run_signals(struct np_engine_signals *sig, sigset_t *waitmask,
+int np_run_signals(struct np_core_signals *sig, sigset_t *waitmask,
 		   struct np_err *err)
 {
 	struct sigaction sa;

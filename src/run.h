@@ -38,7 +38,7 @@ int np_run_fail(const struct np_options *opt, const struct np_err *err);
 /* Install the handlers of SIGINT, SIGTERM, SIGHUP, SIGALRM (stop) and
  * SIGQUIT (status), block them, and fill `sig` with the flags they set
  * and the mask under which the loop waits. */
-int np_run_signals(struct np_engine_signals *sig, sigset_t *waitmask,
+int np_run_signals(struct np_core_signals *sig, sigset_t *waitmask,
 		   struct np_err *err);
 
 /* Enter the seccomp sandbox unless --no-sandbox or valgrind, sized to

@@ -18,7 +18,7 @@
 int np_run_inspect(const struct np_options *opt, struct np_privs *privs)
 {
 	struct np_capture cap;
-	struct np_engine_signals sig;
+	struct np_core_signals sig;
 	struct np_err err;
 	sigset_t waitmask;
 	int rc;

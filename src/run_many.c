@@ -149,7 +149,7 @@ struct many_run {
 	struct np_sweep_result res;
 	struct np_sink sink;
 	struct np_metrics_tee tee; /* --metrics beside the report */
-	struct np_engine_signals sig;
+	struct np_core_signals sig;
 	sigset_t waitmask;
 	struct np_report_multi text;
 	struct np_report_json json;
@@ -345,7 +345,7 @@ int np_run_many(const struct np_options *opt, struct np_privs *privs)
 		rc = np_run_fail(opt, &err);
 		goto out;
 	}
-	/* Whole lines, written when the engine is about to wait. */
+	/* Whole lines, written when the mode is about to wait. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (many_output(r, opt, &err) != 0 ||
 	    np_run_sandbox(opt, -1, &err) != 0) {

@@ -24,7 +24,7 @@ struct ping_run {
 	struct np_report_json json;
 	struct np_sink sink;
 	struct np_metrics_tee tee; /* --metrics beside the report */
-	struct np_engine_signals sig;
+	struct np_core_signals sig;
 	sigset_t waitmask;
 	struct np_metrics metrics;
 	struct np_resolver resolver; /* routers' names: fd -1 when none */
@@ -227,7 +227,7 @@ int np_run_ping(const struct np_options *opt, struct np_privs *privs)
 					 r.resolver.fd);
 	} else if (np_ping_run(&r.info, &r.sink, &r.sig, NULL, &st, &err) !=
 		   0) {
-		rc = np_run_fail(opt, &err); /* after the engine's summary */
+		rc = np_run_fail(opt, &err); /* after the mode's summary */
 	} else {
 		rc = ping_finish(&r, opt, &st, &err);
 	}

@@ -259,7 +259,7 @@ struct ping_run {
 	struct rec rec;
 	struct np_sink sink;
 	volatile sig_atomic_t stop, status;
-	struct np_engine_signals sig;
+	struct np_core_signals sig;
 	char *argv[16];
 };
 
@@ -588,7 +588,7 @@ static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
 	struct np_sink sink;
 	struct mrec rec;
 	volatile sig_atomic_t stop = 0, status = 0;
-	struct np_engine_signals sig = {&stop, &status, NULL};
+	struct np_core_signals sig = {&stop, &status, NULL};
 	struct np_io io = fake_io(fk);
 	int argc = 0;
 

@@ -248,7 +248,7 @@ static void check_against_fill(const struct np_payload_spec *sent,
 }
 
 /* The fill written once (np_icmp_prepare_echo) and each probe finished in
- * the same buffer (np_icmp_finish_echo), as engine.c and sweep.c send:
+ * the same buffer (np_icmp_finish_echo), as the core sends:
  * byte for byte what np_icmp_build_echo makes, for every probe of a run,
  * both families, every size around the fill's start, with and without
  * -p; and IPv4 checksums that verify. */
