@@ -187,6 +187,14 @@ static int sys_wait(void *ctx, struct pollfd *fds, nfds_t nfds,
 	return ppoll(fds, nfds, &ts, mask);
 }
 
+static int sys_mtu(void *ctx, const struct np_socket *s,
+		   const struct sockaddr *dst, socklen_t dstlen)
+{
+	(void)ctx;
+	return dst == NULL ? np_socket_path_mtu(s)
+			   : np_socket_emsgsize_mtu(s, dst, dstlen);
+}
+
 const struct np_io np_io_system = {
 	.ctx = NULL,
 	.mono = sys_mono,
@@ -195,6 +203,7 @@ const struct np_io np_io_system = {
 	.recv_batch = sys_recv_batch,
 	.recv_one = sys_recv_one,
 	.wait = sys_wait,
+	.mtu = sys_mtu,
 };
 
 /* ---- the core ------------------------------------------------------------ */
@@ -259,6 +268,14 @@ int np_core_add_poll(struct np_core *c, int (*poll)(void *ctx, int64_t *wake),
 int64_t np_core_now(const struct np_core *c)
 {
 	return c->io->mono(c->io->ctx);
+}
+
+int np_core_mtu(const struct np_core *c, int f, const struct sockaddr *dst,
+		socklen_t dstlen)
+{
+	if (c->io->mtu == NULL)
+		return 0;
+	return c->io->mtu(c->io->ctx, c->sock[f], dst, dstlen);
 }
 
 int64_t np_core_real(const struct np_core *c)

@@ -118,6 +118,10 @@ struct np_io {
 	 * to wait with; poll's result, errno set */
 	int (*wait)(void *ctx, struct pollfd *fds, nfds_t nfds,
 		    int64_t timeout_ns, const sigset_t *mask);
+	/* after EMSGSIZE: the MTU of the path to `dst` (NULL: to the
+	 * socket's one target, np_socket_path_mtu), 0 unknown */
+	int (*mtu)(void *ctx, const struct np_socket *s,
+		   const struct sockaddr *dst, socklen_t dstlen);
 };
 
 extern const struct np_io np_io_system;
@@ -200,6 +204,10 @@ int np_core_add_poll(struct np_core *c, int (*poll)(void *ctx, int64_t *wake),
 		     void (*ready)(void *ctx), void *ctx);
 
 int64_t np_core_now(const struct np_core *c);
+/* The MTU a send that failed with EMSGSIZE ran into (np_io.mtu), over the
+ * socket of family index `f`. */
+int np_core_mtu(const struct np_core *c, int f, const struct sockaddr *dst,
+		socklen_t dstlen);
 int64_t np_core_real(const struct np_core *c);
 
 /* Send one probe to the target in `slot` (address `dst`) over the socket

@@ -263,7 +263,6 @@ static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 	struct np_tstate *t = &w->m.slots[slot];
 	struct np_event ev;
 
-	(void)t;
 	if (e != 0) {
 		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = e;
@@ -271,9 +270,8 @@ static void sent_one(struct sweep *w, uint32_t slot, struct np_probe *p, int e)
 			struct sockaddr_storage dst;
 			socklen_t dlen = np_tstate_addr(t, &dst);
 
-			ev.mtu = np_socket_emsgsize_mtu(
-				w->cfg->sock[fam_index(t->family)],
-				(struct sockaddr *)&dst, dlen);
+			ev.mtu = np_core_mtu(&w->c, fam_index(t->family),
+					     (struct sockaddr *)&dst, dlen);
 		}
 		ev.target = slot;
 		ev.index = p->index;

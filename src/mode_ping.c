@@ -88,7 +88,7 @@ static bool send_probe(struct ping *e)
 		np_event_init(&ev, NP_EV_SEND_ERROR, (uint16_t)p->no);
 		ev.err_no = rc;
 		if (ev.err_no == EMSGSIZE)
-			ev.mtu = np_socket_path_mtu(e->s);
+			ev.mtu = np_core_mtu(&e->c, e->f, NULL, 0);
 		emit(e, &ev);
 	}
 	e->last_activity = p->sent_mono;

@@ -52,6 +52,7 @@ struct fake {
 	int64_t (*rtt)(const struct fake *fk, uint64_t n);
 	int64_t fixed_rtt;
 	unsigned eagain_call; /* this send call (from 1) finds the queue full */
+	unsigned emsgsize_call; /* ... this one is too large for the path */
 	unsigned calls, waits;
 	struct fk_sent *sent;
 	size_t nsent, cap;
@@ -80,8 +81,8 @@ static ssize_t fk_send(void *ctx, struct np_socket *s, const void *buf,
 	(void)s;
 	(void)id;
 	fk->calls++;
-	if (fk->calls == fk->eagain_call) {
-		errno = EAGAIN;
+	if (fk->calls == fk->eagain_call || fk->calls == fk->emsgsize_call) {
+		errno = fk->calls == fk->eagain_call ? EAGAIN : EMSGSIZE;
 		return -1;
 	}
 	ck_assert_uint_lt(fk->nsent, fk->cap);
@@ -190,6 +191,16 @@ static int fk_wait(void *ctx, struct pollfd *fds, nfds_t nfds,
 	return 1;
 }
 
+/* The path MTU: 1280 to the one target, 1400 to a given address. */
+static int fk_mtu(void *ctx, const struct np_socket *s,
+		  const struct sockaddr *dst, socklen_t dstlen)
+{
+	(void)ctx;
+	(void)s;
+	(void)dstlen;
+	return dst == NULL ? 1280 : 1400;
+}
+
 static void fake_init(struct fake *fk, size_t cap)
 {
 	memset(fk, 0, sizeof(*fk));
@@ -204,7 +215,7 @@ static struct np_io fake_io(struct fake *fk)
 {
 	struct np_io io = {fk,	    fk_mono,	   fk_real,
 			   fk_send, fk_recv_batch, fk_recv_one,
-			   fk_wait};
+			   fk_wait, fk_mtu};
 
 	return io;
 }
@@ -219,6 +230,7 @@ struct rec {
 		uint16_t seq;
 		unsigned flags;
 		int64_t at;
+		int mtu;
 	} ev[64];
 	bool finished;
 	int64_t finish_at;
@@ -235,6 +247,7 @@ static void rec_event(void *ctx, const struct np_run_info *info,
 		r->ev[r->n].seq = ev->seq;
 		r->ev[r->n].flags = ev->flags;
 		r->ev[r->n].at = r->fk->now;
+		r->ev[r->n].mtu = ev->mtu;
 		r->n++;
 	}
 }
@@ -466,6 +479,33 @@ START_TEST(ping_eagain_unclaims)
 	ck_assert_uint_eq(pr.st.transmitted, 3);
 	ck_assert_uint_eq(pr.st.received, 3);
 	ck_assert_uint_eq(pr.st.errors, 0);
+	free(fk.sent);
+}
+END_TEST
+
+/* A probe too large for the path: a send error that names the path's
+ * MTU (through the injected I/O), counted as an error. */
+START_TEST(ping_emsgsize_names_mtu)
+{
+	struct fake fk;
+	struct ping_run pr;
+	unsigned said = 0;
+
+	fake_init(&fk, 8);
+	fk.fixed_rtt = 1 * MS;
+	fk.emsgsize_call = 1;
+	ping_setup(&pr, &fk, "-c", "2", "-i", "0.2", NULL);
+	ping_go(&pr, &fk);
+	for (unsigned i = 0; i < pr.rec.n; i++)
+		if (pr.rec.ev[i].kind == NP_EV_SEND_ERROR) {
+			ck_assert_uint_eq(pr.rec.ev[i].seq, 1);
+			ck_assert_int_eq(pr.rec.ev[i].mtu, 1280);
+			said++;
+		}
+	ck_assert_uint_eq(said, 1);
+	ck_assert_uint_eq(pr.st.transmitted, 2);
+	ck_assert_uint_eq(pr.st.errors, 1);
+	ck_assert_uint_eq(pr.st.received, 1);
 	free(fk.sent);
 }
 END_TEST
@@ -702,6 +742,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, ping_expiry);
 	tcase_add_test(tc, ping_adaptive_estimator);
 	tcase_add_test(tc, ping_eagain_unclaims);
+	tcase_add_test(tc, ping_emsgsize_names_mtu);
 	tcase_add_test(tc, ping_sequence_wraparound);
 	tcase_add_test(tc, ping_polled_extra);
 	tcase_add_test(tc, many_burst_grouping);
