@@ -615,7 +615,23 @@ static void mrec_done(void *ctx, const struct np_run_info *info,
 	((struct mrec *)ctx)->done++;
 }
 
+static void many_run(struct fake *fk, const char *const *args,
+		     unsigned ntargets, uint32_t probes, bool alive,
+		     unsigned replies);
+
 static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
+{
+	const char *args[] = {"-c",   "2",	 "-i",	"1", "--gap",
+			      "0.01", "--burst", burst, NULL};
+
+	many_run(fk, args, ntargets, 2, false, 2 * ntargets);
+}
+
+/* Many-target mode over the fake I/O: netprobe ARGS and ntargets targets
+ * 198.18.0.1 on; every target reported, `replies` good replies. */
+static void many_run(struct fake *fk, const char *const *args,
+		     unsigned ntargets, uint32_t probes, bool alive,
+		     unsigned replies)
 {
 	static char *argv[16];
 	static char names[8][32];
@@ -633,14 +649,8 @@ static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
 	int argc = 0;
 
 	argv[argc++] = (char *)"netprobe";
-	argv[argc++] = (char *)"-c";
-	argv[argc++] = (char *)"2";
-	argv[argc++] = (char *)"-i";
-	argv[argc++] = (char *)"1";
-	argv[argc++] = (char *)"--gap";
-	argv[argc++] = (char *)"0.01";
-	argv[argc++] = (char *)"--burst";
-	argv[argc++] = (char *)burst;
+	for (size_t i = 0; args[i] != NULL; i++)
+		argv[argc++] = (char *)args[i];
 	for (unsigned i = 0; i < ntargets; i++) {
 		snprintf(names[i], sizeof(names[i]), "198.18.0.%u", i + 1);
 		argv[argc++] = names[i];
@@ -663,7 +673,8 @@ static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
 	cfg.plan = &plan;
 	cfg.sock[0] = &s;
 	cfg.timeout_ns = np_options_multi_timeout(&o);
-	cfg.probes = 2;
+	cfg.probes = probes;
+	cfg.alive_mode = alive;
 	memset(&rec, 0, sizeof(rec));
 	memset(&sink, 0, sizeof(sink));
 	sink.ctx = &rec;
@@ -671,8 +682,7 @@ static void many_go(struct fake *fk, const char *burst, unsigned ntargets)
 	sink.done = mrec_done;
 	ck_assert_int_eq(np_many_run(&cfg, &sink, &sig, &io, &res, &err), 0);
 	ck_assert_uint_eq(rec.done, ntargets);
-	ck_assert_uint_eq(rec.replies, 2 * ntargets);
-	ck_assert_uint_eq(res.total.transmitted, 2 * ntargets);
+	ck_assert_uint_eq(rec.replies, replies);
 	ck_assert(res.complete);
 	np_tplan_free(&plan);
 }
@@ -713,6 +723,42 @@ START_TEST(many_burst_grouping)
 }
 END_TEST
 
+static int64_t rtt_first_target(const struct fake *fk, uint64_t n)
+{
+	/* sends alternate while both are probed: probe 1 is 198.18.0.1's */
+	(void)fk;
+	return n == 1 ? 2 * MS : -1;
+}
+
+/* Alive mode with -r 2: a target that answers is done at its first
+ * reply; one that does not gets its retries, each -W after the last
+ * probe, then is reported unreachable. */
+START_TEST(many_alive_retries)
+{
+	static const char *const args[] = {"-r",    "2",    "-W", "0.5",
+					   "--gap", "0.01", NULL};
+	struct fake fk;
+	int64_t t0;
+
+	fake_init(&fk, 16);
+	fk.rtt = rtt_first_target;
+	t0 = fk.now;
+	many_run(&fk, args, 2, 3, true, 1);
+	ck_assert_uint_eq(fk.nsent, 4); /* 1 + 3 to the silent one */
+	ck_assert_int_eq(fk.sent[0].at - t0, 0);
+	ck_assert_int_eq(fk.sent[1].at - t0, 10 * MS); /* the gap */
+	/* the silent target: again -W after each probe */
+	ck_assert_int_eq(fk.sent[2].at - fk.sent[1].at, 500 * MS);
+	ck_assert_int_eq(fk.sent[3].at - fk.sent[2].at, 500 * MS);
+	ck_assert_int_eq(memcmp(&fk.sent[1].dst, &fk.sent[3].dst,
+				sizeof(struct sockaddr_in)),
+			 0);
+	/* and is given up -W after its last retry */
+	ck_assert_int_eq(fk.now - fk.sent[3].at, 500 * MS);
+	free(fk.sent);
+}
+END_TEST
+
 /* A full send queue in many-target mode: the target goes first at the
  * next try, its probe number given back. */
 START_TEST(many_eagain_unclaims)
@@ -747,6 +793,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, ping_polled_extra);
 	tcase_add_test(tc, many_burst_grouping);
 	tcase_add_test(tc, many_eagain_unclaims);
+	tcase_add_test(tc, many_alive_retries);
 	suite_add_tcase(s, tc);
 	return s;
 }
