@@ -229,15 +229,17 @@ int np_run_sandbox_test(const char *what, bool plugin, int resolver_fd)
 	return NP_EXIT_NO_REPLY;
 }
 
-FILE *np_run_devnull(struct np_err *err)
+FILE *np_run_text_out(const struct np_options *opt, FILE **devnull,
+		      struct np_err *err)
 {
-	FILE *f = fopen("/dev/null", "we");
-
-	if (f == NULL)
+	if (opt->metrics == NULL || strcmp(opt->metrics, "-") != 0)
+		return stdout;
+	*devnull = fopen("/dev/null", "we");
+	if (*devnull == NULL)
 		np_err_errno(err, errno,
 			     "cannot open /dev/null (where the text goes while "
 			     "--metrics - takes standard output)");
-	return f;
+	return *devnull;
 }
 
 int np_run_flush(void)

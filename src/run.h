@@ -57,9 +57,11 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
  * warnings for a port-like -p and a large many-target -i. */
 int np_run_habits(const struct np_options *o, struct np_err *err);
 
-/* Where text goes when --metrics - takes standard output: /dev/null.
- * NULL with err saying why it could not be opened. */
-FILE *np_run_devnull(struct np_err *err);
+/* Where the text report goes: stdout, or /dev/null (opened into *devnull,
+ * the caller's to close) when --metrics - takes standard output.  NULL
+ * with err saying why /dev/null could not be opened. */
+FILE *np_run_text_out(const struct np_options *opt, FILE **devnull,
+		      struct np_err *err);
 
 /* Standard output flushed and without error: 0, or -1 after saying so. */
 int np_run_flush(void);

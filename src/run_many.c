@@ -216,16 +216,14 @@ static int many_output(struct many_run *r, const struct np_options *opt,
 static int many_report(struct many_run *r, const struct np_options *opt,
 		       struct np_err *err)
 {
-	struct np_metrics *m = NULL;
-
 	if (opt->metrics != NULL) {
 		if (np_metrics_open(&r->metrics, opt->metrics, err) != 0)
 			return -1;
 		r->have_metrics = true;
-		m = &r->metrics;
 		/* the names that did not resolve first: up 0 and why */
 		for (size_t i = 0; i < r->notes.n; i++)
-			np_metrics_add_unresolved(m, r->notes.names[i],
+			np_metrics_add_unresolved(&r->metrics,
+						  r->notes.names[i],
 						  r->notes.why[i]);
 	}
 	if (opt->plugin) {
@@ -242,14 +240,9 @@ static int many_report(struct many_run *r, const struct np_options *opt,
 		np_report_json_msink(&r->json, &r->sink);
 		return 0;
 	}
-	r->text.out = stdout;
-	if (m != NULL && strcmp(opt->metrics, "-") == 0) {
-		/* the metrics replace the text on stdout */
-		r->devnull = np_run_devnull(err);
-		if (r->devnull == NULL)
-			return -1;
-		r->text.out = r->devnull;
-	}
+	r->text.out = np_run_text_out(opt, &r->devnull, err);
+	if (r->text.out == NULL)
+		return -1;
 	r->text.diag = stderr;
 	r->text.opt = opt;
 	r->text.alive_mode = r->cfg.alive_mode;

@@ -98,39 +98,18 @@ static int ping_setup(struct ping_run *r, const struct np_options *opt,
 	return np_run_signals(&r->sig, &r->waitmask, err);
 }
 
-/* --metrics (m, or NULL): a sink of its own beside the report. */
-static void tee(struct ping_run *r, struct np_metrics *m)
-{
-	if (m != NULL)
-		np_metrics_tee(&r->tee, &r->sink, m, &r->sink);
-}
-
-/* The sink: JSON or text, and --metrics beside either. */
-static int ping_output(struct ping_run *r, const struct np_options *opt,
+/* The report: JSON or text. */
+static int ping_report(struct ping_run *r, const struct np_options *opt,
 		       struct np_err *err)
 {
-	struct np_metrics *m = NULL;
-
-	if (opt->metrics != NULL) {
-		if (np_metrics_open(&r->metrics, opt->metrics, err) != 0)
-			return -1;
-		r->have_metrics = true;
-		m = &r->metrics;
-	}
 	if (opt->json) {
 		r->json.out = stdout;
 		np_report_json_sink(&r->json, &r->sink);
-		tee(r, m);
 		return 0;
 	}
-	r->text.out = stdout;
-	if (m != NULL && strcmp(opt->metrics, "-") == 0) {
-		/* the metrics replace the text on stdout */
-		r->devnull = np_run_devnull(err);
-		if (r->devnull == NULL)
-			return -1;
-		r->text.out = r->devnull;
-	}
+	r->text.out = np_run_text_out(opt, &r->devnull, err);
+	if (r->text.out == NULL)
+		return -1;
 	r->text.diag = stderr;
 	r->text.no_lookups = !opt->no_sandbox && np_sandbox_available();
 	if (r->resolver.fd >= 0) {
@@ -140,7 +119,22 @@ static int ping_output(struct ping_run *r, const struct np_options *opt,
 		r->info.extra_ctx = &r->text;
 	}
 	np_report_text_sink(&r->text, &r->sink);
-	tee(r, m);
+	return 0;
+}
+
+/* The sink: the report, with --metrics teed beside it. */
+static int ping_output(struct ping_run *r, const struct np_options *opt,
+		       struct np_err *err)
+{
+	if (opt->metrics != NULL) {
+		if (np_metrics_open(&r->metrics, opt->metrics, err) != 0)
+			return -1;
+		r->have_metrics = true;
+	}
+	if (ping_report(r, opt, err) != 0)
+		return -1;
+	if (r->have_metrics)
+		np_metrics_tee(&r->tee, &r->sink, &r->metrics, &r->sink);
 	return 0;
 }
 
