@@ -99,9 +99,13 @@ static void check_parsed(const struct np_options *o, char **argv, int argc)
 	}
 	if (o->source != NULL)
 		CHECK(o->source[0] != '\0' && strlen(o->source) < 64);
-	/* what main.c calls next */
-	(void)np_options_check_interval(o, false, &err);
-	(void)np_options_check_interval(o, true, &err);
+	/* what main.c calls next, on copies: settling writes the options */
+	for (int root = 0; root <= 1; root++) {
+		struct np_options s = *o;
+
+		if (np_options_settle(&s, root, &err) == 0 && s.adaptive)
+			CHECK(s.adaptive_min_ns >= 0);
+	}
 	(void)np_options_check_size(o, AF_INET, &err);
 	(void)np_options_check_size(o, AF_INET6, &err);
 	CHECK(np_options_multi_timeout(o) >= 0);

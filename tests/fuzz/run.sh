@@ -37,7 +37,7 @@ harnesses=${FUZZ_HARNESSES:-fuzz_reply fuzz_options fuzz_targets fuzz_pcap}
 sources() {
 	case "$1" in
 	fuzz_reply) echo "reply.c icmp.c icmp_names.c proto.c proto_icmp.c payload.c siphash.c match.c core.c sockets.c privs.c clock.c target.c stats.c hist.c error.c" ;;
-	fuzz_options) echo "options.c error.c" ;;
+	fuzz_options) echo "options.c tlist.c target.c error.c" ;;
 	# no DNS: the harness wraps getaddrinfo (numeric lookups only)
 	fuzz_targets) echo "tlist.c target.c error.c" ;;
 	# the decoder behind --read, and libpcap's file reader in front of it
