@@ -217,6 +217,7 @@ int np_core_init(struct np_core *c, const struct np_io *io,
 	c->io = io != NULL ? io : &np_io_system;
 	c->m = m;
 	c->proto = proto != NULL ? proto : np_proto_default();
+	c->port = o->port != 0 ? (uint16_t)o->port : c->proto->default_port;
 	m->spec.size = (size_t)o->size;
 	memcpy(m->spec.pattern, o->pattern, sizeof(m->spec.pattern));
 	m->spec.pattern_len = o->pattern_len;
@@ -295,6 +296,7 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	int f = family == AF_INET6 ? 1 : 0;
 	struct np_socket *s = c->sock[f];
 	struct np_probe_ident id;
+	struct np_flow fl;
 	struct np_probe *p;
 	size_t len;
 	ssize_t n;
@@ -311,7 +313,13 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	id.flow = c->m->ident[f];
 	id.seq = (uint16_t)p->no;
 	id.stamp = p->stamp;
-	len = c->proto->build(c->tx, c->txcap, family, &id, &c->m->spec,
+	fl.family = family;
+	fl.src = s->src.ss_family == family ? (const struct sockaddr *)&s->src
+					    : NULL;
+	fl.dst = dst;
+	fl.sport = id.flow;
+	fl.dport = c->port;
+	len = c->proto->build(c->tx, c->txcap, &fl, &id, &c->m->spec,
 			      c->fill_sum);
 	n = c->io->send(c->io->ctx, s, c->tx, len, dst, dstlen,
 			(uint32_t)p->no);

@@ -170,6 +170,7 @@ struct np_core {
 	struct np_matcher *m;
 	/* what every probe is built by (each socket carries the same) */
 	const struct np_proto *proto;
+	uint16_t port; /* the probes' destination port (TCP, UDP), else 0 */
 	np_core_event_fn on_event;
 	np_core_expired_fn on_expired;
 	void *sched;

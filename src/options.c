@@ -238,6 +238,8 @@ static int set_inspect(const struct optdef *d, const char *arg,
 		       struct np_err *err);
 static int set_action(const struct optdef *d, const char *arg, const char *name,
 		      struct np_options *o, struct np_err *err);
+static int set_proto(const struct optdef *d, const char *arg, const char *name,
+		     struct np_options *o, struct np_err *err);
 static int set_host(const struct optdef *d, const char *arg, const char *name,
 		    struct np_options *o, struct np_err *err);
 static int set_threshold(const struct optdef *d, const char *arg,
@@ -282,6 +284,14 @@ static const struct optdef optdefs[] = {
 	FN("interface", 'I', required_argument, M_PROBE, G_PROBE, "ADDR|IF",
 	   "send from this source address or interface",
 	   "expected a source address or an interface name", set_source),
+	FN("icmp", 0, no_argument, M_PROBE, G_PROBE, NULL,
+	   "probe with ICMP Echo (the default)", NULL, set_proto),
+	FN("tcp", 0, optional_argument, M_PROBE, G_PROBE, "[=PORT]",
+	   "probe with TCP SYNs to PORT (default 80)",
+	   "the port must be a whole number from 1 to 65535", set_proto),
+	FN("udp", 0, optional_argument, M_PROBE, G_PROBE, "[=PORT]",
+	   "probe with UDP datagrams to PORT (default 33434)",
+	   "the port must be a whole number from 1 to 65535", set_proto),
 	FN("ident", 'e', required_argument, M_PROBE, G_PROBE, "ID",
 	   "Echo identifier (0-65535, 0x.. hex; 0: random)",
 	   "the identifier must be a number from 0 to 65535 (decimal, or hex "
@@ -667,6 +677,30 @@ static int set_inspect(const struct optdef *d, const char *arg,
 	if (arg != NULL && *arg == '\0')
 		return bad(err, name, arg, d->want);
 	o->inspect_iface = arg != NULL ? arg : "any";
+	return 0;
+}
+
+/* --icmp, --tcp[=PORT], --udp[=PORT]: one probe protocol per run. */
+static int set_proto(const struct optdef *d, const char *arg, const char *name,
+		     struct np_options *o, struct np_err *err)
+{
+	char *end;
+	unsigned long v = 0;
+
+	if (o->proto != NULL && strcmp(o->proto, d->lng) != 0)
+		return np_err_set(err,
+				  "--%s and --%s cannot be used together: one "
+				  "probe protocol per run",
+				  o->proto, d->lng);
+	if (arg != NULL) {
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (!isdigit((unsigned char)*arg) || *end != '\0' ||
+		    errno != 0 || v < 1 || v > 65535)
+			return bad(err, name, arg, d->want);
+	}
+	o->proto = d->lng;
+	o->port = (unsigned)v;
 	return 0;
 }
 

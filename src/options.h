@@ -82,8 +82,12 @@ struct np_options {
 				    RTTs */
 	int decimals;		 /* --decimals: of RTTs in ms, 3 to 6 */
 	int ident;		 /* -e: Echo identifier, -1 (or -e 0) random */
-	const char *target;	 /* the first target */
-	char **targets;		 /* all of them, as given */
+	/* --icmp, --tcp[=PORT], --udp[=PORT]: the probe protocol's name
+	 * (np_proto_find) and port, 0 for the protocol's default */
+	const char *proto;
+	unsigned port;
+	const char *target; /* the first target */
+	char **targets;	    /* all of them, as given */
 	int ntargets;
 
 	/* Many targets (fping's job).  `multi_opts` is set when an option

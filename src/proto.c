@@ -26,6 +26,17 @@ const struct np_proto *np_proto_default(void)
 	return protos[0];
 }
 
+const struct np_proto *np_proto_select(const char *name, struct np_err *err)
+{
+	const struct np_proto *P =
+		name != NULL ? np_proto_find(name) : np_proto_default();
+
+	if (P == NULL)
+		np_err_set(err, "--%s: this build has no %s probes", name,
+			   name);
+	return P;
+}
+
 void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 {
 	struct np_rx rx;

@@ -21,6 +21,19 @@
 #include "payload.h"
 #include "reply.h"
 
+struct sockaddr;
+
+/* The flow a probe travels: what a TCP or UDP header and its pseudo-header
+ * checksum depend on besides the probe's identity.  sport is the run's
+ * flow id (np_probe_ident.flow: the Echo identifier for ICMP); dport the
+ * port of --tcp/--udp, else the protocol's default. */
+struct np_flow {
+	int family;
+	const struct sockaddr *src; /* the source the route picked, or NULL */
+	const struct sockaddr *dst; /* the target */
+	uint16_t sport, dport;
+};
+
 /* What a parsed packet means for a probe (classify). */
 enum np_class {
 	NP_CLASS_NONE = 0, /* nothing about a probe */
@@ -33,8 +46,9 @@ enum np_class {
 };
 
 struct np_proto {
-	const char *name; /* "icmp": --help, -v and docs */
-	size_t hdr_len;	  /* the probe's header before the payload */
+	const char *name;      /* "icmp": --help, -v and docs */
+	size_t hdr_len;	       /* the probe's header before the payload */
+	uint16_t default_port; /* without --tcp=PORT / --udp=PORT; 0: none */
 	/* open: the socket protocol for `family`; a raw socket is tried
 	 * first when `raw` (ICMP: to choose the identifier and see every
 	 * reply), else only the datagram socket (a UDP probe's) */
@@ -50,7 +64,7 @@ struct np_proto {
 	 * buf is too small) */
 	uint32_t (*prepare)(uint8_t *buf, size_t buflen,
 			    struct np_payload_spec *spec);
-	size_t (*build)(uint8_t *buf, size_t buflen, int family,
+	size_t (*build)(uint8_t *buf, size_t buflen, const struct np_flow *fl,
 			const struct np_probe_ident *id,
 			const struct np_payload_spec *spec, uint32_t prep);
 	/* parse: one of the protocol's own messages (an Echo Reply), `r` at
@@ -78,6 +92,9 @@ struct np_proto {
  * Echo. */
 const struct np_proto *np_proto_find(const char *name);
 const struct np_proto *np_proto_default(void);
+/* The protocol of --icmp/--tcp/--udp (`name`, NULL for the default); NULL
+ * with err set when this build has no such protocol. */
+const struct np_proto *np_proto_select(const char *name, struct np_err *err);
 
 /* The receive path's parse of what the socket layer read (bytes and
  * metadata, struct np_rxpkt): through the IP and ICMP-error envelope

@@ -134,12 +134,12 @@ size_t np_icmp_build_echo(uint8_t *buf, size_t buflen, int family, uint16_t id,
 				   fill_sum);
 }
 
-static size_t icmp_build(uint8_t *buf, size_t buflen, int family,
+static size_t icmp_build(uint8_t *buf, size_t buflen, const struct np_flow *fl,
 			 const struct np_probe_ident *id,
 			 const struct np_payload_spec *spec, uint32_t prep)
 {
-	return np_icmp_finish_echo(buf, buflen, family, id->flow, id->seq, spec,
-				   id->stamp, prep);
+	return np_icmp_finish_echo(buf, buflen, fl->family, id->flow, id->seq,
+				   spec, id->stamp, prep);
 }
 
 /* ---- parse --------------------------------------------------------------- */

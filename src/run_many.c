@@ -2,6 +2,7 @@
  * (check_icmp's), which is a many-target run with another report */
 #include "config.h"
 
+#include "proto.h"
 #include "run.h"
 
 #include <errno.h>
@@ -164,13 +165,17 @@ static int many_setup(struct many_run *r, const struct np_options *opt,
 		      struct np_privs *privs, struct np_err *err)
 {
 	unsigned fams = np_tplan_families(&r->plan);
+	const struct np_proto *P;
+
 	for (int f = 0; f < 2; f++) {
 		int family = f == 0 ? AF_INET : AF_INET6;
 
 		if (!(fams & (1u << f)))
 			continue;
 		if (np_options_check_size(opt, family, err) != 0 ||
-		    np_socket_open(&r->sock[f], family, privs, err) != 0 ||
+		    (P = np_proto_select(opt->proto, err)) == NULL ||
+		    np_socket_open_proto(&r->sock[f], P, family, privs, err) !=
+			    0 ||
 		    np_socket_configure(&r->sock[f], opt, privs, err) != 0 ||
 		    np_socket_open_route(&r->sock[f], family, err) != 0)
 			return -1;

@@ -1,6 +1,7 @@
 /* run_ping.c - ping mode: one target, iputils ping's output */
 #include "config.h"
 
+#include "proto.h"
 #include "run.h"
 
 #include <string.h>
@@ -58,6 +59,8 @@ static void unresolved_metrics(const struct np_options *opt,
 static int ping_setup(struct ping_run *r, const struct np_options *opt,
 		      struct np_privs *privs, struct np_err *err)
 {
+	const struct np_proto *P;
+
 	if (np_options_check_size(opt, r->target.family, err) != 0)
 		return -1;
 	/* Routers' names in error lines: a helper forked now, before any
@@ -71,8 +74,10 @@ static int ping_setup(struct ping_run *r, const struct np_options *opt,
 	    opt->verbose)
 		fprintf(stderr, "netprobe: %s (routers by address)\n",
 			err->msg);
-	if (np_socket_route(&r->sock, &r->target, opt, privs, err) != 0 ||
-	    np_socket_open(&r->sock, r->target.family, privs, err) != 0 ||
+	if ((P = np_proto_select(opt->proto, err)) == NULL ||
+	    np_socket_route(&r->sock, &r->target, opt, privs, err) != 0 ||
+	    np_socket_open_proto(&r->sock, P, r->target.family, privs, err) !=
+		    0 ||
 	    np_socket_configure(&r->sock, opt, privs, err) != 0)
 		return -1;
 	r->info.opt = opt;
