@@ -49,6 +49,7 @@ struct np_proto {
 	const char *name;      /* "icmp": --help, -v and docs */
 	size_t hdr_len;	       /* the probe's header before the payload */
 	uint16_t default_port; /* without --tcp=PORT / --udp=PORT; 0: none */
+	const char *seq_name;  /* a probe's number in ping's lines: icmp_seq */
 	/* open: the socket protocol for `family`; a raw socket is tried
 	 * first when `raw` (ICMP: to choose the identifier and see every
 	 * reply), else only the datagram socket (a UDP probe's) */

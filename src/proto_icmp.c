@@ -252,6 +252,7 @@ const struct np_proto np_proto_icmp = {
 	.ip_proto = icmp_ip_proto,
 	.filter = icmp_filter,
 	.prepare = np_icmp_keep_echo,
+	.seq_name = "icmp_seq",
 	.build = icmp_build,
 	.parse = icmp_parse,
 	.quote = icmp_quote,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "proto.h"
 #include "resolver.h"
 #include "result.h"
 #include "target.h"
@@ -60,6 +61,14 @@ void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000,
 			 us % 1000);
+}
+
+/* "icmp_seq", "tcp_seq", ...: the protocol's name for a probe's number */
+static const char *seqname(const struct np_run_info *info)
+{
+	return info->sock != NULL && info->sock->proto != NULL
+		       ? info->sock->proto->seq_name
+		       : np_proto_default()->seq_name;
 }
 
 static bool numeric_out(const struct np_run_info *info)
@@ -242,7 +251,7 @@ static bool hold_error_line(struct np_report_text *ctx,
 	tail = NULL;
 	if (asprintf(&text, "%sFrom ", head) < 0)
 		text = NULL;
-	if (asprintf(&tail, " icmp_seq=%u %s\n", ev->seq, desc) < 0)
+	if (asprintf(&tail, " %s=%u %s\n", seqname(info), ev->seq, desc) < 0)
 		tail = NULL;
 	if (text == NULL || tail == NULL ||
 	    !hold(ctx, text, tail, ev->from,
@@ -397,8 +406,8 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			return;
 		stamp(f, info, ev->wall_ns);
 		who(ctx, info, ev->from, true, from, sizeof(from));
-		fprintf(f, "%zu bytes from %s: icmp_seq=%u", ev->bytes, from,
-			ev->seq);
+		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
+			seqname(info), ev->seq);
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
@@ -436,30 +445,31 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			return;
 		stamp(f, info, ev->wall_ns);
 		who(ctx, info, ev->from, false, from, sizeof(from));
-		fprintf(f, "From %s icmp_seq=%u %s\n", from, ev->seq, desc);
+		fprintf(f, "From %s %s=%u %s\n", from, seqname(info), ev->seq,
+			desc);
 		break;
 	case NP_EV_LOCAL_ERROR:
 		if (ev->reply && ev->reply->code == EMSGSIZE)
 			fprintf(ctx->diag,
 				"netprobe: local error: message too long, "
-				"mtu=%u (icmp_seq=%u)\n",
-				(unsigned)ev->reply->info, ev->seq);
+				"mtu=%u (%s=%u)\n",
+				(unsigned)ev->reply->info, seqname(info),
+				ev->seq);
 		else
 			fprintf(ctx->diag,
-				"netprobe: local error: %s (icmp_seq=%u)\n",
+				"netprobe: local error: %s (%s=%u)\n",
 				strerror(ev->reply ? ev->reply->code : 0),
-				ev->seq);
+				seqname(info), ev->seq);
 		break;
 	case NP_EV_SEND_ERROR:
 		if (ev->err_no == EMSGSIZE && ev->mtu > 0)
 			fprintf(ctx->diag,
 				"netprobe: local error: message too long, "
-				"mtu=%d (icmp_seq=%u)\n",
-				ev->mtu, ev->seq);
+				"mtu=%d (%s=%u)\n",
+				ev->mtu, seqname(info), ev->seq);
 		else
-			fprintf(ctx->diag,
-				"netprobe: sendto: %s (icmp_seq=%u)\n",
-				strerror(ev->err_no), ev->seq);
+			fprintf(ctx->diag, "netprobe: sendto: %s (%s=%u)\n",
+				strerror(ev->err_no), seqname(info), ev->seq);
 		break;
 	case NP_EV_TIMEOUT: /* ping says nothing: the summary counts it */
 		return;
@@ -467,7 +477,7 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		if (info->opt->quiet)
 			return;
 		stamp(f, info, ev->wall_ns);
-		fprintf(f, "no answer yet for icmp_seq=%u\n", ev->seq);
+		fprintf(f, "no answer yet for %s=%u\n", seqname(info), ev->seq);
 		break;
 	case NP_EV_IGNORED: {
 		char addr[INET6_ADDRSTRLEN + 16] = "?";
