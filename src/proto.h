@@ -22,6 +22,8 @@
 #include "reply.h"
 
 struct sockaddr;
+struct np_socket;
+struct np_options;
 
 /* The flow a probe travels: what a TCP or UDP header and its pseudo-header
  * checksum depend on besides the probe's identity.  sport is the run's
@@ -55,10 +57,15 @@ struct np_proto {
 	 * reply), else only the datagram socket (a UDP probe's) */
 	int (*sock_protocol)(int family);
 	bool raw;
+	bool dgram; /* a SOCK_DGRAM socket serves too (after raw, or alone) */
 	/* the IP protocol number of our probes, as a quote names it */
 	uint8_t (*ip_proto)(int family);
 	/* the receive filter of a raw socket (ICMP_FILTER, ICMP6_FILTER) */
 	int (*filter)(int fd, int family, struct np_err *err);
+	/* what else the protocol's socket needs, last in np_socket_configure
+	 * (NULL: nothing) */
+	int (*configure)(struct np_socket *s, const struct np_options *o,
+			 struct np_err *err);
 	/* build: `prepare` writes what every probe of a run shares (the
 	 * fill) into the send buffer once and returns its partial checksum;
 	 * `build` writes the rest of one probe, returns its length (0 when
@@ -102,7 +109,6 @@ const struct np_proto *np_proto_select(const char *name, struct np_err *err);
  * (reply.c) and the socket's protocol, into pkt->r; sets pkt->parsed.
  * Nothing to do for a transmit stamp, a cut datagram, or one already
  * parsed. */
-struct np_socket;
 struct np_rxpkt;
 void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt);
 

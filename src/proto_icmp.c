@@ -249,6 +249,7 @@ const struct np_proto np_proto_icmp = {
 	.hdr_len = NP_ICMP_HDR_LEN,
 	.sock_protocol = icmp_sock_protocol,
 	.raw = true,
+	.dgram = true,
 	.ip_proto = icmp_ip_proto,
 	.filter = icmp_filter,
 	.prepare = np_icmp_keep_echo,

@@ -235,6 +235,11 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 		if (raw_errno != EPERM && raw_errno != EACCES)
 			return np_err_errno(err, raw_errno, "socket(SOCK_RAW)");
 	}
+	if (!P->dgram)
+		return np_err_errno(err, raw_errno,
+				    "cannot open a raw %s socket: give the "
+				    "binary CAP_NET_RAW",
+				    P->name);
 	s->fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
 	if (s->fd >= 0) {
 		s->kind = NP_SOCK_DGRAM;
@@ -504,6 +509,8 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 	if (!o->user_timestamps)
 		enable_timestamps(s);
 	s->errqueue = s->kind == NP_SOCK_DGRAM || s->ts_tx;
+	if (s->proto->configure != NULL && s->proto->configure(s, o, err) != 0)
+		return -1;
 	/* A large receive buffer: replies can arrive in bursts. */
 	(void)setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 256 * 1024, "SO_RCVBUF",
 			 NULL);

@@ -211,6 +211,7 @@ static const struct np_proto udp_like = {
 	.hdr_len = 8,
 	.sock_protocol = udp_sock_protocol,
 	.raw = false,
+	.dgram = true,
 	.ip_proto = udp_ip_proto,
 	.parse = udp_parse,
 };
