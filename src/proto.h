@@ -58,6 +58,9 @@ struct np_proto {
 	int (*sock_protocol)(int family);
 	bool raw;
 	bool dgram; /* a SOCK_DGRAM socket serves too (after raw, or alone) */
+	/* the bytes at the start of what `build` writes that the kernel of
+	 * a datagram socket writes itself (UDP: its header), not sent */
+	size_t dgram_skip;
 	/* the IP protocol number of our probes, as a quote names it */
 	uint8_t (*ip_proto)(int family);
 	/* the receive filter of a raw socket (ICMP_FILTER, ICMP6_FILTER) */

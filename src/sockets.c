@@ -613,12 +613,30 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       uint32_t id)
 {
 	union np_tx_control control;
-	struct iovec iov = {(void *)buf, len};
+	struct iovec iov;
 	struct msghdr msg;
 	ssize_t n;
 
+	struct sockaddr_storage to;
+
+	/* The header the kernel of a datagram socket writes (UDP's): not
+	 * sent, but its destination port (bytes 2-3) goes to sendto. */
+	if (s->kind == NP_SOCK_DGRAM && s->proto != NULL &&
+	    s->proto->dgram_skip >= 4 && len >= s->proto->dgram_skip &&
+	    dstlen <= sizeof(to)) {
+		const uint8_t *h = buf;
+
+		memcpy(&to, dst, dstlen);
+		np_addr_set_port((struct sockaddr *)&to,
+				 (uint16_t)(h[2] << 8 | h[3]));
+		dst = (const struct sockaddr *)&to;
+		buf = h + s->proto->dgram_skip;
+		len -= s->proto->dgram_skip;
+	}
 	if (!s->ts_tx)
 		return send_plain(s->fd, buf, len, dst, dstlen);
+	iov.iov_base = (void *)buf;
+	iov.iov_len = len;
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_name = (void *)dst;
 	msg.msg_namelen = dstlen;
