@@ -38,8 +38,25 @@ static void head(FILE *f, const char *event, int64_t wall_ns, const char *name,
 }
 
 /* One event; `index` is -1 in ping mode (the sequence number says it). */
-static void json_event(FILE *f, int family, const char *name,
-		       const char *address, long long index,
+/* A port probe's protocol and port (UDP), and the port's state. */
+static void port_state(FILE *f, const struct np_run_info *info,
+		       const char *state, const char *note)
+{
+	const char *proto;
+	unsigned port = np_report_port(info->opt, &proto);
+
+	if (port == 0 || state == NULL)
+		return;
+	fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"state\":", proto, port);
+	np_json_string(f, state);
+	if (note != NULL) {
+		fputs(",\"state_reason\":", f);
+		np_json_string(f, note);
+	}
+}
+
+static void json_event(FILE *f, const struct np_run_info *info, int family,
+		       const char *name, const char *address, long long index,
 		       const struct np_event *ev)
 {
 	char from[INET6_ADDRSTRLEN + 16] = "";
@@ -101,6 +118,10 @@ static void json_event(FILE *f, int family, const char *name,
 			fprintf(f, ",\"reason\":\"%s\"",
 				ev->flags & NP_EVF_BADSUM ? "bad checksum"
 							  : "altered payload");
+		port_state(f, info, ev->state, ev->state_note);
+		break;
+	case NP_EV_TIMEOUT: /* UDP: silence, as nmap says */
+		port_state(f, info, "open|filtered", NULL);
 		break;
 	case NP_EV_ICMP_ERROR:
 	case NP_EV_LOCAL_ERROR: {
@@ -166,6 +187,8 @@ void np_json_summary(FILE *f, const struct np_result *r)
 	} else {
 		fputs(",\"rtt_ms\":null", f);
 	}
+	if (r->port != 0 && r->proto != NULL)
+		fprintf(f, ",\"proto\":\"%s\",\"port\":%u", r->proto, r->port);
 	fputs(",\"privilege\":", f);
 	np_json_string(f, r->privilege != NULL ? r->privilege : "");
 	fputs(",\"start\":", f);
@@ -188,7 +211,7 @@ static void single_event(void *vctx, const struct np_run_info *info,
 
 	if (ev->kind == NP_EV_IGNORED && !info->opt->verbose)
 		return;
-	json_event(ctx->out, info->target->family, info->target->name,
+	json_event(ctx->out, info, info->target->family, info->target->name,
 		   info->target->addr_str, -1, ev);
 	fflush(ctx->out);
 }
@@ -198,9 +221,10 @@ static void json_done(void *vctx, const struct np_run_info *info,
 		      const struct np_result *r)
 {
 	struct np_report_json *ctx = vctx;
+	struct np_result pr = *r;
 
-	(void)info;
-	np_json_summary(ctx->out, r);
+	pr.port = np_report_port(info->opt, &pr.proto);
+	np_json_summary(ctx->out, &pr);
 }
 
 static void json_flush(void *vctx)
@@ -229,14 +253,13 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 	const struct np_tview *t = ev->tv;
 	char address[INET6_ADDRSTRLEN + 16];
 
-	(void)info;
 	if (t == NULL) {
-		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
+		json_event(ctx->out, info, AF_UNSPEC, "", "", -1, ev);
 		return;
 	}
 	np_addr_str(t->addr, address, sizeof(address));
-	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
-		   address, ev->index, ev);
+	json_event(ctx->out, info, t->family,
+		   t->name != NULL ? t->name : address, address, ev->index, ev);
 }
 
 void np_report_json_msink(struct np_report_json *ctx, struct np_sink *sink)

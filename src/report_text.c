@@ -71,6 +71,17 @@ static const char *seqname(const struct np_run_info *info)
 		       : np_proto_default()->seq_name;
 }
 
+unsigned np_report_port(const struct np_options *o, const char **name)
+{
+	const struct np_proto *P =
+		o->proto != NULL ? np_proto_find(o->proto) : NULL;
+
+	if (P == NULL)
+		P = np_proto_default();
+	*name = P->name;
+	return o->port != 0 ? o->port : P->default_port;
+}
+
 static bool numeric_out(const struct np_run_info *info)
 {
 	return info->opt->numeric || info->target->numeric;
@@ -408,6 +419,15 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
 			seqname(info), ev->seq);
+		if (ev->state !=
+		    NULL) { /* port=33434 closed (port unreachable) */
+			const char *pn;
+
+			fprintf(f, " port=%u %s",
+				np_report_port(info->opt, &pn), ev->state);
+			if (ev->state_note != NULL)
+				fprintf(f, " (%s)", ev->state_note);
+		}
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
