@@ -299,14 +299,30 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 		     int family, uint16_t ident, struct np_privs *privs,
 		     struct np_err *err)
 {
+	char udp[512];
+
 	c->ident = ident;
 	c->family = family;
+	c->udp = o->proto != NULL && strcmp(o->proto, "udp") == 0;
 	if (open_live(c, "any", privs, err) != 0)
 		return -1;
+	/* UDP: the datagrams from or to our source port (`ident`), and the
+	 * ICMP errors that quote one from it (a quoted IPv4 header without
+	 * options, an IPv6 one without extension headers: ours have none). */
+	snprintf(udp, sizeof(udp),
+		 family == AF_INET6
+			 ? "udp port %u or (icmp6 and ip6[6] = 58 and "
+			   "ip6[40] >= 1 and ip6[40] <= 4 and ip6[54] = 17 and "
+			   "ip6[88:2] = %u)"
+			 : "udp port %u or (icmp and icmp[0] != 0 and "
+			   "icmp[0] != 8 and icmp[8] = 0x45 and icmp[17] = 17 "
+			   "and icmp[28:2] = %u)",
+		 ident, ident);
 	/* The kernel keeps only what the probe protocol names (ICMP Echo:
-	 * ICMP of our family); the pump keeps only this run's (identifier,
-	 * and errors quoting it). */
-	if (set_filter(c->pcap, np_proto_default()->capture_filter(family),
+	 * ICMP of our family; UDP: the run's own); the pump keeps only this
+	 * run's (identifier, and errors quoting it). */
+	if (set_filter(c->pcap,
+		       c->udp ? udp : np_proto_default()->capture_filter(family),
 		       err) != 0)
 		return -1;
 	c->dumper = pcap_dump_open(c->pcap, o->save_file);
@@ -345,6 +361,8 @@ static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
 		    NP_LINK_IP ||
 	    fr.family != c->family)
 		return false;
+	if (c->udp) /* the kernel's filter chose (open_save) */
+		return true;
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 	if ((kind != NP_RX_ECHO_REQUEST && kind != NP_RX_ECHO_REPLY &&
 	     kind != NP_RX_ERROR) ||
