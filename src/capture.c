@@ -322,7 +322,8 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 	 * ICMP of our family; UDP: the run's own); the pump keeps only this
 	 * run's (identifier, and errors quoting it). */
 	if (set_filter(c->pcap,
-		       c->udp ? udp : np_proto_default()->capture_filter(family),
+		       c->udp ? udp
+			      : np_proto_default()->capture_filter(family),
 		       err) != 0)
 		return -1;
 	c->dumper = pcap_dump_open(c->pcap, o->save_file);

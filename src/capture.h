@@ -24,7 +24,7 @@ struct np_capture {
 	uint64_t saved;
 	uint16_t ident; /* --save: the run's Echo identifier */
 	int family;
-	bool udp; /* --save of a UDP run: the kernel filter keeps its own */
+	bool udp;    /* --save of a UDP run: the kernel filter keeps its own */
 	bool failed; /* a read or write error in the pump */
 	/* A live --inspect's interface names, read before the sandbox */
 	struct np_ifname ifnames[64];

@@ -594,7 +594,7 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 		return false;
 	/* UDP: a datagram from another port, or a quote of one to another
 	 * port, is not about our probes */
-	if (r->port != 0 && m->port != 0 && r->port != m->port) {
+	if (r->key.port != 0 && m->port != 0 && r->key.port != m->port) {
 		m->total->foreign++;
 		return ignore(ev, "UDP datagram, or ICMP error about one, of "
 				  "another port");

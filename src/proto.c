@@ -57,7 +57,7 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 			       sizeof(pkt->from));
 			pkt->r.quoted_dst_set = true;
 			if (s->proto->default_port != 0)
-				pkt->r.port = np_addr_port(
+				pkt->r.key.port = np_addr_port(
 					(const struct sockaddr *)&pkt->from);
 		}
 		/* who reported it: the router, else ourselves */
@@ -90,5 +90,6 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 	/* A protocol's own datagram (a UDP reply): the port it came from,
 	 * which the matcher checks. */
 	if (pkt->r.kind == NP_RX_APP_REPLY)
-		pkt->r.port = np_addr_port((const struct sockaddr *)&pkt->from);
+		pkt->r.key.port =
+			np_addr_port((const struct sockaddr *)&pkt->from);
 }

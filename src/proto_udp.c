@@ -233,7 +233,7 @@ static enum np_rx_kind udp_quote(struct np_rd q, int family,
 	np_rd_be16(&q, &len);
 	np_rd_be16(&q, &csum);
 	out->key.flow = sport;
-	out->port = dport;
+	out->key.port = dport;
 	if (np_rd_left(&q) >= NP_UDP_HEAD_LEN) {
 		payload_key(q, out);
 	} else {

@@ -86,6 +86,8 @@ struct np_key {
 	enum np_proof proof;
 	const uint8_t *auth;
 	size_t auth_len;
+	uint16_t port; /* the far port (TCP, UDP): a reply's source, a
+			* quote's destination; 0 for ICMP */
 };
 
 struct np_reply {
@@ -108,9 +110,6 @@ struct np_reply {
 	struct sockaddr_storage gateway;
 	struct sockaddr_storage quoted_dst; /* where the quoted probe went */
 	bool quoted_dst_set;
-	/* UDP: the port a reply came from, or the quoted probe went to; 0
-	 * unknown */
-	uint16_t port;
 };
 
 /* Parse one datagram from an ICMP or ICMPv6 socket. Returns out->kind. */

@@ -439,7 +439,7 @@ static void parse_udp(const uint8_t *data, size_t size)
 
 			variant = names[i];
 			if (i >= 2)
-				r[i].port =
+				r[i].key.port =
 					(size & 1) ? 53 : NP_UDP_DEFAULT_PORT;
 			match(i == 1 ? AF_INET6 : AF_INET, NP_SOCK_DGRAM,
 			      &r[i]);

@@ -213,7 +213,7 @@ START_TEST(quote_full_minimal_truncated)
 	/* full: the sequence from the payload, the MAC bytes to check */
 	ck_assert_int_eq(quoted(3, 3, TGT, 64, 7, DPORT, &r, buf), NP_RX_ERROR);
 	ck_assert_uint_eq(r.key.flow, SPORT);
-	ck_assert_uint_eq(r.port, DPORT);
+	ck_assert_uint_eq(r.key.port, DPORT);
 	ck_assert_uint_eq(r.key.seq, 7);
 	ck_assert_int_eq(r.key.proof, NP_PROOF_AUTH);
 	ck_assert_uint_eq(r.key.auth_len, 52);
@@ -229,7 +229,7 @@ START_TEST(quote_full_minimal_truncated)
 	ck_assert_int_eq(r.key.proof, NP_PROOF_NONE);
 	/* to another port: parsed, the port says so (the matcher refuses) */
 	ck_assert_int_eq(quoted(3, 3, TGT, 64, 7, 53, &r, buf), NP_RX_ERROR);
-	ck_assert_uint_eq(r.port, 53);
+	ck_assert_uint_eq(r.key.port, 53);
 	/* other classes */
 	ck_assert_int_eq(quoted(11, 0, RTR, 64, 7, DPORT, &r, buf),
 			 NP_RX_ERROR);
@@ -388,7 +388,7 @@ static bool feed_err(struct fixture *f, uint64_t n, size_t keep, uint8_t type,
 	errq(f->dg[n % 8] + 8, len, type, code, r);
 	memcpy(&r->quoted_dst, &f->to, sizeof(f->to));
 	r->quoted_dst_set = true;
-	r->port = np_addr_port((struct sockaddr *)&f->to);
+	r->key.port = np_addr_port((struct sockaddr *)&f->to);
 	return np_match_packet(&f->m, r, (const struct sockaddr *)from, t, ev);
 }
 
@@ -406,7 +406,7 @@ static bool feed_app(struct fixture *f, const uint8_t *pl, size_t len,
 	rx.ttl = 64;
 	rx.proto = &np_proto_udp;
 	np_reply_parse(&rx, r);
-	r->port = port;
+	r->key.port = port;
 	return np_match_packet(&f->m, r, (struct sockaddr *)&f->from_tgt, t,
 			       ev);
 }
