@@ -5,10 +5,15 @@
 
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "icmp.h"
 #include "match.h"
+#include "options.h"
 #include "packets.h"
 #include "proto_udp.h"
 #include "reply.h"
@@ -544,6 +549,81 @@ START_TEST(user_payload_by_order)
 }
 END_TEST
 
+/* ---- options ------------------------------------------------------------
+ */
+
+static int parse(struct np_options *o, struct np_err *err, const char *a0, ...)
+{
+	static char *argv[16];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = (char *)"netprobe";
+	va_start(ap, a0);
+	for (const char *a = a0; a != NULL; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	memset(err, 0, sizeof(*err));
+	return np_options_parse(argc, argv, o, err);
+}
+
+START_TEST(payload_option)
+{
+	static struct np_options o; /* large: not on the stack */
+	struct np_err err;
+	char path[] = "/tmp/check_udp.XXXXXX";
+	int fd;
+
+	ck_assert_int_eq(
+		parse(&o, &err, "--udp=53", "--payload=12 34:ab", "h", NULL),
+		0);
+	ck_assert(o.has_payload);
+	ck_assert_uint_eq(o.payload_len, 3);
+	ck_assert_uint_eq(o.payload[2], 0xab);
+	ck_assert_int_eq(o.size, 3); /* the payload's length is the size */
+	ck_assert_uint_eq(o.port, 53);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "\x01\x02\x03\x04\x05", 5), 5);
+	close(fd);
+	{
+		char arg[64];
+
+		snprintf(arg, sizeof(arg), "--payload=@%s", path);
+		ck_assert_int_eq(parse(&o, &err, "--udp", arg, "h", NULL), 0);
+		ck_assert_uint_eq(o.payload_len, 5);
+		ck_assert_int_eq(o.size, 5);
+	}
+	unlink(path);
+	/* refused: odd digits, not hex, no --udp, with -s or -p, no file */
+	ck_assert_int_eq(parse(&o, &err, "--udp", "--payload=123", "h", NULL),
+			 -1);
+	ck_assert_int_eq(parse(&o, &err, "--udp", "--payload=zz", "h", NULL),
+			 -1);
+	ck_assert_int_eq(parse(&o, &err, "--payload=12", "h", NULL), -1);
+	ck_assert_str_eq(err.msg, "--payload applies to --udp probes");
+	ck_assert_int_eq(
+		parse(&o, &err, "--udp", "--payload=12", "-s", "8", "h", NULL),
+		-1);
+	ck_assert_int_eq(
+		parse(&o, &err, "--udp", "--payload=12", "-p", "ff", "h", NULL),
+		-1);
+	ck_assert_int_eq(parse(&o, &err, "--udp", "--payload=@/nonexistent/x",
+			       "h", NULL),
+			 -1);
+	/* --udp needs room for the checksum and sequence bytes */
+	ck_assert_int_eq(parse(&o, &err, "--udp", "-s", "3", "h", NULL), -1);
+	ck_assert_int_eq(parse(&o, &err, "--udp", "-s", "4", "h", NULL), 0);
+	ck_assert_int_eq(parse(&o, &err, "-s", "3", "h", NULL), 0); /* ICMP */
+	/* plugin mode takes --udp */
+	ck_assert_int_eq(
+		parse(&o, &err, "--plugin", "--udp=123", "-H", "h", NULL), 0);
+	ck_assert_str_eq(o.proto, "udp");
+	ck_assert_uint_eq(o.port, 123);
+}
+END_TEST
+
 Suite *udp_suite(void)
 {
 	Suite *s = suite_create("udp");
@@ -566,6 +646,9 @@ Suite *udp_suite(void)
 	tcase_add_test(tc, errors_that_are_not_reached);
 	tcase_add_test(tc, app_replies);
 	tcase_add_test(tc, user_payload_by_order);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("options");
+	tcase_add_test(tc, payload_option);
 	suite_add_tcase(s, tc);
 	return s;
 }
