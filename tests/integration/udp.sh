@@ -4,7 +4,8 @@
 # with a DNS-like responder (reached by reply, "open"), an nft drop
 # (open|filtered: lost, exit 1), nft's reject with admin-prohibited (an
 # ICMP error), IPv4 and IPv6, as root and as user nobody (the datagram
-# socket); a many-target sweep; -J validated by the schema; --save; and
+# socket); TTL 1 through a router (time exceeded); a many-target sweep;
+# -J validated by the schema; --save; and
 # on the wire every probe of a run on one flow, its UDP checksum (computed
 # by the kernel: checksum offload off) equal to its sequence.
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +26,27 @@ ip -n "$TGT" addr add 198.51.100.7/24 dev t0
 ip -n "$TGT" addr add 198.51.100.8/24 dev t0
 ip -n "$TGT" addr add 2001:db8::7/64 dev t0 nodad
 np_sysctl "$TGT" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+#  HOST h1 198.18.4.1/24 2001:db8:4::1 ---- r0 .2 ::2 ROUTER r1 198.18.5.254
+#  2001:db8:5::fe ---- f0 198.18.5.1 2001:db8:5::1 FAR
+np_netns ROUTER
+np_netns FAR
+np_link "$HOST" h1 "$ROUTER" r0
+np_link "$ROUTER" r1 "$FAR" f0
+ip -n "$HOST" addr add 198.18.4.1/24 dev h1
+ip -n "$HOST" addr add 2001:db8:4::1/64 dev h1 nodad
+ip -n "$ROUTER" addr add 198.18.4.2/24 dev r0
+ip -n "$ROUTER" addr add 2001:db8:4::2/64 dev r0 nodad
+ip -n "$ROUTER" addr add 198.18.5.254/24 dev r1
+ip -n "$ROUTER" addr add 2001:db8:5::fe/64 dev r1 nodad
+ip -n "$FAR" addr add 198.18.5.1/24 dev f0
+ip -n "$FAR" addr add 2001:db8:5::1/64 dev f0 nodad
+ip -n "$HOST" route add 198.18.5.0/24 via 198.18.4.2
+ip -n "$HOST" -6 route add 2001:db8:5::/64 via 2001:db8:4::2
+ip -n "$FAR" route add default via 198.18.5.254
+ip -n "$FAR" -6 route add default via 2001:db8:5::fe
+np_sysctl "$ROUTER" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+	net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+np_sysctl "$FAR" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 # No checksum offload on the host's side: the kernel computes each UDP
 # checksum in software, so the wire shows the kernel's value.
 ip netns exec "$HOST" ethtool -K h0 tx off >/dev/null 2>&1 ||
@@ -141,6 +163,20 @@ np_eq "prohibited v6: exit 1" 1 "$NP_RC"
 np_eq "prohibited v6: 2 errors" 2 "$(np_summary errors)"
 np_eq "prohibited v6: error lines" 2 \
 	"$(printf '%s\n' "$NP_OUT" | grep -cE '^From 2001:db8::7 udp_seq=[1-2] ')"
+
+# ---- through a router: TTL 1 expires there, the far host is reached -------
+for t in 198.18.5.1 2001:db8:5::1; do
+	r=198.18.4.2
+	[ "$t" = 2001:db8:5::1 ] && r=2001:db8:4::2
+	as_nobody "$HOST" 20 --udp -t 1 -c 2 -i 0.2 -W 1 "$t"
+	np_eq "TTL 1 $t: exit 1" 1 "$NP_RC"
+	np_eq "TTL 1 $t: 2 errors" 2 "$(np_summary errors)"
+	np_eq "TTL 1 $t: time exceeded from the router" 2 \
+		"$(printf '%s\n' "$NP_OUT" | grep -cE "^From ${r//./\\.} udp_seq=[1-2] (Time to live exceeded|Time exceeded: Hop limit)$")"
+	as_nobody "$HOST" 20 --udp -c 2 -i 0.2 -W 1 "$t"
+	replies "through the router $t" 2 \
+		"^56 bytes from ${t//./\\.}: udp_seq=[1-2] port=33434 closed \\(port unreachable\\) time="
+done
 
 # ---- many targets ------------------------------------------------------------
 np_run "$HOST" 30 --udp -a -r 1 198.51.100.7 198.51.100.8 2001:db8::7
