@@ -188,6 +188,27 @@ np_eq "sweep -c, nobody: exit 0" 0 "$NP_RC"
 np_match "sweep -c: IPv4 summary" '^198\.51\.100\.7 +: xmt/rcv/%loss = 2/2/0%' "$NP_OUT"
 np_match "sweep -c: IPv6 summary" '^2001:db8::7 +: xmt/rcv/%loss = 2/2/0%' "$NP_OUT"
 
+# ---- plugin mode: check_icmp's check with a UDP probe ------------------------
+as_nobody "$HOST" 20 --plugin --udp -H 198.51.100.7 -H 2001:db8::7 -n 3
+np_eq "plugin, closed port: OK" 0 "$NP_RC"
+np_match "plugin, closed port: status line" '^OK - ' "$NP_OUT"
+as_nobody "$HOST" 20 --plugin --udp=9999 -H 198.51.100.7 -n 2 -t 2
+np_eq "plugin, dropped port: CRITICAL" 2 "$NP_RC"
+np_match "plugin, dropped port: 100% lost" 'lost 100%' "$NP_OUT"
+
+# ---- concurrent runs: each its own port, its own answers ---------------------
+for i in 1 2 3; do
+	ip netns exec "$HOST" timeout -s KILL 30 $NP_NOBODY "$PLAIN" --udp \
+		-c 20 -i 0.02 -q 198.51.100.7 >"$NP_TMP/c$i.out" 2>&1 &
+	eval "cpid$i=\$!"
+done
+for i in 1 2 3; do
+	eval "wait \$cpid$i"
+	np_match "concurrent run $i: exactly its 20" \
+		'^20 packets transmitted, 20 received, 0% packet loss' \
+		"$(cat "$NP_TMP/c$i.out")"
+done
+
 # ---- -J -------------------------------------------------------------------
 cat >"$NP_TMP/jv.py" <<'EOF'
 import json, sys
