@@ -1037,6 +1037,16 @@ static int check_run(struct np_options *o, uint64_t seen, struct np_err *err)
 #endif
 	if (check_pairs(seen, err) != 0)
 		return -1;
+	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0) {
+		/* a SYN carries no data (netprobe.8, TCP AND UDP PROBES) */
+		if (was_seen(seen, "size") || was_seen(seen, "pattern"))
+			return np_err_set(
+				err,
+				"%s sets a payload, and a TCP SYN probe "
+				"carries none: leave it out with --tcp",
+				was_seen(seen, "size") ? "-s" : "-p");
+		o->size = 0;
+	}
 	if (inspect && o->ntargets > 0)
 		return np_err_set(err, "--read and --inspect take no target "
 				       "(give a capture filter with --filter)");

@@ -71,6 +71,34 @@ static const char *seqname(const struct np_run_info *info)
 		       : np_proto_default()->seq_name;
 }
 
+/* --tcp, --udp: the port the probes go to; 0 for ICMP */
+static unsigned run_port(const struct np_run_info *info)
+{
+	const struct np_proto *P =
+		info->sock != NULL ? info->sock->proto : NULL;
+
+	if (P == NULL || P->default_port == 0)
+		return 0;
+	return info->opt->port != 0 ? info->opt->port : P->default_port;
+}
+
+/* What a reply says of its port: " port=443 open", " port=443 closed
+ * (RST)"; nothing for ICMP. */
+static void port_state(FILE *f, const struct np_event *ev)
+{
+	const struct np_reply *r = ev->reply;
+	const char *state;
+
+	if (r == NULL || r->proto == NULL || r->proto->reply_state == NULL)
+		return;
+	state = r->proto->reply_state(r);
+	fprintf(f, " port=%u %s%s", r->key.port, state,
+		strcmp(state, "closed") == 0 &&
+				strcmp(r->proto->name, "tcp") == 0
+			? " (RST)"
+			: "");
+}
+
 static bool numeric_out(const struct np_run_info *info)
 {
 	return info->opt->numeric || info->target->numeric;
@@ -299,7 +327,12 @@ static void text_start(void *vctx, const struct np_run_info *info)
 			fprintf(ctx->out, "%02x", o->pattern[i]);
 		fprintf(ctx->out, "\n");
 	}
-	if (t->family == AF_INET)
+	if (run_port(info) != 0) /* iputils' line, and what is probed */
+		fprintf(ctx->out,
+			"PING %s (%s) %ld(%zu) bytes of data, %s port %u.\n",
+			t->name, t->addr_str, o->size, info->packet_len,
+			info->sock->proto->name, run_port(info));
+	else if (t->family == AF_INET)
 		fprintf(ctx->out, "PING %s (%s) %ld(%zu) bytes of data.\n",
 			t->name, t->addr_str, o->size, info->packet_len);
 	else if (t->numeric)
@@ -408,6 +441,7 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
 			seqname(info), ev->seq);
+		port_state(f, ev);
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {

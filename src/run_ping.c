@@ -83,7 +83,8 @@ static int ping_setup(struct ping_run *r, const struct np_options *opt,
 	r->info.opt = opt;
 	r->info.target = &r->target;
 	r->info.sock = &r->sock;
-	r->info.packet_len = np_ping_packet_len(r->target.family, opt->size);
+	r->info.packet_len = np_ping_packet_len(r->target.family, opt->size) -
+			     np_proto_default()->hdr_len + P->hdr_len;
 	r->info.capture_fd = -1;
 #ifdef HAVE_PCAP
 	if (opt->save_file != NULL) {
