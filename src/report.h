@@ -40,9 +40,14 @@ struct np_report_text {
 	struct np_resolver *resolver;
 	struct np_held_line *held;
 	size_t nheld, held_cap;
+	bool synack_again_said; /* --tcp: the warning, once */
 };
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink);
+/* --tcp: a duplicate reply that is a SYN/ACK the target sent again (our
+ * host's RST did not reach it), and the warning about it. */
+bool np_report_synack_again(const struct np_event *ev);
+void np_report_synack_warning(FILE *f, const struct np_event *ev);
 /* struct np_run_info's extra_poll and extra_pump for the helper's
  * socket: `ctx` is the struct np_report_text. */
 int np_report_text_poll(void *ctx, int64_t *wake);

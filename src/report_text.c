@@ -71,6 +71,29 @@ static const char *seqname(const struct np_run_info *info)
 		       : np_proto_default()->seq_name;
 }
 
+bool np_report_synack_again(const struct np_event *ev)
+{
+	const struct np_reply *r = ev->reply;
+
+	return r != NULL && r->proto != NULL && r->proto->reply_state != NULL &&
+	       strcmp(r->proto->name, "tcp") == 0 &&
+	       strcmp(r->proto->reply_state(r), "open") == 0;
+}
+
+void np_report_synack_warning(FILE *f, const struct np_event *ev)
+{
+	char addr[INET6_ADDRSTRLEN + 16] = "?";
+
+	if (ev->from != NULL)
+		np_addr_str(ev->from, addr, sizeof(addr));
+	fprintf(f,
+		"netprobe: warning: %s sent its SYN/ACK again (tcp_seq=%u): "
+		"the RST this host's kernel sends in answer did not reach it "
+		"(does a local firewall drop outgoing RSTs?); the target keeps "
+		"a half-open connection until its SYN/ACK retries run out\n",
+		addr, ev->seq);
+}
+
 /* --tcp, --udp: the port the probes go to; 0 for ICMP */
 static unsigned run_port(const struct np_run_info *info)
 {
@@ -435,6 +458,11 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	case NP_EV_SENT:
 		return;
 	case NP_EV_REPLY:
+		if ((ev->flags & NP_EVF_DUP) && !ctx->synack_again_said &&
+		    np_report_synack_again(ev)) {
+			ctx->synack_again_said = true;
+			np_report_synack_warning(ctx->diag, ev);
+		}
 		if (info->opt->quiet)
 			return;
 		stamp(f, info, ev->wall_ns);

@@ -235,11 +235,23 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 		if (raw_errno != EPERM && raw_errno != EACCES)
 			return np_err_errno(err, raw_errno, "socket(SOCK_RAW)");
 	}
-	if (!P->dgram)
-		return np_err_errno(err, raw_errno,
-				    "cannot open a raw %s socket: give the "
-				    "binary CAP_NET_RAW",
-				    P->name);
+	if (!P->dgram) {
+		/* TCP SYN probes: a raw socket or nothing; the connect()
+		 * probe is the way without privileges */
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		if (n <= 0)
+			snprintf(exe, sizeof(exe), "netprobe");
+		return np_err_set(
+			err,
+			"cannot open a raw %s socket for --%s: no CAP_NET_RAW "
+			"(%s).\n"
+			"Fix either: give the binary the capability:  sudo "
+			"setcap cap_net_raw+p %s\n"
+			"        or: probe without privileges, with connect(): "
+			"--%s --connect",
+			P->name, P->name, strerror(raw_errno), exe, P->name);
+	}
 	s->fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
 	if (s->fd >= 0) {
 		s->kind = NP_SOCK_DGRAM;
