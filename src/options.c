@@ -293,7 +293,8 @@ static const struct optdef optdefs[] = {
 	   "probe with UDP datagrams to PORT (default 33434)",
 	   "the port must be a whole number from 1 to 65535", set_proto),
 	FN("ident", 'e', required_argument, M_PROBE, G_PROBE, "ID",
-	   "Echo identifier (0-65535, 0x.. hex; 0: random)",
+	   "Echo identifier, --tcp's source port (0-65535, 0x.. hex; 0: "
+	   "random)",
 	   "the identifier must be a number from 0 to 65535 (decimal, or hex "
 	   "as 0x..)",
 	   set_dec_hex),
