@@ -25,6 +25,7 @@
 #include "icmp.h"
 #include "options.h"
 #include "sockets.h"
+#include "target.h"
 
 #define TCP_MSS_V4 1460 /* what a stack on Ethernet announces */
 #define TCP_MSS_V6 1440
@@ -260,6 +261,10 @@ static int tcp_configure(struct np_socket *s, const struct np_options *o,
 				    s->family == AF_INET6 ? "IPV6_RECVERR"
 							  : "IP_RECVERR");
 	s->errqueue = true;
+	/* -I ADDRESS: the SYNs' source, for their checksum (many targets
+	 * look up no route) */
+	if (o->source != NULL && s->src.ss_family != s->family)
+		(void)np_addr_parse(o->source, s->family, &s->src);
 	return attach_filter(s->fd, s->family, s->ident, dport, err);
 }
 

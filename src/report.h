@@ -120,6 +120,7 @@ struct np_report_multi {
 	FILE *diag;
 	const struct np_options *opt;
 	bool alive_mode;
+	bool synack_again_said; /* --tcp: the warning, once */
 };
 
 void np_report_multi_sink(struct np_report_multi *ctx, struct np_sink *sink);

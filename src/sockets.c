@@ -174,6 +174,32 @@ int np_socket_emsgsize_mtu(const struct np_socket *s,
 	return route_mtu(s->route_fd, (struct sockaddr *)&d, dstlen);
 }
 
+int np_socket_flow_src(struct np_socket *s, const struct sockaddr *dst,
+		       socklen_t dstlen, struct sockaddr_storage *src)
+{
+	struct sockaddr_storage d;
+	socklen_t len = sizeof(*src);
+
+	if (dstlen > sizeof(d) || s->route_fd < 0)
+		return -1;
+	if (s->flow_src.ss_family == dst->sa_family &&
+	    np_addr_equal((const struct sockaddr *)&s->flow_dst, dst)) {
+		memcpy(src, &s->flow_src, sizeof(*src));
+		return 0;
+	}
+	memset(&d, 0, sizeof(d));
+	memcpy(&d, dst, dstlen);
+	np_addr_set_port((struct sockaddr *)&d, 1025);
+	memset(src, 0, sizeof(*src));
+	if (connect(s->route_fd, (struct sockaddr *)&d, dstlen) != 0 ||
+	    getsockname(s->route_fd, (struct sockaddr *)src, &len) != 0 ||
+	    src->ss_family != dst->sa_family)
+		return -1;
+	memcpy(&s->flow_dst, &d, sizeof(d));
+	memcpy(&s->flow_src, src, sizeof(*src));
+	return 0;
+}
+
 int np_socket_open_route(struct np_socket *s, int family, struct np_err *err)
 {
 	s->route_fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);

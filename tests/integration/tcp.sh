@@ -128,6 +128,81 @@ for t in 198.51.100.2 2001:db8::2; do
 		"$(printf '%s\n' "$NP_OUT" | grep -cE "^From $t tcp_seq=[12] $want$")"
 done
 
+# -J: every line valid against the schema, with proto, port and state.
+PY=${NP_SYSTEM_PYTHON:-/usr/bin/python3}
+SCHEMA=$NP_TESTS/../contrib/netprobe.schema.json
+"$PY" -c 'import jsonschema' 2>/dev/null || np_skip "needs python3-jsonschema"
+: >"$NP_TMP/all.json"
+for a in "--tcp=443 -c 2 -i 0.1 198.51.100.2" "--tcp=444 -c 1 2001:db8::2" \
+	"--tcp=446 -c 1 -W 1 198.51.100.2" "--tcp=445 -c 1 -W 1 2001:db8::2" \
+	"--tcp=443 -c 1 198.51.100.2 198.51.100.3 2001:db8::2"; do
+	# shellcheck disable=SC2086
+	np_run "$PROBER" 20 -J $a
+	printf '%s\n' "$NP_OUT" >>"$NP_TMP/all.json"
+done
+cat >"$NP_TMP/check.py" <<'EOF'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft202012Validator(schema)
+bad = 0
+states = []
+for line in open(sys.argv[2]):
+    o = json.loads(line)
+    for e in v.iter_errors(o):
+        print("invalid:", e.message, line.strip())
+        bad += 1
+    if o["event"] in ("reply", "icmp_error"):
+        states.append("%s %s %s %s" % (o["event"], o.get("proto"),
+                                       o.get("port"), o.get("state", "-")))
+print("bad", bad)
+print("\n".join(states))
+EOF
+JOUT=$("$PY" "$NP_TMP/check.py" "$SCHEMA" "$NP_TMP/all.json" 2>&1)
+np_match "-J: every line valid against the schema" "^bad 0$" "$JOUT"
+np_eq "-J: open replies carry proto, port and state" 5 \
+	"$(printf '%s\n' "$JOUT" | grep -c '^reply tcp 443 open$')"
+np_eq "-J: a closed reply" 1 \
+	"$(printf '%s\n' "$JOUT" | grep -c '^reply tcp 444 closed$')"
+np_eq "-J: ICMP errors carry proto and port" 2 \
+	"$(printf '%s\n' "$JOUT" | grep -cE '^icmp_error tcp 44[56] -$')"
+
+# A sweep: .2 open, .3 dropped, .4 reset, .5 prohibited.  The checksum of
+# each SYN needs the source the route gives for each target.
+ip netns exec "$TARGET" nft -f - <<'EOF'
+table ip sweep {
+	chain input {
+		type filter hook input priority -10;
+		ip daddr 198.51.100.3 tcp dport 443 drop
+		ip daddr 198.51.100.4 tcp dport 443 reject with tcp reset
+		ip daddr 198.51.100.5 tcp dport 443 reject with icmp admin-prohibited
+	}
+}
+EOF
+SWEEP="198.51.100.2 198.51.100.3 198.51.100.4 198.51.100.5"
+# shellcheck disable=SC2086
+np_run "$PROBER" 20 -a --tcp=443 -W 1 $SWEEP
+np_eq "sweep -a: exit 1 (some unreachable)" 1 "$NP_RC"
+# shellcheck disable=SC2086
+np_eq "sweep -a: the reachable ones, open or closed" \
+	"198.51.100.2 198.51.100.4" "$(echo $NP_OUT)"
+# shellcheck disable=SC2086
+np_run "$PROBER" 20 -u --tcp=443 -W 1 $SWEEP
+# shellcheck disable=SC2086
+np_eq "sweep -u: the others" "198.51.100.3 198.51.100.5" "$(echo $NP_OUT)"
+# shellcheck disable=SC2086
+np_run "$PROBER" 20 -c 2 --tcp=443 -i 0.1 -W 1 $SWEEP
+np_eq "sweep -c 2: .2 open twice" 2 \
+	"$(printf '%s\n' "$NP_OUT" | grep -cE '^198\.51\.100\.2 +: \[[01]\], 24 bytes, [0-9.]+ ms \([0-9.]+ avg, 0% loss\), port 443 open$')"
+np_eq "sweep -c 2: .4 closed twice" 2 \
+	"$(printf '%s\n' "$NP_OUT" | grep -cE '^198\.51\.100\.4 +: \[[01]\], 20 bytes, .*, port 443 closed$')"
+np_match "sweep -c 2: .3 lost" '^198\.51\.100\.3 +: xmt/rcv/%loss = 2/0/100%$' "$NP_OUT"
+np_match "sweep -c 2: .5 errors" '^198\.51\.100\.5 +: xmt/rcv/%loss = 2/0/100%, \+2 errors$' "$NP_OUT"
+np_run "$PROBER" 20 -c 1 --tcp=443 198.51.100.2 2001:db8::2
+np_eq "both families in one run: 2 open" 2 \
+	"$(printf '%s\n' "$NP_OUT" | grep -c 'port 443 open$')"
+ip netns exec "$TARGET" nft delete table ip sweep
+
 # A SYN carries no payload.
 np_run "$PROBER" 5 --tcp=443 -s 100 -c 1 198.51.100.2
 np_eq "--tcp -s: exit 2" 2 "$NP_RC"
