@@ -203,6 +203,75 @@ np_eq "both families in one run: 2 open" 2 \
 	"$(printf '%s\n' "$NP_OUT" | grep -c 'port 443 open$')"
 ip netns exec "$TARGET" nft delete table ip sweep
 
+# --save: the run's SYNs and answers in the file, and wire= on each reply.
+if "$NETPROBE" --help | grep -q -- '--save'; then
+	np_run "$PROBER" 20 --tcp=443 -c 3 -i 0.1 --save "$NP_TMP/t.pcap" \
+		198.51.100.2
+	np_eq "--save: exit 0" 0 "$NP_RC"
+	np_eq "--save: wire= on every reply" 3 \
+		"$(printf '%s\n' "$NP_OUT" | grep -cE 'port=443 open ttl=64 time=[0-9.]+ ms wire=[0-9.]+ ms$')"
+	np_eq "--save: the 3 SYNs in the file" 3 \
+		"$(tcpdump -nr "$NP_TMP/t.pcap" 'tcp[tcpflags] == tcp-syn and dst port 443' 2>/dev/null | wc -l)"
+	np_eq "--save: the 3 SYN/ACKs in the file" 3 \
+		"$(tcpdump -nr "$NP_TMP/t.pcap" 'tcp[tcpflags] == tcp-syn|tcp-ack and src port 443' 2>/dev/null | wc -l)"
+fi
+
+# Hygiene: 1000 SYNs to the open port.  This host's kernel answers each
+# SYN/ACK with a RST (seen leaving), the target keeps no half-open
+# connection, and the listener never has one to accept.
+ip netns exec "$PROBER" timeout -s KILL 60 tcpdump -i p0 -U --immediate-mode \
+	-n -w "$NP_TMP/rst.pcap" 'tcp port 443' >/dev/null 2>"$NP_TMP/rst.err" &
+TD=$!
+NP_PIDS="$NP_PIDS $TD"
+for _ in $(seq 100); do
+	grep -q 'listening on' "$NP_TMP/rst.err" && break
+	sleep 0.05
+done
+np_run "$PROBER" 60 --tcp=443 -c 1000 -i 0.002 -W 1 -q 198.51.100.2
+np_eq "1000 SYNs: exit 0" 0 "$NP_RC"
+np_eq "1000 SYNs: 1000 open" 1000 "$(np_summary received)"
+left=1
+for _ in $(seq 50); do
+	left=$(ip netns exec "$TARGET" ss -Htan state syn-recv | wc -l)
+	[ "$left" -eq 0 ] && break
+	sleep 0.02
+done
+np_eq "1000 SYNs: no SYN-RECV left on the target" 0 "$left"
+np_eq "1000 SYNs: the listener accepted nothing" 0 "$(cat "$NP_TMP/accepts")"
+np_eq "1000 SYNs: no connection left on the prober" 0 \
+	"$(ip netns exec "$PROBER" ss -Htan | wc -l)"
+sleep 0.2
+kill -INT "$TD"
+wait "$TD"
+tcpdump -tt -nr "$NP_TMP/rst.pcap" 2>/dev/null >"$NP_TMP/rst.txt"
+np_eq "1000 SYNs: 1000 RSTs left the prober" 1000 \
+	"$(grep -cE '^[0-9.]+ IP 198\.51\.100\.1\.[0-9]+ > 198\.51\.100\.2\.443: Flags \[R\]' "$NP_TMP/rst.txt")"
+# each RST within 5 ms of its SYN/ACK
+np_eq "1000 SYNs: each RST at most 5 ms after its SYN/ACK" "ok" "$(awk '
+	/> 198\.51\.100\.1\.[0-9]+: Flags \[S\.\]/ { sa = $1; next }
+	/198\.51\.100\.2\.443: Flags \[R\]/ { if (sa == "" || $1 - sa > 0.005) bad++; sa = "" }
+	END { print bad ? bad " late" : "ok" }' "$NP_TMP/rst.txt")"
+
+# This host's RSTs dropped by its own firewall: the target sends its
+# SYN/ACK again after a second; netprobe warns, and counts it a duplicate.
+ip netns exec "$PROBER" nft -f - <<'EOF'
+table inet norst {
+	chain output {
+		type filter hook output priority 0;
+		tcp flags & rst == rst counter drop
+	}
+}
+EOF
+np_run "$PROBER" 20 --tcp=443 -c 2 -i 1.6 198.51.100.2
+np_eq "RSTs dropped: exit 0" 0 "$NP_RC"
+np_match "RSTs dropped: the SYN/ACK again is a duplicate" \
+	'^24 bytes from 198\.51\.100\.2: tcp_seq=1 port=443 open ttl=64 time=[0-9.]+ ms \(DUP!\)$' "$NP_OUT"
+np_match "RSTs dropped: one warning" \
+	'^netprobe: warning: 198\.51\.100\.2 sent its SYN/ACK again \(tcp_seq=1\): the RST this host.s kernel sends in answer did not reach it' "$NP_ERR"
+np_eq "RSTs dropped: said once" 1 \
+	"$(printf '%s\n' "$NP_ERR" | grep -c 'sent its SYN/ACK again')"
+ip netns exec "$PROBER" nft delete table inet norst
+
 # A SYN carries no payload.
 np_run "$PROBER" 5 --tcp=443 -s 100 -c 1 198.51.100.2
 np_eq "--tcp -s: exit 2" 2 "$NP_RC"
