@@ -64,9 +64,16 @@ struct np_metrics {
 	size_t n;
 	size_t unresolved; /* of the n: names that did not resolve */
 	bool failed;
+	/* --tcp, --udp: proto and port labels on every series; NULL: ICMP
+	 * Echo, no such labels */
+	const char *proto;
+	unsigned port;
 };
 
 int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err);
+/* The run's probe protocol and port (o->proto, o->port), for the
+ * labels: after np_metrics_open. */
+void np_metrics_probe(struct np_metrics *m, const struct np_options *o);
 void np_metrics_add(struct np_metrics *m, const struct np_result *r);
 /* A target whose name did not resolve: netprobe_up 0 all the same (an
  * alert on up == 0 fires), and netprobe_resolve_failed 1 with `why`. */

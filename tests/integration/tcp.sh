@@ -272,6 +272,22 @@ np_eq "RSTs dropped: said once" 1 \
 	"$(printf '%s\n' "$NP_ERR" | grep -c 'sent its SYN/ACK again')"
 ip netns exec "$PROBER" nft delete table inet norst
 
+# Plugin mode: check_icmp's thresholds on the TCP RTT.
+np_run "$PROBER" 20 --plugin --tcp=443 -H 198.51.100.2 -n 2 -i 10ms
+np_eq "plugin --tcp open: OK (0)" 0 "$NP_RC"
+np_match "plugin --tcp open: the status line" \
+	'^OK - 198\.51\.100\.2: rta [0-9.]+ms, lost 0%\|' "$NP_OUT"
+np_run "$PROBER" 20 --plugin --tcp=448 -H 198.51.100.2 -n 2 -i 10ms -t 2
+np_eq "plugin --tcp dropped: CRITICAL (2)" 2 "$NP_RC"
+np_match "plugin --tcp dropped: lost 100%" '^CRITICAL - 198\.51\.100\.2: rta nan, lost 100%' "$NP_OUT"
+np_run "$PROBER" 20 --plugin --tcp=443 -b 20 -H 198.51.100.2
+np_eq "plugin --tcp -b: UNKNOWN (3)" 3 "$NP_RC"
+
+# --metrics: the proto and port labels.
+np_run "$PROBER" 20 --tcp=443 -c 1 -q --metrics - 198.51.100.2
+np_match "--metrics: proto and port labels" \
+	'^netprobe_replies_received_total\{target="198\.51\.100\.2",address="198\.51\.100\.2",proto="tcp",port="443"\} 1$' "$NP_OUT"
+
 # A SYN carries no payload.
 np_run "$PROBER" 5 --tcp=443 -s 100 -c 1 198.51.100.2
 np_eq "--tcp -s: exit 2" 2 "$NP_RC"
