@@ -294,6 +294,8 @@ static enum np_rx_kind parse_icmp4(const struct np_proto *P, struct np_rd r,
 		out->has_gateway = true;
 		return quoted_ipv4(P, r, out);
 	default: /* the protocol's own messages (an Echo Reply) */
+		if (P->ip_proto(AF_INET) != IPPROTO_ICMP)
+			return ignored(out); /* not carried in ICMP (TCP) */
 		return P->parse(msg, AF_INET, requests, out);
 	}
 }
@@ -358,6 +360,8 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	case NP_ICMP6_REDIRECT:
 		return parse_redirect6(P, r, out);
 	default: /* the protocol's own messages (an Echo Reply) */
+		if (P->ip_proto(AF_INET6) != IPPROTO_ICMPV6)
+			return ignored(out); /* not carried in ICMP (TCP) */
 		return P->parse(msg, AF_INET6, rx->requests, out);
 	}
 }

@@ -504,6 +504,31 @@ START_TEST(error_queue_quote)
 }
 END_TEST
 
+/* ICMP that is not an error is not a TCP segment: an Echo Reply handed
+ * to the TCP parse with its IPv4 header is ignored (an IPv6 raw TCP
+ * socket reads TCP only, no IP header to say otherwise). */
+START_TEST(icmp_not_an_error_is_ignored)
+{
+	struct np_reply r;
+	uint8_t buf[128], data[32];
+	struct np_rx rx;
+	size_t n;
+
+	memset(data, 0x12, sizeof(data));
+	n = pk_icmp(buf + 20, 0, 0, SPORT, 1, data, sizeof(data));
+	pk_ipv4(buf, 20, (uint16_t)(20 + n), IPPROTO_ICMP, 64, TGT, US, NULL,
+		0);
+	memset(&rx, 0, sizeof(rx));
+	rx.family = AF_INET;
+	rx.has_ip_header = true;
+	rx.buf = buf;
+	rx.len = 20 + n;
+	rx.ttl = -1;
+	rx.proto = &np_proto_tcp;
+	ck_assert_int_eq(np_reply_parse(&rx, &r), NP_RX_IGNORED);
+}
+END_TEST
+
 START_TEST(source_port_outside_ephemeral_range)
 {
 	for (uint32_t r = 0; r < 200000; r += 7) {
@@ -533,6 +558,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, truncated_and_bad_offset);
 	tcase_add_test(tc, quotes_of_8_bytes_and_longer);
 	tcase_add_test(tc, error_queue_quote);
+	tcase_add_test(tc, icmp_not_an_error_is_ignored);
 	tcase_add_test(tc, source_port_outside_ephemeral_range);
 	suite_add_tcase(s, tc);
 	return s;
