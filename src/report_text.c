@@ -469,7 +469,6 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
 			seqname(info), ev->seq);
-		port_state(f, ev);
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
@@ -483,6 +482,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			if (info->opt->verbose)
 				fprintf(f, " ts=%s", np_report_ts_name(ev->ts));
 		}
+		/* after iputils' fields, where parsers of ping's lines (jc)
+		 * find them by position */
+		port_state(f, ev);
 		if (ev->flags & NP_EVF_DUP)
 			fprintf(f, " (DUP!)");
 		if (ev->flags & NP_EVF_BADSUM)

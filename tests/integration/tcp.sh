@@ -9,7 +9,7 @@
 # message without CAP_NET_RAW.
 . "$(dirname "$0")/lib.sh"
 np_require_root
-np_require_cmd nft "$NP_PYTHON" tcpdump
+np_require_cmd nft "$NP_PYTHON" tcpdump jc
 
 #  PROBER p0 198.51.100.1/24 2001:db8::1/64 ---- t0 TARGET 198.51.100.2/24,
 #  2001:db8::2/64 and .3, .4, .5 (the sweep); 443 listens on every address.
@@ -85,19 +85,25 @@ for t in 198.51.100.2 2001:db8::2; do
 	np_match "$v open: the header names the port" \
 		"^PING $t \\($t\\) 0\\([0-9]+\\) bytes of data, tcp port 443\\.$" "$NP_OUT"
 	np_eq "$v open: three lines say open" 3 \
-		"$(printf '%s\n' "$NP_OUT" | grep -cE "^24 bytes from $t: tcp_seq=[123] port=443 open ttl=64 time=[0-9.]+ ms$")"
+		"$(printf '%s\n' "$NP_OUT" | grep -cE "^24 bytes from $t: tcp_seq=[123] ttl=64 time=[0-9.]+ ms port=443 open$")"
 	np_eq "$v open: 3 received" 3 "$(np_summary received)"
+	np_eq "$v open: jc --ping reads ttl and time" "64 64 64 ok" \
+		"$(printf '%s\n' "$NP_OUT" | jc --ping | "$NP_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)["responses"]
+print(" ".join(str(x["ttl"]) for x in r),
+      "ok" if all(isinstance(x["time_ms"], float) for x in r) else "bad")')"
 
 	np_run "$PROBER" 20 --tcp=444 -c 3 -i 0.1 "$t"
 	np_eq "$v closed: exit 0 (reached)" 0 "$NP_RC"
 	np_eq "$v closed: three lines say closed (RST)" 3 \
-		"$(printf '%s\n' "$NP_OUT" | grep -cE "^20 bytes from $t: tcp_seq=[123] port=444 closed \\(RST\\) ttl=64 time=[0-9.]+ ms$")"
+		"$(printf '%s\n' "$NP_OUT" | grep -cE "^20 bytes from $t: tcp_seq=[123] ttl=64 time=[0-9.]+ ms port=444 closed \\(RST\\)$")"
 	np_eq "$v closed: counted as received" 3 "$(np_summary received)"
 
 	np_run "$PROBER" 20 --tcp=447 -c 2 -i 0.1 "$t"
 	np_eq "$v reject with tcp reset: exit 0" 0 "$NP_RC"
 	np_match "$v reject with tcp reset: closed (RST)" \
-		"tcp_seq=1 port=447 closed \\(RST\\)" "$NP_OUT"
+		"tcp_seq=1 ttl=64 time=[0-9.]+ ms port=447 closed \\(RST\\)" "$NP_OUT"
 
 	np_run "$PROBER" 20 --tcp=448 -c 3 -i 0.1 -W 0.3 "$t"
 	np_eq "$v dropped: exit 1" 1 "$NP_RC"
@@ -209,7 +215,7 @@ if "$NETPROBE" --help | grep -q -- '--save'; then
 		198.51.100.2
 	np_eq "--save: exit 0" 0 "$NP_RC"
 	np_eq "--save: wire= on every reply" 3 \
-		"$(printf '%s\n' "$NP_OUT" | grep -cE 'port=443 open ttl=64 time=[0-9.]+ ms wire=[0-9.]+ ms$')"
+		"$(printf '%s\n' "$NP_OUT" | grep -cE 'ttl=64 time=[0-9.]+ ms wire=[0-9.]+ ms port=443 open$')"
 	np_eq "--save: the 3 SYNs in the file" 3 \
 		"$(tcpdump -nr "$NP_TMP/t.pcap" 'tcp[tcpflags] == tcp-syn and dst port 443' 2>/dev/null | wc -l)"
 	np_eq "--save: the 3 SYN/ACKs in the file" 3 \
@@ -265,7 +271,7 @@ EOF
 np_run "$PROBER" 20 --tcp=443 -c 2 -i 1.6 198.51.100.2
 np_eq "RSTs dropped: exit 0" 0 "$NP_RC"
 np_match "RSTs dropped: the SYN/ACK again is a duplicate" \
-	'^24 bytes from 198\.51\.100\.2: tcp_seq=1 port=443 open ttl=64 time=[0-9.]+ ms \(DUP!\)$' "$NP_OUT"
+	'^24 bytes from 198\.51\.100\.2: tcp_seq=1 ttl=64 time=[0-9.]+ ms port=443 open \(DUP!\)$' "$NP_OUT"
 np_match "RSTs dropped: one warning" \
 	'^netprobe: warning: 198\.51\.100\.2 sent its SYN/ACK again \(tcp_seq=1\): the RST this host.s kernel sends in answer did not reach it' "$NP_ERR"
 np_eq "RSTs dropped: said once" 1 \
