@@ -93,6 +93,9 @@ import json, sys
 r = json.load(sys.stdin)["responses"]
 print(" ".join(str(x["ttl"]) for x in r),
       "ok" if all(isinstance(x["time_ms"], float) for x in r) else "bad")')"
+	np_run "$PROBER" 20 --tcp=443 -c 1 -v "$t"
+	np_match "$v open, -v: the times' source named" \
+		"tcp_seq=1 ttl=64 time=[0-9.]+ ms ts=(kernel|kernel-rx|kernel-tx|user) port=443 open$" "$NP_OUT"
 
 	np_run "$PROBER" 20 --tcp=444 -c 3 -i 0.1 "$t"
 	np_eq "$v closed: exit 0 (reached)" 0 "$NP_RC"
@@ -220,6 +223,15 @@ if "$NETPROBE" --help | grep -q -- '--save'; then
 		"$(tcpdump -nr "$NP_TMP/t.pcap" 'tcp[tcpflags] == tcp-syn and dst port 443' 2>/dev/null | wc -l)"
 	np_eq "--save: the 3 SYN/ACKs in the file" 3 \
 		"$(tcpdump -nr "$NP_TMP/t.pcap" 'tcp[tcpflags] == tcp-syn|tcp-ack and src port 443' 2>/dev/null | wc -l)"
+	# -t and -Q reach the SYNs
+	np_run "$PROBER" 20 --tcp=443 -c 1 -t 7 -Q 0x20 --save "$NP_TMP/tq.pcap" \
+		198.51.100.2
+	np_eq "-t 7 -Q 0x20: the SYN's TTL and TOS" 1 \
+		"$(tcpdump -vnr "$NP_TMP/tq.pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null | grep -c 'tos 0x20, ttl 7,')"
+	np_run "$PROBER" 20 --tcp=443 -c 1 -t 7 -Q 0x20 --save "$NP_TMP/tq6.pcap" \
+		2001:db8::2
+	np_eq "-t 7 -Q 0x20, IPv6: the SYN's hop limit and class" 1 \
+		"$(tcpdump -vnr "$NP_TMP/tq6.pcap" 'dst port 443' 2>/dev/null | grep -c 'class 0x20,.*hlim 7,.*Flags \[S\]')"
 fi
 
 # Hygiene: 1000 SYNs to the open port.  This host's kernel answers each
