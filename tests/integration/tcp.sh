@@ -13,16 +13,29 @@ np_require_cmd nft "$NP_PYTHON" tcpdump jc
 
 #  PROBER p0 198.51.100.1/24 2001:db8::1/64 ---- t0 TARGET 198.51.100.2/24,
 #  2001:db8::2/64 and .3, .4, .5 (the sweep); 443 listens on every address.
+#  TARGET also routes to FAR f0 198.18.5.1/24, 2001:db8:5::1/64 (behind
+#  t1 198.18.5.254, 2001:db8:5::fe), for time exceeded.
 np_netns PROBER
 np_netns TARGET
+np_netns FAR
 np_link "$PROBER" p0 "$TARGET" t0
+np_link "$TARGET" t1 "$FAR" f0
 ip -n "$PROBER" addr add 198.51.100.1/24 dev p0
 ip -n "$PROBER" addr add 2001:db8::1/64 dev p0 nodad
 for i in 2 3 4 5; do
 	ip -n "$TARGET" addr add 198.51.100.$i/24 dev t0
 done
 ip -n "$TARGET" addr add 2001:db8::2/64 dev t0 nodad
-np_sysctl "$TARGET" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+ip -n "$TARGET" addr add 198.18.5.254/24 dev t1
+ip -n "$TARGET" addr add 2001:db8:5::fe/64 dev t1 nodad
+ip -n "$FAR" addr add 198.18.5.1/24 dev f0
+ip -n "$FAR" addr add 2001:db8:5::1/64 dev f0 nodad
+ip -n "$PROBER" route add 198.18.5.0/24 via 198.51.100.2
+ip -n "$PROBER" -6 route add 2001:db8:5::/64 via 2001:db8::2
+ip -n "$FAR" route add default via 198.18.5.254
+ip -n "$FAR" -6 route add default via 2001:db8:5::fe
+np_sysctl "$TARGET" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
+	net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
 # Port 443 open: a listener that never accepts on its own but counts what
 # accept() would give it, written to a file after every change.
@@ -305,6 +318,20 @@ np_eq "plugin --tcp -b: UNKNOWN (3)" 3 "$NP_RC"
 np_run "$PROBER" 20 --tcp=443 -c 1 -q --metrics - 198.51.100.2
 np_match "--metrics: proto and port labels" \
 	'^netprobe_replies_received_total\{target="198\.51\.100\.2",address="198\.51\.100\.2",proto="tcp",port="443"\} 1$' "$NP_OUT"
+
+# Through a router: TTL 1 expires there (a hop, from the router), TTL 2
+# reaches FAR (no listener: closed).
+for t in 198.18.5.1 2001:db8:5::1; do
+	v=IPv4 r=198.51.100.2 want="Time to live exceeded"
+	case $t in *:*) v=IPv6 r=2001:db8::2 want="Time exceeded: Hop limit" ;; esac
+	np_run "$PROBER" 20 --tcp=443 -t 1 -c 2 -i 0.1 -W 1 "$t"
+	np_eq "$v -t 1: exit 1" 1 "$NP_RC"
+	np_eq "$v -t 1: time exceeded from the router, twice" 2 \
+		"$(printf '%s\n' "$NP_OUT" | grep -cE "^From $r tcp_seq=[12] $want")"
+	np_run "$PROBER" 20 --tcp=443 -t 2 -c 1 "$t"
+	np_match "$v -t 2: the far host's RST" \
+		"^20 bytes from $t: tcp_seq=1 ttl=63 time=[0-9.]+ ms port=443 closed \\(RST\\)$" "$NP_OUT"
+done
 
 # A SYN carries no payload.
 np_run "$PROBER" 5 --tcp=443 -s 100 -c 1 198.51.100.2
