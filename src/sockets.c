@@ -180,13 +180,13 @@ int np_socket_flow_src(struct np_socket *s, const struct sockaddr *dst,
 	struct sockaddr_storage d;
 	socklen_t len = sizeof(*src);
 
-	if (dstlen > sizeof(d) || s->route_fd < 0)
-		return -1;
 	if (s->flow_src.ss_family == dst->sa_family &&
 	    np_addr_equal((const struct sockaddr *)&s->flow_dst, dst)) {
 		memcpy(src, &s->flow_src, sizeof(*src));
 		return 0;
 	}
+	if (dstlen > sizeof(d) || s->route_fd < 0)
+		return -1;
 	memset(&d, 0, sizeof(d));
 	memcpy(&d, dst, dstlen);
 	np_addr_set_port((struct sockaddr *)&d, 1025);

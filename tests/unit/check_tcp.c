@@ -6,13 +6,17 @@
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core.h"
 #include "icmp.h"
 #include "match.h"
 #include "packets.h"
 #include "proto_tcp.h"
 #include "reply.h"
+#include "sockets.h"
 #include "suites.h"
+#include "target.h"
 
 #define US "198.51.100.1"
 #define TGT "198.51.100.2"
@@ -546,6 +550,175 @@ START_TEST(source_port_outside_ephemeral_range)
 }
 END_TEST
 
+/* ---- the core sends SYNs with the right source -------------------------- */
+
+/* An injected I/O that keeps the last packet sent and gives `src` as the
+ * route's source (many targets), or none. */
+struct core_fake {
+	uint8_t sent[64];
+	size_t len;
+	unsigned lookups;
+	const char *src;
+};
+
+static int64_t cf_mono(void *ctx)
+{
+	(void)ctx;
+	return 5 * MS;
+}
+
+static int64_t cf_real(void *ctx)
+{
+	(void)ctx;
+	return 1700000000000000000LL;
+}
+
+static ssize_t cf_send(void *ctx, struct np_socket *s, const void *buf,
+		       size_t len, const struct sockaddr *dst, socklen_t dstlen,
+		       uint32_t id)
+{
+	struct core_fake *cf = ctx;
+
+	(void)s;
+	(void)dst;
+	(void)dstlen;
+	(void)id;
+	ck_assert_uint_le(len, sizeof(cf->sent));
+	memcpy(cf->sent, buf, len);
+	cf->len = len;
+	return (ssize_t)len;
+}
+
+static int cf_flow_src(void *ctx, struct np_socket *s,
+		       const struct sockaddr *dst, socklen_t dstlen,
+		       struct sockaddr_storage *src)
+{
+	struct core_fake *cf = ctx;
+
+	(void)s;
+	(void)dst;
+	(void)dstlen;
+	cf->lookups++;
+	if (cf->src == NULL)
+		return -1;
+	*src = pk_addr(cf->src);
+	return 0;
+}
+
+/* One SYN through np_core_send: the socket's source (ping mode) or, for
+ * a socket without one, the route's (many targets); its checksum right
+ * over the pseudo-header of that source and the target. */
+static void core_syn(const char *sock_src, const char *route_src,
+		     const char *want_src, unsigned want_lookups)
+{
+	struct core_fake cf;
+	struct np_io io = {&cf,	 cf_mono, cf_real, cf_send, NULL,
+			   NULL, NULL,	  NULL,	   NULL};
+	struct np_options o;
+	struct np_socket s;
+	struct np_matcher m;
+	struct np_tstate tgt;
+	struct np_stats st;
+	struct np_core c;
+	struct np_err err;
+	struct np_probe *p;
+	struct sockaddr_storage dst = pk_addr(TGT), want = pk_addr(want_src);
+
+	memset(&cf, 0, sizeof(cf));
+	cf.src = route_src;
+	io.flow_src = cf_flow_src;
+	np_options_defaults(&o);
+	o.size = 0;
+	o.port = DPORT;
+	memset(&s, 0, sizeof(s));
+	s.fd = -1;
+	s.family = AF_INET;
+	s.proto = &np_proto_tcp;
+	s.kind = NP_SOCK_RAW;
+	if (sock_src != NULL)
+		s.src = pk_addr(sock_src);
+	memset(&m, 0, sizeof(m));
+	memset(&tgt, 0, sizeof(tgt));
+	np_stats_init(&st);
+	m.ident[0] = SPORT;
+	m.total = &st;
+	m.slots = &tgt;
+	m.nslots = 1;
+	tgt.used = true;
+	np_tstate_set_addr(&tgt, (struct sockaddr *)&dst);
+	ck_assert_int_eq(
+		np_core_init(&c, &io, &m, &np_proto_tcp, &o, 256, 1, &err), 0);
+	ck_assert_int_eq(np_probe_table_init(&m.tab, 1000 * MS, 100 * MS), 0);
+	c.sock[0] = &s;
+	ck_assert_int_eq(np_core_send(&c, 0, AF_INET, (struct sockaddr *)&dst,
+				      sizeof(struct sockaddr_in), NULL, &p),
+			 0);
+	ck_assert_uint_eq(cf.len, NP_TCP_SYN_LEN);
+	ck_assert_uint_eq(cf.sent[0] << 8 | cf.sent[1], SPORT);
+	ck_assert_uint_eq(cf.sent[2] << 8 | cf.sent[3], DPORT);
+	ck_assert_uint_eq(np_tcp_checksum(AF_INET, (struct sockaddr *)&want,
+					  (struct sockaddr *)&dst, cf.sent,
+					  cf.len),
+			  0);
+	ck_assert_uint_eq(cf.lookups, want_lookups);
+	np_probe_table_free(&m.tab);
+	np_core_free(&c);
+}
+
+START_TEST(core_syn_source)
+{
+	/* ping mode: the socket's route source, no look-up */
+	core_syn(US, "198.51.100.99", US, 0);
+	/* many targets: the route's source for the target */
+	core_syn(NULL, "198.51.100.77", "198.51.100.77", 1);
+}
+END_TEST
+
+/* The route look-up of many-target mode, on loopback: the source for
+ * 127.0.0.1 is 127.0.0.1 (for ::1, ::1), and a second look-up for the
+ * same address is answered from the last one. */
+START_TEST(flow_src_on_loopback)
+{
+	struct np_socket s;
+	struct np_err err;
+	struct sockaddr_storage dst, src;
+
+	for (int fam = 0; fam < 2; fam++) {
+		const char *a = fam == 0 ? "127.0.0.1" : "::1";
+
+		memset(&s, 0, sizeof(s));
+		s.fd = -1;
+		if (np_socket_open_route(&s, fam == 0 ? AF_INET : AF_INET6,
+					 &err) != 0)
+			continue; /* no IPv6 here */
+		dst = pk_addr(a);
+		if (np_socket_flow_src(&s, (struct sockaddr *)&dst,
+				       np_addr_len(dst.ss_family), &src) == 0) {
+			ck_assert(np_addr_equal((struct sockaddr *)&src,
+						(struct sockaddr *)&dst));
+			close(s.route_fd);
+			s.route_fd = -1; /* the last answer, without it */
+			memset(&src, 0, sizeof(src));
+			ck_assert_int_eq(
+				np_socket_flow_src(&s, (struct sockaddr *)&dst,
+						   np_addr_len(dst.ss_family),
+						   &src),
+				0);
+			ck_assert(np_addr_equal((struct sockaddr *)&src,
+						(struct sockaddr *)&dst));
+			dst = pk_addr(fam == 0 ? "127.0.0.2" : "::2");
+			ck_assert_int_eq(
+				np_socket_flow_src(&s, (struct sockaddr *)&dst,
+						   np_addr_len(dst.ss_family),
+						   &src),
+				-1); /* another address, no socket to ask */
+		} else {
+			close(s.route_fd);
+		}
+	}
+}
+END_TEST
+
 Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -560,6 +733,8 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, error_queue_quote);
 	tcase_add_test(tc, icmp_not_an_error_is_ignored);
 	tcase_add_test(tc, source_port_outside_ephemeral_range);
+	tcase_add_test(tc, core_syn_source);
+	tcase_add_test(tc, flow_src_on_loopback);
 	suite_add_tcase(s, tc);
 	return s;
 }
