@@ -8,11 +8,13 @@
 
 #include "proto_icmp.h"
 #include "proto_udp.h"
+#include "proto_tcp.h"
 #include "sockets.h"
 
 static const struct np_proto *const protos[] = {
 	&np_proto_icmp,
 	&np_proto_udp,
+	&np_proto_tcp,
 };
 
 const struct np_proto *np_proto_find(const char *name)
@@ -50,13 +52,14 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 	if (pkt->errqueue) {
 		np_reply_from_errqueue(s->proto, s->family, &pkt->ee, pkt->buf,
 				       pkt->len, &pkt->r);
-		/* msg_name holds where the failed packet was going (UDP:
-		 * its port too). */
+		/* msg_name holds where the failed packet was going (a UDP
+		 * socket's: its port too; a raw socket's port is 0, its quote
+		 * named the port). */
 		if (pkt->from.ss_family == s->family) {
 			memcpy(&pkt->r.quoted_dst, &pkt->from,
 			       sizeof(pkt->from));
 			pkt->r.quoted_dst_set = true;
-			if (s->proto->default_port != 0)
+			if (s->proto->default_port != 0 && pkt->r.key.port == 0)
 				pkt->r.key.port = np_addr_port(
 					(const struct sockaddr *)&pkt->from);
 		}

@@ -288,6 +288,13 @@ static enum np_class udp_classify(int family, const struct np_reply *r)
 						 : NP_CLASS_ERROR;
 }
 
+/* What a reply event's packet says of the port: the application's datagram
+ * "open", the port unreachable the matcher took as the reply "closed". */
+static const char *udp_reply_state(const struct np_reply *r)
+{
+	return r->kind == NP_RX_APP_REPLY ? "open" : "closed";
+}
+
 const struct np_proto np_proto_udp = {
 	.name = "udp",
 	.hdr_len = NP_UDP_HDR_LEN,
@@ -305,4 +312,6 @@ const struct np_proto np_proto_udp = {
 	.sent = udp_sent,
 	.classify = udp_classify,
 	.capture_filter = udp_capture_filter,
+	.reply_state = udp_reply_state,
+	.flow_src = true, /* the Paris bytes need each target's source */
 };

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "proto.h"
 #include "result.h"
 #include "target.h"
 
@@ -37,24 +38,43 @@ static void head(FILE *f, const char *event, int64_t wall_ns, const char *name,
 	np_json_string(f, address);
 }
 
-/* One event; `index` is -1 in ping mode (the sequence number says it). */
-/* A port probe's protocol and port (UDP), and the port's state. */
-static void port_state(FILE *f, const struct np_run_info *info,
-		       const char *state, const char *note)
+/* --tcp, --udp: the protocol, the far port and (a reply) what it says
+ * of the port (the matcher's word, else the protocol's) and how that was
+ * learnt (UDP); nothing for ICMP Echo. */
+static void proto_port(FILE *f, const struct np_event *ev, bool state)
+{
+	const struct np_reply *r = ev->reply;
+	const char *st = ev->state;
+
+	if (r == NULL || r->proto == NULL || r->key.port == 0 ||
+	    r->proto->default_port == 0)
+		return;
+	fprintf(f, ",\"proto\":\"%s\",\"port\":%u", r->proto->name,
+		r->key.port);
+	if (st == NULL && r->proto->reply_state != NULL)
+		st = r->proto->reply_state(r);
+	if (state && st != NULL)
+		fprintf(f, ",\"state\":\"%s\"", st);
+	if (state && ev->state_note != NULL) {
+		fputs(",\"state_reason\":", f);
+		np_json_string(f, ev->state_note);
+	}
+}
+
+/* A UDP probe that timed out: its protocol and port, and nmap's word
+ * for the silence. */
+static void timeout_state(FILE *f, const struct np_run_info *info)
 {
 	const char *proto;
 	unsigned port = np_report_port(info->opt, &proto);
 
-	if (port == 0 || state == NULL)
+	if (port == 0 || strcmp(proto, "udp") != 0)
 		return;
-	fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"state\":", proto, port);
-	np_json_string(f, state);
-	if (note != NULL) {
-		fputs(",\"state_reason\":", f);
-		np_json_string(f, note);
-	}
+	fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"state\":\"open|filtered\"",
+		proto, port);
 }
 
+/* One event; `index` is -1 in ping mode (the sequence number says it). */
 static void json_event(FILE *f, const struct np_run_info *info, int family,
 		       const char *name, const char *address, long long index,
 		       const struct np_event *ev)
@@ -118,10 +138,10 @@ static void json_event(FILE *f, const struct np_run_info *info, int family,
 			fprintf(f, ",\"reason\":\"%s\"",
 				ev->flags & NP_EVF_BADSUM ? "bad checksum"
 							  : "altered payload");
-		port_state(f, info, ev->state, ev->state_note);
+		proto_port(f, ev, true);
 		break;
 	case NP_EV_TIMEOUT: /* UDP: silence, as nmap says */
-		port_state(f, info, "open|filtered", NULL);
+		timeout_state(f, info);
 		break;
 	case NP_EV_ICMP_ERROR:
 	case NP_EV_LOCAL_ERROR: {
@@ -142,6 +162,8 @@ static void json_event(FILE *f, const struct np_run_info *info, int family,
 		np_json_string(f, desc);
 		fprintf(f, ",\"verified\":%s",
 			ev->flags & NP_EVF_UNVERIFIED ? "false" : "true");
+		if (ev->kind == NP_EV_ICMP_ERROR)
+			proto_port(f, ev, false);
 		break;
 	}
 	case NP_EV_SEND_ERROR:

@@ -82,6 +82,62 @@ unsigned np_report_port(const struct np_options *o, const char **name)
 	return o->port != 0 ? o->port : P->default_port;
 }
 
+bool np_report_synack_again(const struct np_event *ev)
+{
+	const struct np_reply *r = ev->reply;
+
+	return r != NULL && r->proto != NULL && r->proto->reply_state != NULL &&
+	       strcmp(r->proto->name, "tcp") == 0 &&
+	       strcmp(r->proto->reply_state(r), "open") == 0;
+}
+
+void np_report_synack_warning(FILE *f, const struct np_event *ev)
+{
+	char addr[INET6_ADDRSTRLEN + 16] = "?";
+
+	if (ev->from != NULL)
+		np_addr_str(ev->from, addr, sizeof(addr));
+	fprintf(f,
+		"netprobe: warning: %s sent its SYN/ACK again (tcp_seq=%u): "
+		"the RST this host's kernel sends in answer did not reach it "
+		"(does a local firewall drop outgoing RSTs?); the target keeps "
+		"a half-open connection until its SYN/ACK retries run out\n",
+		addr, ev->seq);
+}
+
+/* --tcp, --udp: the port the probes go to; 0 for ICMP */
+static unsigned run_port(const struct np_run_info *info)
+{
+	const struct np_proto *P =
+		info->sock != NULL ? info->sock->proto : NULL;
+
+	if (P == NULL || P->default_port == 0)
+		return 0;
+	return info->opt->port != 0 ? info->opt->port : P->default_port;
+}
+
+/* What a reply says of its port: " port=443 open", " port=443 closed
+ * (RST)", " port=33434 closed (port unreachable)": the matcher's word
+ * and how it was learnt (UDP), else the protocol's; nothing for ICMP. */
+static void port_state(FILE *f, const struct np_event *ev)
+{
+	const struct np_reply *r = ev->reply;
+	const char *state = ev->state, *note = ev->state_note;
+
+	if (r == NULL || r->proto == NULL)
+		return;
+	if (state == NULL && r->proto->reply_state != NULL)
+		state = r->proto->reply_state(r);
+	if (state == NULL)
+		return;
+	if (note == NULL && strcmp(state, "closed") == 0 &&
+	    strcmp(r->proto->name, "tcp") == 0)
+		note = "RST";
+	fprintf(f, " port=%u %s", r->key.port, state);
+	if (note != NULL)
+		fprintf(f, " (%s)", note);
+}
+
 static bool numeric_out(const struct np_run_info *info)
 {
 	return info->opt->numeric || info->target->numeric;
@@ -310,7 +366,12 @@ static void text_start(void *vctx, const struct np_run_info *info)
 			fprintf(ctx->out, "%02x", o->pattern[i]);
 		fprintf(ctx->out, "\n");
 	}
-	if (t->family == AF_INET)
+	if (run_port(info) != 0) /* iputils' line, and what is probed */
+		fprintf(ctx->out,
+			"PING %s (%s) %ld(%zu) bytes of data, %s port %u.\n",
+			t->name, t->addr_str, o->size, info->packet_len,
+			info->sock->proto->name, run_port(info));
+	else if (t->family == AF_INET)
 		fprintf(ctx->out, "PING %s (%s) %ld(%zu) bytes of data.\n",
 			t->name, t->addr_str, o->size, info->packet_len);
 	else if (t->numeric)
@@ -413,21 +474,17 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	case NP_EV_SENT:
 		return;
 	case NP_EV_REPLY:
+		if ((ev->flags & NP_EVF_DUP) && !ctx->synack_again_said &&
+		    np_report_synack_again(ev)) {
+			ctx->synack_again_said = true;
+			np_report_synack_warning(ctx->diag, ev);
+		}
 		if (info->opt->quiet)
 			return;
 		stamp(f, info, ev->wall_ns);
 		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
 			seqname(info), ev->seq);
-		if (ev->state !=
-		    NULL) { /* port=33434 closed (port unreachable) */
-			const char *pn;
-
-			fprintf(f, " port=%u %s",
-				np_report_port(info->opt, &pn), ev->state);
-			if (ev->state_note != NULL)
-				fprintf(f, " (%s)", ev->state_note);
-		}
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
@@ -441,6 +498,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			if (info->opt->verbose)
 				fprintf(f, " ts=%s", np_report_ts_name(ev->ts));
 		}
+		/* after iputils' fields, where parsers of ping's lines (jc)
+		 * find them by position */
+		port_state(f, ev);
 		if (ev->flags & NP_EVF_DUP)
 			fprintf(f, " (DUP!)");
 		if (ev->flags & NP_EVF_BADSUM)

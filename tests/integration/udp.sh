@@ -110,7 +110,7 @@ for who in root nobody; do
 		args=(--udp -c 3 -i 0.2 -W 2 "$t")
 		if [ "$who" = root ]; then np_run "$HOST" 20 "${args[@]}"; else as_nobody "$HOST" 20 "${args[@]}"; fi
 		replies "$who $t closed" 3 \
-			"^56 bytes from ${t//./\\.}: udp_seq=[1-3] port=33434 closed \\(port unreachable\\) time=[0-9.]+ ms$"
+			"^56 bytes from ${t//./\\.}: udp_seq=[1-3] time=[0-9.]+ ms port=33434 closed \\(port unreachable\\)$"
 		np_eq "$who $t closed: no errors" "" "$(np_summary errors)"
 	done
 done
@@ -128,7 +128,7 @@ for who in root nobody; do
 		args=(--udp=7777 -c 3 -i 0.2 -W 2 "$t")
 		if [ "$who" = root ]; then np_run "$HOST" 20 "${args[@]}"; else as_nobody "$HOST" 20 "${args[@]}"; fi
 		replies "$who $t echo" 3 \
-			"^56 bytes from ${t//./\\.}: udp_seq=[1-3] port=7777 open \\(reply\\) ttl=64 time=[0-9.]+ ms$"
+			"^56 bytes from ${t//./\\.}: udp_seq=[1-3] ttl=64 time=[0-9.]+ ms port=7777 open \\(reply\\)$"
 	done
 done
 
@@ -138,11 +138,11 @@ printf '\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00' >"$NP_TMP/query.bin"
 chmod 644 "$NP_TMP/query.bin"
 np_run "$HOST" 20 --udp=5353 --payload=@"$NP_TMP/query.bin" -c 3 -i 0.2 198.51.100.7
 replies "DNS-like, --payload=@FILE" 3 \
-	'^12 bytes from 198\.51\.100\.7: udp_seq=[1-3] port=5353 open \(reply\) ttl=64 time='
-np_match "--payload: the size is the payload's" '^PING 198\.51\.100\.7 \(198\.51\.100\.7\) 12\(40\) bytes' "$NP_OUT"
+	'^12 bytes from 198\.51\.100\.7: udp_seq=[1-3] ttl=64 time=[0-9.]+ ms port=5353 open \(reply\)$'
+np_match "--payload: the size is the payload's" '^PING 198\.51\.100\.7 \(198\.51\.100\.7\) 12\(40\) bytes of data, udp port 5353\.$' "$NP_OUT"
 as_nobody "$HOST" 20 --udp=7777 --payload="12 34 01 00" -c 2 -i 0.2 2001:db8::7
 replies "echo, --payload=HEX, nobody, IPv6" 2 \
-	'^4 bytes from 2001:db8::7: udp_seq=[1-2] port=7777 open \(reply\) ttl=64 time='
+	'^4 bytes from 2001:db8::7: udp_seq=[1-2] ttl=64 time=[0-9.]+ ms port=7777 open \(reply\)$'
 
 # ---- silence: open|filtered, lost ------------------------------------------
 np_run "$HOST" 20 --udp=9999 -c 3 -i 0.2 -W 0.5 198.51.100.7
@@ -175,7 +175,7 @@ for t in 198.18.5.1 2001:db8:5::1; do
 		"$(printf '%s\n' "$NP_OUT" | grep -cE "^From ${r//./\\.} udp_seq=[1-2] (Time to live exceeded|Time exceeded: Hop limit)$")"
 	as_nobody "$HOST" 20 --udp -c 2 -i 0.2 -W 1 "$t"
 	replies "through the router $t" 2 \
-		"^56 bytes from ${t//./\\.}: udp_seq=[1-2] port=33434 closed \\(port unreachable\\) time="
+		"^56 bytes from ${t//./\\.}: udp_seq=[1-2] time=[0-9.]+ ms port=33434 closed \\(port unreachable\\)$"
 done
 
 # ---- many targets ------------------------------------------------------------
@@ -237,7 +237,7 @@ np_run "$HOST" 20 -J --udp=9999 -c 2 -i 0.2 -W 0.3 198.51.100.7
 jcheck "-J dropped" "timeout/udp/9999/open|filtered timeout/udp/9999/open|filtered summary/udp/9999/-"
 np_eq "-J dropped: exit 1" 1 "$NP_RC"
 np_run "$HOST" 20 -J --udp=9998 -c 1 -W 1 198.51.100.7
-jcheck "-J prohibited" "icmp_error/-/-/- summary/udp/9998/-"
+jcheck "-J prohibited" "icmp_error/udp/9998/- summary/udp/9998/-"
 as_nobody "$HOST" 30 -J --udp -c 1 198.51.100.7 198.51.100.8
 jcheck "-J many" "reply/udp/33434/closed summary/udp/33434/- timeout/udp/33434/open|filtered summary/udp/33434/-"
 
