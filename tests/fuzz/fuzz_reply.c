@@ -35,8 +35,8 @@
 #include "fuzz_fixture.h"
 #include "icmp.h"
 #include "proto_icmp.h"
-#include "proto_udp.h"
 #include "proto_tcp.h"
+#include "proto_udp.h"
 #include "match.h"
 #include "reply.h"
 #include "target.h"
@@ -255,22 +255,17 @@ static void check_parse(const uint8_t *buf, size_t len,
 	} else {
 		CHECK(r->key.auth_len == 0);
 	}
-	if ((r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
-	     r->kind == NP_RX_LOCAL_ERROR || r->kind == NP_RX_APP_REPLY) &&
-	    r->key.proof == NP_PROOF_AUTH)
-		CHECK(r->key.auth != NULL);
-	if (r->proto == &np_proto_icmp &&
-	    (r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
-	     r->kind == NP_RX_LOCAL_ERROR))
-		CHECK(r->key.auth != NULL);
-	if (r->kind == NP_RX_APP_REPLY)
-		CHECK(r->proto == &np_proto_udp);
-	/* a TCP reply or quote authenticates with its ISN's tag instead */
+	/* a TCP reply or quote authenticates with its ISN's tag instead; a
+	 * UDP one may prove nothing (no auth bytes), or carry them */
 	if (r->proto != &np_proto_udp &&
 	    (r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
 	     r->kind == NP_RX_LOCAL_ERROR) &&
 	    r->key.proof != NP_PROOF_TAG)
 		CHECK(r->key.auth != NULL);
+	if (r->key.proof == NP_PROOF_AUTH)
+		CHECK(r->key.auth != NULL);
+	if (r->kind == NP_RX_APP_REPLY)
+		CHECK(r->proto == &np_proto_udp);
 	if (r->key.proof == NP_PROOF_TAG)
 		CHECK(r->proto == &np_proto_tcp && r->key.auth == NULL);
 	if (r->quoted_dst_set)
@@ -384,8 +379,8 @@ static uint16_t be16(const uint8_t *p)
 static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 		     enum np_sock_kind kind)
 {
-	struct np_rx rx = {AF_INET, has_ip, buf,   len, 64,
-			   NULL,    NULL,   false, NULL};
+	struct np_rx rx = {AF_INET, has_ip, buf,   len,	 64,
+			   NULL,    NULL,   false, NULL, false};
 	struct np_reply r;
 
 	variant = has_ip ? "v4 raw" : "v4 datagram";
@@ -400,8 +395,8 @@ static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 static void parse_v6(const uint8_t *buf, size_t len)
 {
 	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-	struct np_rx rx = {AF_INET6, false, buf,   len, 64,
-			   &src,     &dst,  false, NULL};
+	struct np_rx rx = {AF_INET6, false, buf,   len,	 64,
+			   &src,     &dst,  false, NULL, false};
 	struct np_reply r;
 
 	variant = "v6";
@@ -417,12 +412,12 @@ static void parse_v6(const uint8_t *buf, size_t len)
 static void parse_udp(const uint8_t *data, size_t size)
 {
 	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-	struct np_rx v4 = {AF_INET, true, data,	 size,	       64,
-			   NULL,    NULL, false, &np_proto_udp};
-	struct np_rx v6 = {AF_INET6, false, data,  size,	 64,
-			   &src,     &dst,  false, &np_proto_udp};
-	struct np_rx app = {AF_INET, false, data,  size,	 64,
-			    NULL,    NULL,  false, &np_proto_udp};
+	struct np_rx v4 = {AF_INET, true, data,	 size,		64,
+			   NULL,    NULL, false, &np_proto_udp, false};
+	struct np_rx v6 = {AF_INET6, false, data,  size,	  64,
+			   &src,     &dst,  false, &np_proto_udp, false};
+	struct np_rx app = {AF_INET, false, data,  size,	  64,
+			    NULL,    NULL,  false, &np_proto_udp, false};
 	struct sock_extended_err ee;
 	struct np_reply r[4];
 
@@ -460,151 +455,148 @@ static void parse_udp(const uint8_t *data, size_t size)
 	}
 	fx_user = NULL;
 	fx_port = 0;
-	/* TCP: a raw socket's segment (IPv4: after its IP header), or (fix) the
-	 * same with the ports and acknowledgment number of an answer to fixture
-	 * probe `pick`, so that mutations reach the matcher's good path. */
-	static void parse_tcp(int family, const uint8_t *data, size_t size,
-			      bool fix)
-	{
-		struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-		struct np_rx rx = {
-			family,	      family == AF_INET,
-			NULL,	      size,
-			64,	      family == AF_INET6 ? &src : NULL,
-			NULL,	      false,
-			&np_proto_tcp};
-		struct np_payload_spec spec;
-		struct np_probe_ident id;
-		struct np_reply r;
-		uint8_t *buf = malloc(size ? size : 1);
-		size_t off = 0;
+}
 
-		if (buf == NULL)
-			abort();
-		memcpy(buf, data, size);
-		if (family == AF_INET6)
-			rx.dst6 = &dst;
-		if (family == AF_INET && size >= 20)
-			off = (size_t)(buf[0] & 0x0f) * 4;
-		if (fix && off + 12 <= size) {
-			uint64_t no =
-				FX_FIRST +
-				(size > 0 ? buf[size - 1] : 0) % FX_NPROBES;
-			uint32_t ack;
+/* TCP: a raw socket's segment (IPv4: after its IP header), or (fix) the
+ * same with the ports and acknowledgment number of an answer to fixture
+ * probe `pick`, so that mutations reach the matcher's good path. */
+static void parse_tcp(int family, const uint8_t *data, size_t size, bool fix)
+{
+	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
+	struct np_rx rx = {family, family == AF_INET, NULL, size, 64,
+			   family == AF_INET6 ? &src : NULL,
+			   family == AF_INET6 ? &dst : NULL, false,
+			   &np_proto_tcp,
+			   /* checksums checked, except where fix makes the
+			    * segment one the matcher takes */
+			   !fix};
+	struct np_payload_spec spec;
+	struct np_probe_ident id;
+	struct np_reply r;
+	uint8_t *buf = malloc(size ? size : 1);
+	size_t off = 0;
 
-			spec_init(&spec);
-			id.flow = FX_IDENT;
-			id.seq = (uint16_t)no;
-			id.stamp = FX_STAMP0 + no;
-			ack = np_tcp_isn(&spec, &id) + 1;
-			np_wr_be16(buf + off + 2, FX_IDENT);
-			np_wr_be16(buf + off + 8, (uint16_t)(ack >> 16));
-			np_wr_be16(buf + off + 10, (uint16_t)ack);
-		} else if (fix) {
-			free(buf);
-			return;
-		}
-		rx.buf = buf;
-		variant = family == AF_INET ? "tcp v4" : "tcp v6";
-		np_reply_parse(&rx, &r);
-		check_parse(buf, size, &r);
-		if (r.kind == NP_RX_ECHO_REPLY)
-			CHECK(r.key.proof == NP_PROOF_TAG &&
-			      !r.checksum_checked);
-		match(family, NP_SOCK_RAW, &r);
+	if (buf == NULL)
+		abort();
+	memcpy(buf, data, size);
+	if (family == AF_INET6)
+		rx.dst6 = &dst;
+	if (family == AF_INET && size >= 20)
+		off = (size_t)(buf[0] & 0x0f) * 4;
+	if (fix && off + 12 <= size) {
+		uint64_t no =
+			FX_FIRST + (size > 0 ? buf[size - 1] : 0) % FX_NPROBES;
+		uint32_t ack;
+
+		spec_init(&spec);
+		id.flow = FX_IDENT;
+		id.seq = (uint16_t)no;
+		id.stamp = FX_STAMP0 + no;
+		ack = np_tcp_isn(&spec, &id) + 1;
+		np_wr_be16(buf + off + 2, FX_IDENT);
+		np_wr_be16(buf + off + 8, (uint16_t)(ack >> 16));
+		np_wr_be16(buf + off + 10, (uint16_t)ack);
+	} else if (fix) {
 		free(buf);
+		return;
 	}
+	rx.buf = buf;
+	variant = family == AF_INET ? "tcp v4" : "tcp v6";
+	np_reply_parse(&rx, &r);
+	check_parse(buf, size, &r);
+	if (r.kind == NP_RX_ECHO_REPLY)
+		CHECK(r.key.proof == NP_PROOF_TAG && !r.checksum_checked);
+	match(family, NP_SOCK_RAW, &r);
+	free(buf);
+}
 
-	static void parse_errqueue(const uint8_t *data, size_t size)
-	{
-		struct sock_extended_err ee;
-		struct np_reply r;
-		int family;
-		const uint8_t *pkt;
-		uint8_t *copy;
-		size_t len;
+static void parse_errqueue(const uint8_t *data, size_t size)
+{
+	struct sock_extended_err ee;
+	struct np_reply r;
+	int family;
+	const uint8_t *pkt;
+	uint8_t *copy;
+	size_t len;
 
-		if (size < FX_EQ_HDR)
-			return;
-		family = (data[0] & 1) ? AF_INET6 : AF_INET;
-		memcpy(&ee, data + 1, sizeof(ee));
-		len = size - FX_EQ_HDR;
-		/* exactly `len` bytes of heap, so that ASan sees an over-read
-		 */
-		copy = malloc(len ? len : 1);
-		if (copy == NULL)
-			abort();
-		memcpy(copy, data + FX_EQ_HDR, len);
-		pkt = copy;
-		variant = "errqueue";
-		np_reply_from_errqueue(NULL, family, &ee, pkt, len, &r);
-		check_parse(pkt, len, &r);
-		match(family, NP_SOCK_DGRAM, &r);
-		/* a raw TCP socket's: the quoted TCP header (raw_err,
-		 * rawv6_err) */
-		variant = "tcp errqueue";
-		np_reply_from_errqueue(&np_proto_tcp, family, &ee, pkt, len,
-				       &r);
-		check_parse(pkt, len, &r);
-		match(family, NP_SOCK_RAW, &r);
-		free(copy);
-	}
+	if (size < FX_EQ_HDR)
+		return;
+	family = (data[0] & 1) ? AF_INET6 : AF_INET;
+	memcpy(&ee, data + 1, sizeof(ee));
+	len = size - FX_EQ_HDR;
+	/* exactly `len` bytes of heap, so that ASan sees an over-read */
+	copy = malloc(len ? len : 1);
+	if (copy == NULL)
+		abort();
+	memcpy(copy, data + FX_EQ_HDR, len);
+	pkt = copy;
+	variant = "errqueue";
+	np_reply_from_errqueue(NULL, family, &ee, pkt, len, &r);
+	check_parse(pkt, len, &r);
+	match(family, NP_SOCK_DGRAM, &r);
+	/* a raw TCP socket's: the quoted TCP header (raw_err, rawv6_err) */
+	variant = "tcp errqueue";
+	np_reply_from_errqueue(&np_proto_tcp, family, &ee, pkt, len, &r);
+	check_parse(pkt, len, &r);
+	match(family, NP_SOCK_RAW, &r);
+	free(copy);
+}
 
-	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-	{
-		uint8_t *fixed = malloc(size ? size : 1);
-		struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *fixed = malloc(size ? size : 1);
+	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
 
-		if (fixed == NULL)
-			abort();
+	if (fixed == NULL)
+		abort();
 
-		/* IPv4 raw socket: IP header first */
-		parse_v4(data, size, true, NP_SOCK_RAW);
-		if (size >= 20) {
-			size_t ihl = (size_t)(data[0] & 0x0f) * 4;
-			size_t totlen = be16(data + 2);
+	/* IPv4 raw socket: IP header first */
+	parse_v4(data, size, true, NP_SOCK_RAW);
+	if (size >= 20) {
+		size_t ihl = (size_t)(data[0] & 0x0f) * 4;
+		size_t totlen = be16(data + 2);
 
-			if (ihl >= 20 && totlen >= ihl + NP_ICMP_HDR_LEN &&
-			    totlen <= size) {
-				memcpy(fixed, data, size);
-				fixed[ihl + 2] = fixed[ihl + 3] = 0;
-				np_wr_be16(fixed + ihl + 2,
-					   np_inet_checksum(fixed + ihl,
-							    totlen - ihl));
-				parse_v4(fixed, size, true, NP_SOCK_RAW);
-			}
-		}
-
-		/* IPv4 datagram socket: the ICMP message only */
-		parse_v4(data, size, false, NP_SOCK_DGRAM);
-		if (size >= NP_ICMP_HDR_LEN) {
+		if (ihl >= 20 && totlen >= ihl + NP_ICMP_HDR_LEN &&
+		    totlen <= size) {
 			memcpy(fixed, data, size);
-			fixed[2] = fixed[3] = 0;
-			np_wr_be16(fixed + 2, np_inet_checksum(fixed, size));
-			parse_v4(fixed, size, false, NP_SOCK_DGRAM);
+			fixed[ihl + 2] = fixed[ihl + 3] = 0;
+			np_wr_be16(fixed + ihl + 2,
+				   np_inet_checksum(fixed + ihl, totlen - ihl));
+			parse_v4(fixed, size, true, NP_SOCK_RAW);
 		}
-
-		/* ICMPv6 */
-		parse_v6(data, size);
-		if (size >= NP_ICMP_HDR_LEN) {
-			memcpy(fixed, data, size);
-			fixed[2] = fixed[3] = 0;
-			np_wr_be16(fixed + 2,
-				   np_icmp6_checksum(&src, &dst, fixed, size));
-			parse_v6(fixed, size);
-		}
-
-		/* the error queue of a datagram socket, and of a raw TCP one */
-		parse_errqueue(data, size);
-
-		/* UDP probes */
-		parse_udp(data, size);
-		/* TCP SYN probes' raw sockets */
-		for (int fix = 0; fix < 2; fix++) {
-			parse_tcp(AF_INET, data, size, fix);
-			parse_tcp(AF_INET6, data, size, fix);
-		}
-
-		free(fixed);
-		return 0;
 	}
+
+	/* IPv4 datagram socket: the ICMP message only */
+	parse_v4(data, size, false, NP_SOCK_DGRAM);
+	if (size >= NP_ICMP_HDR_LEN) {
+		memcpy(fixed, data, size);
+		fixed[2] = fixed[3] = 0;
+		np_wr_be16(fixed + 2, np_inet_checksum(fixed, size));
+		parse_v4(fixed, size, false, NP_SOCK_DGRAM);
+	}
+
+	/* ICMPv6 */
+	parse_v6(data, size);
+	if (size >= NP_ICMP_HDR_LEN) {
+		memcpy(fixed, data, size);
+		fixed[2] = fixed[3] = 0;
+		np_wr_be16(fixed + 2,
+			   np_icmp6_checksum(&src, &dst, fixed, size));
+		parse_v6(fixed, size);
+	}
+
+	/* the error queue of a datagram socket, and of a raw TCP one */
+	parse_errqueue(data, size);
+
+	/* UDP probes */
+	parse_udp(data, size);
+
+	/* TCP SYN probes' raw sockets */
+	for (int fix = 0; fix < 2; fix++) {
+		parse_tcp(AF_INET, data, size, fix);
+		parse_tcp(AF_INET6, data, size, fix);
+	}
+
+	free(fixed);
+	return 0;
+}
