@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "proto_icmp.h"
+#include "proto_tcpconn.h"
 #include "sockets.h"
 
 static const struct np_proto *const protos[] = {
 	&np_proto_icmp,
+	&np_proto_tcpconn,
 };
 
 const struct np_proto *np_proto_find(const char *name)
