@@ -23,6 +23,8 @@ static void ms(FILE *f, const char *key, double ns)
 /* Where an RTT's send and receive times came from. */
 static const char *ts_name(unsigned ts, unsigned bit)
 {
+	if (ts & NP_TS_TCPINFO) /* both ends of TCP_INFO's sample */
+		return "tcp_info";
 	return ts & bit ? "kernel" : "user";
 }
 
@@ -40,7 +42,7 @@ static void head(FILE *f, const char *event, int64_t wall_ns, const char *name,
 /* One event; `index` is -1 in ping mode (the sequence number says it). */
 static void json_event(FILE *f, int family, const char *name,
 		       const char *address, long long index,
-		       const struct np_event *ev)
+		       const struct np_event *ev, unsigned port)
 {
 	char from[INET6_ADDRSTRLEN + 16] = "";
 	const char *event = "reply";
@@ -87,6 +89,10 @@ static void json_event(FILE *f, int family, const char *name,
 		fputs(",\"from\":", f);
 		np_json_string(f, from);
 		fprintf(f, ",\"bytes\":%zu", ev->bytes);
+		if (ev->port_state != NP_PORT_NONE)
+			fprintf(f, ",\"port\":%u,\"state\":\"%s\"", port,
+				ev->port_state == NP_PORT_OPEN ? "open"
+							       : "closed");
 		if (ev->ttl >= 0)
 			fprintf(f, ",\"ttl\":%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
@@ -189,7 +195,7 @@ static void single_event(void *vctx, const struct np_run_info *info,
 	if (ev->kind == NP_EV_IGNORED && !info->opt->verbose)
 		return;
 	json_event(ctx->out, info->target->family, info->target->name,
-		   info->target->addr_str, -1, ev);
+		   info->target->addr_str, -1, ev, np_report_port(info->opt));
 	fflush(ctx->out);
 }
 
@@ -229,14 +235,13 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 	const struct np_tview *t = ev->tv;
 	char address[INET6_ADDRSTRLEN + 16];
 
-	(void)info;
 	if (t == NULL) {
-		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
+		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev, 0);
 		return;
 	}
 	np_addr_str(t->addr, address, sizeof(address));
 	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
-		   address, ev->index, ev);
+		   address, ev->index, ev, np_report_port(info->opt));
 }
 
 void np_report_json_msink(struct np_report_json *ctx, struct np_sink *sink)

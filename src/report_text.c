@@ -28,6 +28,8 @@ struct np_held_line {
 
 const char *np_report_ts_name(unsigned ts)
 {
+	if (ts & NP_TS_TCPINFO)
+		return "tcp_info";
 	switch (ts & (NP_TS_TX_KERNEL | NP_TS_RX_KERNEL)) {
 	case NP_TS_TX_KERNEL | NP_TS_RX_KERNEL:
 		return "kernel";
@@ -61,6 +63,14 @@ void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000,
 			 us % 1000);
+}
+
+unsigned np_report_port(const struct np_options *o)
+{
+	const struct np_proto *P =
+		np_proto_find(o->proto != NULL ? o->proto : "icmp");
+
+	return o->port != 0 ? o->port : P != NULL ? P->default_port : 0;
 }
 
 /* "icmp_seq", "tcp_seq", ...: the protocol's name for a probe's number */
@@ -408,6 +418,10 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
 			seqname(info), ev->seq);
+		if (ev->port_state != NP_PORT_NONE)
+			fprintf(f, " port=%u %s", np_report_port(info->opt),
+				ev->port_state == NP_PORT_OPEN ? "open"
+							       : "closed");
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
