@@ -171,6 +171,7 @@ int np_run_sandbox(const struct np_options *opt, int resolver_fd,
 		.capture = opt->save_file != NULL || opt->read_file != NULL ||
 			   opt->inspect_iface != NULL,
 		.route = opt->read_file == NULL && opt->inspect_iface == NULL,
+		.connect_probes = opt->connect,
 		.resolver_fd = resolver_fd,
 	};
 
