@@ -302,9 +302,15 @@ void np_tcpconn_outcome(int fd, struct np_conn_outcome *out)
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
 		return;
 	out->retrans = ti.tcpi_total_retrans;
+	/* Connected, and maybe past it by now: the server's application
+	 * may have accepted and closed (a FIN: CLOSE_WAIT) or reset (its
+	 * RST after the handshake) before we looked.  The SYN/ACK came
+	 * all the same, and its RTT sample is kept. */
+	if (e == ECONNRESET && ti.tcpi_rtt > 0 && ti.tcpi_state != TCP_SYN_SENT)
+		e = out->err = 0;
 	if (e != 0)
 		return;
-	if (ti.tcpi_state != TCP_ESTABLISHED) {
+	if (ti.tcpi_state == TCP_SYN_SENT) {
 		out->err = EINPROGRESS; /* not yet: a spurious wake-up */
 		return;
 	}

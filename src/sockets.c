@@ -454,11 +454,13 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		    setopt_int(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL",
 			       err) != 0)
 			return -1;
+		/* (a stream socket has no multicast TTL) */
 		if (o->ttl >= 0 &&
 		    (setopt_int(fd, IPPROTO_IP, IP_TTL, o->ttl, "IP_TTL",
 				err) ||
-		     setopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl,
-				"IP_MULTICAST_TTL", err)))
+		     (s->kind != NP_SOCK_STREAM &&
+		      setopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl,
+				 "IP_MULTICAST_TTL", err))))
 			return -1;
 		if (o->tos >= 0 &&
 		    setopt_int(fd, IPPROTO_IP, IP_TOS, o->tos, "IP_TOS", err))
@@ -484,8 +486,9 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		if (o->ttl >= 0 &&
 		    (setopt_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl,
 				"IPV6_UNICAST_HOPS", err) ||
-		     setopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl,
-				"IPV6_MULTICAST_HOPS", err)))
+		     (s->kind != NP_SOCK_STREAM &&
+		      setopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl,
+				 "IPV6_MULTICAST_HOPS", err))))
 			return -1;
 		if (o->tos >= 0 && setopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS,
 					      o->tos, "IPV6_TCLASS", err))
