@@ -65,6 +65,8 @@ struct cfake {
 	unsigned open, peak;   /* sockets open now, at most */
 	unsigned closed_early; /* closed before their outcome came */
 	unsigned ttl_seen;
+	unsigned waits;
+	int64_t closed_at[MAXC]; /* when each socket was closed */
 	uint16_t port_seen;
 };
 
@@ -153,6 +155,7 @@ static void cf_close(void *ctx, int fd)
 
 	if (fk->now < k->due)
 		fk->closed_early++;
+	fk->closed_at[fd - FD0] = fk->now;
 	k->open = false;
 	fk->open--;
 }
@@ -169,6 +172,7 @@ static int cf_wait(void *ctx, struct pollfd *fds, nfds_t nfds,
 	int n = 0;
 
 	(void)mask;
+	fk->waits++;
 	for (nfds_t i = 0; i < nfds; i++) {
 		fds[i].revents = 0;
 		ck_assert_int_ge(fds[i].fd, FD0); /* only probe sockets */
@@ -461,6 +465,9 @@ START_TEST(connect_timeout)
 	ck_assert_int_eq(rec.ev[0].at, 1000 * MS + 800 * MS);
 	ck_assert_uint_eq(rec.st.received, 0);
 	ck_assert_uint_eq(fk.closed_early, 2);
+	/* each socket closed when its probe was lost, not at the end */
+	ck_assert_int_eq(fk.closed_at[0], 1000 * MS + 800 * MS);
+	ck_assert_int_eq(fk.closed_at[1], 1000 * MS + 1300 * MS);
 }
 END_TEST
 
@@ -596,6 +603,10 @@ START_TEST(connect_many_cap)
 	ck_assert_uint_eq(fk.nconn, 12); /* one probe each: all answered */
 	ck_assert_uint_eq(fk.peak, 3);
 	ck_assert_uint_eq(fk.open, 0);
+	/* the scheduler waited for a free socket (a wake-up for the gap
+	 * before each send, one for each answer), rather than trying again
+	 * every millisecond (some 50 wake-ups per answer) */
+	ck_assert_uint_le(fk.waits, 2 * 12);
 	ck_assert_uint_eq(rec.open, 6);
 	ck_assert_uint_eq(rec.closed, 6);
 	ck_assert_uint_eq(res.answered, 12);
