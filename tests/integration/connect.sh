@@ -144,6 +144,25 @@ np_tcpdump_stop "$NP_TMP/c.pcap"
 np_eq "-J: exit 0" 0 "$NP_RC"
 np_match "-J: a reply names port, state and tcp_info" \
 	'"event":"reply".*"port":8080,"state":"open","rtt_ms":[0-9.]+,"tx_ts":"tcp_info","rx_ts":"tcp_info"' "$NP_OUT"
+# every line valid against the schema (Debian's python3-jsonschema)
+printf '%s\n' "$NP_OUT" >"$NP_TMP/c.jsonl"
+SYSPY=${NP_SYSTEM_PYTHON:-/usr/bin/python3}
+"$SYSPY" -c 'import jsonschema' 2>/dev/null ||
+	np_skip "needs python3-jsonschema for $SYSPY"
+bad=$("$SYSPY" - "$NP_TESTS/../contrib/netprobe.schema.json" \
+	"$NP_TMP/c.jsonl" <<'EOF'
+import json, sys
+import jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+n = 0
+for line in open(sys.argv[2]):
+    n += 1
+    for e in v.iter_errors(json.loads(line)):
+        print("line %d: %s" % (n, e.message))
+print("%d lines" % n)
+EOF
+)
+np_eq "-J: every line valid against the schema" "21 lines" "$bad"
 ttls=$(tshark -r "$NP_TMP/c.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
 	-T fields -e ip.ttl 2>/dev/null | sort -u)
 np_eq "-t 7: every SYN left with TTL 7" 7 "$ttls"
