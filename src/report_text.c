@@ -420,8 +420,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			seqname(info), ev->seq);
 		if (ev->port_state != NP_PORT_NONE)
 			fprintf(f, " port=%u %s", np_report_port(info->opt),
-				ev->port_state == NP_PORT_OPEN ? "open"
-							       : "closed");
+				ev->port_state == NP_PORT_OPEN
+					? "open"
+					: "closed (RST)");
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
