@@ -434,6 +434,8 @@ static const struct optdef plugindefs[] = {
 	FN(NULL, '6', no_argument, MP, G_PLUGIN, NULL, "IPv6 only", NULL,
 	   set_family),
 	FLAG(NULL, 'v', verbose, MP, G_PLUGIN, "say which socket is used"),
+	FLAG("connect", 0, connect, MP, G_PLUGIN,
+	     "TCP probes by connect(), no privilege (port 80)"),
 	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
 	    "also write Prometheus metrics (see netprobe(8))",
 	    "expected a file name, or - for standard output"),
@@ -883,6 +885,15 @@ static int plugin_finish(int argc, char **argv, struct np_options *o,
 	}
 	if (o->ntargets == 0)
 		return np_err_set(err, "no host given (-H HOST)");
+	/* --connect: check_tcp's connect time, without privilege */
+	if (o->connect) {
+		if (o->proto != NULL && strcmp(o->proto, "tcp") != 0)
+			return np_err_set(err,
+					  "--connect probes TCP: it cannot be "
+					  "used with --%s",
+					  o->proto);
+		o->proto = "tcp-connect";
+	}
 	/* o->targets points at the hosts: argv-like, not owned */
 	o->targets = (char **)o->hosts;
 	o->target = o->hosts[0];
