@@ -82,6 +82,8 @@ for fam in 4 6; do
 	np_match "IPv$fam open: -v names the way (no privilege)" \
 		"socket: TCP connect\(\) per probe, unprivileged" "$NP_ERR"
 	np_match "IPv$fam open: no capability held" "CapPrm=0 CapEff=0" "$NP_ERR"
+	np_match "IPv$fam open: -v's source line" "^netprobe: source [0-9a-f.:]+, route mtu 1500$" "$NP_ERR"
+	np_nomatch "IPv$fam open: no Echo identifier to name" "identifier" "$NP_ERR"
 
 	# closed: a RST is a reply, the target reachable
 	nbrun 20 --connect --tcp=8081 -c 2 -i 0.2 -v -n $TGT
