@@ -141,7 +141,7 @@ ip netns exec "$P" timeout -s KILL 60 tcpdump -i p0 -U --immediate-mode -n \
 TCPDUMP=$!
 NP_PIDS="$NP_PIDS $TCPDUMP"
 np_wait_file "$NP_TMP/c.pcap.err" 'listening on' 5
-nbrun 30 --connect --tcp=8080 -c 20 -i 0.05 -t 7 -J -n 198.51.100.2
+nbrun 30 --connect --tcp=8080 -c 20 -i 0.05 -t 7 -Q 0x20 -J -n 198.51.100.2
 np_tcpdump_stop "$NP_TMP/c.pcap"
 np_eq "-J: exit 0" 0 "$NP_RC"
 np_match "-J: a reply names port, state and tcp_info" \
@@ -168,6 +168,9 @@ np_eq "-J: every line valid against the schema" "21 lines" "$bad"
 ttls=$(tshark -r "$NP_TMP/c.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
 	-T fields -e ip.ttl 2>/dev/null | sort -u)
 np_eq "-t 7: every SYN left with TTL 7" 7 "$ttls"
+tos=$(tshark -r "$NP_TMP/c.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+	-T fields -e ip.dsfield 2>/dev/null | sort -u)
+np_eq "-Q 0x20: every SYN left with that TOS" 0x20 "$tos"
 # reported - captured, per probe in order (each probe its own port)
 tshark -r "$NP_TMP/c.pcap" -T fields -e frame.time_epoch -e tcp.srcport \
 	-e tcp.dstport -e tcp.flags.syn -e tcp.flags.ack 2>/dev/null \
@@ -203,6 +206,17 @@ np_eq "capture: a SYN/ACK for every reported RTT" 20 "$n"
 within=$(awk -v m="$med" -v l="$lo" -v h="$hi" \
 	'BEGIN { print (m > -100 && m < 100 && l > -500 && h < 500) ? "yes" : "no" }')
 np_eq "RTT: each within 0.5 ms of the capture's, the median within 0.1 ms (median $med us)" yes "$within"
+
+# -I: an address to bind each probe's socket to, or an interface
+nbrun 20 --connect --tcp=8080 -c 2 -i 0.1 -I 198.51.100.1 -n 198.51.100.2
+np_eq "-I ADDR: exit 0" 0 "$NP_RC"
+np_eq "-I ADDR: 2 received" 2 "$(np_summary received)"
+nbrun 20 --connect --tcp=8080 -c 2 -i 0.1 -I p0 -n 2001:db8::2
+np_eq "-I IFACE: exit 0" 0 "$NP_RC"
+np_eq "-I IFACE: 2 received" 2 "$(np_summary received)"
+nbrun 20 --connect --tcp=8080 -c 2 -I 198.51.100.9 -n 198.51.100.2
+np_eq "-I with an address not ours: exit 2" 2 "$NP_RC"
+np_match "-I with an address not ours: says so" "cannot bind to the address" "$NP_ERR"
 
 # the sandbox: a --connect run may open its TCP sockets, nothing else
 nbrun 10 --connect --tcp=8080 -n --sandbox-test=socket 198.51.100.2
