@@ -1036,6 +1036,7 @@ static int check_connect(struct np_options *o, uint64_t seen,
 					   sizeof(one)),
 				refused[i][1]);
 	o->proto = "tcp-connect";
+	o->size = 0; /* no payload: the header line says so */
 	return 0;
 }
 

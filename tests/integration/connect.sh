@@ -144,8 +144,10 @@ np_wait_file "$NP_TMP/c.pcap.err" 'listening on' 5
 nbrun 30 --connect --tcp=8080 -c 20 -i 0.05 -t 7 -Q 0x20 -J -n 198.51.100.2
 np_tcpdump_stop "$NP_TMP/c.pcap"
 np_eq "-J: exit 0" 0 "$NP_RC"
-np_match "-J: a reply names port, state and tcp_info" \
-	'"event":"reply".*"port":8080,"state":"open","rtt_ms":[0-9.]+,"tx_ts":"tcp_info","rx_ts":"tcp_info"' "$NP_OUT"
+np_match "-J: a reply's times are tcp_info's" \
+	'"event":"reply".*"rtt_ms":[0-9.]+,"tx_ts":"tcp_info","rx_ts":"tcp_info"' "$NP_OUT"
+np_match "-J: a reply names the port and its state" \
+	'"event":"reply".*"port":8080.*"state":"open"' "$NP_OUT"
 # every line valid against the schema (Debian's python3-jsonschema)
 printf '%s\n' "$NP_OUT" >"$NP_TMP/c.jsonl"
 SYSPY=${NP_SYSTEM_PYTHON:-/usr/bin/python3}
