@@ -483,7 +483,8 @@ static void text_event(void *vctx, const struct np_run_info *info,
 				"mtu=%d (%s=%u)\n",
 				ev->mtu, seqname(info), ev->seq);
 		else
-			fprintf(ctx->diag, "netprobe: sendto: %s (%s=%u)\n",
+			fprintf(ctx->diag, "netprobe: %s: %s (%s=%u)\n",
+				info->opt->connect ? "connect" : "sendto",
 				strerror(ev->err_no), seqname(info), ev->seq);
 		break;
 	case NP_EV_TIMEOUT: /* ping says nothing: the summary counts it */

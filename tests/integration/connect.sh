@@ -241,10 +241,12 @@ np_eq "sweep: exit 0, every target answered" 0 "$NP_RC"
 np_eq "sweep: all three alive, in order" \
 	"$(printf '198.51.100.2\n2001:db8::2\n198.51.100.1')" "$NP_OUT"
 
-# plugin mode: check_icmp's thresholds on the connect time, no privilege
-nbrun 20 --plugin --connect -H 198.51.100.2 -n 3 -i 50ms
-np_eq "plugin --connect: OK (port 80 closed: reachable)" 0 "$NP_RC"
-np_match "plugin --connect: the status line" "^OK - 198.51.100.2: rta [0-9.]+ms, lost 0%" "$NP_OUT"
+# no route (many targets look none up first): the failed connect() is
+# named, the target unreachable
+nbrun 20 --connect --tcp=8080 --multi -c 1 -n 198.18.0.1
+np_eq "no route: exit 1" 1 "$NP_RC"
+np_match "no route: connect's error, by name" \
+	"^netprobe: 198.18.0.1: connect: Network is unreachable" "$NP_ERR"
 
 # plugin mode: check_icmp's thresholds on the connect time, no privilege
 nbrun 20 --plugin --connect -H 198.51.100.2 -n 3 -i 50ms
