@@ -241,12 +241,35 @@ np_eq "sweep: exit 0, every target answered" 0 "$NP_RC"
 np_eq "sweep: all three alive, in order" \
 	"$(printf '198.51.100.2\n2001:db8::2\n198.51.100.1')" "$NP_OUT"
 
+# the cap on sockets in flight, with real ones: RLIMIT_NOFILE held at 256
+# (192 probes in flight), a /22 of the prober's own addresses whose SYNs
+# its output hook drops: every target probed once, one SYN each (-W 0.5
+# closes each socket before a second), no descriptor error
+ip -n "$P" route add local 198.18.0.0/16 dev lo
+ip netns exec "$P" nft -f - <<'EOF' || np_skip "nft rules do not load"
+table inet np {
+	chain output {
+		type filter hook output priority 0;
+		tcp dport 8085 tcp flags & (syn | ack) == syn counter drop
+	}
+}
+EOF
+np_exec "$P" 60 bash -c "ulimit -n 256 && exec $NP_NOBODY $PLAIN --connect --tcp=8085 -u -r 0 -g 198.18.0.0/22"
+np_eq "cap: exit 1 (none answered)" 1 "$NP_RC"
+np_eq "cap: every target listed unreachable" 1022 "$(printf '%s\n' "$NP_OUT" | grep -c .)"
+np_eq "cap: nothing on stderr (no EMFILE)" "" "$NP_ERR"
+np_eq "cap: one SYN per target" 1022 \
+	"$(ip netns exec "$P" nft list chain inet np output |
+		sed -nE 's/.*counter packets ([0-9]+) .*/\1/p')"
+# 1022 / 192 rounds of 0.5 s: at least 2.5 s (the cap held)
+np_took "cap: 192 in flight at most" 2500 30000
+
 # no route (many targets look none up first): the failed connect() is
 # named, the target unreachable
-nbrun 20 --connect --tcp=8080 --multi -c 1 -n 198.18.0.1
+nbrun 20 --connect --tcp=8080 --multi -c 1 -n 198.19.0.1
 np_eq "no route: exit 1" 1 "$NP_RC"
 np_match "no route: connect's error, by name" \
-	"^netprobe: 198.18.0.1: connect: Network is unreachable" "$NP_ERR"
+	"^netprobe: 198.19.0.1: connect: Network is unreachable" "$NP_ERR"
 
 # plugin mode: check_icmp's thresholds on the connect time, no privilege
 nbrun 20 --plugin --connect -H 198.51.100.2 -n 3 -i 50ms
