@@ -329,8 +329,10 @@ static int conn_send(struct np_core *c, uint32_t slot, int family,
 	int fd, e;
 
 	*pp = NULL;
+	/* no memory for the table: as a full send queue (no probe to
+	 * count an error against) */
 	if (c->conn == NULL && conn_table(c) != 0)
-		return ENOMEM;
+		return -1;
 	if (c->nconn_free == 0)
 		return -1; /* every socket in flight: as a full send queue */
 	memset(&to, 0, sizeof(to));
