@@ -216,6 +216,14 @@ static void sys_close(void *ctx, int fd)
 	np_tcpconn_close(fd);
 }
 
+static int sys_flow_src(void *ctx, struct np_socket *s,
+			const struct sockaddr *dst, socklen_t dstlen,
+			struct sockaddr_storage *src)
+{
+	(void)ctx;
+	return np_socket_flow_src(s, dst, dstlen, src);
+}
+
 const struct np_io np_io_system = {
 	.ctx = NULL,
 	.mono = sys_mono,
@@ -228,6 +236,7 @@ const struct np_io np_io_system = {
 	.connect = sys_connect,
 	.outcome = sys_outcome,
 	.close = sys_close,
+	.flow_src = sys_flow_src,
 };
 
 /* ---- the core ------------------------------------------------------------ */
@@ -585,6 +594,7 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	struct np_socket *s = c->sock[f];
 	struct np_probe_ident id;
 	struct np_flow fl;
+	struct sockaddr_storage src;
 	struct np_probe *p;
 	size_t len;
 	ssize_t n;
@@ -606,6 +616,9 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	fl.family = family;
 	fl.src = s->src.ss_family == family ? (const struct sockaddr *)&s->src
 					    : NULL;
+	if (fl.src == NULL && c->proto->flow_src && c->io->flow_src != NULL &&
+	    c->io->flow_src(c->io->ctx, s, dst, dstlen, &src) == 0)
+		fl.src = (const struct sockaddr *)&src; /* many targets */
 	fl.dst = dst;
 	fl.sport = id.flow;
 	fl.dport = c->port;

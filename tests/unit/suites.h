@@ -19,5 +19,6 @@ Suite *core_suite(void);
 Suite *resolver_suite(void);
 Suite *proto_suite(void);
 Suite *connect_suite(void);
+Suite *tcp_suite(void);
 
 #endif
