@@ -399,6 +399,7 @@ static void conn_event(struct np_core *c, struct np_conn *k, struct np_probe *p,
 	r->proto = c->proto;
 	r->ttl = -1;
 	r->key.seq = (uint16_t)p->no;
+	r->key.port = c->port; /* -J names it, for errors too */
 	memcpy(&pkt.from, &target, sizeof(target));
 	np_event_init(&ev, NP_EV_REPLY, (uint16_t)p->no);
 	ev.from = (const struct sockaddr *)&pkt.from;
@@ -437,7 +438,8 @@ static void conn_event(struct np_core *c, struct np_conn *k, struct np_probe *p,
 		ev.kind = NP_EV_ICMP_ERROR;
 	} else if (out->err == 0 || out->err == ECONNREFUSED) {
 		/* open (connected) or closed (a RST): the target answered */
-		ev.port_state = out->err == 0 ? NP_PORT_OPEN : NP_PORT_CLOSED;
+		/* what the answer was, as the raw probe's reply says it */
+		r->type = out->err == 0 ? NP_TCPCONN_SYNACK : NP_TCPCONN_RST;
 		if (out->err == 0 && out->rtt_ns >= 0) {
 			ev.rtt_ns = out->rtt_ns;
 			ev.ts = NP_TS_TCPINFO;

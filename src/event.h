@@ -61,13 +61,6 @@ enum np_event_kind {
 	0x20u /* many targets: a send error like one already reported          \
 	       * for this target */
 
-/* TCP probes: what the target's answer says of the port. */
-enum np_port_state {
-	NP_PORT_NONE = 0, /* not a TCP answer */
-	NP_PORT_OPEN,	  /* SYN/ACK: a listener */
-	NP_PORT_CLOSED,	  /* RST: reachable, no listener */
-};
-
 /* The target an event concerns, as a report may see it: a view made for
  * the event, never the matcher's state. */
 struct np_tview {
@@ -104,7 +97,6 @@ struct np_event {
 	 * ping mode: NULL, the target is the run's (np_run_info) */
 	const struct np_tview *tv;
 	uint32_t index; /* many targets: the target's probe, from 0 */
-	enum np_port_state port_state; /* REPLY to a TCP probe */
 };
 
 /* An event of `kind` about probe `seq`, nothing else known yet. */

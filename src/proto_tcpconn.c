@@ -137,6 +137,12 @@ static enum np_class conn_classify(int family, const struct np_reply *r)
 						 : NP_CLASS_ERROR;
 }
 
+/* What a reply says of the port: its flags (set by the core). */
+static const char *conn_reply_state(const struct np_reply *r)
+{
+	return r->type == NP_TCPCONN_RST ? "closed" : "open";
+}
+
 static const char *conn_capture_filter(int family)
 {
 	return family == AF_INET6 ? "tcp or icmp6" : "tcp or icmp";
@@ -144,7 +150,9 @@ static const char *conn_capture_filter(int family)
 
 const struct np_proto np_proto_tcpconn = {
 	.name = "tcp-connect",
-	.hdr_len = 0,
+	/* the SYN as Linux sends it by default: the header and 20 bytes of
+	 * options (MSS, SACK permitted, timestamps, window scale) */
+	.hdr_len = 40,
 	.default_port = 80,
 	.seq_name = "tcp_seq",
 	.sock_protocol = conn_sock_protocol,
@@ -160,6 +168,7 @@ const struct np_proto np_proto_tcpconn = {
 	.sent = conn_quote,
 	.classify = conn_classify,
 	.capture_filter = conn_capture_filter,
+	.reply_state = conn_reply_state,
 };
 
 /* ---- a probe's socket ---------------------------------------------------- */

@@ -10,6 +10,11 @@
 
 extern const struct np_proto np_proto_tcpconn;
 
+/* A connect probe's reply (np_reply.type): the TCP flags of what the
+ * kernel got, SYN|ACK (open) or RST|ACK (closed), as a raw probe's. */
+#define NP_TCPCONN_SYNACK 0x12
+#define NP_TCPCONN_RST 0x14
+
 /* A non-blocking TCP socket (SO_LINGER 0, TCP_SYNCNT 1, IP_RECVERR, and
  * `cfg`'s -t, -Q, -I) connecting to `dst`: its descriptor, or -1 with
  * errno. */

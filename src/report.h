@@ -142,9 +142,6 @@ void np_report_set_decimals(int decimals);
 /* -v's name for where an RTT's times came from (NP_TS_* bits): "kernel"
  * (both kernel stamps), "kernel-rx", "kernel-tx" or "user". */
 const char *np_report_ts_name(unsigned ts);
-/* The destination port of the run's TCP or UDP probes (--tcp=PORT, or
- * the protocol's default), 0 for ICMP. */
-unsigned np_report_port(const struct np_options *o);
 int np_report_decimals(void);
 /* An RTT in ms with exactly np_report_decimals() decimals, truncated as
  * iputils computes them. */

@@ -58,7 +58,7 @@ static void proto_port(FILE *f, const struct np_event *ev, bool state)
 /* One event; `index` is -1 in ping mode (the sequence number says it). */
 static void json_event(FILE *f, int family, const char *name,
 		       const char *address, long long index,
-		       const struct np_event *ev, unsigned port)
+		       const struct np_event *ev)
 {
 	char from[INET6_ADDRSTRLEN + 16] = "";
 	const char *event = "reply";
@@ -105,10 +105,6 @@ static void json_event(FILE *f, int family, const char *name,
 		fputs(",\"from\":", f);
 		np_json_string(f, from);
 		fprintf(f, ",\"bytes\":%zu", ev->bytes);
-		if (ev->port_state != NP_PORT_NONE)
-			fprintf(f, ",\"port\":%u,\"state\":\"%s\"", port,
-				ev->port_state == NP_PORT_OPEN ? "open"
-							       : "closed");
 		if (ev->ttl >= 0)
 			fprintf(f, ",\"ttl\":%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
@@ -214,7 +210,7 @@ static void single_event(void *vctx, const struct np_run_info *info,
 	if (ev->kind == NP_EV_IGNORED && !info->opt->verbose)
 		return;
 	json_event(ctx->out, info->target->family, info->target->name,
-		   info->target->addr_str, -1, ev, np_report_port(info->opt));
+		   info->target->addr_str, -1, ev);
 	fflush(ctx->out);
 }
 
@@ -254,13 +250,14 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 	const struct np_tview *t = ev->tv;
 	char address[INET6_ADDRSTRLEN + 16];
 
+	(void)info;
 	if (t == NULL) {
-		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev, 0);
+		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
 		return;
 	}
 	np_addr_str(t->addr, address, sizeof(address));
 	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
-		   address, ev->index, ev, np_report_port(info->opt));
+		   address, ev->index, ev);
 }
 
 void np_report_json_msink(struct np_report_json *ctx, struct np_sink *sink)

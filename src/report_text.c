@@ -65,14 +65,6 @@ void np_report_format_rtt(int64_t rtt_ns, char *buf, size_t len)
 			 us % 1000);
 }
 
-unsigned np_report_port(const struct np_options *o)
-{
-	const struct np_proto *P =
-		np_proto_find(o->proto != NULL ? o->proto : "icmp");
-
-	return o->port != 0 ? o->port : P != NULL ? P->default_port : 0;
-}
-
 /* "icmp_seq", "tcp_seq", ...: the protocol's name for a probe's number */
 static const char *seqname(const struct np_run_info *info)
 {
@@ -127,7 +119,7 @@ static void port_state(FILE *f, const struct np_event *ev)
 	state = r->proto->reply_state(r);
 	fprintf(f, " port=%u %s%s", r->key.port, state,
 		strcmp(state, "closed") == 0 &&
-				strcmp(r->proto->name, "tcp") == 0
+				strncmp(r->proto->name, "tcp", 3) == 0
 			? " (RST)"
 			: "");
 }

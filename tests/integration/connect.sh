@@ -224,6 +224,12 @@ nbrun 20 --connect --tcp=8080 -c 2 -I 198.51.100.9 -n 198.51.100.2
 np_eq "-I with an address not ours: exit 2" 2 "$NP_RC"
 np_match "-I with an address not ours: says so" "cannot bind to the address" "$NP_ERR"
 
+# --metrics: the series carry the protocol and the port
+nbrun 20 --connect --tcp=8080 -c 2 -i 0.1 -q --metrics - -n 198.51.100.2
+np_eq "--metrics: exit 0" 0 "$NP_RC"
+np_match "--metrics: proto and port labels, the replies counted" \
+	'^netprobe_replies_received_total\{.*proto="tcp-connect",port="8080"\} 2$' "$NP_OUT"
+
 # the sandbox: a --connect run may open its TCP sockets, nothing else
 nbrun 10 --connect --tcp=8080 -n --sandbox-test=socket 198.51.100.2
 np_eq "--sandbox-test=socket under --connect: killed, exit 2" 2 "$NP_RC"

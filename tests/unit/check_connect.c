@@ -255,7 +255,7 @@ struct crec {
 		uint16_t seq;
 		int64_t rtt, at;
 		unsigned ts;
-		enum np_port_state state;
+		char state[16]; /* the reply's, as the reports say it */
 		uint8_t type, code;
 		char from[64];
 	} ev[32];
@@ -274,7 +274,11 @@ static void crec_event(void *ctx, const struct np_run_info *info,
 	r->ev[r->n].rtt = ev->rtt_ns;
 	r->ev[r->n].at = r->fk->now;
 	r->ev[r->n].ts = ev->ts;
-	r->ev[r->n].state = ev->port_state;
+	r->ev[r->n].state[0] = '\0';
+	if (ev->kind == NP_EV_REPLY && ev->reply != NULL &&
+	    ev->reply->proto->reply_state != NULL)
+		snprintf(r->ev[r->n].state, sizeof(r->ev[r->n].state), "%s",
+			 ev->reply->proto->reply_state(ev->reply));
 	r->ev[r->n].from[0] = '\0';
 	if (ev->from != NULL)
 		np_addr_str(ev->from, r->ev[r->n].from,
@@ -370,7 +374,7 @@ START_TEST(connect_open)
 	for (unsigned i = 0; i < 3; i++) {
 		ck_assert_int_eq(rec.ev[i].kind, NP_EV_REPLY);
 		ck_assert_uint_eq(rec.ev[i].seq, i + 1);
-		ck_assert_int_eq(rec.ev[i].state, NP_PORT_OPEN);
+		ck_assert_str_eq(rec.ev[i].state, "open");
 		ck_assert_int_eq(rec.ev[i].rtt, 2345 * US);
 		ck_assert_uint_eq(rec.ev[i].ts, NP_TS_TCPINFO);
 		ck_assert_str_eq(rec.ev[i].from, TGT);
@@ -397,7 +401,7 @@ START_TEST(connect_refused)
 	ck_assert_uint_eq(rec.n, 2);
 	for (unsigned i = 0; i < 2; i++) {
 		ck_assert_int_eq(rec.ev[i].kind, NP_EV_REPLY);
-		ck_assert_int_eq(rec.ev[i].state, NP_PORT_CLOSED);
+		ck_assert_str_eq(rec.ev[i].state, "closed");
 		ck_assert_int_eq(rec.ev[i].rtt, 1500 * US);
 		ck_assert_uint_eq(rec.ev[i].ts, 0); /* user space */
 	}
@@ -515,11 +519,14 @@ static void mc_event(void *ctx, const struct np_run_info *info,
 		     const struct np_event *ev)
 {
 	struct mcrec *r = ctx;
+	const char *st = ev->kind == NP_EV_REPLY && ev->reply != NULL
+				 ? ev->reply->proto->reply_state(ev->reply)
+				 : "";
 
 	(void)info;
-	if (ev->kind == NP_EV_REPLY && ev->port_state == NP_PORT_OPEN)
+	if (strcmp(st, "open") == 0)
 		r->open++;
-	if (ev->kind == NP_EV_REPLY && ev->port_state == NP_PORT_CLOSED)
+	if (strcmp(st, "closed") == 0)
 		r->closed++;
 }
 
