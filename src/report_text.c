@@ -471,11 +471,6 @@ static void text_event(void *vctx, const struct np_run_info *info,
 		who(ctx, info, ev->from, true, from, sizeof(from));
 		fprintf(f, "%zu bytes from %s: %s=%u", ev->bytes, from,
 			seqname(info), ev->seq);
-		if (ev->port_state != NP_PORT_NONE)
-			fprintf(f, " port=%u %s", np_report_port(info->opt),
-				ev->port_state == NP_PORT_OPEN
-					? "open"
-					: "closed (RST)");
 		if (ev->ttl >= 0)
 			fprintf(f, " ttl=%d", ev->ttl);
 		if (ev->rtt_ns >= 0) {
