@@ -74,6 +74,7 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 	rx.family = s->family;
 	/* raw IPv4 sockets deliver the IP header */
 	rx.has_ip_header = s->family == AF_INET && s->kind == NP_SOCK_RAW;
+	rx.raw = s->kind == NP_SOCK_RAW;
 	rx.buf = pkt->buf;
 	rx.len = pkt->len;
 	rx.ttl = pkt->ttl;
