@@ -1043,6 +1043,10 @@ static int check_connect(struct np_options *o, uint64_t seen,
 		{"pattern", "a connect probe's SYN carries no payload"},
 		{"ident", "the kernel chooses each connect probe's source "
 			  "port"},
+		/* the run's segments cannot be told from others' on the wire:
+		 * each probe's source port is the kernel's */
+		{"save", "each probe's source port is the kernel's, so the "
+			 "run's own segments cannot be told apart"},
 	};
 	char one[32];
 

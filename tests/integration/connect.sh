@@ -240,6 +240,9 @@ np_match "--sandbox-test=socket under --connect: socket() named" \
 nbrun 10 --connect --udp -n 198.51.100.2
 np_eq "--connect --udp: exit 2" 2 "$NP_RC"
 np_match "--connect --udp: says why" "--connect probes TCP" "$NP_ERR"
+nbrun 10 --connect --save "$NP_TMP/x.pcap" -n 198.51.100.2
+np_eq "--connect --save: exit 2" 2 "$NP_RC"
+np_match "--connect --save: says why" "--save cannot be used with --connect" "$NP_ERR"
 nbrun 10 --connect -s 20 -n 198.51.100.2
 np_eq "--connect -s: exit 2" 2 "$NP_RC"
 np_match "--connect -s: says why" "-s cannot be used with --connect" "$NP_ERR"

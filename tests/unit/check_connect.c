@@ -667,6 +667,11 @@ START_TEST(connect_options)
 	ck_assert_int_eq(parse(&o, &err, "--connect", "-e", "7", TGT, NULL),
 			 -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "-e cannot be used"));
+	ck_assert_int_eq(
+		parse(&o, &err, "--connect", "--save", "f.pcap", TGT, NULL),
+		-1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--save cannot be used with "
+					      "--connect"));
 	/* many targets too */
 	ck_assert_int_eq(
 		parse(&o, &err, "--connect", "-a", "198.18.0.0/30", NULL), 0);
