@@ -93,6 +93,9 @@ struct np_options {
 	bool has_payload;
 	size_t payload_len;
 	uint8_t payload[NP_USER_PAYLOAD_MAX];
+	/* --connect: TCP probes by connect(), no privilege (proto then
+	 * "tcp-connect") */
+	bool connect;
 	const char *target; /* the first target */
 	char **targets;	    /* all of them, as given */
 	int ntargets;

@@ -8,12 +8,14 @@
 
 #include "proto_icmp.h"
 #include "proto_udp.h"
+#include "proto_tcpconn.h"
 #include "proto_tcp.h"
 #include "sockets.h"
 
 static const struct np_proto *const protos[] = {
 	&np_proto_icmp,
 	&np_proto_udp,
+	&np_proto_tcpconn,
 	&np_proto_tcp,
 };
 

@@ -61,6 +61,11 @@ struct np_proto {
 	/* the bytes at the start of what `build` writes that the kernel of
 	 * a datagram socket writes itself (UDP: its header), not sent */
 	size_t dgram_skip;
+	/* connect probes: no packet is built; each probe is a TCP
+	 * connect() of a socket of its own (the core's np_io.connect), and
+	 * the run's socket is a SOCK_STREAM one that only carries the
+	 * options (never connected, never waited on) */
+	bool connect;
 	/* the IP protocol number of our probes, as a quote names it */
 	uint8_t (*ip_proto)(int family);
 	/* the receive filter of a raw socket (ICMP_FILTER, ICMP6_FILTER) */

@@ -108,6 +108,12 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
 			"the first probe (CapPrm=%llx CapEff=%llx), "
 			"no_new_privs=%d\n",
 			prm, eff, p->no_new_privs ? 1 : 0);
+	if (s->kind == NP_SOCK_STREAM) { /* --connect: no identifier */
+		if (s->src.ss_family != 0)
+			fprintf(stderr, "netprobe: source %s, route mtu %d\n",
+				src, s->route_mtu);
+		return;
+	}
 	if (s->proto != NULL && s->proto->dgram_skip > 0 &&
 	    s->src.ss_family == 0) /* UDP: the source port, not an id */
 		fprintf(stderr, "netprobe: %s source port %u%s\n",
@@ -180,6 +186,7 @@ int np_run_sandbox(const struct np_options *opt, int resolver_fd,
 		.capture = opt->save_file != NULL || opt->read_file != NULL ||
 			   opt->inspect_iface != NULL,
 		.route = opt->read_file == NULL && opt->inspect_iface == NULL,
+		.connect_probes = opt->connect,
 		.resolver_fd = resolver_fd,
 	};
 

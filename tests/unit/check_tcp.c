@@ -666,8 +666,8 @@ static void core_syn(const char *sock_src, const char *route_src,
 		     const char *want_src, unsigned want_lookups)
 {
 	struct core_fake cf;
-	struct np_io io = {&cf,	 cf_mono, cf_real, cf_send, NULL,
-			   NULL, NULL,	  NULL,	   NULL};
+	struct np_io io = {&cf,	 cf_mono, cf_real, cf_send, NULL, NULL,
+			   NULL, NULL,	  NULL,	   NULL,    NULL, NULL};
 	struct np_options o;
 	struct np_socket s;
 	struct np_matcher m;
