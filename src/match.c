@@ -427,6 +427,14 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	t = p != NULL ? owner(m, p) : &m->slots[0];
 	if (t == NULL) {
 		m->total->late++;
+		/* A target's SYN/ACK again after it was reported (alive
+		 * mode): our host's RST did not reach it (netprobe.8, TCP);
+		 * the flag lets the reporter warn. */
+		if (p->state == NP_PROBE_REPLIED && !badsum &&
+		    tag_matches(&m->spec, m->ident[f], r, p)) {
+			ev->flags |= NP_EVF_DUP;
+			ev->seq = r->key.seq;
+		}
 		return ignore(ev, "echo reply for a target already reported");
 	}
 	if (!np_tstate_is(t, from)) {

@@ -410,7 +410,9 @@ static void many_packet(void *sched, const struct np_rxpkt *pkt,
 	if (!matched) /* too large to parse: counted, not shown */
 		return;
 	if (ev->kind == NP_EV_IGNORED) {
-		if (w->o->verbose)
+		/* (a duplicate for a target already reported: a TCP target
+		 * whose SYN/ACK came again, for the reporter's warning) */
+		if (w->o->verbose || (ev->flags & NP_EVF_DUP))
 			tell(w, NULL, ev);
 		return;
 	}

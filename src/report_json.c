@@ -277,8 +277,9 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 	const struct np_tview *t = ev->tv;
 	char address[INET6_ADDRSTRLEN + 16];
 
-	if (t == NULL) {
-		json_event(ctx->out, info, AF_UNSPEC, "", "", -1, ev);
+	if (t == NULL) { /* -v, or a duplicate the text warns about */
+		if (info->opt->verbose)
+			json_event(ctx->out, info, AF_UNSPEC, "", "", -1, ev);
 		return;
 	}
 	np_addr_str(t->addr, address, sizeof(address));

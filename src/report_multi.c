@@ -111,6 +111,13 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 
 	(void)info;
 	if (t == NULL) { /* not counted for any target: -v */
+		if ((ev->flags & NP_EVF_DUP) && !ctx->synack_again_said &&
+		    np_report_synack_again(ev)) {
+			ctx->synack_again_said = true;
+			np_report_synack_warning(ctx->diag, ev);
+		}
+		if (!ctx->opt->verbose)
+			return;
 		if (ev->from != NULL)
 			np_addr_str(ev->from, from, sizeof(from));
 		fprintf(ctx->diag, "netprobe: ignored a packet from %s: %s\n",

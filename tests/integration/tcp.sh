@@ -301,6 +301,25 @@ np_match "RSTs dropped: one warning" \
 	'^netprobe: warning: 198\.51\.100\.2 sent its SYN/ACK again \(tcp_seq=1\): the RST this host.s kernel sends in answer did not reach it' "$NP_ERR"
 np_eq "RSTs dropped: said once" 1 \
 	"$(printf '%s\n' "$NP_ERR" | grep -c 'sent its SYN/ACK again')"
+# The same in an alive sweep, where a target is reported at its first
+# SYN/ACK: the one sent again still brings the warning, while the run
+# waits for a silent target (.5, its SYNs dropped on the target).
+ip netns exec "$TARGET" nft -f - <<'EOF'
+table inet silent5 {
+	chain input {
+		type filter hook input priority 0;
+		ip daddr 198.51.100.5 tcp dport 443 drop
+	}
+}
+EOF
+np_run "$PROBER" 20 -a --tcp=443 -r 2 198.51.100.2 198.51.100.5
+np_eq "RSTs dropped, alive sweep: exit 1 (.5 silent)" 1 "$NP_RC"
+np_eq "RSTs dropped, alive sweep: .2 alive" "198.51.100.2" "$NP_OUT"
+np_match "RSTs dropped, alive sweep: the warning" \
+	'^netprobe: warning: 198\.51\.100\.2 sent its SYN/ACK again \(tcp_seq=[0-9]+\)' "$NP_ERR"
+np_eq "RSTs dropped, alive sweep: said once" 1 \
+	"$(printf '%s\n' "$NP_ERR" | grep -c 'sent its SYN/ACK again')"
+ip netns exec "$TARGET" nft delete table inet silent5
 ip netns exec "$PROBER" nft delete table inet norst
 
 # Plugin mode: check_icmp's thresholds on the TCP RTT.
