@@ -416,7 +416,15 @@ def corrupt_icmp_checksum(family, src, dst, icmp, proto=IPPROTO_ICMP):
     if len(icmp) < off + 2:
         return
     (good,) = struct.unpack_from("!H", icmp, off)
-    icmp[off : off + 2] = struct.pack("!H", (good + 0x1234) & 0xFFFF)
+    bad = (good + 0x1234) & 0xFFFF
+    if proto in (IPPROTO_TCP, IPPROTO_UDP):
+        # Nor the sum of the pseudo-header alone: what a segment from a
+        # local peer holds (CHECKSUM_PARTIAL), which a receiver of raw
+        # packets may have to accept.
+        partial = pseudo_sum(family, src, dst, len(icmp), proto)
+        if bad == partial:
+            bad = (bad + 0x1234) & 0xFFFF
+    icmp[off : off + 2] = struct.pack("!H", bad)
     assert icmp_checksum(family, src, dst, icmp, proto) != 0
 
 

@@ -57,19 +57,34 @@ np_conc() {
 }
 
 for addr in 198.51.100.2 2001:db8::2; do
+	rm -f "$NP_TMP/hping3.out" "$NP_TMP/nping.out"
 	if [ "$addr" = 198.51.100.2 ]; then
-		extra="hping3 nping" others=$((2 * COUNT))
+		extra="hping3 nping"
 	else
 		# nping -6 builds its IPv6 header itself only with both MAC
 		# addresses given: three netprobe runs alone
-		extra="" others=0
+		extra=""
 	fi
 	before=$(np_nft_packets "$T" inet npconc in syns)
 	# shellcheck disable=SC2086 # $extra: a list of words
 	np_conc "$addr" $extra
 	after=$(np_nft_packets "$T" inet npconc in syns)
+	# What the others sent, by their own count (hping3 -c stops once it
+	# has as many replies, which it takes from everyone: it may send
+	# fewer than COUNT).
+	others=0
+	if [ -n "$extra" ]; then
+		h=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$NP_TMP/hping3.out")
+		n=$(sed -nE 's/^Raw packets sent: ([0-9]+) .*/\1/p' "$NP_TMP/nping.out")
+		np_match "$addr: hping3 sent SYNs meanwhile ('$h')" '^[1-9][0-9]*$' "$h"
+		np_eq "$addr: nping sent its $COUNT SYNs meanwhile" "$COUNT" "$n"
+		others=$((${h:-0} + ${n:-0}))
+		# What the others made of it, for the log (their counts are theirs).
+		grep -h 'packets transmitted\|Raw packets' "$NP_TMP/hping3.out" "$NP_TMP/nping.out" |
+			sed 's/^/    others: /'
+	fi
 	# The others really probed the port meanwhile (a test of nothing
-	# otherwise): every SYN of every prober reached the target.
+	# otherwise), and every SYN of every prober reached the target.
 	np_eq "$addr: the target saw every SYN of every prober" \
 		$((3 * COUNT + others)) $((after - before))
 	for k in 1 2 3; do
@@ -85,10 +100,6 @@ for addr in 198.51.100.2 2001:db8::2; do
 			"$(printf '%s\n' "$NP_OUT" | sed -nE 's/.* tcp_seq=([0-9]+) .*/\1/p' | xargs)"
 		np_nomatch "$addr run $k: no DUP! line" 'DUP!' "$NP_OUT"
 	done
-	# What the others made of it, for the log (their counts are theirs).
-	grep -h 'packets transmitted\|Raw packets' "$NP_TMP/hping3.out" "$NP_TMP/nping.out" 2>/dev/null |
-		sed 's/^/    others: /'
-	rm -f "$NP_TMP/hping3.out"
 done
 np_eq "the listener accepted no connection" 0 "$(cat "$NP_TMP/lsn.accepts")"
 np_finish
