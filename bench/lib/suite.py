@@ -333,7 +333,7 @@ def report(raw_path, outdir, meta):
         if better and npv is not None and bv is not None and npv > 0 and bv > 0:
             ratio = bv / npv if better == "lower" else npv / bv
         res = allv("accuracy", "netprobe", "resolution_us") or 1
-        if row == "accuracy" and better and npv is not None and npv < res:
+        if row in ("accuracy", "tcp") and better and npv is not None and npv < res:
             # An error below the resolution of the output makes any ratio
             # meaningless, a negative one too.
             ratio = None

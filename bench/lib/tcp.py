@@ -8,6 +8,15 @@ reports is to the one on the wire.
                                 SYN/ACK in the capture, and compare each
                                 tool's RTT with the wire RTT
 
+The wire time of a packet is the moment it leaves for the veth pair: the
+moment tcpdump's tap sees it go out of the end its sender writes to (the
+SYNs on the prober's end, the answers on the target's end, both tcpdump
+-Q out), on the one realtime clock of the machine: the same point for
+both packets of a round trip, as the accuracy row's capture of lo has.
+(A capture of the prober's end alone would time the SYN as it leaves but
+the answer as it arrives, after the target's tap and the pair: a few
+microseconds that no prober could see.)
+
 Tools (--tools): netprobe (raw SYN probes, --tcp=PORT -J), netprobe-connect
 (--connect --tcp=PORT -J), hping3 (-S), nping (--tcp).  Rows of the raw
 CSV (row "tcp") as suite.py's accuracy row writes them, read by suite.py
@@ -81,6 +90,39 @@ def read_pcap(path):
         sport, dport, seq, ack = struct.unpack("!HHII", tcp[:12])
         yield (sec * 1_000_000_000 + sub * frac, ip[12:16], sport, ip[16:20],
                dport, seq, ack, tcp[13])
+
+
+def start_capture(dirname, name, prefix, dev, filt):
+    """tcpdump of what `dev` sends (-Q out), nanosecond stamps, in the
+    namespace `prefix` enters (ip netns exec NS, or none): returns
+    [process, pcap path, stderr path, dropped]."""
+    pcap = os.path.join(dirname, f"tcp-{name}.pcap")
+    err_path = os.path.join(dirname, f"tcpdump-tcp-{name}.err")
+    err = open(err_path, "w")
+    cap = subprocess.Popen(prefix + ["tcpdump", "-i", dev, "-Q", "out",
+                                     "--time-stamp-precision=nano", "-Z", "root", "-s", "128",
+                                     "-B", "8192", "-w", pcap, filt],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    err.close()
+    deadline = time.monotonic() + 10
+    while "listening on" not in open(err_path).read():
+        if cap.poll() is not None or time.monotonic() > deadline:
+            cap.kill()
+            cap.wait()
+            raise SystemExit("tcpdump did not start: " + open(err_path).read()[:300])
+        time.sleep(0.05)
+    return [cap, pcap, err_path, -1]
+
+
+def stop_capture(c):
+    c[0].send_signal(signal.SIGTERM)
+    try:
+        c[0].wait(10)
+    except subprocess.TimeoutExpired:
+        c[0].kill()
+        c[0].wait()
+    m = re.search(r"(\d+) packets? dropped by kernel", open(c[2]).read())
+    c[3] = int(m.group(1)) if m else 0
 
 
 def pair_window(packets, t0, t1, port):
@@ -176,21 +218,16 @@ def accuracy(a):
         "nping": ["nping", "--tcp", "-p", str(a.port), "-c", n, "--delay",
                   f"{int(iv * 1000)}ms", a.target],
     }
-    pcap = os.path.join(a.dir, "tcp.pcap")
-    cap_err_path = os.path.join(a.dir, "tcpdump-tcp.err")
-    cap_err = open(cap_err_path, "w")
-    cap = subprocess.Popen(["tcpdump", "-i", a.dev, "--immediate-mode",
-                            "--time-stamp-precision=nano", "-Z", "root", "-s", "128",
-                            "-B", "8192", "-w", pcap, f"tcp port {a.port}"],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=cap_err)
-    deadline = time.monotonic() + 10
-    while "listening on" not in open(cap_err_path).read():
-        if cap.poll() is not None or time.monotonic() > deadline:
-            cap.kill()
-            cap.wait()
-            raise SystemExit("tcpdump did not start: " + open(cap_err_path).read()[:300])
-        time.sleep(0.05)
+    # Two captures of what leaves, each at the end of the veth pair its
+    # sender writes to: the SYNs on the prober's end, the answers on the
+    # target's (see the docstring).
+    caps = [start_capture(a.dir, "syn", [], a.dev, f"tcp dst port {a.port}")]
+    try:
+        caps.append(start_capture(a.dir, "answer", ["ip", "netns", "exec", a.target_ns],
+                                  a.target_dev, f"tcp src port {a.port}"))
+    except SystemExit:
+        stop_capture(caps[0])
+        raise
     time.sleep(0.2)
 
     windows = []
@@ -214,16 +251,13 @@ def accuracy(a):
                 time.sleep(0.1)
     finally:
         time.sleep(0.3)
-        cap.send_signal(signal.SIGTERM)
-        try:
-            cap.wait(10)
-        except subprocess.TimeoutExpired:
-            cap.kill()
-            cap.wait()
-    cap_err.close()
-    m = re.search(r"(\d+) packets? dropped by kernel", open(cap_err_path).read())
-    dropped = int(m.group(1)) if m else -1
-    packets = list(read_pcap(pcap))
+        for c in caps:
+            stop_capture(c)
+    dropped = sum(c[3] for c in caps)
+    # the SYNs as the prober's end sent them, the answers as the target's
+    # end did
+    packets = sorted([p for p in read_pcap(caps[0][1]) if p[4] == a.port] +
+                     [p for p in read_pcap(caps[1][1]) if p[2] == a.port])
 
     raw = open(a.raw, "a", newline="")
     rw = csv.writer(raw)
@@ -287,6 +321,8 @@ def main():
         ap.add_argument("--raw", required=True)
         ap.add_argument("--probes-csv", required=True)
         ap.add_argument("--dev", required=True)
+        ap.add_argument("--target-ns", required=True)
+        ap.add_argument("--target-dev", required=True)
         ap.add_argument("--target", required=True)
         ap.add_argument("--port", type=int, default=443)
         ap.add_argument("--runs", type=int, default=3)
