@@ -222,6 +222,16 @@ if np_tun_ns RETRANS --retransmit 1000; then
 		np_nomatch "retransmitted SYN/ACK $T: no first reply near 1 s" \
 			'tcp_seq=[0-9]+ port=443 open .*time=(9[0-9][0-9]|1[0-9]{3})(\.[0-9]+)? ms$' \
 			"$(printf '%s\n' "$NP_OUT" | grep -v 'DUP!')"
+		# What it is (netprobe(8), TCP): a duplicate of the probe it
+		# answers, about 1 s late (the first at least, which comes
+		# while probe 3 is out; the run may end before the others),
+		# and a warning that this host's RST did not reach the target.
+		np_match "retransmitted SYN/ACK $T: a duplicate of tcp_seq=1, 1 s late" \
+			'tcp_seq=1 port=443 open ttl=64 time=1[0-9]{3} ms \(DUP!\)$' "$NP_OUT"
+		np_match "retransmitted SYN/ACK $T: +1 to +3 duplicates" '^[1-3]$' "$(np_summary duplicates)"
+		np_match "retransmitted SYN/ACK $T: the warning" \
+			"^netprobe: warning: $(re "$T") sent its SYN/ACK again \(tcp_seq=1\): the RST this host's kernel sends" \
+			"$NP_ERR"
 	done
 	np_eq "retransmitted SYN/ACK: the responder retransmitted (at least the first two of each run)" \
 		yes "$([ "$(grep -cE 'sent v[46] synack seq=[1-4] retransmitted,' "$NP_TMP/RETRANS.log")" -ge 4 ] && echo yes)"
