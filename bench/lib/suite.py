@@ -480,9 +480,10 @@ def report(raw_path, outdir, meta):
                     note=f"{allv('tcp', tool, 'pairs'):.0f} of {alls.get(('tcp', tool, 'expected'), '?')}"
                     + (f", {allv('tcp', tool, 'wire_median_us'):.1f} us"
                        if allv("tcp", tool, "wire_median_us") is not None else ""))
-        fields = alls.get(("tcp", "netprobe", "fields"))
-        if fields:
-            add("tcp", "netprobe reply fields", "", None, "", None, None, "", note=fields)
+        for tool in ("netprobe", "netprobe-connect"):
+            fields = alls.get(("tcp", tool, "fields"))
+            if fields:
+                add("tcp", f"{tool} reply fields", "", None, "", None, None, "", note=fields)
         d = allv("tcp", "tcpdump", "dropped")
         if d:
             add("tcp", "packets dropped by tcpdump", "", None, "", None, None, "",

@@ -263,10 +263,10 @@ def accuracy(a):
     rw = csv.writer(raw)
     pw = csv.writer(open(a.probes_csv, "a", newline=""))
     diffs, wires, pairs, mean_err = defaultdict(list), defaultdict(list), defaultdict(int), {}
-    extra = {}
+    extra = defaultdict(dict)  # tool -> {"field=value": count}
     for tool, run, t0, t1, out, err, rc in windows:
         if tool.startswith("netprobe"):
-            samples = parse_netprobe(out, extra if tool == "netprobe" else {})
+            samples = parse_netprobe(out, extra[tool])
         elif tool == "hping3":
             samples = parse_hping3(out)
         else:
@@ -308,9 +308,10 @@ def accuracy(a):
         rw.writerow(["tcp", tool, "all", "pairs", pairs[tool]])
         rw.writerow(["tcp", tool, "all", "expected", a.runs * a.probes])
     rw.writerow(["tcp", "tcpdump", "all", "dropped", dropped])
-    if extra:
-        rw.writerow(["tcp", "netprobe", "all", "fields",
-                     "; ".join(f"{k} (x{v})" for k, v in sorted(extra.items()))])
+    for tool, fields in extra.items():
+        if fields:
+            rw.writerow(["tcp", tool, "all", "fields",
+                         "; ".join(f"{k} (x{v})" for k, v in sorted(fields.items()))])
     raw.close()
 
 
