@@ -299,15 +299,33 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 		     int family, uint16_t ident, struct np_privs *privs,
 		     struct np_err *err)
 {
+	const char *filter = np_proto_default()->capture_filter(family);
+	char expr[256];
+
 	c->ident = ident;
 	c->family = family;
+	c->tcp = o->proto != NULL && strcmp(o->proto, "tcp") == 0;
 	if (open_live(c, "any", privs, err) != 0)
 		return -1;
 	/* The kernel keeps only what the probe protocol names (ICMP Echo:
 	 * ICMP of our family); the pump keeps only this run's (identifier,
-	 * and errors quoting it). */
-	if (set_filter(c->pcap, np_proto_default()->capture_filter(family),
-		       err) != 0)
+	 * and errors quoting it).  --tcp: the run's own segments, both ways
+	 * (its SYNs, the answers, this host's RSTs), and the ICMP errors
+	 * that quote a TCP header from our port (outer header without
+	 * options or extension headers, quoted IPv4 header of 20 bytes). */
+	if (c->tcp) {
+		unsigned dport = o->port != 0 ? o->port : 80;
+
+		snprintf(expr, sizeof(expr),
+			 family == AF_INET6
+				 ? "(tcp and port %u and port %u) or (icmp6 "
+				   "and ip6[54] == 6 and ip6[88:2] == %u)"
+				 : "(tcp and port %u and port %u) or (icmp "
+				   "and icmp[17] == 6 and icmp[28:2] == %u)",
+			 (unsigned)ident, dport, (unsigned)ident);
+		filter = expr;
+	}
+	if (set_filter(c->pcap, filter, err) != 0)
 		return -1;
 	c->dumper = pcap_dump_open(c->pcap, o->save_file);
 	if (c->dumper == NULL)
@@ -330,6 +348,60 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 							       : open_failed(c);
 }
 
+/* --tcp: the kernel's filter passed only the run's segments and errors
+ * quoting them; the capture stamps of each SYN (by the sequence number
+ * its ISN holds) and of its first SYN/ACK or RST (ack - 1), for the wire
+ * RTT.  Bytes read through the bounded reader. */
+static bool tcp_ours(struct np_capture *c, const struct pcap_pkthdr *h,
+		     const struct np_frame *fr)
+{
+	struct np_rd r = np_rd_init(fr->ip, fr->ip_caplen);
+	uint8_t v = 0, proto = 0, flags = 0;
+	uint16_t sport = 0, dport = 0, seq16;
+	uint32_t seq = 0, ack = 0;
+	size_t hl;
+	struct np_wire *w;
+
+	if (!np_rd_u8(&r, &v))
+		return false;
+	if (v >> 4 == 4) {
+		hl = (size_t)(v & 0x0f) * 4;
+		if (!np_rd_skip(&r, 8) || !np_rd_u8(&r, &proto))
+			return false;
+	} else {
+		hl = 40;
+		if (!np_rd_skip(&r, 5) || !np_rd_u8(&r, &proto))
+			return false;
+	}
+	r = np_rd_init(fr->ip, fr->ip_caplen);
+	if (proto != IPPROTO_TCP)
+		return true; /* an ICMP error quoting our port */
+	if (!np_rd_skip(&r, hl) || !np_rd_be16(&r, &sport) ||
+	    !np_rd_be16(&r, &dport) || !np_rd_be32(&r, &seq) ||
+	    !np_rd_be32(&r, &ack) || !np_rd_skip(&r, 1) ||
+	    !np_rd_u8(&r, &flags))
+		return true;
+	if (sport == c->ident && (flags & 0x17) == 0x02) { /* our SYN */
+		seq16 = (uint16_t)(seq >> 16);
+		w = &c->wire[seq16 % NP_WIRE_SLOTS];
+		if (w->seq != seq16 || !w->have_req) {
+			w->seq = seq16;
+			w->have_req = true;
+			w->have_rep = false;
+			w->req_ns = ts_ns(h);
+		}
+	} else if (dport == c->ident &&
+		   ((flags & 0x17) == 0x12 || (flags & 0x17) == 0x14)) {
+		seq16 = (uint16_t)((ack - 1) >> 16); /* SYN/ACK, RST/ACK */
+		w = &c->wire[seq16 % NP_WIRE_SLOTS];
+		if (w->seq == seq16 && w->have_req && !w->have_rep) {
+			w->have_rep = true;
+			w->rep_ns = ts_ns(h);
+		}
+	}
+	return true;
+}
+
 /* Is this frame one of the run's?  Its requests and replies (by
  * identifier) and the ICMP errors that quote one of its requests. */
 static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
@@ -345,6 +417,8 @@ static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
 		    NP_LINK_IP ||
 	    fr.family != c->family)
 		return false;
+	if (c->tcp)
+		return tcp_ours(c, h, &fr);
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 	if ((kind != NP_RX_ECHO_REQUEST && kind != NP_RX_ECHO_REPLY &&
 	     kind != NP_RX_ERROR) ||

@@ -22,7 +22,9 @@ struct np_capture {
 	int fd; /* selectable descriptor of a live capture, else -1 */
 	bool live;
 	uint64_t saved;
-	uint16_t ident; /* --save: the run's Echo identifier */
+	uint16_t ident; /* --save: the run's Echo identifier, or (tcp)
+			 * the SYNs' source port */
+	bool tcp;	/* --save of a --tcp run */
 	int family;
 	bool failed; /* a read or write error in the pump */
 	/* A live --inspect's interface names, read before the sandbox */

@@ -195,6 +195,14 @@ static int sys_mtu(void *ctx, const struct np_socket *s,
 			   : np_socket_emsgsize_mtu(s, dst, dstlen);
 }
 
+static int sys_flow_src(void *ctx, struct np_socket *s,
+			const struct sockaddr *dst, socklen_t dstlen,
+			struct sockaddr_storage *src)
+{
+	(void)ctx;
+	return np_socket_flow_src(s, dst, dstlen, src);
+}
+
 const struct np_io np_io_system = {
 	.ctx = NULL,
 	.mono = sys_mono,
@@ -204,6 +212,7 @@ const struct np_io np_io_system = {
 	.recv_one = sys_recv_one,
 	.wait = sys_wait,
 	.mtu = sys_mtu,
+	.flow_src = sys_flow_src,
 };
 
 /* ---- the core ------------------------------------------------------------ */
@@ -297,6 +306,7 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	struct np_socket *s = c->sock[f];
 	struct np_probe_ident id;
 	struct np_flow fl;
+	struct sockaddr_storage src;
 	struct np_probe *p;
 	size_t len;
 	ssize_t n;
@@ -316,6 +326,9 @@ int np_core_send(struct np_core *c, uint32_t slot, int family,
 	fl.family = family;
 	fl.src = s->src.ss_family == family ? (const struct sockaddr *)&s->src
 					    : NULL;
+	if (fl.src == NULL && c->proto->flow_src && c->io->flow_src != NULL &&
+	    c->io->flow_src(c->io->ctx, s, dst, dstlen, &src) == 0)
+		fl.src = (const struct sockaddr *)&src; /* many targets */
 	fl.dst = dst;
 	fl.sport = id.flow;
 	fl.dport = c->port;

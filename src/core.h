@@ -122,6 +122,12 @@ struct np_io {
 	 * socket's one target, np_socket_path_mtu), 0 unknown */
 	int (*mtu)(void *ctx, const struct np_socket *s,
 		   const struct sockaddr *dst, socklen_t dstlen);
+	/* a protocol whose build needs the source (np_proto.flow_src) on a
+	 * socket without one (many targets): the route's source address to
+	 * `dst` (np_socket_flow_src); -1 unknown */
+	int (*flow_src)(void *ctx, struct np_socket *s,
+			const struct sockaddr *dst, socklen_t dstlen,
+			struct sockaddr_storage *src);
 };
 
 extern const struct np_io np_io_system;

@@ -41,6 +41,17 @@ probe_ident(uint16_t flow, const struct np_reply *r, const struct np_probe *p)
 	return id;
 }
 
+/* NP_PROOF_TAG: the 16 bits of probe `p`'s MAC that the protocol's
+ * header carried (TCP's ISN) are right. */
+static bool tag_matches(const struct np_payload_spec *spec, uint16_t flow,
+			const struct np_reply *r, const struct np_probe *p)
+{
+	struct np_probe_ident id = probe_ident(flow, r, p);
+
+	return r->key.proof == NP_PROOF_TAG &&
+	       np_payload_tag(spec, &id) == r->key.tag;
+}
+
 /* The packet's whole MAC is right: for probe `p`'s stamp or (p NULL, or
  * an earlier probe with that sequence) the stamp the payload holds. */
 static bool has_mac(const struct np_payload_spec *spec, uint16_t flow,
@@ -48,6 +59,8 @@ static bool has_mac(const struct np_payload_spec *spec, uint16_t flow,
 {
 	uint16_t seq = (uint16_t)r->key.seq;
 
+	if (r->key.proof == NP_PROOF_TAG)
+		return p != NULL && tag_matches(spec, flow, r, p);
 	return (p != NULL &&
 		np_payload_has_mac(spec, flow, seq, &p->stamp, r->key.auth,
 				   r->key.auth_len)) ||
@@ -62,6 +75,8 @@ static bool quote_matches(const struct np_payload_spec *spec, uint16_t flow,
 {
 	struct np_probe_ident id = probe_ident(flow, r, p);
 
+	if (r->key.proof == NP_PROOF_TAG)
+		return tag_matches(spec, flow, r, p);
 	return np_payload_mac_matches(spec, &id, r->key.auth, r->key.auth_len);
 }
 
@@ -101,6 +116,17 @@ judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
 	}
 	if (p == NULL)
 		return ECHO_NOT_SENT;
+	if (r->key.proof == NP_PROOF_TAG) {
+		/* No payload: the header's 16 MAC bits name this very probe
+		 * (they cover its stamp), or the packet is not ours. */
+		if (!tag_matches(spec, flow, r, p)) {
+			ignore(ev, "reply whose acknowledgment number is not "
+				   "one of our probes'");
+			return ECHO_OTHER_RUN;
+		}
+		set_rtt(p, rx_mono, ev);
+		goto state;
+	}
 	id = probe_ident(flow, r, p);
 	ev->payload = np_payload_check(spec, &id, r->key.auth, r->key.auth_len,
 				       &ev->mm);
@@ -123,6 +149,7 @@ judge_echo(struct np_probe_table *tab, const struct np_payload_spec *spec,
 		ev->flags |= NP_EVF_BADDATA;
 		return ECHO_BADDATA;
 	}
+state:
 	*was = p->state;
 	switch (p->state) {
 	case NP_PROBE_PENDING:
@@ -163,10 +190,14 @@ static bool judge_error(struct np_probe_table *tab,
 	struct np_probe_ident id = probe_ident(flow, r, p);
 	bool ends = false;
 
-	ev->flags |= np_payload_has_mac(spec, (uint16_t)id.flow, id.seq,
-					&id.stamp, r->key.auth, r->key.auth_len)
-			     ? 0u
-			     : NP_EVF_UNVERIFIED;
+	bool proven =
+		r->key.proof == NP_PROOF_TAG
+			? tag_matches(spec, flow, r, p)
+			: np_payload_has_mac(spec, (uint16_t)id.flow, id.seq,
+					     &id.stamp, r->key.auth,
+					     r->key.auth_len);
+
+	ev->flags |= proven ? 0u : NP_EVF_UNVERIFIED;
 	if (!(ev->flags & NP_EVF_UNVERIFIED) && error_is_final(family, r) &&
 	    p->state == NP_PROBE_PENDING) {
 		p->state = NP_PROBE_ERRORED;

@@ -293,7 +293,8 @@ static const struct optdef optdefs[] = {
 	   "probe with UDP datagrams to PORT (default 33434)",
 	   "the port must be a whole number from 1 to 65535", set_proto),
 	FN("ident", 'e', required_argument, M_PROBE, G_PROBE, "ID",
-	   "Echo identifier (0-65535, 0x.. hex; 0: random)",
+	   "Echo identifier, --tcp's source port (0-65535, 0x.. hex; 0: "
+	   "random)",
 	   "the identifier must be a number from 0 to 65535 (decimal, or hex "
 	   "as 0x..)",
 	   set_dec_hex),
@@ -431,6 +432,10 @@ static const struct optdef plugindefs[] = {
 	   set_family),
 	FN(NULL, '6', no_argument, MP, G_PLUGIN, NULL, "IPv6 only", NULL,
 	   set_family),
+	FN("tcp", 0, optional_argument, MP, G_PLUGIN, "[=PORT]",
+	   "probe with TCP SYNs to PORT (default 80): the thresholds apply "
+	   "to their RTT",
+	   "the port must be a whole number from 1 to 65535", set_proto),
 	FLAG(NULL, 'v', verbose, MP, G_PLUGIN, "say which socket is used"),
 	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
 	    "also write Prometheus metrics (see netprobe(8))",
@@ -868,8 +873,17 @@ static void plugin_defaults(struct np_options *o)
 
 /* After the options: the operands are hosts too, and check_icmp's rules
  * for the thresholds and the timeout. */
+/* The plugin table's row of short option `c` was given. */
+static bool plugin_seen(uint64_t seen, int c)
+{
+	for (size_t i = 0; i < sizeof(plugindefs) / sizeof(plugindefs[0]); i++)
+		if (plugindefs[i].shrt == c)
+			return (seen >> i & 1) != 0;
+	return false;
+}
+
 static int plugin_finish(int argc, char **argv, struct np_options *o,
-			 struct np_err *err)
+			 uint64_t seen, struct np_err *err)
 {
 	for (int i = optind; i < argc; i++) {
 		if (o->ntargets >= NP_PLUGIN_MAX_HOSTS)
@@ -881,6 +895,14 @@ static int plugin_finish(int argc, char **argv, struct np_options *o,
 	}
 	if (o->ntargets == 0)
 		return np_err_set(err, "no host given (-H HOST)");
+	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0) {
+		/* a SYN carries no data: -b has no meaning */
+		if (plugin_seen(seen, 'b'))
+			return np_err_set(err, "-b sets a payload, and a TCP "
+					       "SYN probe carries none: leave "
+					       "it out with --tcp");
+		o->size = 0;
+	}
 	/* o->targets points at the hosts: argv-like, not owned */
 	o->targets = (char **)o->hosts;
 	o->target = o->hosts[0];
@@ -1037,6 +1059,16 @@ static int check_run(struct np_options *o, uint64_t seen, struct np_err *err)
 #endif
 	if (check_pairs(seen, err) != 0)
 		return -1;
+	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0) {
+		/* a SYN carries no data (netprobe.8, TCP AND UDP PROBES) */
+		if (was_seen(seen, "size") || was_seen(seen, "pattern"))
+			return np_err_set(
+				err,
+				"%s sets a payload, and a TCP SYN probe "
+				"carries none: leave it out with --tcp",
+				was_seen(seen, "size") ? "-s" : "-p");
+		o->size = 0;
+	}
 	if (inspect && o->ntargets > 0)
 		return np_err_set(err, "--read and --inspect take no target "
 				       "(give a capture filter with --filter)");
@@ -1127,7 +1159,7 @@ int np_options_parse(int argc, char **argv, struct np_options *o,
 		o->mode = action_mode(o, NP_MODE_PLUGIN);
 		return o->action != NP_ACTION_RUN
 			       ? 0
-			       : plugin_finish(argc, argv, o, err);
+			       : plugin_finish(argc, argv, o, seen, err);
 	}
 	if (parse_argv(&main_set, argc, argv, o, &seen, err) != 0)
 		return -1;

@@ -68,6 +68,14 @@ int np_payload_new_key(struct np_payload_spec *spec);
 uint64_t np_payload_mac(const struct np_payload_spec *spec,
 			const struct np_probe_ident *id);
 
+/* The MAC's first 16 bits: what a protocol that carries the MAC in its
+ * own header rather than in a payload (TCP's ISN) sends, and checks. */
+static inline uint16_t np_payload_tag(const struct np_payload_spec *spec,
+				      const struct np_probe_ident *id)
+{
+	return (uint16_t)(np_payload_mac(spec, id) >> 48);
+}
+
 /* Expected byte at offset `i` of the payload of a probe whose MAC is
  * `mac` and send stamp `stamp`. */
 uint8_t np_payload_byte(const struct np_payload_spec *spec, uint64_t mac,

@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "proto_icmp.h"
+#include "proto_tcp.h"
 #include "sockets.h"
 
 static const struct np_proto *const protos[] = {
 	&np_proto_icmp,
+	&np_proto_tcp,
 };
 
 const struct np_proto *np_proto_find(const char *name)

@@ -94,6 +94,12 @@ struct np_proto {
 	enum np_class (*classify)(int family, const struct np_reply *r);
 	/* the capture filter of --save (pcap syntax) */
 	const char *(*capture_filter)(int family);
+	/* what a reply says of the port (TCP: "open", "closed"); NULL: the
+	 * protocol's replies say nothing of one */
+	const char *(*reply_state)(const struct np_reply *r);
+	/* build needs the flow's source address (a pseudo-header checksum):
+	 * a run whose socket has none looks it up for each target */
+	bool flow_src;
 };
 
 /* The protocols, by name; NULL if unknown.  np_proto_default() is ICMP

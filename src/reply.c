@@ -294,6 +294,8 @@ static enum np_rx_kind parse_icmp4(const struct np_proto *P, struct np_rd r,
 		out->has_gateway = true;
 		return quoted_ipv4(P, r, out);
 	default: /* the protocol's own messages (an Echo Reply) */
+		if (P->ip_proto(AF_INET) != IPPROTO_ICMP)
+			return ignored(out); /* not carried in ICMP (TCP) */
 		return P->parse(msg, AF_INET, requests, out);
 	}
 }
@@ -358,6 +360,8 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	case NP_ICMP6_REDIRECT:
 		return parse_redirect6(P, r, out);
 	default: /* the protocol's own messages (an Echo Reply) */
+		if (P->ip_proto(AF_INET6) != IPPROTO_ICMPV6)
+			return ignored(out); /* not carried in ICMP (TCP) */
 		return P->parse(msg, AF_INET6, rx->requests, out);
 	}
 }
@@ -407,10 +411,16 @@ static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
 	if (!ipv4_options_valid(opts))
 		return malformed(out, NP_MAL_IP_OPTIONS);
 	out->ttl = ttl;
-	if (proto != IPPROTO_ICMP || (frag & 0x3fff) != 0)
+	if ((frag & 0x3fff) != 0)
 		return ignored(out);
 	/* Trailing bytes past the total length are link padding. */
 	np_rd_sub(&r, (size_t)totlen - ihl, &icmp);
+	/* A raw socket of a protocol not carried in ICMP (TCP) reads its
+	 * own segments after the IP header. */
+	if (proto != IPPROTO_ICMP && proto == rx_proto(rx)->ip_proto(AF_INET))
+		return rx_proto(rx)->parse(icmp, AF_INET, rx->requests, out);
+	if (proto != IPPROTO_ICMP)
+		return ignored(out);
 	return parse_icmp4(rx_proto(rx), icmp, rx->requests, out);
 }
 
@@ -609,6 +619,11 @@ const char *np_reply_malformed_name(enum np_rx_malformed why)
 		[NP_MAL_IP6_TRUNCATED] = "IPv6 header truncated",
 		[NP_MAL_IP6_PLEN] = "IPv6 payload length past the packet",
 		[NP_MAL_IP6_EXTHDR] = "IPv6 extension header malformed",
+		[NP_MAL_TCP_TRUNCATED] = "TCP header truncated",
+		[NP_MAL_TCP_OFFSET] =
+			"TCP data offset below 5 or past the segment",
+		[NP_MAL_QUOTE_NO_TCP] =
+			"quote ends before the TCP sequence number",
 	};
 
 	if ((unsigned)why >= NP_MAL_COUNT)

@@ -46,6 +46,9 @@ enum np_rx_malformed {
 	NP_MAL_IP6_TRUNCATED,	/* fewer than 40 bytes of IPv6 header */
 	NP_MAL_IP6_PLEN,	/* payload length past the bytes received */
 	NP_MAL_IP6_EXTHDR,	/* an extension header is malformed */
+	NP_MAL_TCP_TRUNCATED,	/* fewer than 20 bytes of TCP header */
+	NP_MAL_TCP_OFFSET,	/* TCP data offset < 5 or past the segment */
+	NP_MAL_QUOTE_NO_TCP,	/* quote ends before the TCP sequence number */
 	NP_MAL_COUNT
 };
 
@@ -77,6 +80,9 @@ enum np_proof {
 	NP_PROOF_KEY,	   /* flow and probe bits only (RFC 792's minimal
 			    * quote): may be forged by a guess */
 	NP_PROOF_AUTH,	   /* authentication bytes too, to be checked */
+	NP_PROOF_TAG,	   /* flow, probe bits and `tag`, a 16-bit truncation
+			    * of the probe's MAC that the protocol's header
+			    * carries (TCP's ISN), to be checked */
 };
 
 struct np_key {
@@ -85,6 +91,9 @@ struct np_key {
 	enum np_proof proof;
 	const uint8_t *auth;
 	size_t auth_len;
+	uint16_t tag;  /* NP_PROOF_TAG: the MAC's first 16 bits */
+	uint16_t port; /* the far port (TCP, UDP): a reply's source, a
+			* quote's destination; 0 for ICMP */
 };
 
 struct np_reply {

@@ -40,9 +40,14 @@ struct np_report_text {
 	struct np_resolver *resolver;
 	struct np_held_line *held;
 	size_t nheld, held_cap;
+	bool synack_again_said; /* --tcp: the warning, once */
 };
 
 void np_report_text_sink(struct np_report_text *ctx, struct np_sink *sink);
+/* --tcp: a duplicate reply that is a SYN/ACK the target sent again (our
+ * host's RST did not reach it), and the warning about it. */
+bool np_report_synack_again(const struct np_event *ev);
+void np_report_synack_warning(FILE *f, const struct np_event *ev);
 /* struct np_run_info's extra_poll and extra_pump for the helper's
  * socket: `ctx` is the struct np_report_text. */
 int np_report_text_poll(void *ctx, int64_t *wake);
@@ -59,9 +64,16 @@ struct np_metrics {
 	size_t n;
 	size_t unresolved; /* of the n: names that did not resolve */
 	bool failed;
+	/* --tcp, --udp: proto and port labels on every series; NULL: ICMP
+	 * Echo, no such labels */
+	const char *proto;
+	unsigned port;
 };
 
 int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err);
+/* The run's probe protocol and port (o->proto, o->port), for the
+ * labels: after np_metrics_open. */
+void np_metrics_probe(struct np_metrics *m, const struct np_options *o);
 void np_metrics_add(struct np_metrics *m, const struct np_result *r);
 /* A target whose name did not resolve: netprobe_up 0 all the same (an
  * alert on up == 0 fires), and netprobe_resolve_failed 1 with `why`. */
@@ -115,6 +127,7 @@ struct np_report_multi {
 	FILE *diag;
 	const struct np_options *opt;
 	bool alive_mode;
+	bool synack_again_said; /* --tcp: the warning, once */
 };
 
 void np_report_multi_sink(struct np_report_multi *ctx, struct np_sink *sink);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "proto.h"
 #include "result.h"
 #include "target.h"
 
@@ -35,6 +36,21 @@ static void head(FILE *f, const char *event, int64_t wall_ns, const char *name,
 	np_json_string(f, name);
 	fputs(",\"address\":", f);
 	np_json_string(f, address);
+}
+
+/* --tcp, --udp: the protocol, the far port and (a reply) what it says
+ * of the port; nothing for ICMP Echo. */
+static void proto_port(FILE *f, const struct np_event *ev, bool state)
+{
+	const struct np_reply *r = ev->reply;
+
+	if (r == NULL || r->proto == NULL || r->key.port == 0 ||
+	    r->proto->default_port == 0)
+		return;
+	fprintf(f, ",\"proto\":\"%s\",\"port\":%u", r->proto->name,
+		r->key.port);
+	if (state && r->proto->reply_state != NULL)
+		fprintf(f, ",\"state\":\"%s\"", r->proto->reply_state(r));
 }
 
 /* One event; `index` is -1 in ping mode (the sequence number says it). */
@@ -101,6 +117,7 @@ static void json_event(FILE *f, int family, const char *name,
 			fprintf(f, ",\"reason\":\"%s\"",
 				ev->flags & NP_EVF_BADSUM ? "bad checksum"
 							  : "altered payload");
+		proto_port(f, ev, true);
 		break;
 	case NP_EV_ICMP_ERROR:
 	case NP_EV_LOCAL_ERROR: {
@@ -121,6 +138,8 @@ static void json_event(FILE *f, int family, const char *name,
 		np_json_string(f, desc);
 		fprintf(f, ",\"verified\":%s",
 			ev->flags & NP_EVF_UNVERIFIED ? "false" : "true");
+		if (ev->kind == NP_EV_ICMP_ERROR)
+			proto_port(f, ev, false);
 		break;
 	}
 	case NP_EV_SEND_ERROR:

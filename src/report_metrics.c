@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "options.h"
+#include "proto.h"
 #include "result.h"
 
 struct rec {
@@ -22,6 +24,8 @@ struct rec {
 	uint64_t sent, received, duplicates, errors;
 	int have_rtt;
 	double min_s, max_s, sum_s, p50_s, p90_s, p99_s, loss;
+	char proto[8]; /* --tcp, --udp: the proto and port labels */
+	unsigned port;
 	int unresolved;	 /* only netprobe_up and netprobe_resolve_failed */
 	char reason[96]; /* why it did not resolve */
 };
@@ -56,6 +60,25 @@ int np_metrics_open(struct np_metrics *m, const char *path, struct np_err *err)
 	return 0;
 }
 
+void np_metrics_probe(struct np_metrics *m, const struct np_options *o)
+{
+	const struct np_proto *P =
+		o->proto != NULL ? np_proto_find(o->proto) : NULL;
+
+	if (P == NULL || P->default_port == 0)
+		return;
+	m->proto = P->name;
+	m->port = o->port != 0 ? o->port : P->default_port;
+}
+
+static void rec_probe(const struct np_metrics *m, struct rec *x)
+{
+	if (m->proto == NULL)
+		return;
+	snprintf(x->proto, sizeof(x->proto), "%s", m->proto);
+	x->port = m->port;
+}
+
 /* Label values: backslash, double quote and newline escaped. */
 static void label(FILE *f, const char *s)
 {
@@ -80,6 +103,7 @@ void np_metrics_add(struct np_metrics *m, const struct np_result *r)
 	snprintf(x.address, sizeof(x.address), "%s", r->address);
 	x.sent = r->transmitted;
 	x.received = r->received;
+	rec_probe(m, &x);
 	x.duplicates = r->duplicates;
 	x.errors = r->errors;
 	x.loss = r->loss_pct / 100.0;
@@ -104,6 +128,7 @@ void np_metrics_add_unresolved(struct np_metrics *m, const char *name,
 
 	memset(&x, 0, sizeof(x));
 	x.unresolved = 1;
+	rec_probe(m, &x);
 	snprintf(x.name, sizeof(x.name), "%s", name);
 	snprintf(x.reason, sizeof(x.reason), "%s", why);
 	if (fwrite(&x, sizeof(x), 1, m->tmp) != 1)
@@ -119,6 +144,8 @@ static void labels(FILE *f, const struct rec *x, const char *extra)
 	fputs("\",address=\"", f);
 	label(f, x->address);
 	fputc('"', f);
+	if (x->proto[0] != '\0')
+		fprintf(f, ",proto=\"%s\",port=\"%u\"", x->proto, x->port);
 	if (extra != NULL)
 		fprintf(f, ",%s", extra);
 	fputc('}', f);
@@ -235,7 +262,11 @@ static void family(FILE *f, FILE *tmp, enum fam k, size_t unresolved)
 			fputs(n, f);
 			fputs("{target=\"", f);
 			label(f, x.name);
-			fputs("\",address=\"\",reason=\"", f);
+			fputs("\",address=\"\"", f);
+			if (x.proto[0] != '\0')
+				fprintf(f, ",proto=\"%s\",port=\"%u\"", x.proto,
+					x.port);
+			fputs(",reason=\"", f);
 			label(f, x.reason);
 			fputs("\"} 1\n", f);
 			break;

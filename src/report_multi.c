@@ -5,6 +5,8 @@
 
 #include "report.h"
 
+#include "proto.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -84,6 +86,11 @@ static void reply_line(struct np_report_multi *ctx, const char *name,
 			"%s : [%u], %zu bytes, %s ms (%s avg, %u%% loss)", name,
 			ev->index, ev->bytes, rtt, avg,
 			loss_pct(t->transmitted, t->received));
+		/* --tcp: what the reply says of the port */
+		if (ev->reply != NULL && ev->reply->proto != NULL &&
+		    ev->reply->proto->reply_state != NULL)
+			fprintf(ctx->out, ", port %u %s", ev->reply->key.port,
+				ev->reply->proto->reply_state(ev->reply));
 		/* -v: where the RTT's two times came from, as in ping mode */
 		if (ctx->opt->verbose && ev->rtt_ns >= 0)
 			fprintf(ctx->out, " ts=%s", np_report_ts_name(ev->ts));
@@ -111,6 +118,11 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 	 * does, and formatting it was a tenth of the sweep's user time */
 	switch (ev->kind) {
 	case NP_EV_REPLY:
+		if ((ev->flags & NP_EVF_DUP) && !ctx->synack_again_said &&
+		    np_report_synack_again(ev)) {
+			ctx->synack_again_said = true;
+			np_report_synack_warning(ctx->diag, ev);
+		}
 		if (!per_reply(ctx))
 			break;
 		target_name(t, name, sizeof(name));

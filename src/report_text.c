@@ -71,6 +71,57 @@ static const char *seqname(const struct np_run_info *info)
 		       : np_proto_default()->seq_name;
 }
 
+bool np_report_synack_again(const struct np_event *ev)
+{
+	const struct np_reply *r = ev->reply;
+
+	return r != NULL && r->proto != NULL && r->proto->reply_state != NULL &&
+	       strcmp(r->proto->name, "tcp") == 0 &&
+	       strcmp(r->proto->reply_state(r), "open") == 0;
+}
+
+void np_report_synack_warning(FILE *f, const struct np_event *ev)
+{
+	char addr[INET6_ADDRSTRLEN + 16] = "?";
+
+	if (ev->from != NULL)
+		np_addr_str(ev->from, addr, sizeof(addr));
+	fprintf(f,
+		"netprobe: warning: %s sent its SYN/ACK again (tcp_seq=%u): "
+		"the RST this host's kernel sends in answer did not reach it "
+		"(does a local firewall drop outgoing RSTs?); the target keeps "
+		"a half-open connection until its SYN/ACK retries run out\n",
+		addr, ev->seq);
+}
+
+/* --tcp, --udp: the port the probes go to; 0 for ICMP */
+static unsigned run_port(const struct np_run_info *info)
+{
+	const struct np_proto *P =
+		info->sock != NULL ? info->sock->proto : NULL;
+
+	if (P == NULL || P->default_port == 0)
+		return 0;
+	return info->opt->port != 0 ? info->opt->port : P->default_port;
+}
+
+/* What a reply says of its port: " port=443 open", " port=443 closed
+ * (RST)"; nothing for ICMP. */
+static void port_state(FILE *f, const struct np_event *ev)
+{
+	const struct np_reply *r = ev->reply;
+	const char *state;
+
+	if (r == NULL || r->proto == NULL || r->proto->reply_state == NULL)
+		return;
+	state = r->proto->reply_state(r);
+	fprintf(f, " port=%u %s%s", r->key.port, state,
+		strcmp(state, "closed") == 0 &&
+				strcmp(r->proto->name, "tcp") == 0
+			? " (RST)"
+			: "");
+}
+
 static bool numeric_out(const struct np_run_info *info)
 {
 	return info->opt->numeric || info->target->numeric;
@@ -299,7 +350,12 @@ static void text_start(void *vctx, const struct np_run_info *info)
 			fprintf(ctx->out, "%02x", o->pattern[i]);
 		fprintf(ctx->out, "\n");
 	}
-	if (t->family == AF_INET)
+	if (run_port(info) != 0) /* iputils' line, and what is probed */
+		fprintf(ctx->out,
+			"PING %s (%s) %ld(%zu) bytes of data, %s port %u.\n",
+			t->name, t->addr_str, o->size, info->packet_len,
+			info->sock->proto->name, run_port(info));
+	else if (t->family == AF_INET)
 		fprintf(ctx->out, "PING %s (%s) %ld(%zu) bytes of data.\n",
 			t->name, t->addr_str, o->size, info->packet_len);
 	else if (t->numeric)
@@ -402,6 +458,11 @@ static void text_event(void *vctx, const struct np_run_info *info,
 	case NP_EV_SENT:
 		return;
 	case NP_EV_REPLY:
+		if ((ev->flags & NP_EVF_DUP) && !ctx->synack_again_said &&
+		    np_report_synack_again(ev)) {
+			ctx->synack_again_said = true;
+			np_report_synack_warning(ctx->diag, ev);
+		}
 		if (info->opt->quiet)
 			return;
 		stamp(f, info, ev->wall_ns);
@@ -421,6 +482,9 @@ static void text_event(void *vctx, const struct np_run_info *info,
 			if (info->opt->verbose)
 				fprintf(f, " ts=%s", np_report_ts_name(ev->ts));
 		}
+		/* after iputils' fields, where parsers of ping's lines (jc)
+		 * find them by position */
+		port_state(f, ev);
 		if (ev->flags & NP_EVF_DUP)
 			fprintf(f, " (DUP!)");
 		if (ev->flags & NP_EVF_BADSUM)

@@ -145,9 +145,10 @@ int np_run_habits(const struct np_options *o, struct np_err *err)
 	if (np_looks_like_port(o->pattern_arg))
 		fprintf(stderr,
 			"netprobe: warning: -p %s is a hex pattern for the "
-			"payload (bytes 0x%02x...), not a port: TCP probes are "
-			"not supported yet\n",
-			o->pattern_arg, o->pattern[0]);
+			"payload (bytes 0x%02x...), not a port: for TCP "
+			"probes to port %s give --tcp=%s\n",
+			o->pattern_arg, o->pattern[0], o->pattern_arg,
+			o->pattern_arg);
 	if (multi && o->interval_set && o->interval_ns >= 10 * NP_NSEC_PER_SEC)
 		fprintf(stderr,
 			"netprobe: warning: -i %g is in seconds here, between "

@@ -224,6 +224,7 @@ static int many_report(struct many_run *r, const struct np_options *opt,
 	if (opt->metrics != NULL) {
 		if (np_metrics_open(&r->metrics, opt->metrics, err) != 0)
 			return -1;
+		np_metrics_probe(&r->metrics, opt);
 		r->have_metrics = true;
 		/* the names that did not resolve first: up 0 and why */
 		for (size_t i = 0; i < r->notes.n; i++)

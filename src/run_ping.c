@@ -47,6 +47,7 @@ static void unresolved_metrics(const struct np_options *opt,
 
 	if (opt->metrics == NULL || np_metrics_open(&m, opt->metrics, &merr))
 		return;
+	np_metrics_probe(&m, opt);
 	np_metrics_add_unresolved(&m, opt->target,
 				  np_run_resolve_reason(why->msg));
 	if (np_metrics_write(&m, &merr) != 0)
@@ -83,7 +84,8 @@ static int ping_setup(struct ping_run *r, const struct np_options *opt,
 	r->info.opt = opt;
 	r->info.target = &r->target;
 	r->info.sock = &r->sock;
-	r->info.packet_len = np_ping_packet_len(r->target.family, opt->size);
+	r->info.packet_len = np_ping_packet_len(r->target.family, opt->size) -
+			     np_proto_default()->hdr_len + P->hdr_len;
 	r->info.capture_fd = -1;
 #ifdef HAVE_PCAP
 	if (opt->save_file != NULL) {
@@ -134,6 +136,7 @@ static int ping_output(struct ping_run *r, const struct np_options *opt,
 	if (opt->metrics != NULL) {
 		if (np_metrics_open(&r->metrics, opt->metrics, err) != 0)
 			return -1;
+		np_metrics_probe(&r->metrics, opt);
 		r->have_metrics = true;
 	}
 	if (ping_report(r, opt, err) != 0)

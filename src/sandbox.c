@@ -160,9 +160,10 @@ static int allow_needs(scmp_filter_ctx ctx, const struct np_sandbox_needs *need)
 	};
 	/* libpcap reads its ring with poll(); it may also recvfrom() */
 	static const int capture[] = {SCMP_SYS(poll), SCMP_SYS(recvfrom)};
-	/* the route socket reconnected for the path MTU (no packet
-	 * leaves: it is UDP) */
-	static const int route[] = {SCMP_SYS(connect)};
+	/* the route socket reconnected for the path MTU, or for the
+	 * source address of a TCP probe's checksum (no packet leaves: it is
+	 * UDP) */
+	static const int route[] = {SCMP_SYS(connect), SCMP_SYS(getsockname)};
 	int rc = 0;
 
 	if (need->metrics_file)

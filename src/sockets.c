@@ -174,6 +174,32 @@ int np_socket_emsgsize_mtu(const struct np_socket *s,
 	return route_mtu(s->route_fd, (struct sockaddr *)&d, dstlen);
 }
 
+int np_socket_flow_src(struct np_socket *s, const struct sockaddr *dst,
+		       socklen_t dstlen, struct sockaddr_storage *src)
+{
+	struct sockaddr_storage d;
+	socklen_t len = sizeof(*src);
+
+	if (s->flow_src.ss_family == dst->sa_family &&
+	    np_addr_equal((const struct sockaddr *)&s->flow_dst, dst)) {
+		memcpy(src, &s->flow_src, sizeof(*src));
+		return 0;
+	}
+	if (dstlen > sizeof(d) || s->route_fd < 0)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	memcpy(&d, dst, dstlen);
+	np_addr_set_port((struct sockaddr *)&d, 1025);
+	memset(src, 0, sizeof(*src));
+	if (connect(s->route_fd, (struct sockaddr *)&d, dstlen) != 0 ||
+	    getsockname(s->route_fd, (struct sockaddr *)src, &len) != 0 ||
+	    src->ss_family != dst->sa_family)
+		return -1;
+	memcpy(&s->flow_dst, &d, sizeof(d));
+	memcpy(&s->flow_src, src, sizeof(*src));
+	return 0;
+}
+
 int np_socket_open_route(struct np_socket *s, int family, struct np_err *err)
 {
 	s->route_fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
@@ -235,11 +261,23 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 		if (raw_errno != EPERM && raw_errno != EACCES)
 			return np_err_errno(err, raw_errno, "socket(SOCK_RAW)");
 	}
-	if (!P->dgram)
-		return np_err_errno(err, raw_errno,
-				    "cannot open a raw %s socket: give the "
-				    "binary CAP_NET_RAW",
-				    P->name);
+	if (!P->dgram) {
+		/* TCP SYN probes: a raw socket or nothing; the connect()
+		 * probe is the way without privileges */
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		if (n <= 0)
+			snprintf(exe, sizeof(exe), "netprobe");
+		return np_err_set(
+			err,
+			"cannot open a raw %s socket for --%s: no CAP_NET_RAW "
+			"(%s).\n"
+			"Fix either: give the binary the capability:  sudo "
+			"setcap cap_net_raw+p %s\n"
+			"        or: probe without privileges, with connect(): "
+			"--%s --connect",
+			P->name, P->name, strerror(raw_errno), exe, P->name);
+	}
 	s->fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
 	if (s->fd >= 0) {
 		s->kind = NP_SOCK_DGRAM;

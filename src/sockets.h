@@ -53,6 +53,8 @@ struct np_socket {
 	int route_fd;  /* UDP socket connected to the target, -1 */
 	struct sockaddr_storage route_dst;
 	socklen_t route_dstlen;
+	/* np_socket_flow_src's last answer: the source for flow_dst */
+	struct sockaddr_storage flow_dst, flow_src;
 	/* Kernel timestamps: software receive stamps on every datagram read
 	 * (ts_rx), and software transmit stamps read from the error queue,
 	 * asked for with each probe and naming it with SCM_TS_OPT_ID (ts_tx;
@@ -81,6 +83,13 @@ int np_socket_path_mtu(const struct np_socket *s);
 int np_socket_open_route(struct np_socket *s, int family, struct np_err *err);
 int np_socket_emsgsize_mtu(const struct np_socket *s,
 			   const struct sockaddr *dst, socklen_t dstlen);
+
+/* The source address the kernel's route gives for `dst` (a connect of
+ * the route socket, s->route_fd: no packet is sent), for a pseudo-header
+ * checksum in many-target mode; the last answer is kept for the next
+ * probe to the same address.  -1 when there is none. */
+int np_socket_flow_src(struct np_socket *s, const struct sockaddr *dst,
+		       socklen_t dstlen, struct sockaddr_storage *src);
 
 /* Open the socket of protocol `proto` (its sock_protocol) for `family`: a
  * raw socket with CAP_NET_RAW raised just around socket(2), else the

@@ -8,8 +8,12 @@
  * past the checksum to the matchers.  Every parsed reply goes to the
  * single-target matcher (np_match_packet) and to the many-target matcher
  * (np_match_packet), as from the target and as from a router, and every
- * error is described.  Invariants of the parse and of the matchers' counts
- * are checked: a violation aborts, as a crash. */
+ * error is described.  The same bytes are parsed for the TCP SYN probe
+ * too: as a raw IPv4 TCP socket reads them (IP header first), as a raw
+ * IPv6 one (TCP header first), as a TCP error-queue quote, and with the
+ * acknowledgment number made right for one of the fixture's probes.
+ * Invariants of the parse and of the matchers' counts are checked: a
+ * violation aborts, as a crash. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -25,6 +29,7 @@
 #include "fuzz_fixture.h"
 #include "icmp.h"
 #include "proto_icmp.h"
+#include "proto_tcp.h"
 #include "match.h"
 #include "reply.h"
 #include "target.h"
@@ -233,9 +238,13 @@ static void check_parse(const uint8_t *buf, size_t len,
 	} else {
 		CHECK(r->key.auth_len == 0);
 	}
-	if (r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
-	    r->kind == NP_RX_LOCAL_ERROR)
+	/* a TCP reply or quote authenticates with its ISN's tag instead */
+	if ((r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
+	     r->kind == NP_RX_LOCAL_ERROR) &&
+	    r->key.proof != NP_PROOF_TAG)
 		CHECK(r->key.auth != NULL);
+	if (r->key.proof == NP_PROOF_TAG)
+		CHECK(r->proto == &np_proto_tcp && r->key.auth == NULL);
 	if (r->quoted_dst_set)
 		CHECK(r->quoted_dst.ss_family == AF_INET ||
 		      r->quoted_dst.ss_family == AF_INET6);
@@ -374,6 +383,57 @@ static void parse_v6(const uint8_t *buf, size_t len)
 	match(AF_INET6, NP_SOCK_RAW, &r);
 }
 
+/* TCP: a raw socket's segment (IPv4: after its IP header), or (fix) the
+ * same with the ports and acknowledgment number of an answer to fixture
+ * probe `pick`, so that mutations reach the matcher's good path. */
+static void parse_tcp(int family, const uint8_t *data, size_t size, bool fix)
+{
+	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
+	struct np_rx rx = {family,	 family == AF_INET,
+			   NULL,	 size,
+			   64,		 family == AF_INET6 ? &src : NULL,
+			   NULL,	 false,
+			   &np_proto_tcp};
+	struct np_payload_spec spec;
+	struct np_probe_ident id;
+	struct np_reply r;
+	uint8_t *buf = malloc(size ? size : 1);
+	size_t off = 0;
+
+	if (buf == NULL)
+		abort();
+	memcpy(buf, data, size);
+	if (family == AF_INET6)
+		rx.dst6 = &dst;
+	if (family == AF_INET && size >= 20)
+		off = (size_t)(buf[0] & 0x0f) * 4;
+	if (fix && off + 12 <= size) {
+		uint64_t no =
+			FX_FIRST + (size > 0 ? buf[size - 1] : 0) % FX_NPROBES;
+		uint32_t ack;
+
+		spec_init(&spec);
+		id.flow = FX_IDENT;
+		id.seq = (uint16_t)no;
+		id.stamp = FX_STAMP0 + no;
+		ack = np_tcp_isn(&spec, &id) + 1;
+		np_wr_be16(buf + off + 2, FX_IDENT);
+		np_wr_be16(buf + off + 8, (uint16_t)(ack >> 16));
+		np_wr_be16(buf + off + 10, (uint16_t)ack);
+	} else if (fix) {
+		free(buf);
+		return;
+	}
+	rx.buf = buf;
+	variant = family == AF_INET ? "tcp v4" : "tcp v6";
+	np_reply_parse(&rx, &r);
+	check_parse(buf, size, &r);
+	if (r.kind == NP_RX_ECHO_REPLY)
+		CHECK(r.key.proof == NP_PROOF_TAG && !r.checksum_checked);
+	match(family, NP_SOCK_RAW, &r);
+	free(buf);
+}
+
 static void parse_errqueue(const uint8_t *data, size_t size)
 {
 	struct sock_extended_err ee;
@@ -398,6 +458,11 @@ static void parse_errqueue(const uint8_t *data, size_t size)
 	np_reply_from_errqueue(NULL, family, &ee, pkt, len, &r);
 	check_parse(pkt, len, &r);
 	match(family, NP_SOCK_DGRAM, &r);
+	/* a raw TCP socket's: the quoted TCP header (raw_err, rawv6_err) */
+	variant = "tcp errqueue";
+	np_reply_from_errqueue(&np_proto_tcp, family, &ee, pkt, len, &r);
+	check_parse(pkt, len, &r);
+	match(family, NP_SOCK_RAW, &r);
 	free(copy);
 }
 
@@ -444,8 +509,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parse_v6(fixed, size);
 	}
 
-	/* the error queue of a datagram socket */
+	/* the error queue of a datagram socket, and of a raw TCP one */
 	parse_errqueue(data, size);
+
+	/* TCP SYN probes' raw sockets */
+	for (int fix = 0; fix < 2; fix++) {
+		parse_tcp(AF_INET, data, size, fix);
+		parse_tcp(AF_INET6, data, size, fix);
+	}
 
 	free(fixed);
 	return 0;

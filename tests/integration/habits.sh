@@ -39,7 +39,7 @@ np_eq "--file FILE in the same directory: exit 0" 0 "$?"
 for port in 22 80 443 8080; do
 	np_run "$A" $T -c 1 -p "$port" 198.18.0.1
 	np_eq "-p $port: a warning, the run goes on (exit 0)" 0 "$NP_RC"
-	np_match "-p $port: says it is a pattern, not a port" "^netprobe: warning: -p $port is a hex pattern .*not a port: TCP probes are not supported yet" "$NP_ERR"
+	np_match "-p $port: says it is a pattern, not a port" "^netprobe: warning: -p $port is a hex pattern .*not a port: for TCP probes to port $port give --tcp=$port" "$NP_ERR"
 done
 np_run "$A" $T -c 1 -p 443 198.18.0.1 198.18.0.2
 np_match "-p 443, many targets: the warning too" '^netprobe: warning: -p 443 is a hex pattern' "$NP_ERR"

@@ -215,7 +215,7 @@ static struct np_io fake_io(struct fake *fk)
 {
 	struct np_io io = {fk,	    fk_mono,	   fk_real,
 			   fk_send, fk_recv_batch, fk_recv_one,
-			   fk_wait, fk_mtu};
+			   fk_wait, fk_mtu,	   NULL};
 
 	return io;
 }

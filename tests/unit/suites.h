@@ -18,5 +18,6 @@ Suite *capture_suite(void);
 Suite *core_suite(void);
 Suite *resolver_suite(void);
 Suite *proto_suite(void);
+Suite *tcp_suite(void);
 
 #endif
