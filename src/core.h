@@ -40,7 +40,8 @@ struct np_probe {
 	uint32_t gen;	   /* ... while it holds this generation */
 	uint32_t index;	   /* many targets: the target's probe, from 0 */
 	uint8_t state;
-	uint8_t ts; /* NP_TS_TX_KERNEL: sent_mono is the kernel's */
+	uint8_t ts;    /* NP_TS_TX_KERNEL: sent_mono is the kernel's */
+	uint16_t conn; /* a connect probe's socket: its slot + 1, 0 none */
 };
 
 /* Probes in flight, indexed by probe number modulo a power of two.  Holds
@@ -97,6 +98,46 @@ struct np_probe *np_probe_table_expire_one(struct np_probe_table *t,
 
 /* ---- injected clock and I/O -------------------------------------------- */
 
+/* What every connect probe's socket is given before its connect():
+ * -t, -Q and -I, from the options and the route look-up. */
+struct np_conn_cfg {
+	int ttl;	/* -1: the kernel's default */
+	int tos;	/* -1: the kernel's default */
+	int pmtu;	/* -M as IP(V6)_PMTUDISC_*, -1: the kernel's default */
+	bool bind_addr; /* -I ADDR: bind to `src` */
+	struct sockaddr_storage src; /* ... port 0 */
+	char device[16];	     /* -I IFACE, or "" */
+};
+
+/* How a connect probe ended, as its socket tells (np_io.outcome). */
+struct np_conn_outcome {
+	int err; /* SO_ERROR: 0 connected (open), ECONNREFUSED (a RST), ... */
+	/* an ICMP error the kernel matched to the SYN (the error queue,
+	 * IP_RECVERR): its type, code, info and sender */
+	bool icmp;
+	uint8_t type, code;
+	uint32_t info;
+	bool have_offender;
+	struct sockaddr_storage offender;
+	/* TCP_INFO: the kernel's RTT sample of the SYN -> SYN/ACK (tcpi_rtt,
+	 * µs, as ns; -1 none) and the SYNs it sent again */
+	int64_t rtt_ns;
+	uint32_t retrans;
+};
+
+/* A connect probe in flight: its socket and its probe. */
+struct np_conn {
+	int fd; /* -1: a free slot */
+	int family;
+	bool ready;	    /* the socket reported its outcome (ppoll) */
+	uint64_t no;	    /* the probe's number */
+	int64_t ready_mono; /* when ppoll said so */
+};
+
+/* Sockets in flight at most for connect probes: each is a descriptor
+ * (np_socket.conn_max lowers it to what RLIMIT_NOFILE allows). */
+#define NP_CORE_CONN_MAX 4096
+
 /* What the core and the schedulers ask of the world.  np_io_system is
  * the real one; tests pass a fake clock and fake sockets. */
 struct np_io {
@@ -128,6 +169,15 @@ struct np_io {
 	int (*flow_src)(void *ctx, struct np_socket *s,
 			const struct sockaddr *dst, socklen_t dstlen,
 			struct sockaddr_storage *src);
+	/* Connect probes (np_proto.connect): a non-blocking TCP socket with
+	 * `cfg` applied, connecting to `dst`; its descriptor, or -1 with
+	 * errno (EINPROGRESS is not an error: the connect is under way) */
+	int (*connect)(void *ctx, const struct np_conn_cfg *cfg,
+		       const struct sockaddr *dst, socklen_t dstlen);
+	/* ... how the connect on `fd` ended (once ppoll reported it) */
+	void (*outcome)(void *ctx, int fd, struct np_conn_outcome *out);
+	/* ... and the socket closed (SO_LINGER 0: a RST, no TIME_WAIT) */
+	void (*close)(void *ctx, int fd);
 };
 
 extern const struct np_io np_io_system;
@@ -193,6 +243,16 @@ struct np_core {
 	bool retry_pending_error;
 	struct np_core_fd extra[NP_CORE_MAX_FDS];
 	size_t nextra;
+	/* Connect probes: a socket per probe in flight (conn_max at most,
+	 * the table made at the first send), waited on with the others */
+	struct np_conn_cfg ccfg[2]; /* IPv4, IPv6 */
+	struct np_conn *conn;
+	size_t conn_max, conn_used;
+	uint16_t *conn_free; /* free slots, a stack */
+	size_t nconn_free;
+	struct pollfd *pfd; /* the wait set: 2 + extras + connects */
+	size_t pfd_cap;
+	unsigned conn_ready; /* a bit per family with an outcome to read */
 };
 
 /* The run's payload for protocol `proto`: -s, -p and a random MAC key;
@@ -225,10 +285,15 @@ int64_t np_core_real(const struct np_core *c);
 int np_core_send(struct np_core *c, uint32_t slot, int family,
 		 const struct sockaddr *dst, socklen_t dstlen, uint64_t *forced,
 		 struct np_probe **pp);
+/* No probe can be sent now: the slot of the next probe holds a pending
+ * one, or every connect probe's socket is in flight.  A scheduler waits
+ * for a reply or a timeout, which frees one. */
+bool np_core_busy(const struct np_core *c);
 
 /* Read up to `rounds` batches from one queue of the socket of family
  * index `f`, handing each datagram to the scheduler (the transmit stamps
- * applied first).  -1: fatal. */
+ * applied first).  Connect probes: the outcomes np_core_wait saw, read
+ * from their sockets (with the plain queue).  -1: fatal. */
 int np_core_drain(struct np_core *c, int f, bool errqueue, int rounds,
 		  struct np_err *err);
 /* One datagram with recvmsg (-f, -A: the reply expected right after the

@@ -58,23 +58,38 @@ uint16_t np_inet_checksum(const void *data, size_t len)
 	return np_csum_fold(np_csum_add(0, data, len));
 }
 
+uint32_t np_csum_pseudo(int family, const uint8_t *src, const uint8_t *dst,
+			uint8_t proto, size_t len)
+{
+	uint8_t tail[8];
+	size_t n = family == AF_INET6 ? 16 : 4;
+	uint32_t sum = 0;
+
+	sum = np_csum_add(sum, src, n);
+	sum = np_csum_add(sum, dst, n);
+	memset(tail, 0, sizeof(tail));
+	if (family == AF_INET6) {
+		/* upper-layer length (32 bits), 3 zero bytes, next header */
+		tail[0] = (uint8_t)(len >> 24);
+		tail[1] = (uint8_t)(len >> 16);
+		tail[2] = (uint8_t)(len >> 8);
+		tail[3] = (uint8_t)len;
+		tail[7] = proto;
+		return np_csum_add(sum, tail, 8);
+	}
+	/* zero, protocol, length (16 bits) */
+	tail[1] = proto;
+	tail[2] = (uint8_t)(len >> 8);
+	tail[3] = (uint8_t)len;
+	return np_csum_add(sum, tail, 4);
+}
+
 uint16_t np_icmp6_checksum(const struct in6_addr *src,
 			   const struct in6_addr *dst, const void *icmp,
 			   size_t len)
 {
-	uint8_t tail[8];
-	uint32_t sum = 0;
+	uint32_t sum = np_csum_pseudo(AF_INET6, src->s6_addr, dst->s6_addr,
+				      IPPROTO_ICMPV6, len);
 
-	sum = np_csum_add(sum, src->s6_addr, 16);
-	sum = np_csum_add(sum, dst->s6_addr, 16);
-	/* upper-layer length (32 bits), 3 zero bytes, next header 58 */
-	tail[0] = (uint8_t)(len >> 24);
-	tail[1] = (uint8_t)(len >> 16);
-	tail[2] = (uint8_t)(len >> 8);
-	tail[3] = (uint8_t)len;
-	tail[4] = tail[5] = tail[6] = 0;
-	tail[7] = IPPROTO_ICMPV6;
-	sum = np_csum_add(sum, tail, sizeof(tail));
-	sum = np_csum_add(sum, icmp, len);
-	return np_csum_fold(sum);
+	return np_csum_fold(np_csum_add(sum, icmp, len));
 }

@@ -37,6 +37,11 @@ uint16_t np_csum_fold(uint32_t sum);
 /* The Internet checksum of data[0..len): the value to put in the checksum
  * field, and 0 when verifying data that already contains a checksum. */
 uint16_t np_inet_checksum(const void *data, size_t len);
+/* The unfolded sum of the pseudo-header of RFC 768/9293 (IPv4: addresses
+ * of 4 bytes, zero, protocol, 16-bit length) or RFC 8200 section 8.1
+ * (IPv6: addresses of 16 bytes, 32-bit length, next header). */
+uint32_t np_csum_pseudo(int family, const uint8_t *src, const uint8_t *dst,
+			uint8_t proto, size_t len);
 /* ICMPv6 checksum with the RFC 8200 section 8.1 pseudo-header. */
 uint16_t np_icmp6_checksum(const struct in6_addr *src,
 			   const struct in6_addr *dst, const void *icmp,

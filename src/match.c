@@ -476,3 +476,69 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 	}
 	return false;
 }
+
+/* ---- connect probes ------------------------------------------------------ */
+
+/* The probe ends without a good reply: no longer in flight. */
+static void conn_end(struct np_matcher *m, struct np_probe *p,
+		     enum np_probe_state state, struct np_tstate *t)
+{
+	if (p->state == NP_PROBE_PENDING) {
+		m->tab.pending--;
+		if (t != NULL && t->inflight > 0)
+			t->inflight--;
+	}
+	p->state = state;
+}
+
+void np_match_conn(struct np_matcher *m, struct np_probe *p,
+		   struct np_event *ev)
+{
+	struct np_tstate *t = owner(m, p);
+
+	m->ended = false;
+	ev->target = p->target;
+	ev->index = p->index;
+	if (t == NULL || p->state != NP_PROBE_PENDING) {
+		conn_end(m, p, NP_PROBE_TIMEDOUT, t);
+		m->total->late++;
+		ev->kind = NP_EV_IGNORED;
+		ev->why = "connect probe of a target already reported";
+		return;
+	}
+	if (ev->kind == NP_EV_REPLY) {
+		conn_end(m, p, NP_PROBE_REPLIED, t);
+		ev->bytes = 0;
+		BUMP(m, t, received);
+		np_rtt_add(m->total_rtt ? &m->total->rtt : &t->rtt, ev->rtt_ns);
+		if (t->hist != NULL)
+			np_hist_add(t->hist, ev->rtt_ns);
+		if (t->rtts != NULL && p->index < m->keep_rtts)
+			t->rtts[p->index] = ev->rtt_ns;
+		return;
+	}
+	/* an ICMP error about the SYN, or a local one: as a verified error
+	 * (the kernel checked the quoted ports and sequence) */
+	BUMP(m, t, errors);
+	if (ev->kind == NP_EV_ICMP_ERROR && ev->from != NULL &&
+	    (ev->from->sa_family == AF_INET ||
+	     ev->from->sa_family == AF_INET6)) {
+		t->err_set = true;
+		t->err_type = ev->reply->type;
+		t->err_code = ev->reply->code;
+		t->err_family = (uint8_t)ev->from->sa_family;
+		sa_addr_bytes(ev->from, t->err_from);
+	}
+	conn_end(m, p, NP_PROBE_ERRORED, t);
+	BUMP(m, t, errored);
+	m->ended = true;
+}
+
+struct np_tstate *np_match_conn_lost(struct np_matcher *m, struct np_probe *p)
+{
+	if (p->state != NP_PROBE_PENDING)
+		return NULL;
+	m->tab.pending--;
+	p->state = NP_PROBE_TIMEDOUT;
+	return np_match_expired(m, p);
+}

@@ -85,4 +85,16 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 		     const struct sockaddr *from, int64_t rx_mono,
 		     struct np_event *ev);
 
+/* Connect probes: the kernel matched the answer to probe `p`'s own
+ * socket, so there are no bytes to authenticate.  `ev` is the REPLY (with
+ * its RTT and port state), ICMP_ERROR or LOCAL_ERROR (with ev->reply) the
+ * socket's outcome makes; it is counted as np_match_packet counts a
+ * packet, and ev->target and ev->index set. */
+void np_match_conn(struct np_matcher *m, struct np_probe *p,
+		   struct np_event *ev);
+/* ... a probe whose SYN was sent again: lost, as if it had timed out
+ * (np_match_expired): its target if still held, NULL when the probe had
+ * ended already or its target was reported. */
+struct np_tstate *np_match_conn_lost(struct np_matcher *m, struct np_probe *p);
+
 #endif

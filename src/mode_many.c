@@ -310,7 +310,7 @@ static int send_burst(struct sweep *w, int64_t now, unsigned max, bool *busy,
 		socklen_t dlen;
 		int got, e;
 
-		if (np_probe_table_busy(&w->m.tab)) {
+		if (np_core_busy(&w->c)) { /* a full table, or sockets */
 			*busy = true;
 			break;
 		}

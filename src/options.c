@@ -289,6 +289,8 @@ static const struct optdef optdefs[] = {
 	FN("tcp", 0, optional_argument, M_PROBE, G_PROBE, "[=PORT]",
 	   "probe with TCP SYNs to PORT (default 80)",
 	   "the port must be a whole number from 1 to 65535", set_proto),
+	FLAG("connect", 0, connect, M_PROBE, G_PROBE,
+	     "TCP probes by connect(), no privilege (implies --tcp)"),
 	FN("udp", 0, optional_argument, M_PROBE, G_PROBE, "[=PORT]",
 	   "probe with UDP datagrams to PORT (default 33434)",
 	   "the port must be a whole number from 1 to 65535", set_proto),
@@ -437,6 +439,8 @@ static const struct optdef plugindefs[] = {
 	   "to their RTT",
 	   "the port must be a whole number from 1 to 65535", set_proto),
 	FLAG(NULL, 'v', verbose, MP, G_PLUGIN, "say which socket is used"),
+	FLAG("connect", 0, connect, MP, G_PLUGIN,
+	     "TCP probes by connect(), no privilege (port 80)"),
 	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
 	    "also write Prometheus metrics (see netprobe(8))",
 	    "expected a file name, or - for standard output"),
@@ -903,6 +907,16 @@ static int plugin_finish(int argc, char **argv, struct np_options *o,
 					       "it out with --tcp");
 		o->size = 0;
 	}
+	/* --connect: check_tcp's connect time, without privilege */
+	if (o->connect) {
+		if (o->proto != NULL && strcmp(o->proto, "tcp") != 0)
+			return np_err_set(err,
+					  "--connect probes TCP: it cannot be "
+					  "used with --%s",
+					  o->proto);
+		o->proto = "tcp-connect";
+		o->size = 0;
+	}
 	/* o->targets points at the hosts: argv-like, not owned */
 	o->targets = (char **)o->hosts;
 	o->target = o->hosts[0];
@@ -1019,6 +1033,40 @@ static int check_pairs(uint64_t seen, struct np_err *err)
 	return 0;
 }
 
+/* --connect: TCP (--tcp[=PORT], or alone for port 80), each probe a
+ * connect() whose SYN the kernel builds: no payload, no identifier. */
+static int check_connect(struct np_options *o, uint64_t seen,
+			 struct np_err *err)
+{
+	static const char *const refused[][2] = {
+		{"size", "a connect probe's SYN carries no payload"},
+		{"pattern", "a connect probe's SYN carries no payload"},
+		{"ident", "the kernel chooses each connect probe's source "
+			  "port"},
+		/* the run's segments cannot be told from others' on the wire:
+		 * each probe's source port is the kernel's */
+		{"save", "each probe's source port is the kernel's, so the "
+			 "run's own segments cannot be told apart"},
+	};
+	char one[32];
+
+	if (o->proto != NULL && strcmp(o->proto, "tcp") != 0)
+		return np_err_set(err,
+				  "--connect probes TCP: it cannot be used "
+				  "with --%s",
+				  o->proto);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (was_seen(seen, refused[i][0]))
+			return np_err_set(
+				err, "%s cannot be used with --connect: %s",
+				short_name(opt_by_long(refused[i][0]), one,
+					   sizeof(one)),
+				refused[i][1]);
+	o->proto = "tcp-connect";
+	o->size = 0; /* no payload: the header line says so */
+	return 0;
+}
+
 /* Many-target mode: an option that selects it, more or fewer than one
  * target, or one that is a block or a range (also a malformed one, so
  * that its error is about the block, not a failed name lookup). */
@@ -1058,6 +1106,8 @@ static int check_run(struct np_options *o, uint64_t seen, struct np_err *err)
 				       "--inspect, --filter, --save)");
 #endif
 	if (check_pairs(seen, err) != 0)
+		return -1;
+	if (o->connect && check_connect(o, seen, err) != 0)
 		return -1;
 	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0) {
 		/* a SYN carries no data (netprobe.8, TCP AND UDP PROBES) */

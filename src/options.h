@@ -86,6 +86,9 @@ struct np_options {
 	 * (np_proto_find) and port, 0 for the protocol's default */
 	const char *proto;
 	unsigned port;
+	/* --connect: TCP probes by connect(), no privilege (proto then
+	 * "tcp-connect") */
+	bool connect;
 	const char *target; /* the first target */
 	char **targets;	    /* all of them, as given */
 	int ntargets;

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "proto_icmp.h"
+#include "proto_tcpconn.h"
 #include "proto_tcp.h"
 #include "sockets.h"
 
 static const struct np_proto *const protos[] = {
 	&np_proto_icmp,
+	&np_proto_tcpconn,
 	&np_proto_tcp,
 };
 
@@ -72,6 +74,7 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 	rx.family = s->family;
 	/* raw IPv4 sockets deliver the IP header */
 	rx.has_ip_header = s->family == AF_INET && s->kind == NP_SOCK_RAW;
+	rx.raw = s->kind == NP_SOCK_RAW;
 	rx.buf = pkt->buf;
 	rx.len = pkt->len;
 	rx.ttl = pkt->ttl;

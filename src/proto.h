@@ -58,6 +58,11 @@ struct np_proto {
 	int (*sock_protocol)(int family);
 	bool raw;
 	bool dgram; /* a SOCK_DGRAM socket serves too (after raw, or alone) */
+	/* connect probes: no packet is built; each probe is a TCP
+	 * connect() of a socket of its own (the core's np_io.connect), and
+	 * the run's socket is a SOCK_STREAM one that only carries the
+	 * options (never connected, never waited on) */
+	bool connect;
 	/* the IP protocol number of our probes, as a quote names it */
 	uint8_t (*ip_proto)(int family);
 	/* the receive filter of a raw socket (ICMP_FILTER, ICMP6_FILTER) */

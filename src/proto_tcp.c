@@ -53,9 +53,7 @@ uint16_t np_tcp_checksum(int family, const struct sockaddr *src,
 			 const struct sockaddr *dst, const uint8_t *seg,
 			 size_t len)
 {
-	uint8_t a[16], b[16], tail[8];
-	uint32_t sum = 0;
-	size_t n;
+	uint8_t a[16], b[16];
 
 	memset(a, 0, sizeof(a));
 	memset(b, 0, sizeof(b));
@@ -63,26 +61,8 @@ uint16_t np_tcp_checksum(int family, const struct sockaddr *src,
 		addr_bytes(src, a);
 	if (dst != NULL && dst->sa_family == family)
 		addr_bytes(dst, b);
-	n = family == AF_INET6 ? 16 : 4;
-	sum = np_csum_add(sum, a, n);
-	sum = np_csum_add(sum, b, n);
-	memset(tail, 0, sizeof(tail));
-	if (family == AF_INET6) {
-		/* upper-layer length (32 bits), 3 zero bytes, next header */
-		tail[0] = (uint8_t)(len >> 24);
-		tail[1] = (uint8_t)(len >> 16);
-		tail[2] = (uint8_t)(len >> 8);
-		tail[3] = (uint8_t)len;
-		tail[7] = IPPROTO_TCP;
-		sum = np_csum_add(sum, tail, 8);
-	} else {
-		/* zero, protocol, TCP length (16 bits) */
-		tail[1] = IPPROTO_TCP;
-		tail[2] = (uint8_t)(len >> 8);
-		tail[3] = (uint8_t)len;
-		sum = np_csum_add(sum, tail, 4);
-	}
-	return np_csum_fold(np_csum_add(sum, seg, len));
+	return np_csum_fold(np_csum_add(
+		np_csum_pseudo(family, a, b, IPPROTO_TCP, len), seg, len));
 }
 
 uint32_t np_tcp_isn(const struct np_payload_spec *spec,
@@ -276,10 +256,8 @@ static const char *tcp_capture_filter(int family)
 /* ---- parse --------------------------------------------------------------- */
 
 /* A segment from the target: SYN/ACK (open) or RST/ACK (closed), with
- * the probe named by ack - 1, its ISN.  The checksum is not checked: a
- * segment from a local peer (veth, loopback) may reach a raw socket with
- * its checksum still to be filled in (CHECKSUM_PARTIAL), and the ISN's
- * MAC is what proves the segment ours. */
+ * the probe named by ack - 1, its ISN.  reply.c has checked the checksum
+ * (out->checksum_ok); the ISN's MAC is what proves the segment ours. */
 static enum np_rx_kind tcp_parse(struct np_rd r, int family, bool requests,
 				 struct np_reply *out)
 {

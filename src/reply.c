@@ -366,6 +366,32 @@ static enum np_rx_kind parse_icmp6(const struct np_rx *rx, struct np_rd r,
 	}
 }
 
+/* The checksum of a TCP or UDP header a raw socket read, over the
+ * pseudo-header.  A segment from a local peer (veth, loopback) may still
+ * hold the pseudo-header's sum alone, for the NIC to complete
+ * (CHECKSUM_PARTIAL): that exact value is accepted too. */
+static void transport_checksum(int family, const uint8_t *src,
+			       const uint8_t *dst, uint8_t proto,
+			       struct np_rd seg, struct np_reply *out)
+{
+	size_t off = proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 0;
+	size_t len = np_rd_left(&seg);
+	const uint8_t *p = np_rd_ptr(&seg);
+	uint32_t pseudo;
+	uint16_t field, partial;
+
+	if (off == 0 || len < off + 2)
+		return;
+	field = (uint16_t)(p[off] << 8 | p[off + 1]);
+	if (proto == IPPROTO_UDP && field == 0 && family == AF_INET)
+		return; /* no checksum: allowed for UDP over IPv4 */
+	pseudo = np_csum_pseudo(family, src, dst, proto, len);
+	out->checksum_checked = true;
+	partial = (uint16_t)~np_csum_fold(pseudo);
+	out->checksum_ok = np_csum_fold(np_csum_add(pseudo, p, len)) == 0 ||
+			   field == partial;
+}
+
 /* A whole IPv4 packet: header checked, then its ICMP message. */
 static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
 				  struct np_reply *out)
@@ -417,8 +443,10 @@ static enum np_rx_kind parse_ipv4(const struct np_rx *rx, struct np_ipinfo *ip,
 	np_rd_sub(&r, (size_t)totlen - ihl, &icmp);
 	/* A raw socket of a protocol not carried in ICMP (TCP) reads its
 	 * own segments after the IP header. */
-	if (proto != IPPROTO_ICMP && proto == rx_proto(rx)->ip_proto(AF_INET))
+	if (proto != IPPROTO_ICMP && proto == rx_proto(rx)->ip_proto(AF_INET)) {
+		transport_checksum(AF_INET, src, dst, proto, icmp, out);
 		return rx_proto(rx)->parse(icmp, AF_INET, rx->requests, out);
+	}
 	if (proto != IPPROTO_ICMP)
 		return ignored(out);
 	return parse_icmp4(rx_proto(rx), icmp, rx->requests, out);
@@ -435,9 +463,16 @@ enum np_rx_kind np_reply_parse(const struct np_rx *rx, struct np_reply *out)
 	 * replies (ICMP errors come on the error queue). */
 	if (!rx->has_ip_header &&
 	    P->ip_proto(rx->family) !=
-		    (rx->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+		    (rx->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
+		if (rx->raw && rx->family == AF_INET6 && rx->src6 != NULL &&
+		    rx->dst6 != NULL)
+			transport_checksum(AF_INET6, rx->src6->s6_addr,
+					   rx->dst6->s6_addr,
+					   P->ip_proto(AF_INET6),
+					   np_rd_init(rx->buf, rx->len), out);
 		return P->parse(np_rd_init(rx->buf, rx->len), rx->family,
 				rx->requests, out);
+	}
 	if (rx->family == AF_INET6)
 		return parse_icmp6(rx, np_rd_init(rx->buf, rx->len), out);
 	if (rx->has_ip_header)

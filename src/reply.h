@@ -67,6 +67,9 @@ struct np_rx {
 	/* the probe protocol whose messages and quotes to parse; NULL: ICMP
 	 * Echo (np_proto_default) */
 	const struct np_proto *proto;
+	/* a raw socket's read: a protocol not carried in ICMP (TCP) comes
+	 * with its own header, whose checksum is checked here */
+	bool raw;
 };
 
 /* What a packet proves about which probe it concerns, protocol-neutral

@@ -24,6 +24,8 @@ static void ms(FILE *f, const char *key, double ns)
 /* Where an RTT's send and receive times came from. */
 static const char *ts_name(unsigned ts, unsigned bit)
 {
+	if (ts & NP_TS_TCPINFO) /* both ends of TCP_INFO's sample */
+		return "tcp_info";
 	return ts & bit ? "kernel" : "user";
 }
 

@@ -24,7 +24,7 @@ struct rec {
 	uint64_t sent, received, duplicates, errors;
 	int have_rtt;
 	double min_s, max_s, sum_s, p50_s, p90_s, p99_s, loss;
-	char proto[8]; /* --tcp, --udp: the proto and port labels */
+	char proto[16]; /* --tcp, --udp: the proto and port labels */
 	unsigned port;
 	int unresolved;	 /* only netprobe_up and netprobe_resolve_failed */
 	char reason[96]; /* why it did not resolve */

@@ -160,7 +160,8 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 				name, strerror(ev->err_no), ev->mtu,
 				ctx->opt->size);
 		else
-			fprintf(ctx->diag, "netprobe: %s: sendto: %s\n", name,
+			fprintf(ctx->diag, "netprobe: %s: %s: %s\n", name,
+				ctx->opt->connect ? "connect" : "sendto",
 				strerror(ev->err_no));
 		break;
 	case NP_EV_NO_ANSWER:

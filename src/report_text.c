@@ -28,6 +28,8 @@ struct np_held_line {
 
 const char *np_report_ts_name(unsigned ts)
 {
+	if (ts & NP_TS_TCPINFO)
+		return "tcp_info";
 	switch (ts & (NP_TS_TX_KERNEL | NP_TS_RX_KERNEL)) {
 	case NP_TS_TX_KERNEL | NP_TS_RX_KERNEL:
 		return "kernel";
@@ -117,7 +119,7 @@ static void port_state(FILE *f, const struct np_event *ev)
 	state = r->proto->reply_state(r);
 	fprintf(f, " port=%u %s%s", r->key.port, state,
 		strcmp(state, "closed") == 0 &&
-				strcmp(r->proto->name, "tcp") == 0
+				strncmp(r->proto->name, "tcp", 3) == 0
 			? " (RST)"
 			: "");
 }
@@ -532,7 +534,8 @@ static void text_event(void *vctx, const struct np_run_info *info,
 				"mtu=%d (%s=%u)\n",
 				ev->mtu, seqname(info), ev->seq);
 		else
-			fprintf(ctx->diag, "netprobe: sendto: %s (%s=%u)\n",
+			fprintf(ctx->diag, "netprobe: %s: %s (%s=%u)\n",
+				info->opt->connect ? "connect" : "sendto",
 				strerror(ev->err_no), seqname(info), ev->seq);
 		break;
 	case NP_EV_TIMEOUT: /* ping says nothing: the summary counts it */

@@ -108,6 +108,12 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
 			"the first probe (CapPrm=%llx CapEff=%llx), "
 			"no_new_privs=%d\n",
 			prm, eff, p->no_new_privs ? 1 : 0);
+	if (s->kind == NP_SOCK_STREAM) { /* --connect: no identifier */
+		if (s->src.ss_family != 0)
+			fprintf(stderr, "netprobe: source %s, route mtu %d\n",
+				src, s->route_mtu);
+		return;
+	}
 	if (s->src.ss_family == 0) /* many targets: no route looked up */
 		fprintf(stderr, "netprobe: %s identifier 0x%04x%s\n",
 			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident, how);
@@ -172,6 +178,7 @@ int np_run_sandbox(const struct np_options *opt, int resolver_fd,
 		.capture = opt->save_file != NULL || opt->read_file != NULL ||
 			   opt->inspect_iface != NULL,
 		.route = opt->read_file == NULL && opt->inspect_iface == NULL,
+		.connect_probes = opt->connect,
 		.resolver_fd = resolver_fd,
 	};
 

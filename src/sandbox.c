@@ -27,7 +27,9 @@ bool np_sandbox_under_valgrind(void)
 #include <seccomp.h>
 #include <signal.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,6 +152,25 @@ static int allow(scmp_filter_ctx ctx, const int *calls, size_t n)
 
 #define ALLOW(ctx, a) allow(ctx, a, sizeof(a) / sizeof(a[0]))
 
+/* --connect: each probe's socket, and only that kind of socket (the
+ * arguments np_tcpconn_open passes): a compromised loop still cannot
+ * open a raw or a datagram socket. */
+static int allow_connect_probes(scmp_filter_ctx ctx)
+{
+	static const int calls[] = {SCMP_SYS(setsockopt), SCMP_SYS(bind),
+				    SCMP_SYS(connect)};
+	const scmp_datum_t type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+	int rc = ALLOW(ctx, calls);
+
+	for (int i = 0; i < 2 && rc == 0; i++)
+		rc = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
+			SCMP_A0(SCMP_CMP_EQ, i == 0 ? AF_INET : AF_INET6),
+			SCMP_A1(SCMP_CMP_EQ, type),
+			SCMP_A2(SCMP_CMP_EQ, IPPROTO_TCP));
+	return rc;
+}
+
 /* The calls only some runs need, each allowed only when the run does. */
 static int allow_needs(scmp_filter_ctx ctx, const struct np_sandbox_needs *need)
 {
@@ -172,6 +193,8 @@ static int allow_needs(scmp_filter_ctx ctx, const struct np_sandbox_needs *need)
 		rc = ALLOW(ctx, capture);
 	if (rc == 0 && need->route)
 		rc = ALLOW(ctx, route);
+	if (rc == 0 && need->connect_probes)
+		rc = allow_connect_probes(ctx);
 	/* the name helper's answers: on its socket only (the probe sockets
 	 * are read with recvmsg and recvmmsg) */
 	if (rc == 0 && need->resolver_fd >= 0 && !need->capture)

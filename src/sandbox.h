@@ -18,7 +18,10 @@ struct np_sandbox_needs {
 	bool metrics_file; /* --metrics FILE: fsync, rename, unlink */
 	bool capture;	   /* --save, --inspect, --read: libpcap's poll */
 	bool route;	   /* a route socket to reconnect (connect) */
-	int resolver_fd;   /* the name helper's socket (recvfrom), or -1 */
+	/* --connect: a TCP socket per probe (socket of that kind only,
+	 * setsockopt, bind, connect; close and getsockopt as every run) */
+	bool connect_probes;
+	int resolver_fd; /* the name helper's socket (recvfrom), or -1 */
 };
 
 /* Install the filter: from here on a system call outside the list kills

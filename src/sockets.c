@@ -33,6 +33,8 @@ const char *np_priv_path_name(enum np_priv_path p)
 	case NP_PATH_DGRAM:
 		return "datagram ICMP socket, unprivileged "
 		       "(net.ipv4.ping_group_range)";
+	case NP_PATH_CONNECT:
+		return "TCP connect() per probe, unprivileged (--connect)";
 	}
 	return "?";
 }
@@ -244,6 +246,14 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 	s->fd = -1;
 	s->family = family;
 	s->proto = P;
+	if (P->connect) { /* a stream socket for the options; no privilege */
+		s->fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, proto);
+		if (s->fd < 0)
+			return np_err_errno(err, errno, "socket(SOCK_STREAM)");
+		s->kind = NP_SOCK_STREAM;
+		s->path = NP_PATH_CONNECT;
+		return 0;
+	}
 	if (P->raw && np_privs_raise(privs) == 0) {
 		s->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto);
 		raw_errno = errno;
@@ -482,11 +492,13 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		    setopt_int(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL",
 			       err) != 0)
 			return -1;
+		/* (a stream socket has no multicast TTL) */
 		if (o->ttl >= 0 &&
 		    (setopt_int(fd, IPPROTO_IP, IP_TTL, o->ttl, "IP_TTL",
 				err) ||
-		     setopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl,
-				"IP_MULTICAST_TTL", err)))
+		     (s->kind != NP_SOCK_STREAM &&
+		      setopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl,
+				 "IP_MULTICAST_TTL", err))))
 			return -1;
 		if (o->tos >= 0 &&
 		    setopt_int(fd, IPPROTO_IP, IP_TOS, o->tos, "IP_TOS", err))
@@ -512,8 +524,9 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		if (o->ttl >= 0 &&
 		    (setopt_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl,
 				"IPV6_UNICAST_HOPS", err) ||
-		     setopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl,
-				"IPV6_MULTICAST_HOPS", err)))
+		     (s->kind != NP_SOCK_STREAM &&
+		      setopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl,
+				 "IPV6_MULTICAST_HOPS", err))))
 			return -1;
 		if (o->tos >= 0 && setopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS,
 					      o->tos, "IPV6_TCLASS", err))
@@ -544,7 +557,7 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		if (learn_ident(s, err) != 0)
 			return -1;
 	}
-	if (!o->user_timestamps)
+	if (!o->user_timestamps && s->kind != NP_SOCK_STREAM)
 		enable_timestamps(s);
 	s->errqueue = s->kind == NP_SOCK_DGRAM || s->ts_tx;
 	if (s->proto->configure != NULL && s->proto->configure(s, o, err) != 0)

@@ -21,11 +21,15 @@
  * space around sendto/recvmsg. */
 #define NP_TS_TX_KERNEL 0x1u
 #define NP_TS_RX_KERNEL 0x2u
+/* Connect probes: the RTT is TCP_INFO's, the kernel's own sample of the
+ * SYN -> SYN/ACK round trip (tcpi_rtt, in µs) */
+#define NP_TS_TCPINFO 0x4u
 
 enum np_sock_kind {
 	NP_SOCK_RAW = 0, /* SOCK_RAW: we see every ICMP packet, filter by id */
 	NP_SOCK_DGRAM,	 /* SOCK_DGRAM ICMP ("ping socket"): the kernel picks
 			  * the id and hands us only our own replies */
+	NP_SOCK_STREAM,	 /* connect probes: a socket per probe (core.c) */
 };
 
 /* How the socket was obtained: what -v reports and runbooks ask for. */
@@ -37,6 +41,7 @@ enum np_priv_path {
 			       * which np_privs_init then clears) */
 	NP_PATH_DGRAM,	      /* datagram ICMP socket, no privilege:
 			       * net.ipv4.ping_group_range allows our group */
+	NP_PATH_CONNECT,      /* TCP connect() per probe, no privilege */
 };
 
 struct np_proto;
@@ -65,6 +70,9 @@ struct np_socket {
 	 * ICMP errors, or transmit stamps asked for at setup (a raw socket
 	 * without IP_RECVERR queues nothing else there). */
 	bool errqueue;
+	/* Connect probes: sockets in flight at most (RLIMIT_NOFILE); 0 for
+	 * the core's own cap */
+	unsigned conn_max;
 };
 
 /* Find the source address the kernel would use for the target (a UDP

@@ -356,8 +356,8 @@ static uint16_t be16(const uint8_t *p)
 static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 		     enum np_sock_kind kind)
 {
-	struct np_rx rx = {AF_INET, has_ip, buf,   len, 64,
-			   NULL,    NULL,   false, NULL};
+	struct np_rx rx = {AF_INET, has_ip, buf,   len,	 64,
+			   NULL,    NULL,   false, NULL, false};
 	struct np_reply r;
 
 	variant = has_ip ? "v4 raw" : "v4 datagram";
@@ -372,8 +372,8 @@ static void parse_v4(const uint8_t *buf, size_t len, bool has_ip,
 static void parse_v6(const uint8_t *buf, size_t len)
 {
 	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-	struct np_rx rx = {AF_INET6, false, buf,   len, 64,
-			   &src,     &dst,  false, NULL};
+	struct np_rx rx = {AF_INET6, false, buf,   len,	 64,
+			   &src,     &dst,  false, NULL, false};
 	struct np_reply r;
 
 	variant = "v6";
@@ -389,11 +389,13 @@ static void parse_v6(const uint8_t *buf, size_t len)
 static void parse_tcp(int family, const uint8_t *data, size_t size, bool fix)
 {
 	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
-	struct np_rx rx = {family,	 family == AF_INET,
-			   NULL,	 size,
-			   64,		 family == AF_INET6 ? &src : NULL,
-			   NULL,	 false,
-			   &np_proto_tcp};
+	struct np_rx rx = {family, family == AF_INET, NULL, size, 64,
+			   family == AF_INET6 ? &src : NULL,
+			   family == AF_INET6 ? &dst : NULL, false,
+			   &np_proto_tcp,
+			   /* checksums checked, except where fix makes the
+			    * segment one the matcher takes */
+			   !fix};
 	struct np_payload_spec spec;
 	struct np_probe_ident id;
 	struct np_reply r;

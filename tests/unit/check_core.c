@@ -213,9 +213,9 @@ static void fake_init(struct fake *fk, size_t cap)
 
 static struct np_io fake_io(struct fake *fk)
 {
-	struct np_io io = {fk,	    fk_mono,	   fk_real,
-			   fk_send, fk_recv_batch, fk_recv_one,
-			   fk_wait, fk_mtu,	   NULL};
+	struct np_io io = {
+		fk,	 fk_mono, fk_real, fk_send, fk_recv_batch, fk_recv_one,
+		fk_wait, fk_mtu,  NULL,	   NULL,    NULL,	   NULL};
 
 	return io;
 }

@@ -90,8 +90,8 @@ static bool feed(struct fixture *f, const uint8_t *buf, size_t len,
 		 const struct sockaddr_storage *from, int64_t t,
 		 struct np_event *ev, struct np_reply *r)
 {
-	struct np_rx rx = {AF_INET, true, buf,	 len, -1,
-			   NULL,    NULL, false, NULL};
+	struct np_rx rx = {AF_INET, true, buf,	 len,  -1,
+			   NULL,    NULL, false, NULL, true};
 
 	if (f->m.kind[0] == NP_SOCK_DGRAM) {
 		rx.has_ip_header = false;

@@ -31,8 +31,8 @@ static void init_data(void)
 static enum np_rx_kind parse4(const uint8_t *buf, size_t len,
 			      struct np_reply *r)
 {
-	struct np_rx rx = {AF_INET, true, buf,	 len, -1,
-			   NULL,    NULL, false, NULL};
+	struct np_rx rx = {AF_INET, true, buf,	 len,  -1,
+			   NULL,    NULL, false, NULL, true};
 
 	return np_reply_parse(&rx, r);
 }
@@ -41,7 +41,8 @@ static enum np_rx_kind parse6(const uint8_t *buf, size_t len,
 			      struct np_reply *r)
 {
 	struct in6_addr s = pk_in6(RTR6), d = pk_in6(US6);
-	struct np_rx rx = {AF_INET6, false, buf, len, 64, &s, &d, false, NULL};
+	struct np_rx rx = {AF_INET6, false, buf,   len,	 64,
+			   &s,	     &d,    false, NULL, false};
 
 	return np_reply_parse(&rx, r);
 }
@@ -447,7 +448,8 @@ START_TEST(v6_echo_reply)
 	uint8_t buf[128];
 	struct np_reply r;
 	struct in6_addr s = pk_in6(TGT6), d = pk_in6(US6);
-	struct np_rx rx = {AF_INET6, false, buf, 0, 64, &s, &d, false, NULL};
+	struct np_rx rx = {AF_INET6, false, buf,   0,	 64,
+			   &s,	     &d,    false, NULL, false};
 
 	rx.len = pk_icmp(buf, 129, 0, 0x1234, 5, data56, 56);
 	pk_icmp6_fix(buf, rx.len, TGT6, US6);

@@ -78,7 +78,7 @@ static bool reply(struct mfix *f, uint64_t no, const char *src, int64_t t)
 	struct sockaddr_storage from = pk_addr(src);
 	size_t len = request(f, no, f->buf + 20);
 	struct np_rx rx = {AF_INET, true, f->buf, 20 + len, 64,
-			   NULL,    NULL, false,  NULL};
+			   NULL,    NULL, false,  NULL,	    true};
 
 	f->buf[20] = NP_ICMP_ECHOREPLY;
 	pk_icmp_fix(f->buf + 20, len);
@@ -95,8 +95,8 @@ static bool unreachable(struct mfix *f, uint64_t no, const char *qdst)
 	struct sockaddr_storage from = pk_addr(RTR);
 	uint8_t q[160];
 	size_t len = request(f, no, q + 20), icmp;
-	struct np_rx rx = {AF_INET, true, f->buf, 0,   64,
-			   NULL,    NULL, false,  NULL};
+	struct np_rx rx = {AF_INET, true, f->buf, 0,	64,
+			   NULL,    NULL, false,  NULL, true};
 
 	pk_ipv4(q, 20, (uint16_t)(20 + len), IPPROTO_ICMP, 1, US, qdst, NULL,
 		0);

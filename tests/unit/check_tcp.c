@@ -158,6 +158,10 @@ static size_t segment(const struct fixture *f, uint8_t *buf, uint16_t sport,
 	t[13] = flags;
 	for (size_t i = 20; i < hlen; i++)
 		t[i] = 1; /* NOP */
+	np_wr_be16(t + 16,
+		   np_tcp_checksum(f->family,
+				   (const struct sockaddr *)&f->from_tgt,
+				   (const struct sockaddr *)&f->us, t, hlen));
 	if (ip)
 		pk_ipv4(buf, 20, (uint16_t)(20 + hlen), IPPROTO_TCP, 61, TGT,
 			US, NULL, 0);
@@ -183,6 +187,7 @@ static enum np_rx_kind parse(const struct fixture *f, const uint8_t *buf,
 	rx.len = len;
 	rx.ttl = f->family == AF_INET6 ? 63 : -1;
 	rx.proto = &np_proto_tcp;
+	rx.raw = true;
 	if (f->family == AF_INET6) {
 		rx.src6 = a6(TGT6, &s6);
 		rx.dst6 = a6(US6, &d6);
@@ -286,6 +291,55 @@ static void open_and_closed(int family)
 	ck_assert_uint_eq(f.st.received, 2);
 	teardown(&f);
 }
+
+/* A raw socket gets segments before TCP checks them: a bad checksum is a
+ * corrupted reply (counted so, never received); the pseudo-header's sum
+ * alone (CHECKSUM_PARTIAL, a local peer's segment) is a good one. */
+static void checksums(int family)
+{
+	struct fixture f;
+	struct np_event ev;
+	struct np_reply r;
+	uint8_t syn[24], buf[128], zero[20], *t;
+	size_t len, ip = family == AF_INET ? 20 : 0;
+	uint16_t full;
+
+	setup(&f, family);
+	send_at(&f, 0, syn);
+	send_at(&f, 0, syn);
+	len = segment(&f, buf, DPORT, SPORT, 7, f.isn[1] + 1,
+		      NP_TCP_SYN | NP_TCP_ACK, 20);
+	t = buf + ip;
+	full = (uint16_t)(t[16] << 8 | t[17]);
+	np_wr_be16(t + 16, (uint16_t)(full ^ 0x0400));
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert(r.checksum_checked && !r.checksum_ok);
+	ck_assert_uint_eq(ev.flags & NP_EVF_BADSUM, NP_EVF_BADSUM);
+	ck_assert_uint_eq(f.st.received, 0);
+	ck_assert_uint_eq(f.st.corrupted, 1);
+	/* the field as a local sender leaves it: ~sum over the segment
+	 * with the field zero, complemented, is the pseudo-header's sum */
+	len = segment(&f, buf, DPORT, SPORT, 7, f.isn[2] + 1,
+		      NP_TCP_SYN | NP_TCP_ACK, 20);
+	t = buf + ip;
+	memset(zero, 0, sizeof(zero));
+	full = np_tcp_checksum(family, (const struct sockaddr *)&f.from_tgt,
+			       (const struct sockaddr *)&f.us, zero, 20);
+	np_wr_be16(t + 16, (uint16_t)~full);
+	ck_assert(feed(&f, buf, len, &f.from_tgt, MS, &ev, &r));
+	ck_assert(r.checksum_checked && r.checksum_ok);
+	ck_assert_int_eq(ev.kind, NP_EV_REPLY);
+	ck_assert_uint_eq(ev.flags, 0);
+	ck_assert_uint_eq(f.st.received, 1);
+	teardown(&f);
+}
+
+START_TEST(bad_and_partial_checksums)
+{
+	checksums(AF_INET);
+	checksums(AF_INET6);
+}
+END_TEST
 
 START_TEST(synack_open_rstack_closed)
 {
@@ -612,8 +666,8 @@ static void core_syn(const char *sock_src, const char *route_src,
 		     const char *want_src, unsigned want_lookups)
 {
 	struct core_fake cf;
-	struct np_io io = {&cf,	 cf_mono, cf_real, cf_send, NULL,
-			   NULL, NULL,	  NULL,	   NULL};
+	struct np_io io = {&cf,	 cf_mono, cf_real, cf_send, NULL, NULL,
+			   NULL, NULL,	  NULL,	   NULL,    NULL, NULL};
 	struct np_options o;
 	struct np_socket s;
 	struct np_matcher m;
@@ -727,6 +781,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, checksum_known_segments);
 	tcase_add_test(tc, isn_mac_round_trip);
 	tcase_add_test(tc, synack_open_rstack_closed);
+	tcase_add_test(tc, bad_and_partial_checksums);
 	tcase_add_test(tc, wrong_ack_port_flags_address);
 	tcase_add_test(tc, truncated_and_bad_offset);
 	tcase_add_test(tc, quotes_of_8_bytes_and_longer);
