@@ -300,11 +300,12 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 		     struct np_err *err)
 {
 	const char *filter = np_proto_default()->capture_filter(family);
-	char expr[256];
+	char expr[512];
 
 	c->ident = ident;
 	c->family = family;
 	c->tcp = o->proto != NULL && strcmp(o->proto, "tcp") == 0;
+	c->udp = o->proto != NULL && strcmp(o->proto, "udp") == 0;
 	if (open_live(c, "any", privs, err) != 0)
 		return -1;
 	/* The kernel keeps only what the probe protocol names (ICMP Echo:
@@ -323,6 +324,23 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 				 : "(tcp and port %u and port %u) or (icmp "
 				   "and icmp[17] == 6 and icmp[28:2] == %u)",
 			 (unsigned)ident, dport, (unsigned)ident);
+		filter = expr;
+	} else if (c->udp) {
+		/* --udp: the datagrams from or to our source port (`ident`),
+		 * and the ICMP errors that quote one from it (a quoted IPv4
+		 * header without options, an IPv6 one without extension
+		 * headers: ours have none); the pump keeps what passed. */
+		snprintf(
+			expr, sizeof(expr),
+			family == AF_INET6
+				? "udp port %u or (icmp6 and ip6[6] = 58 and "
+				  "ip6[40] >= 1 and ip6[40] <= 4 and ip6[54] = "
+				  "17 and ip6[88:2] = %u)"
+				: "udp port %u or (icmp and icmp[0] != 0 and "
+				  "icmp[0] != 8 and icmp[8] = 0x45 and "
+				  "icmp[17] "
+				  "= 17 and icmp[28:2] = %u)",
+			(unsigned)ident, (unsigned)ident);
 		filter = expr;
 	}
 	if (set_filter(c->pcap, filter, err) != 0)
@@ -417,6 +435,8 @@ static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
 		    NP_LINK_IP ||
 	    fr.family != c->family)
 		return false;
+	if (c->udp) /* the kernel's filter chose (open_save) */
+		return true;
 	if (c->tcp)
 		return tcp_ours(c, h, &fr);
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);

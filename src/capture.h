@@ -26,6 +26,7 @@ struct np_capture {
 			 * the SYNs' source port */
 	bool tcp;	/* --save of a --tcp run */
 	int family;
+	bool udp;    /* --save of a UDP run: the kernel filter keeps its own */
 	bool failed; /* a read or write error in the pump */
 	/* A live --inspect's interface names, read before the sandbox */
 	struct np_ifname ifnames[64];

@@ -508,6 +508,9 @@ int np_core_init(struct np_core *c, const struct np_io *io,
 	m->spec.size = (size_t)o->size;
 	memcpy(m->spec.pattern, o->pattern, sizeof(m->spec.pattern));
 	m->spec.pattern_len = o->pattern_len;
+	m->port = c->port;
+	m->spec.user = o->has_payload ? o->payload : NULL; /* UDP's --payload */
+	m->spec.user_len = o->payload_len;
 	if (np_payload_new_key(&m->spec) != 0)
 		return np_err_errno(err, errno,
 				    "getrandom for the run's MAC key");

@@ -97,6 +97,11 @@ struct np_event {
 	 * ping mode: NULL, the target is the run's (np_run_info) */
 	const struct np_tview *tv;
 	uint32_t index; /* many targets: the target's probe, from 0 */
+	/* A port probe's reply (UDP): what it says of the port, nmap's word
+	 * ("open", "closed"), and how that was learnt ("reply", "port
+	 * unreachable"); NULL for ICMP Echo */
+	const char *state;
+	const char *state_note;
 };
 
 /* An event of `kind` about probe `seq`, nothing else known yet. */

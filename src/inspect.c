@@ -989,6 +989,7 @@ bool np_inspect_frame(struct np_inspect *in, int linktype, int64_t ts_ns,
 		break;
 	case NP_RX_IGNORED:
 	case NP_RX_LOCAL_ERROR:
+	case NP_RX_APP_REPLY: /* a UDP socket's only, never a capture's */
 		if (is_error_type(ip.family, r.type)) {
 			on_error(in, ts_ns, &fr, pt, &ip, &r, false);
 			break;

@@ -318,6 +318,88 @@ struct np_tstate *np_match_expired(struct np_matcher *m,
 	return t;
 }
 
+/* Probe `p` of target `t` got its answer (its state was `was`, now
+ * REPLIED): counted, with its RTT. */
+static void count_received(struct np_matcher *m, struct np_tstate *t,
+			   const struct np_probe *p, enum np_probe_state was,
+			   const struct np_event *ev)
+{
+	if (was == NP_PROBE_PENDING && t->inflight > 0)
+		t->inflight--;
+	if (was == NP_PROBE_ERRORED && t->c.errored > 0) {
+		t->c.errored--;
+		m->total->c.errored--;
+	}
+	BUMP(m, t, received);
+	/* one target: its RTTs are the run's, kept once */
+	np_rtt_add(m->total_rtt ? &m->total->rtt : &t->rtt, ev->rtt_ns);
+	if (t->hist != NULL)
+		np_hist_add(t->hist, ev->rtt_ns);
+	if (t->rtts != NULL && p->index < m->keep_rtts)
+		t->rtts[p->index] = ev->rtt_ns;
+}
+
+/* A port probe's answer (UDP: the application's datagram, or the
+ * target's port unreachable) for probe `p` of target `t`: a reply, with
+ * the port's state; a second one is a duplicate, one after -W late. */
+static bool reached(struct np_matcher *m, struct np_tstate *t,
+		    struct np_probe *p, const struct np_reply *r,
+		    int64_t rx_mono, struct np_event *ev, const char *state,
+		    const char *note)
+{
+	enum np_probe_state was = p->state;
+
+	ev->kind = NP_EV_REPLY;
+	ev->seq = (uint16_t)p->no;
+	ev->target = p->target;
+	ev->index = p->index;
+	ev->bytes = r->icmp_len;
+	ev->ttl = r->ttl;
+	ev->state = state;
+	ev->state_note = note;
+	set_rtt(p, rx_mono, ev);
+	switch (was) {
+	case NP_PROBE_PENDING:
+		m->tab.pending--;
+		/* fall through */
+	case NP_PROBE_ERRORED:
+		p->state = NP_PROBE_REPLIED;
+		count_received(m, t, p, was, ev);
+		break;
+	case NP_PROBE_REPLIED:
+		ev->flags |= NP_EVF_DUP;
+		BUMP(m, t, duplicates);
+		break;
+	default:
+		ev->flags |= NP_EVF_LATE;
+		BUMP(m, t, late);
+		break;
+	}
+	return true;
+}
+
+/* The oldest probe still pending to the target at `addr` (and *tp that
+ * target): what a UDP answer names when its bytes do not (netprobe.8,
+ * MATCHING).  At most the probe table's size of probes looked at. */
+static struct np_probe *oldest_pending(struct np_matcher *m,
+				       const struct sockaddr *addr,
+				       struct np_tstate **tp)
+{
+	for (uint64_t no = m->tab.oldest; no < m->tab.next; no++) {
+		struct np_probe *p = &m->tab.slot[no & m->tab.mask];
+		struct np_tstate *t;
+
+		if (p->no != no || p->state != NP_PROBE_PENDING)
+			continue;
+		t = owner(m, p);
+		if (t != NULL && np_tstate_is(t, addr)) {
+			*tp = t;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 /* The rule for every mode: the sequence number names the probe, and a
  * reply counts only when it comes from that probe's target (netprobe.8,
  * MATCHING). */
@@ -378,19 +460,7 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 		BUMP(m, t, corrupted);
 		break;
 	case ECHO_GOOD:
-		if (was == NP_PROBE_PENDING && t->inflight > 0)
-			t->inflight--;
-		if (was == NP_PROBE_ERRORED && t->c.errored > 0) {
-			t->c.errored--;
-			m->total->c.errored--;
-		}
-		BUMP(m, t, received);
-		/* one target: its RTTs are the run's, kept once */
-		np_rtt_add(m->total_rtt ? &m->total->rtt : &t->rtt, ev->rtt_ns);
-		if (t->hist != NULL)
-			np_hist_add(t->hist, ev->rtt_ns);
-		if (t->rtts != NULL && p->index < m->keep_rtts)
-			t->rtts[p->index] = ev->rtt_ns;
+		count_received(m, t, p, was, ev);
 		break;
 	case ECHO_DUP:
 		BUMP(m, t, duplicates);
@@ -402,8 +472,18 @@ static bool match_echo(struct np_matcher *m, const struct np_reply *r,
 	return true;
 }
 
+/* The port unreachable of a UDP probe, from the target itself: the
+ * target was reached (NP_CLASS_REACHED). */
+static bool is_reached(const struct np_tstate *t, const struct np_reply *r,
+		       const struct sockaddr *from)
+{
+	return r->proto->classify(from->sa_family, r) == NP_CLASS_REACHED &&
+	       np_tstate_is(t, from);
+}
+
 static bool match_error(struct np_matcher *m, const struct np_reply *r,
-			const struct sockaddr *from, struct np_event *ev)
+			const struct sockaddr *from, int64_t rx_mono,
+			struct np_event *ev)
 {
 	int f = fam_slot(from->sa_family);
 	struct np_probe *p;
@@ -433,6 +513,12 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 		return ignore(ev,
 			      "ICMP error quoting a probe to another address");
 	}
+	/* reached only when the quote proves the probe ours (its MAC) */
+	if (is_reached(t, r, from) &&
+	    np_payload_has_mac(&m->spec, m->ident[f], (uint16_t)r->key.seq,
+			       &p->stamp, r->key.auth, r->key.auth_len))
+		return reached(m, t, p, r, rx_mono, ev, "closed",
+			       "port unreachable");
 	BUMP(m, t, errors);
 	t->err_set = true;
 	t->err_type = r->type;
@@ -451,6 +537,82 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 	return true;
 }
 
+/* A UDP application's datagram from the target's port to ours: an echo
+ * of one of our probes (its MAC right) answers that probe; anything else
+ * (a DNS answer, an altered echo) the oldest probe pending to the target:
+ * the kernel matched the addresses and ports, no more is proved. */
+static bool match_app(struct np_matcher *m, const struct np_reply *r,
+		      const struct sockaddr *from, int64_t rx_mono,
+		      struct np_event *ev)
+{
+	int f = fam_slot(from->sa_family);
+	struct np_tstate *t = NULL;
+	struct np_probe *p;
+
+	if (m->spec.user == NULL && r->key.proof == NP_PROOF_AUTH &&
+	    has_mac(&m->spec, m->ident[f], r,
+		    np_probe_table_find(&m->tab, (uint16_t)r->key.seq))) {
+		bool shown = match_echo(m, r, from, rx_mono, ev);
+
+		if (shown && ev->kind == NP_EV_REPLY) {
+			ev->state = "open";
+			ev->state_note = "reply";
+		}
+		return shown;
+	}
+	p = oldest_pending(m, from, &t);
+	if (p == NULL) {
+		m->total->late++;
+		return ignore(ev, "UDP datagram from the target's port with no "
+				  "probe pending to it");
+	}
+	return reached(m, t, p, r, rx_mono, ev, "open", "reply");
+}
+
+/* An ICMP error about a UDP probe whose payload the user gave: nothing in
+ * the quote tells the probes apart, so it concerns the oldest probe
+ * pending to the target it went to (the kernel matched the addresses and
+ * ports of the quote to our socket). */
+static bool match_error_by_order(struct np_matcher *m, const struct np_reply *r,
+				 const struct sockaddr *from, int64_t rx_mono,
+				 struct np_event *ev)
+{
+	const struct sockaddr *to =
+		r->quoted_dst_set ? (const struct sockaddr *)&r->quoted_dst
+				  : from;
+	struct np_tstate *t = NULL;
+	struct np_probe *p = oldest_pending(m, to, &t);
+
+	if (p == NULL) {
+		m->total->foreign++;
+		return ignore(ev, "ICMP error about a UDP datagram with no "
+				  "probe pending to its target");
+	}
+	if (is_reached(t, r, from))
+		return reached(m, t, p, r, rx_mono, ev, "closed",
+			       "port unreachable");
+	BUMP(m, t, errors);
+	t->err_set = true;
+	t->err_type = r->type;
+	t->err_code = r->code;
+	t->err_family = (uint8_t)from->sa_family;
+	sa_addr_bytes(from, t->err_from);
+	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
+						: NP_EV_ICMP_ERROR;
+	ev->seq = (uint16_t)p->no;
+	ev->target = p->target;
+	ev->index = p->index;
+	if (error_is_final(from->sa_family, r)) {
+		p->state = NP_PROBE_ERRORED;
+		m->tab.pending--;
+		if (t->inflight > 0)
+			t->inflight--;
+		BUMP(m, t, errored);
+		m->ended = true;
+	}
+	return true;
+}
+
 bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 		     const struct sockaddr *from, int64_t rx_mono,
 		     struct np_event *ev)
@@ -461,12 +623,24 @@ bool np_match_packet(struct np_matcher *m, const struct np_reply *r,
 	m->ended = false;
 	if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
 		return false;
+	/* UDP: a datagram from another port, or a quote of one to another
+	 * port, is not about our probes */
+	if (r->key.port != 0 && m->port != 0 && r->key.port != m->port) {
+		m->total->foreign++;
+		return ignore(ev, "UDP datagram, or ICMP error about one, of "
+				  "another port");
+	}
 	switch (r->kind) {
 	case NP_RX_ECHO_REPLY:
 		return match_echo(m, r, from, rx_mono, ev);
+	case NP_RX_APP_REPLY:
+		return match_app(m, r, from, rx_mono, ev);
 	case NP_RX_ERROR:
+		if (m->spec.user != NULL)
+			return match_error_by_order(m, r, from, rx_mono, ev);
+		return match_error(m, r, from, rx_mono, ev);
 	case NP_RX_LOCAL_ERROR:
-		return match_error(m, r, from, ev);
+		return match_error(m, r, from, rx_mono, ev);
 	case NP_RX_MALFORMED:
 		m->total->malformed++;
 		return ignore(ev, np_reply_malformed_name(r->why));

@@ -53,6 +53,7 @@ struct np_matcher {
 	enum np_sock_kind kind[2]; /* [0] IPv4, [1] IPv6: raw sockets see
 				    * every pinger's packets, check the id */
 	uint16_t ident[2];
+	uint16_t port; /* UDP: the probes' destination port, else 0 */
 	struct np_payload_spec spec;
 	struct np_probe_table tab;
 	struct np_tstate *slots;

@@ -165,8 +165,7 @@ static void report(struct sweep *w, const struct np_tstate *t)
 	if (w->sink->done == NULL)
 		return;
 	np_result_from_tstate(&r, t);
-	r.privilege =
-		np_priv_path_name(w->cfg->sock[fam_index(t->family)]->path);
+	r.privilege = np_socket_path_name(w->cfg->sock[fam_index(t->family)]);
 	w->sink->done(w->sink->ctx, &w->info, &r);
 }
 

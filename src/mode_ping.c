@@ -267,7 +267,7 @@ static void done(struct ping *e, int64_t start_wall)
 	if (e->sink->done == NULL)
 		return;
 	np_result_from_stats(&r, t->name, t->addr_str, e->st);
-	r.privilege = np_priv_path_name(e->s->path);
+	r.privilege = np_socket_path_name(e->s);
 	r.start_wall_ns = start_wall;
 	r.end_wall_ns = np_core_real(&e->c);
 	e->sink->done(e->sink->ctx, e->info, &r);

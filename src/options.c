@@ -242,10 +242,14 @@ static int set_proto(const struct optdef *d, const char *arg, const char *name,
 		     struct np_options *o, struct np_err *err);
 static int set_host(const struct optdef *d, const char *arg, const char *name,
 		    struct np_options *o, struct np_err *err);
+static int set_payload(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err);
 static int set_threshold(const struct optdef *d, const char *arg,
 			 const char *name, struct np_options *o,
 			 struct np_err *err);
 static int parse_rta(const char *s, size_t len, int64_t *ns);
+static int check_udp(struct np_options *o, struct np_err *err);
 
 #define MAXSEC NP_MAX_SECONDS
 static const struct optdef optdefs[] = {
@@ -294,8 +298,12 @@ static const struct optdef optdefs[] = {
 	FN("udp", 0, optional_argument, M_PROBE, G_PROBE, "[=PORT]",
 	   "probe with UDP datagrams to PORT (default 33434)",
 	   "the port must be a whole number from 1 to 65535", set_proto),
+	FN("payload", 0, required_argument, M_PROBE, G_PROBE, "HEX|@FILE",
+	   "--udp: send these bytes (hex, or a file's) as the payload",
+	   "expected hex digits (an even number, up to 4096 bytes), or @FILE",
+	   set_payload),
 	FN("ident", 'e', required_argument, M_PROBE, G_PROBE, "ID",
-	   "Echo identifier, --tcp's source port (0-65535, 0x.. hex; 0: "
+	   "Echo identifier, --tcp/--udp: source port (0x.. hex; 0: "
 	   "random)",
 	   "the identifier must be a number from 0 to 65535 (decimal, or hex "
 	   "as 0x..)",
@@ -439,6 +447,9 @@ static const struct optdef plugindefs[] = {
 	   "to their RTT",
 	   "the port must be a whole number from 1 to 65535", set_proto),
 	FLAG(NULL, 'v', verbose, MP, G_PLUGIN, "say which socket is used"),
+	FN("udp", 0, optional_argument, MP, G_PLUGIN, "[=PORT]",
+	   "probe with UDP datagrams to PORT (default 33434)",
+	   "the port must be a whole number from 1 to 65535", set_proto),
 	FLAG("connect", 0, connect, MP, G_PLUGIN,
 	     "TCP probes by connect(), no privilege (port 80)"),
 	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
@@ -713,6 +724,57 @@ static int set_proto(const struct optdef *d, const char *arg, const char *name,
 	return 0;
 }
 
+/* --payload=HEX (spaces and colons between bytes allowed, as tools print
+ * them) or @FILE (its bytes, read now: before the sandbox). */
+static int set_payload(const struct optdef *d, const char *arg,
+		       const char *name, struct np_options *o,
+		       struct np_err *err)
+{
+	size_t n = 0;
+
+	if (arg[0] == '@') {
+		FILE *f = fopen(arg + 1, "rbe");
+		size_t got;
+
+		if (arg[1] == '\0' || f == NULL)
+			return np_err_errno(err, f == NULL ? errno : ENOENT,
+					    "%s: cannot open '%s'", name,
+					    arg + 1);
+		got = fread(o->payload, 1, sizeof(o->payload), f);
+		if (ferror(f) ||
+		    (got == sizeof(o->payload) && fgetc(f) != EOF)) {
+			fclose(f);
+			return np_err_set(err,
+					  "%s: '%s' is unreadable or larger "
+					  "than %d bytes",
+					  name, arg + 1, NP_USER_PAYLOAD_MAX);
+		}
+		fclose(f);
+		o->payload_len = got;
+		o->has_payload = true;
+		return 0;
+	}
+	for (const char *p = arg; *p != '\0';) {
+		int hi, lo;
+
+		if (*p == ' ' || *p == ':') {
+			p++;
+			continue;
+		}
+		hi = hexval(p[0]);
+		lo = hi < 0 ? -1 : hexval(p[1]);
+		if (lo < 0 || n == sizeof(o->payload))
+			return bad(err, name, arg, d->want);
+		o->payload[n++] = (uint8_t)(hi << 4 | lo);
+		p += 2;
+	}
+	if (n == 0)
+		return bad(err, name, arg, d->want);
+	o->payload_len = n;
+	o->has_payload = true;
+	return 0;
+}
+
 static int set_action(const struct optdef *d, const char *arg, const char *name,
 		      struct np_options *o, struct np_err *err)
 {
@@ -899,6 +961,8 @@ static int plugin_finish(int argc, char **argv, struct np_options *o,
 	}
 	if (o->ntargets == 0)
 		return np_err_set(err, "no host given (-H HOST)");
+	if (check_udp(o, err) != 0)
+		return -1;
 	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0) {
 		/* a SYN carries no data: -b has no meaning */
 		if (plugin_seen(seen, 'b'))
@@ -1016,9 +1080,10 @@ static int check_modes(const struct np_options *o, uint64_t seen,
 static int check_pairs(uint64_t seen, struct np_err *err)
 {
 	static const char *const pairs[][2] = {
-		{"read", "inspect"},   {"alive", "unreachable"},
-		{"count", "vcount"},   {"generate", "file"},
-		{"flood", "adaptive"},
+		{"read", "inspect"},	{"alive", "unreachable"},
+		{"count", "vcount"},	{"generate", "file"},
+		{"flood", "adaptive"},	{"payload", "size"},
+		{"payload", "pattern"},
 	};
 	char a[32], b[32];
 
@@ -1030,6 +1095,25 @@ static int check_pairs(uint64_t seen, struct np_err *err)
 						     a, sizeof(a)),
 					  short_name(opt_by_long(pairs[i][1]),
 						     b, sizeof(b)));
+	return 0;
+}
+
+/* --udp's rules: --payload only with it, and then the payload's length is
+ * the size; otherwise room for the checksum and sequence bytes. */
+static int check_udp(struct np_options *o, struct np_err *err)
+{
+	bool udp = o->proto != NULL && strcmp(o->proto, "udp") == 0;
+
+	if (o->has_payload && !udp)
+		return np_err_set(err, "--payload applies to --udp probes");
+	if (o->has_payload)
+		o->size = (long)o->payload_len;
+	else if (udp && o->size < NP_UDP_MIN_SIZE)
+		return np_err_set(err,
+				  "--udp needs -s %d or more: the payload "
+				  "carries the checksum and sequence bytes "
+				  "(or give --payload)",
+				  NP_UDP_MIN_SIZE);
 	return 0;
 }
 
@@ -1105,7 +1189,7 @@ static int check_run(struct np_options *o, uint64_t seen, struct np_err *err)
 				       "libpcap: no capture support (--read, "
 				       "--inspect, --filter, --save)");
 #endif
-	if (check_pairs(seen, err) != 0)
+	if (check_pairs(seen, err) != 0 || check_udp(o, err) != 0)
 		return -1;
 	if (o->connect && check_connect(o, seen, err) != 0)
 		return -1;

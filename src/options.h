@@ -50,6 +50,8 @@ enum np_mode {
 #define NP_MAX_SECONDS 2147483.0 /* keeps every ns value far from overflow */
 
 #define NP_PLUGIN_MAX_HOSTS 1024
+#define NP_USER_PAYLOAD_MAX 4096 /* --payload: a DNS query and then some */
+#define NP_UDP_MIN_SIZE 4	 /* --udp's -s: checksum and sequence bytes */
 
 /* The configuration of a run, filled by np_options_parse and
  * np_options_settle and read-only after them (const everywhere else). */
@@ -86,6 +88,11 @@ struct np_options {
 	 * (np_proto_find) and port, 0 for the protocol's default */
 	const char *proto;
 	unsigned port;
+	/* --payload=HEX|@FILE (UDP): the datagram's payload as given; its
+	 * length is the size */
+	bool has_payload;
+	size_t payload_len;
+	uint8_t payload[NP_USER_PAYLOAD_MAX];
 	/* --connect: TCP probes by connect(), no privilege (proto then
 	 * "tcp-connect") */
 	bool connect;

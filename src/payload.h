@@ -37,6 +37,10 @@ struct np_payload_spec {
 	 * NP_PAYLOAD_FILL_OFF), for replies to be compared with; NULL: made
 	 * again from the pattern for each comparison. */
 	const uint8_t *fill;
+	/* A payload the user gave (UDP's --payload), sent as it is: no MAC,
+	 * stamp or fill; NULL: none */
+	const uint8_t *user;
+	size_t user_len;
 };
 
 /* What a probe is, for its MAC: the flow id and wire sequence its

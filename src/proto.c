@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "proto_icmp.h"
+#include "proto_udp.h"
 #include "proto_tcpconn.h"
 #include "proto_tcp.h"
 #include "sockets.h"
 
 static const struct np_proto *const protos[] = {
 	&np_proto_icmp,
+	&np_proto_udp,
 	&np_proto_tcpconn,
 	&np_proto_tcp,
 };
@@ -52,11 +54,16 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 	if (pkt->errqueue) {
 		np_reply_from_errqueue(s->proto, s->family, &pkt->ee, pkt->buf,
 				       pkt->len, &pkt->r);
-		/* msg_name holds where the failed packet was going. */
+		/* msg_name holds where the failed packet was going (a UDP
+		 * socket's: its port too; a raw socket's port is 0, its quote
+		 * named the port). */
 		if (pkt->from.ss_family == s->family) {
 			memcpy(&pkt->r.quoted_dst, &pkt->from,
 			       sizeof(pkt->from));
 			pkt->r.quoted_dst_set = true;
+			if (s->proto->default_port != 0 && pkt->r.key.port == 0)
+				pkt->r.key.port = np_addr_port(
+					(const struct sockaddr *)&pkt->from);
 		}
 		/* who reported it: the router, else ourselves */
 		if (pkt->have_offender)
@@ -86,4 +93,9 @@ void np_rx_parse(const struct np_socket *s, struct np_rxpkt *pkt)
 		rx.dst6 = pkt->have_dst6 ? &pkt->dst6 : NULL;
 	}
 	np_reply_parse(&rx, &pkt->r);
+	/* A protocol's own datagram (a UDP reply): the port it came from,
+	 * which the matcher checks. */
+	if (pkt->r.kind == NP_RX_APP_REPLY)
+		pkt->r.key.port =
+			np_addr_port((const struct sockaddr *)&pkt->from);
 }

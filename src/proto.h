@@ -58,6 +58,9 @@ struct np_proto {
 	int (*sock_protocol)(int family);
 	bool raw;
 	bool dgram; /* a SOCK_DGRAM socket serves too (after raw, or alone) */
+	/* the bytes at the start of what `build` writes that the kernel of
+	 * a datagram socket writes itself (UDP: its header), not sent */
+	size_t dgram_skip;
 	/* connect probes: no packet is built; each probe is a TCP
 	 * connect() of a socket of its own (the core's np_io.connect), and
 	 * the run's socket is a SOCK_STREAM one that only carries the

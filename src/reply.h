@@ -17,12 +17,13 @@
 #include <sys/socket.h>
 
 enum np_rx_kind {
-	NP_RX_IGNORED = 0, /* valid, but not a reply or error about an echo */
-	NP_RX_ECHO_REPLY,  /* an Echo Reply (not yet matched to a probe) */
-	NP_RX_ERROR,	   /* an ICMP error that quotes an Echo Request */
-	NP_RX_LOCAL_ERROR, /* a local error from the error queue */
-	NP_RX_MALFORMED,   /* failed a check; `why` says which */
-	NP_RX_ECHO_REQUEST /* an Echo Request (np_rx.requests only) */
+	NP_RX_IGNORED = 0,  /* valid, but not a reply or error about an echo */
+	NP_RX_ECHO_REPLY,   /* an Echo Reply (not yet matched to a probe) */
+	NP_RX_ERROR,	    /* an ICMP error that quotes an Echo Request */
+	NP_RX_LOCAL_ERROR,  /* a local error from the error queue */
+	NP_RX_MALFORMED,    /* failed a check; `why` says which */
+	NP_RX_ECHO_REQUEST, /* an Echo Request (np_rx.requests only) */
+	NP_RX_APP_REPLY	    /* a UDP application's datagram to our port */
 };
 
 enum np_rx_malformed {

@@ -143,6 +143,9 @@ void np_report_set_decimals(int decimals);
  * (both kernel stamps), "kernel-rx", "kernel-tx" or "user". */
 const char *np_report_ts_name(unsigned ts);
 int np_report_decimals(void);
+/* The probes' protocol of a run (*name: "icmp", "udp"...) and their
+ * destination port (0: none, ICMP). */
+unsigned np_report_port(const struct np_options *o, const char **name);
 /* An RTT in ms with exactly np_report_decimals() decimals, truncated as
  * iputils computes them. */
 void np_format_ms(int64_t ns, char *buf, size_t len);

@@ -41,23 +41,44 @@ static void head(FILE *f, const char *event, int64_t wall_ns, const char *name,
 }
 
 /* --tcp, --udp: the protocol, the far port and (a reply) what it says
- * of the port; nothing for ICMP Echo. */
+ * of the port (the matcher's word, else the protocol's) and how that was
+ * learnt (UDP); nothing for ICMP Echo. */
 static void proto_port(FILE *f, const struct np_event *ev, bool state)
 {
 	const struct np_reply *r = ev->reply;
+	const char *st = ev->state;
 
 	if (r == NULL || r->proto == NULL || r->key.port == 0 ||
 	    r->proto->default_port == 0)
 		return;
 	fprintf(f, ",\"proto\":\"%s\",\"port\":%u", r->proto->name,
 		r->key.port);
-	if (state && r->proto->reply_state != NULL)
-		fprintf(f, ",\"state\":\"%s\"", r->proto->reply_state(r));
+	if (st == NULL && r->proto->reply_state != NULL)
+		st = r->proto->reply_state(r);
+	if (state && st != NULL)
+		fprintf(f, ",\"state\":\"%s\"", st);
+	if (state && ev->state_note != NULL) {
+		fputs(",\"state_reason\":", f);
+		np_json_string(f, ev->state_note);
+	}
+}
+
+/* A UDP probe that timed out: its protocol and port, and nmap's word
+ * for the silence. */
+static void timeout_state(FILE *f, const struct np_run_info *info)
+{
+	const char *proto;
+	unsigned port = np_report_port(info->opt, &proto);
+
+	if (port == 0 || strcmp(proto, "udp") != 0)
+		return;
+	fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"state\":\"open|filtered\"",
+		proto, port);
 }
 
 /* One event; `index` is -1 in ping mode (the sequence number says it). */
-static void json_event(FILE *f, int family, const char *name,
-		       const char *address, long long index,
+static void json_event(FILE *f, const struct np_run_info *info, int family,
+		       const char *name, const char *address, long long index,
 		       const struct np_event *ev)
 {
 	char from[INET6_ADDRSTRLEN + 16] = "";
@@ -120,6 +141,9 @@ static void json_event(FILE *f, int family, const char *name,
 				ev->flags & NP_EVF_BADSUM ? "bad checksum"
 							  : "altered payload");
 		proto_port(f, ev, true);
+		break;
+	case NP_EV_TIMEOUT: /* UDP: silence, as nmap says */
+		timeout_state(f, info);
 		break;
 	case NP_EV_ICMP_ERROR:
 	case NP_EV_LOCAL_ERROR: {
@@ -187,6 +211,8 @@ void np_json_summary(FILE *f, const struct np_result *r)
 	} else {
 		fputs(",\"rtt_ms\":null", f);
 	}
+	if (r->port != 0 && r->proto != NULL)
+		fprintf(f, ",\"proto\":\"%s\",\"port\":%u", r->proto, r->port);
 	fputs(",\"privilege\":", f);
 	np_json_string(f, r->privilege != NULL ? r->privilege : "");
 	fputs(",\"start\":", f);
@@ -209,7 +235,7 @@ static void single_event(void *vctx, const struct np_run_info *info,
 
 	if (ev->kind == NP_EV_IGNORED && !info->opt->verbose)
 		return;
-	json_event(ctx->out, info->target->family, info->target->name,
+	json_event(ctx->out, info, info->target->family, info->target->name,
 		   info->target->addr_str, -1, ev);
 	fflush(ctx->out);
 }
@@ -219,9 +245,10 @@ static void json_done(void *vctx, const struct np_run_info *info,
 		      const struct np_result *r)
 {
 	struct np_report_json *ctx = vctx;
+	struct np_result pr = *r;
 
-	(void)info;
-	np_json_summary(ctx->out, r);
+	pr.port = np_report_port(info->opt, &pr.proto);
+	np_json_summary(ctx->out, &pr);
 }
 
 static void json_flush(void *vctx)
@@ -250,14 +277,13 @@ static void multi_event(void *vctx, const struct np_run_info *info,
 	const struct np_tview *t = ev->tv;
 	char address[INET6_ADDRSTRLEN + 16];
 
-	(void)info;
 	if (t == NULL) {
-		json_event(ctx->out, AF_UNSPEC, "", "", -1, ev);
+		json_event(ctx->out, info, AF_UNSPEC, "", "", -1, ev);
 		return;
 	}
 	np_addr_str(t->addr, address, sizeof(address));
-	json_event(ctx->out, t->family, t->name != NULL ? t->name : address,
-		   address, ev->index, ev);
+	json_event(ctx->out, info, t->family,
+		   t->name != NULL ? t->name : address, address, ev->index, ev);
 }
 
 void np_report_json_msink(struct np_report_json *ctx, struct np_sink *sink)

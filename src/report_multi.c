@@ -86,11 +86,14 @@ static void reply_line(struct np_report_multi *ctx, const char *name,
 			"%s : [%u], %zu bytes, %s ms (%s avg, %u%% loss)", name,
 			ev->index, ev->bytes, rtt, avg,
 			loss_pct(t->transmitted, t->received));
-		/* --tcp: what the reply says of the port */
+		/* --tcp, --udp: what the reply says of the port */
 		if (ev->reply != NULL && ev->reply->proto != NULL &&
 		    ev->reply->proto->reply_state != NULL)
 			fprintf(ctx->out, ", port %u %s", ev->reply->key.port,
-				ev->reply->proto->reply_state(ev->reply));
+				ev->state != NULL
+					? ev->state
+					: ev->reply->proto->reply_state(
+						  ev->reply));
 		/* -v: where the RTT's two times came from, as in ping mode */
 		if (ctx->opt->verbose && ev->rtt_ns >= 0)
 			fprintf(ctx->out, " ts=%s", np_report_ts_name(ev->ts));

@@ -73,6 +73,17 @@ static const char *seqname(const struct np_run_info *info)
 		       : np_proto_default()->seq_name;
 }
 
+unsigned np_report_port(const struct np_options *o, const char **name)
+{
+	const struct np_proto *P =
+		o->proto != NULL ? np_proto_find(o->proto) : NULL;
+
+	if (P == NULL)
+		P = np_proto_default();
+	*name = P->name;
+	return o->port != 0 ? o->port : P->default_port;
+}
+
 bool np_report_synack_again(const struct np_event *ev)
 {
 	const struct np_reply *r = ev->reply;
@@ -108,20 +119,25 @@ static unsigned run_port(const struct np_run_info *info)
 }
 
 /* What a reply says of its port: " port=443 open", " port=443 closed
- * (RST)"; nothing for ICMP. */
+ * (RST)", " port=33434 closed (port unreachable)": the matcher's word
+ * and how it was learnt (UDP), else the protocol's; nothing for ICMP. */
 static void port_state(FILE *f, const struct np_event *ev)
 {
 	const struct np_reply *r = ev->reply;
-	const char *state;
+	const char *state = ev->state, *note = ev->state_note;
 
-	if (r == NULL || r->proto == NULL || r->proto->reply_state == NULL)
+	if (r == NULL || r->proto == NULL)
 		return;
-	state = r->proto->reply_state(r);
-	fprintf(f, " port=%u %s%s", r->key.port, state,
-		strcmp(state, "closed") == 0 &&
-				strncmp(r->proto->name, "tcp", 3) == 0
-			? " (RST)"
-			: "");
+	if (state == NULL && r->proto->reply_state != NULL)
+		state = r->proto->reply_state(r);
+	if (state == NULL)
+		return;
+	if (note == NULL && strcmp(state, "closed") == 0 &&
+	    strncmp(r->proto->name, "tcp", 3) == 0)
+		note = "RST";
+	fprintf(f, " port=%u %s", r->key.port, state);
+	if (note != NULL)
+		fprintf(f, " (%s)", note);
 }
 
 static bool numeric_out(const struct np_run_info *info)

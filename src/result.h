@@ -23,6 +23,9 @@ struct np_result {
 	double avg_ns, mdev_ns, sum_ns;
 	int64_t p50_ns, p90_ns, p99_ns; /* -1 without a histogram */
 	const char *privilege;		/* np_priv_path_name() */
+	/* a port probe's protocol and port (UDP), for JSON; port 0: none */
+	const char *proto;
+	unsigned port;
 	int64_t start_wall_ns, end_wall_ns;
 	/* Many targets: the last ICMP error about the target ("" none):
 	 * its code's name (or type's) and the address that sent it */

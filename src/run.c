@@ -101,7 +101,7 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
 						     : "";
 
 	np_addr_str((const struct sockaddr *)&s->src, src, sizeof(src));
-	fprintf(stderr, "netprobe: socket: %s\n", np_priv_path_name(s->path));
+	fprintf(stderr, "netprobe: socket: %s\n", np_socket_path_name(s));
 	if (privs_line && np_privs_read_proc(&prm, &eff) == 0)
 		fprintf(stderr,
 			"netprobe: privileges: all capabilities dropped before "
@@ -114,7 +114,15 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
 				src, s->route_mtu);
 		return;
 	}
-	if (s->src.ss_family == 0) /* many targets: no route looked up */
+	if (s->proto != NULL && s->proto->dgram_skip > 0 &&
+	    s->src.ss_family == 0) /* UDP: the source port, not an id */
+		fprintf(stderr, "netprobe: %s source port %u%s\n",
+			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident, how);
+	else if (s->proto != NULL && s->proto->dgram_skip > 0)
+		fprintf(stderr,
+			"netprobe: source %s, source port %u%s, route mtu %d\n",
+			src, s->ident, how, s->route_mtu);
+	else if (s->src.ss_family == 0) /* many targets: no route looked up */
 		fprintf(stderr, "netprobe: %s identifier 0x%04x%s\n",
 			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident, how);
 	else

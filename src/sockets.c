@@ -39,6 +39,15 @@ const char *np_priv_path_name(enum np_priv_path p)
 	return "?";
 }
 
+const char *np_socket_path_name(const struct np_socket *s)
+{
+	if (s->kind == NP_SOCK_DGRAM && s->proto != NULL &&
+	    strcmp(s->proto->name, "udp") == 0)
+		return "datagram UDP socket, unprivileged (ICMP errors through "
+		       "IP_RECVERR)";
+	return np_priv_path_name(s->path);
+}
+
 static int bind_device(int fd, const char *ifname, struct np_privs *privs,
 		       struct np_err *err)
 {
@@ -66,13 +75,15 @@ static int bind_device(int fd, const char *ifname, struct np_privs *privs,
 /* Apply -I to a socket: bind to the address, or to the interface.
  * Returns 1 when it bound an address, 0 when not, -1 on error. */
 static int apply_source(int fd, int family, const struct np_options *o,
-			struct np_privs *privs, struct np_err *err)
+			uint16_t port, struct np_privs *privs,
+			struct np_err *err)
 {
 	struct sockaddr_storage sa;
 
 	if (o->source == NULL)
 		return 0;
 	if (np_addr_parse(o->source, family, &sa) != 0) {
+		np_addr_set_port((struct sockaddr *)&sa, port); /* UDP's -e */
 		if (bind(fd, (struct sockaddr *)&sa, np_addr_len(family)) != 0)
 			return np_err_errno(err, errno,
 					    "-I %s: cannot bind to the address",
@@ -99,7 +110,7 @@ int np_socket_route(struct np_socket *s, const struct np_target *t,
 	if (fd < 0)
 		return np_err_errno(err, errno,
 				    "socket(UDP) for the route lookup");
-	if (apply_source(fd, t->family, o, privs, err) < 0) {
+	if (apply_source(fd, t->family, o, 0, privs, err) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -459,11 +470,15 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 	int fd = s->fd;
 	int bound;
 	int flags;
+	/* UDP: -e is the source port (the flow's, constant for the run) */
+	bool udp =
+		s->kind == NP_SOCK_DGRAM && strcmp(s->proto->name, "udp") == 0;
+	uint16_t sport = udp && o->ident >= 0 ? (uint16_t)o->ident : 0;
 
 	/* A datagram socket's identifier is its port, which the kernel
 	 * lets a second socket bind too (seen on Linux 6.18), and then it
 	 * delivers every reply to one of them: the other run loses all. */
-	if (s->kind == NP_SOCK_DGRAM && o->ident >= 0)
+	if (s->kind == NP_SOCK_DGRAM && o->ident >= 0 && !udp)
 		return np_err_set(err,
 				  "-e needs a raw socket (CAP_NET_RAW): on a "
 				  "datagram ICMP socket the kernel chooses the "
@@ -537,7 +552,7 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 			       "IPV6_MTU_DISCOVER", err))
 			return -1;
 	}
-	bound = apply_source(fd, s->family, o, privs, err);
+	bound = apply_source(fd, s->family, o, sport, privs, err);
 	if (bound < 0)
 		return -1;
 	if (s->kind == NP_SOCK_DGRAM) {
@@ -548,11 +563,14 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 		if (!bound) {
 			memset(&any, 0, sizeof(any));
 			any.ss_family = (sa_family_t)s->family;
+			np_addr_set_port((struct sockaddr *)&any, sport);
 			if (bind(fd, (struct sockaddr *)&any,
 				 np_addr_len(s->family)) != 0)
-				return np_err_errno(
-					err, errno,
-					"bind of the datagram ICMP socket");
+				return np_err_errno(err, errno,
+						    "bind of the datagram %s "
+						    "socket%s",
+						    udp ? "UDP" : "ICMP",
+						    sport ? " (-e)" : "");
 		}
 		if (learn_ident(s, err) != 0)
 			return -1;
@@ -664,12 +682,30 @@ ssize_t np_socket_send(struct np_socket *s, const void *buf, size_t len,
 		       uint32_t id)
 {
 	union np_tx_control control;
-	struct iovec iov = {(void *)buf, len};
+	struct iovec iov;
 	struct msghdr msg;
 	ssize_t n;
 
+	struct sockaddr_storage to;
+
+	/* The header the kernel of a datagram socket writes (UDP's): not
+	 * sent, but its destination port (bytes 2-3) goes to sendto. */
+	if (s->kind == NP_SOCK_DGRAM && s->proto != NULL &&
+	    s->proto->dgram_skip >= 4 && len >= s->proto->dgram_skip &&
+	    dstlen <= sizeof(to)) {
+		const uint8_t *h = buf;
+
+		memcpy(&to, dst, dstlen);
+		np_addr_set_port((struct sockaddr *)&to,
+				 (uint16_t)(h[2] << 8 | h[3]));
+		dst = (const struct sockaddr *)&to;
+		buf = h + s->proto->dgram_skip;
+		len -= s->proto->dgram_skip;
+	}
 	if (!s->ts_tx)
 		return send_plain(s->fd, buf, len, dst, dstlen);
+	iov.iov_base = (void *)buf;
+	iov.iov_len = len;
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_name = (void *)dst;
 	msg.msg_namelen = dstlen;

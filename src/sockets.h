@@ -115,6 +115,9 @@ int np_socket_configure(struct np_socket *s, const struct np_options *o,
 			struct np_privs *privs, struct np_err *err);
 
 const char *np_priv_path_name(enum np_priv_path p);
+/* How socket `s` was obtained, for -v and JSON: np_priv_path_name, or
+ * what a UDP probe's datagram socket is. */
+const char *np_socket_path_name(const struct np_socket *s);
 
 /* One datagram (or error-queue entry) as read: bytes and metadata only;
  * the receive path parses it (np_rx_parse, proto.h) through the IP and

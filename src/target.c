@@ -227,6 +227,23 @@ int np_addr_parse(const char *s, int family, struct sockaddr_storage *ss)
 	return 0;
 }
 
+uint16_t np_addr_port(const struct sockaddr *sa)
+{
+	uint16_t p = 0;
+
+	if (sa->sa_family == AF_INET)
+		memcpy(&p,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in, sin_port),
+		       sizeof(p));
+	else if (sa->sa_family == AF_INET6)
+		memcpy(&p,
+		       (const char *)sa +
+			       offsetof(struct sockaddr_in6, sin6_port),
+		       sizeof(p));
+	return ntohs(p);
+}
+
 void np_addr_set_port(struct sockaddr *sa, uint16_t port)
 {
 	uint16_t p = htons(port);

@@ -44,6 +44,8 @@ bool np_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
 int np_addr_parse(const char *s, int family, struct sockaddr_storage *ss);
 /* Set the port of an AF_INET or AF_INET6 address (host order). */
 void np_addr_set_port(struct sockaddr *sa, uint16_t port);
+/* The port of an AF_INET or AF_INET6 address (host order), 0 for others. */
+uint16_t np_addr_port(const struct sockaddr *sa);
 socklen_t np_addr_len(int family);
 
 #endif

@@ -13,7 +13,13 @@
  * IPv6 one (TCP header first), as a TCP error-queue quote, and with the
  * acknowledgment number made right for one of the fixture's probes.
  * Invariants of the parse and of the matchers' counts are checked: a
- * violation aborts, as a crash. */
+ * violation aborts, as a crash.
+ *
+ * The same input is parsed for UDP probes too (np_proto_udp): as an ICMP
+ * error quoting a UDP datagram (IPv4 raw, ICMPv6), as the UDP socket's
+ * error queue hands it back and as an application's datagram, matched by
+ * a UDP run's matchers (its port set) with netprobe's payload and with a
+ * payload of the user's (answers by order). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -30,6 +36,7 @@
 #include "icmp.h"
 #include "proto_icmp.h"
 #include "proto_tcp.h"
+#include "proto_udp.h"
 #include "match.h"
 #include "reply.h"
 #include "target.h"
@@ -39,6 +46,10 @@
  * what the matchers made of it (to check the seeds, or a crash). */
 static int trace = -1;
 static const char *variant = "";
+/* the UDP variants: the probes' port, and the user's payload or NULL */
+static uint16_t fx_port;
+static const uint8_t *fx_user;
+static const uint8_t fx_query[12] = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01};
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -75,6 +86,10 @@ static void spec_init(struct np_payload_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 	spec->key.k0 = FX_COOKIE;
 	spec->size = FX_SIZE;
+	if (fx_port != 0) /* UDP: the checksum and sequence bytes first */
+		spec->size -= NP_UDP_HEAD_LEN;
+	spec->user = fx_user;
+	spec->user_len = fx_user != NULL ? sizeof(fx_query) : 0;
 }
 
 /* ---- fixtures: a run with six probes sent, in every state ------------- */
@@ -93,6 +108,7 @@ static void one_setup(struct one *f, int family, enum np_sock_kind kind)
 
 	f->m.kind[family == AF_INET6 ? 1 : 0] = kind;
 	f->m.ident[family == AF_INET6 ? 1 : 0] = FX_IDENT;
+	f->m.port = fx_port;
 	spec_init(&f->m.spec);
 	f->m.total = &f->st;
 	f->m.total_rtt = true;
@@ -144,6 +160,7 @@ static void many_setup(struct many *f)
 	f->m.ident[0] = FX_IDENT;
 	f->m.kind[1] = NP_SOCK_DGRAM;
 	f->m.ident[1] = FX_IDENT;
+	f->m.port = fx_port;
 	spec_init(&f->m.spec);
 	f->m.slots = f->slots;
 	f->m.nslots = 3;
@@ -228,7 +245,7 @@ static void check_total(const struct np_stats *s)
 static void check_parse(const uint8_t *buf, size_t len,
 			const struct np_reply *r)
 {
-	CHECK(r->kind <= NP_RX_MALFORMED);
+	CHECK(r->kind <= NP_RX_APP_REPLY);
 	CHECK(r->why < NP_MAL_COUNT);
 	CHECK((r->kind == NP_RX_MALFORMED) == (r->why != NP_MAL_NONE));
 	CHECK(r->icmp_len <= len);
@@ -238,11 +255,17 @@ static void check_parse(const uint8_t *buf, size_t len,
 	} else {
 		CHECK(r->key.auth_len == 0);
 	}
-	/* a TCP reply or quote authenticates with its ISN's tag instead */
-	if ((r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
+	/* a TCP reply or quote authenticates with its ISN's tag instead; a
+	 * UDP one may prove nothing (no auth bytes), or carry them */
+	if (r->proto != &np_proto_udp &&
+	    (r->kind == NP_RX_ECHO_REPLY || r->kind == NP_RX_ERROR ||
 	     r->kind == NP_RX_LOCAL_ERROR) &&
 	    r->key.proof != NP_PROOF_TAG)
 		CHECK(r->key.auth != NULL);
+	if (r->key.proof == NP_PROOF_AUTH)
+		CHECK(r->key.auth != NULL);
+	if (r->kind == NP_RX_APP_REPLY)
+		CHECK(r->proto == &np_proto_udp);
 	if (r->key.proof == NP_PROOF_TAG)
 		CHECK(r->proto == &np_proto_tcp && r->key.auth == NULL);
 	if (r->quoted_dst_set)
@@ -383,6 +406,57 @@ static void parse_v6(const uint8_t *buf, size_t len)
 	match(AF_INET6, NP_SOCK_RAW, &r);
 }
 
+/* UDP: an ICMP error quoting a datagram (IPv4 raw, ICMPv6), the error
+ * queue's payload, an application's datagram; each through a UDP run's
+ * matchers with netprobe's payload and with the user's. */
+static void parse_udp(const uint8_t *data, size_t size)
+{
+	struct in6_addr src = in6_of(FX_TGT6), dst = in6_of(FX_US6);
+	struct np_rx v4 = {AF_INET, true, data,	 size,		64,
+			   NULL,    NULL, false, &np_proto_udp, false};
+	struct np_rx v6 = {AF_INET6, false, data,  size,	  64,
+			   &src,     &dst,  false, &np_proto_udp, false};
+	struct np_rx app = {AF_INET, false, data,  size,	  64,
+			    NULL,    NULL,  false, &np_proto_udp, false};
+	struct sock_extended_err ee;
+	struct np_reply r[4];
+
+	fx_port = NP_UDP_DEFAULT_PORT;
+	np_reply_parse(&v4, &r[0]);
+	np_reply_parse(&v6, &r[1]);
+	np_reply_parse(&app, &r[2]);
+	memset(&ee, 0, sizeof(ee));
+	ee.ee_origin = SO_EE_ORIGIN_ICMP;
+	/* (chosen by the length: the bytes are the payload) */
+	ee.ee_type = (size & 2) ? 11 : 3;
+	ee.ee_code = (size & 2) ? 0 : 3;
+	np_reply_from_errqueue(&np_proto_udp, AF_INET, &ee, data, size, &r[3]);
+	for (int i = 0; i < 4; i++) {
+		check_parse(data, size, &r[i]);
+		CHECK(r[i].proto == &np_proto_udp);
+	}
+	CHECK(r[2].kind == NP_RX_APP_REPLY);
+	CHECK(r[3].kind == NP_RX_ERROR);
+	/* the receive path's port: the probes', then another */
+	for (int u = 0; u < 2; u++) {
+		fx_user = u ? fx_query : NULL;
+		for (int i = 0; i < 4; i++) {
+			static const char *const names[4] = {
+				"udp v4 raw", "udp v6", "udp app",
+				"udp errqueue"};
+
+			variant = names[i];
+			if (i >= 2)
+				r[i].key.port =
+					(size & 1) ? 53 : NP_UDP_DEFAULT_PORT;
+			match(i == 1 ? AF_INET6 : AF_INET, NP_SOCK_DGRAM,
+			      &r[i]);
+		}
+	}
+	fx_user = NULL;
+	fx_port = 0;
+}
+
 /* TCP: a raw socket's segment (IPv4: after its IP header), or (fix) the
  * same with the ports and acknowledgment number of an answer to fixture
  * probe `pick`, so that mutations reach the matcher's good path. */
@@ -431,7 +505,10 @@ static void parse_tcp(int family, const uint8_t *data, size_t size, bool fix)
 	np_reply_parse(&rx, &r);
 	check_parse(buf, size, &r);
 	if (r.kind == NP_RX_ECHO_REPLY)
-		CHECK(r.key.proof == NP_PROOF_TAG && !r.checksum_checked);
+		/* IPv4: the header names the addresses, always checked;
+		 * IPv6: with the raw socket's addresses */
+		CHECK(r.key.proof == NP_PROOF_TAG &&
+		      r.checksum_checked == (family == AF_INET || rx.raw));
 	match(family, NP_SOCK_RAW, &r);
 	free(buf);
 }
@@ -513,6 +590,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the error queue of a datagram socket, and of a raw TCP one */
 	parse_errqueue(data, size);
+
+	/* UDP probes */
+	parse_udp(data, size);
 
 	/* TCP SYN probes' raw sockets */
 	for (int fix = 0; fix < 2; fix++) {

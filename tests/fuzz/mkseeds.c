@@ -17,6 +17,7 @@
 #include "fuzz_fixture.h"
 #include "icmp.h"
 #include "proto_icmp.h"
+#include "proto_udp.h"
 #include "packets.h"
 
 static const char *top;
@@ -147,6 +148,54 @@ static size_t errqueue(uint8_t *buf, int family, uint8_t origin, uint8_t type,
 	return FX_EQ_HDR + request(buf + FX_EQ_HDR, family, no);
 }
 
+/* UDP probe `no` as sent (header and payload, the fixture's flow: our
+ * identifier as the source port, 33434 the destination). */
+static size_t udp_probe(uint8_t *buf, int family, uint64_t no)
+{
+	struct np_payload_spec s = spec();
+	struct sockaddr_storage src = pk_addr(family == AF_INET6 ? FX_US6
+								 : FX_US4),
+				dst = pk_addr(family == AF_INET6 ? FX_TGT6
+								 : FX_TGT4);
+	struct np_flow fl = {family, (struct sockaddr *)&src,
+			     (struct sockaddr *)&dst, FX_IDENT,
+			     NP_UDP_DEFAULT_PORT};
+	struct np_probe_ident id = {FX_IDENT, (uint16_t)no, FX_STAMP0 + no};
+	uint32_t prep = np_proto_udp.prepare(buf, 512, &s);
+
+	return np_proto_udp.build(buf, 512, &fl, &id, &s, prep);
+}
+
+/* UDP seeds: the target's port unreachable quoting a probe (whole, and
+ * RFC 792's 8 bytes), IPv4 and IPv6; a probe's payload alone (what the
+ * error queue hands back, and what an echo server returns). */
+static void udp_seeds(void)
+{
+	uint8_t buf[1024], q[600], icmp[700];
+	size_t len, n;
+
+	for (int minimal = 0; minimal < 2; minimal++) {
+		len = udp_probe(q + 20, AF_INET, FX_FIRST);
+		pk_ipv4(q, 20, (uint16_t)(20 + len), IPPROTO_UDP, 1, FX_US4,
+			FX_TGT4, NULL, 0);
+		n = pk_icmp(icmp, 3, 3, 0, 0, q, 20 + (minimal ? 8 : len));
+		n = ip4(buf, FX_TGT4, NULL, 0, icmp, n);
+		put("fuzz_reply",
+		    minimal ? "udp-v4-port-unreach-8" : "udp-v4-port-unreach",
+		    buf, n);
+	}
+	buf[0] = NP_ICMP6_DST_UNREACH;
+	buf[1] = 4;
+	memset(buf + 2, 0, 6);
+	len = udp_probe(buf + 48, AF_INET6, FX_FIRST + 4);
+	pk_ipv6(buf + 8, (uint16_t)len, IPPROTO_UDP, FX_US6, FX_TGT6);
+	pk_icmp6_fix(buf, 48 + len, FX_TGT6, FX_US6);
+	put("fuzz_reply", "udp-v6-port-unreach", buf, 48 + len);
+	len = udp_probe(buf, AF_INET, FX_FIRST + 5);
+	put("fuzz_reply", "udp-payload", buf + NP_UDP_HDR_LEN,
+	    len - NP_UDP_HDR_LEN);
+}
+
 static void reply_seeds(void)
 {
 	/* NOP, record route (2 slots, 1 used), end of list, padding */
@@ -271,6 +320,7 @@ static void reply_seeds(void)
 	put("fuzz_reply", "eq-v6-icmp6-toobig", buf,
 	    errqueue(buf, AF_INET6, SO_EE_ORIGIN_ICMP6, 2, 0, EMSGSIZE, 1280,
 		     FX_FIRST + 5));
+	udp_seeds();
 }
 
 static void option_seeds(void)

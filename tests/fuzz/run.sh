@@ -36,12 +36,12 @@ harnesses=${FUZZ_HARNESSES:-fuzz_reply fuzz_options fuzz_targets fuzz_pcap}
 # name -> sources (besides tests/fuzz/NAME.c), link flags, longest input
 sources() {
 	case "$1" in
-	fuzz_reply) echo "reply.c icmp.c icmp_names.c proto.c proto_icmp.c proto_tcp.c proto_tcpconn.c payload.c siphash.c match.c core.c sockets.c privs.c clock.c target.c stats.c hist.c error.c" ;;
+	fuzz_reply) echo "reply.c icmp.c icmp_names.c proto.c proto_icmp.c proto_tcp.c proto_tcpconn.c proto_udp.c payload.c siphash.c match.c core.c sockets.c privs.c clock.c target.c stats.c hist.c error.c" ;;
 	fuzz_options) echo "options.c tlist.c target.c error.c" ;;
 	# no DNS: the harness wraps getaddrinfo (numeric lookups only)
 	fuzz_targets) echo "tlist.c target.c error.c" ;;
 	# the decoder behind --read, and libpcap's file reader in front of it
-	fuzz_pcap) echo "inspect.c linklayer.c format.c reply.c icmp.c icmp_names.c proto.c proto_icmp.c proto_tcp.c proto_tcpconn.c payload.c siphash.c target.c hist.c error.c clock.c" ;;
+	fuzz_pcap) echo "inspect.c linklayer.c format.c reply.c icmp.c icmp_names.c proto.c proto_icmp.c proto_tcp.c proto_tcpconn.c proto_udp.c payload.c siphash.c target.c hist.c error.c clock.c" ;;
 	*) return 1 ;;
 	esac
 }

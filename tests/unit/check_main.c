@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, core_suite());
 	srunner_add_suite(sr, resolver_suite());
 	srunner_add_suite(sr, proto_suite());
+	srunner_add_suite(sr, udp_suite());
 	srunner_add_suite(sr, connect_suite());
 	srunner_add_suite(sr, tcp_suite());
 	srunner_run_all(sr, CK_VERBOSE);

@@ -18,6 +18,7 @@ Suite *capture_suite(void);
 Suite *core_suite(void);
 Suite *resolver_suite(void);
 Suite *proto_suite(void);
+Suite *udp_suite(void);
 Suite *connect_suite(void);
 Suite *tcp_suite(void);
 
