@@ -226,9 +226,9 @@ def accuracy(a):
 
     raw = open(a.raw, "a", newline="")
     rw = csv.writer(raw)
-    probes_csv = open(a.probes_csv, "w", newline="")
+    # bench/suite wrote the header (the tcp row appends to the file too)
+    probes_csv = open(a.probes_csv, "a", newline="")
     pw = csv.writer(probes_csv)
-    pw.writerow(["tool", "run", "seq", "tool_rtt_us", "wire_rtt_us", "diff_us"])
     diffs, wires, pairs, extra = defaultdict(list), defaultdict(list), Counter(), Counter()
     for tool, run, t0, t1, out, err, rc in windows:
         if tool == "netprobe":
@@ -333,7 +333,7 @@ def report(raw_path, outdir, meta):
         if better and npv is not None and bv is not None and npv > 0 and bv > 0:
             ratio = bv / npv if better == "lower" else npv / bv
         res = allv("accuracy", "netprobe", "resolution_us") or 1
-        if row == "accuracy" and better and npv is not None and npv < res:
+        if row in ("accuracy", "tcp") and better and npv is not None and npv < res:
             # An error below the resolution of the output makes any ratio
             # meaningless, a negative one too.
             ratio = None
@@ -452,6 +452,55 @@ def report(raw_path, outdir, meta):
             add("startup", "harness floor (/bin/true)", "", None, "", None, None, "",
                 note=f"{t:.2f} ms, included in both wall times")
 
+    # tcp: netprobe's raw SYN probe against hping3 and nping, and its
+    # connect probe (its own lines, against the same tools)
+    if any(r == "tcp" for r, _, _ in list(vals) + list(alls)) or any(r == "tcp" for r, _ in na):
+        def has_tcp(tool):
+            return ("tcp", tool, "pairs") in alls
+        for np_tool, label in (("netprobe", ""), ("netprobe-connect", ", --connect")):
+            if np_tool != "netprobe" and not has_tcp(np_tool) and ("tcp", np_tool) not in na:
+                continue
+            for base in ("hping3", "nping"):
+                if not has_tcp(base):
+                    continue
+                for key, what in (("err_median_us", "RTT error median"), ("err_p99_us", "RTT error p99")):
+                    add("tcp", f"{what}{label} vs {base}", "us", allv("tcp", np_tool, key),
+                        base, allv("tcp", base, key), "lower", "{:.1f}",
+                        note=("" if np_tool == "netprobe" or allv("tcp", np_tool, key) is not None
+                              else f"netprobe: {na.get(('tcp', np_tool), 'no figures')}"))
+            if not has_tcp("hping3") and not has_tcp("nping"):
+                for key, what in (("err_median_us", "RTT error median"), ("err_p99_us", "RTT error p99")):
+                    add("tcp", f"{what}{label}", "us", allv("tcp", np_tool, key), "", None, None, "{:.1f}")
+        if has_tcp("nping") and allv("tcp", "nping", "avg_err_us") is not None:
+            add("tcp", "mean RTT error (nping: its Avg rtt)", "us", allv("tcp", "netprobe", "err_mean_us"),
+                "nping", allv("tcp", "nping", "avg_err_us"), None, "{:.1f}")
+        for tool in ("netprobe", "netprobe-connect", "hping3", "nping"):
+            if has_tcp(tool):
+                add("tcp", f"{tool} probes paired, wire RTT median", "", None, "", None, None, "",
+                    note=f"{allv('tcp', tool, 'pairs'):.0f} of {alls.get(('tcp', tool, 'expected'), '?')}"
+                    + (f", {allv('tcp', tool, 'wire_median_us'):.1f} us"
+                       if allv("tcp", tool, "wire_median_us") is not None else ""))
+        for tool in ("netprobe", "netprobe-connect"):
+            fields = alls.get(("tcp", tool, "fields"))
+            if fields:
+                add("tcp", f"{tool} reply fields", "", None, "", None, None, "", note=fields)
+        d = allv("tcp", "tcpdump", "dropped")
+        if d:
+            add("tcp", "packets dropped by tcpdump", "", None, "", None, None, "",
+                note=f"{d:.0f} (pairs missing from the capture)")
+
+    # portsweep
+    if any(k[0] == "portsweep" for k in vals) or ("portsweep", "netprobe") in na:
+        rng = meta.get("portsweep_range", "?")
+        add("portsweep", f"port 443 of {rng}: wall time", "s", med("portsweep", "netprobe", "wall_s"),
+            "nmap", med("portsweep", "nmap", "wall_s"), "lower", "{:.3f}")
+        add("portsweep", f"port 443 of {rng}: peak RSS", "MiB", med("portsweep", "netprobe", "rss_kb", 1 / 1024),
+            "nmap", med("portsweep", "nmap", "rss_kb", 1 / 1024), "lower", "{:.1f}")
+        nv, bv = vals.get(("portsweep", "netprobe", "found")), vals.get(("portsweep", "nmap", "found"))
+        add("portsweep", "hosts found open (min over runs)", "", min(nv) if nv else None,
+            "nmap", min(bv) if bv else None, None, "{:.0f}",
+            note="netprobe leaves out a block's network and broadcast addresses, nmap does not")
+
     # n/a for netprobe where it could not run a row
     for r in rows:
         reason = na.get((r["row"], "netprobe"))
@@ -464,7 +513,7 @@ def report(raw_path, outdir, meta):
             return "n/a" if na_ else "-"
         return fmt.format(v)
 
-    hdr = ("row", "metric", "unit", "netprobe", "ping/fping", "ratio")
+    hdr = ("row", "metric", "unit", "netprobe", "other tool", "ratio")
     table = []  # (cells, note); a row without figures has its note as cells[3]
     for r in rows:
         if r["fmt"]:

@@ -413,3 +413,62 @@ np_finish() {
 	[ "$NP_CHECKS" -gt 0 ] || { echo "FAIL: no check ran"; exit 1; }
 	exit 0
 }
+
+# --- TCP probes (issue 16) -------------------------------------------------
+
+# np_tcp_pair: namespaces P (the prober) and T (the target), their names in
+# $P and $T, a veth pair between them:
+#  P: p0 198.51.100.1/24 2001:db8::1/64 ---- t0 198.51.100.2/24 2001:db8::2/64 :T
+np_tcp_pair() {
+	np_netns P
+	np_netns T
+	np_link "$P" p0 "$T" t0
+	ip -n "$P" addr add 198.51.100.1/24 dev p0
+	ip -n "$T" addr add 198.51.100.2/24 dev t0
+	ip -n "$P" -6 addr add 2001:db8::1/64 dev p0 nodad
+	ip -n "$T" -6 addr add 2001:db8::2/64 dev t0 nodad
+}
+
+# np_tcp_listen NS PORT NAME: a TCP listener on every address of NS (IPv4
+# and IPv6) at PORT, for at most 120 s.  It counts the connections it
+# accepts (and closes them) and writes the count to $NP_TMP/NAME.accepts
+# after each; $NP_TMP/NAME.ready appears once it listens.  Returns 1 if it
+# does not.
+np_tcp_listen() {
+	local ready=$NP_TMP/$3.ready
+	np_bg ip netns exec "$1" timeout -s KILL 120 "$NP_PYTHON" -c '
+import socket, sys, os
+port, base = int(sys.argv[1]), sys.argv[2]
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", port))
+s.listen(4096)
+n = 0
+def note(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.rename(path + ".tmp", path)
+note(base + ".accepts", "0\n")
+note(base + ".ready", "%d\n" % os.getpid())
+while True:
+    c, _ = s.accept()
+    c.close()
+    n += 1
+    note(base + ".accepts", "%d\n" % n)
+' "$2" "$NP_TMP/$3"
+	for _ in $(seq 100); do # up to 5 s
+		[ -e "$ready" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# np_nft_packets NS FAMILY TABLE CHAIN COMMENT: the packet count of the
+# counter of the rule with that comment (nft list ... prints "counter
+# packets N bytes M").
+np_nft_packets() {
+	ip netns exec "$1" nft -a list chain "$2" "$3" "$4" |
+		grep -F "comment \"$5\"" |
+		sed -nE 's/.*counter packets ([0-9]+) bytes.*/\1/p'
+}

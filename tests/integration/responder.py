@@ -1,16 +1,36 @@
 #!/usr/bin/env python3
-"""responder.py - a fault-injecting ICMP/ICMPv6 echo responder on a TUN device.
+"""responder.py - a fault-injecting ICMP/ICMPv6, TCP and UDP responder on a
+TUN device.
 
 Integration tests use it to play "the other end" of a ping inside a network
 namespace: it reads every IP packet the kernel routes into a TUN device and
-answers ICMP Echo Requests (IPv4 type 8) and ICMPv6 Echo Requests (type 128)
-itself, building the replies byte by byte (IPv4 header checksum, RFC 1071
-ICMP checksum, ICMPv6 checksum over the RFC 8200 section 8.1 pseudo-header),
-so that a test can make the replies late, lost, duplicated, reordered,
-corrupted, truncated, spoofed, replaced by ICMP errors (with valid or
-malformed quotes), or drowned in unrelated ICMP noise.  Everything else
-that reaches the device (IPv6 router/neighbour solicitations, MLD reports,
-UDP, the kernel's own answers to the noise, ...) is ignored.
+answers ICMP Echo Requests (IPv4 type 8) and ICMPv6 Echo Requests (type 128),
+TCP SYNs and UDP datagrams itself, building the replies byte by byte (IPv4
+header checksum, RFC 1071 ICMP checksum, the ICMPv6, TCP and UDP checksums
+over their pseudo-headers: RFC 8200 section 8.1, RFC 9293 section 3.1, RFC
+768), so that a test can make the replies late, lost, duplicated,
+reordered, corrupted, truncated, spoofed, replaced by ICMP errors (with
+valid or malformed quotes), hostile in the ways of TCP (a wrong ack, a
+blind reset, other ports, a forged quote), retransmitted, or drowned in
+unrelated ICMP noise.  Everything else that reaches the device (IPv6
+router/neighbour solicitations, MLD reports, TCP segments other than a SYN
+such as the prober's RSTs, the kernel's own answers to the noise, ...) is
+ignored, and logged as such.
+
+TCP: a SYN (without ACK) to a port of --tcp-open (default 80 and 443) is
+answered with a SYN/ACK (ack = ISN + 1, an MSS option, window 64240, the
+responder's ISN a function of the prober's), to any other port with a
+RST/ACK (seq 0, ack = ISN + 1), as a listening and a closed port of a TCP
+stack answer (RFC 9293 section 3.10.7.2).  The prober's own kernel answers
+a SYN/ACK with a RST (no socket owns the port): logged as "ignored: TCP R
+PORT > PORT", so a test can count them.  UDP: a datagram to a port of
+--udp-open is echoed back from that port (an application's reply); to any
+other port it gets an ICMP port unreachable (IPv4 type 3 code 3, ICMPv6
+type 1 code 4) from the address it went to, quoting it.  For TCP and UDP,
+"seq" below (--answer, --delay-seq, the log) is the request's number in
+its flow: 1 for the first SYN or datagram with these addresses and ports,
+2 for the next, and so on (a prober that keeps one source port per run,
+as netprobe does, numbers its probes 1, 2, ... this way).
 
 Python 3 standard library only.  Needs root (or CAP_NET_ADMIN) for
 /dev/net/tun.
@@ -95,18 +115,44 @@ flag that concerns one family only leaves the other's answers alone):
     --router ADDR4, --router6 ADDR6
                        source of the ICMP errors (one per scenario: the
                        kernel's ICMP rate limits are per source address)
+                         other-isn  TCP: the quoted sequence number (the
+                                    SYN's ISN) xor 0x80000001, the rest
+                                    as sent: a forged error from someone
+                                    who guessed the ports but not the ISN
+                         short-other-isn  the same, quoting the IP header
+                                    and 8 bytes (ports and ISN) only
+                       A TCP-only mode quotes other requests in full.
     --foreign-id       echo replies carry another Echo identifier (the
                        request's xor 0x8000): another pinger's replies
     --spoof-source ADDR4, --spoof-source6 ADDR6
-                       echo replies, right identifier and sequence, come
-                       from this address instead of the one pinged
+                       echo replies, right identifier and sequence (and
+                       TCP answers and UDP replies), come from this address
+                       instead of the one pinged
+    --tcp-open PORTS   TCP ports (comma-separated, "" for none) that answer
+                       a SYN with a SYN/ACK; every other port answers with
+                       a RST/ACK (default 80,443)
+    --tcp-reply MODE   what is wrong with the answer to a SYN:
+                         normal     nothing (the default)
+                         bad-ack    the SYN/ACK or RST/ACK acknowledges
+                                    ISN + 2 instead of ISN + 1
+                         rst-no-ack a RST without the ACK flag, seq ISN + 1,
+                                    ack 0, whatever the port (a blind reset)
+                         other-sport  the right answer, but from another
+                                    port (the probed port + 1)
+                         other-dport  the right answer, but to another
+                                    port of the prober (its port + 1)
+    --udp-open PORTS   UDP ports whose datagrams are echoed back (default
+                       none); every other port answers with an ICMP port
+                       unreachable (unless --unreachable or --time-exceeded
+                       says what to answer every request with)
 
   what to change in the answer's bytes (the mutations)
     --alter-payload OFF  flip (xor 0xff) the echo data byte at offset OFF
                        (counted from the first byte after the 8-byte ICMP
                        header); the checksum is computed afterwards, so it
                        is valid and only the data is wrong
-    --bad-checksum     corrupt the ICMP/ICMPv6 checksum of what is sent
+    --bad-checksum     corrupt the ICMP/ICMPv6 (TCP, UDP) checksum of what
+                       is sent
     --truncate N       cut every answer datagram to N bytes; the IP length
                        field (IPv4 total length, IPv6 payload length) says
                        N and the ICMP checksum is computed over what is
@@ -137,13 +183,17 @@ flag that concerns one family only leaves the other's answers alone):
     --delay-seq SEQ:MS delay only the answer to sequence SEQ (by MS ms)
     --dup N            send every answer N + 1 times (N duplicates),
                        back to back
+    --retransmit MS    send every answer once more, MS ms after the first
+                       (Linux retransmits an unanswered SYN/ACK after 1000
+                       ms); the same bytes but the IP ID; not with
+                       --reorder
     --reorder N        hold answers and release each group of N requests'
                        answers in reverse order of arrival (each no earlier
                        than its own delay); a group still incomplete
                        --reorder-wait-ms (default 500) after its first
                        answer was held is released then, reversed too
-    --noise N          with every request (answered or not), first send N
-                       unrelated packets to the pinger, taken in order
+    --noise N          with every echo request (answered or not), first
+                       send N unrelated packets to the pinger, taken in order
                        from the list below (from its start for each
                        request, cycling when N is longer than the list)
 
@@ -176,12 +226,13 @@ unrelated traffic quoted goes to 2001:db8::fb):
 count as malformed; every other noise packet is none of its business.
 
 Order of the pipeline for one request: parse -> decide (--answer) -> build
-(echo reply, --foreign-id, --spoof-source, or an --unreachable /
+(echo reply, --foreign-id, --spoof-source, a TCP answer with its
+--tcp-reply, a UDP reply or port unreachable, or an --unreachable /
 --time-exceeded error with its --quote) -> mutate (--ip-options and --ihl,
 which the IPv4 header gets when the answer is assembled, --alter-payload,
 --truncate, then the checksums, then --bad-checksum) ->
 schedule (--noise first, then --dup copies of the answer, at --delay-ms /
---delay-seq, held for --reorder).  New scenarios hook into one of these
+--delay-seq, held for --reorder, then the --retransmit copy).  New scenarios hook into one of these
 steps:
   - a new kind of answer is a builder, chosen in Responder.build();
   - a change to the bytes of an answer is a mutation in Responder.mutate(),
@@ -190,7 +241,7 @@ steps:
     Responder.schedule() and the Scheduler.
 
 Bounds: --max-seconds (default 60, at most 3600) always applies;
---max-packets N stops after N echo requests have been handled (answers
+--max-packets N stops after N requests have been handled (answers
 already scheduled or held are still sent, within --max-seconds).  --dup,
 --noise and --reorder take at most 64, so one request never makes more
 than 64 + 65 datagrams.  SIGTERM and SIGINT end the responder at once,
@@ -208,6 +259,9 @@ was really sent), e.g.
     0.402 sent v6 reply seq=3, 104 bytes
     0.503 v4 198.51.100.1 > 198.51.100.7 id=4660 seq=4 reply x1 +0ms +noise 9
     0.503 sent v4 noise 5 unreachable-bad-checksum, 112 bytes
+    0.611 v4 tcp 198.51.100.1.40001 > 198.51.100.7.443 syn isn=12345 seq=1 synack x1 +0ms
+    0.611 sent v4 synack seq=1, 44 bytes
+    0.611 ignored: TCP R 40001 > 443
 """
 
 import argparse
@@ -230,6 +284,7 @@ IFF_NO_PI = 0x1000
 IFNAMSIZ = 16
 
 IPPROTO_ICMP = 1
+IPPROTO_TCP = 6
 IPPROTO_UDP = 17
 IPPROTO_ICMPV6 = 58
 
@@ -270,9 +325,16 @@ OTHER_DST6 = ipaddress.ip_address("2001:db8::99").packed
 
 QUOTE_MODES = ("full", "short", "options", "options-bad", "ihl-past", "ext",
                "ext-bad", "proto", "cut-ip", "cut-icmp", "other-dst",
-               "other-cookie", "version", "totlen")
+               "other-cookie", "version", "totlen", "other-isn",
+               "short-other-isn")
 QUOTE_V4_ONLY = ("options", "options-bad", "ihl-past")
 QUOTE_V6_ONLY = ("ext", "ext-bad")
+QUOTE_TCP_ONLY = ("other-isn", "short-other-isn")
+TCP_REPLY_MODES = ("normal", "bad-ack", "rst-no-ack", "other-sport",
+                   "other-dport")
+# --quote other-isn: the quoted sequence number changed in its top and
+# bottom bits (whatever part of it a prober keys its probes on)
+OTHER_ISN_XOR = 0x80000001
 IP_OPTION_KINDS = ("rr", "nop", "ts", "bad")
 EXT6_KINDS = ("hbh", "dst", "bad")
 IPPROTO_HOPOPTS = 0
@@ -301,33 +363,69 @@ def inet_checksum(data, acc=0):
     return ~inet_sum(data, acc) & 0xFFFF
 
 
-def icmp6_pseudo_sum(src, dst, length):
-    """Sum of the RFC 8200 section 8.1 pseudo-header for ICMPv6."""
-    return inet_sum(src + dst + struct.pack("!IxxxB", length, IPPROTO_ICMPV6))
-
-
-def icmp_checksum(family, src, dst, icmp):
+def pseudo_sum(family, src, dst, length, proto):
+    """Sum of the pseudo-header of TCP and UDP (RFC 9293 section 3.1,
+    RFC 768) over IPv4, and of every upper layer over IPv6 (RFC 8200
+    section 8.1)."""
     if family == 4:
+        return inet_sum(src + dst + struct.pack("!xBH", proto, length))
+    return inet_sum(src + dst + struct.pack("!IxxxB", length, proto))
+
+
+# Where each message's checksum field is: ICMP, ICMPv6, TCP, UDP.
+CSUM_OFFSET = {IPPROTO_ICMP: 2, IPPROTO_ICMPV6: 2, IPPROTO_TCP: 16,
+               IPPROTO_UDP: 6}
+
+
+def msg_proto(family, proto):
+    """The IP protocol of an answer: "ICMP" means ICMPv6 over IPv6."""
+    if proto == IPPROTO_ICMP and family == 6:
+        return IPPROTO_ICMPV6
+    return proto
+
+
+def icmp_checksum(family, src, dst, icmp, proto=IPPROTO_ICMP):
+    """The checksum of an ICMP/ICMPv6 message, or of a TCP segment or UDP
+    datagram (proto), as its checksum field should hold it."""
+    proto = msg_proto(family, proto)
+    if proto == IPPROTO_ICMP:
         return inet_checksum(icmp)
-    return inet_checksum(icmp, icmp6_pseudo_sum(src, dst, len(icmp)))
+    return inet_checksum(icmp, pseudo_sum(family, src, dst, len(icmp), proto))
 
 
-def set_icmp_checksum(family, src, dst, icmp):
-    """Fill bytes 2..3 of an ICMP/ICMPv6 message (a bytearray) in place.
-    A message of fewer than 4 bytes has no checksum field: left alone."""
-    if len(icmp) < 4:
+def set_icmp_checksum(family, src, dst, icmp, proto=IPPROTO_ICMP):
+    """Fill the checksum field of an ICMP/ICMPv6 message (bytes 2..3), TCP
+    segment (16..17) or UDP datagram (6..7), a bytearray, in place.  A
+    message too short for the field is left alone.  UDP sends a computed
+    0 as 0xffff (RFC 768: 0 means "no checksum")."""
+    off = CSUM_OFFSET[msg_proto(family, proto)]
+    if len(icmp) < off + 2:
         return
-    icmp[2:4] = b"\0\0"
-    icmp[2:4] = struct.pack("!H", icmp_checksum(family, src, dst, icmp))
+    icmp[off : off + 2] = b"\0\0"
+    csum = icmp_checksum(family, src, dst, icmp, proto)
+    if proto == IPPROTO_UDP and csum == 0:
+        csum = 0xFFFF
+    icmp[off : off + 2] = struct.pack("!H", csum)
 
 
-def corrupt_icmp_checksum(family, src, dst, icmp):
+def corrupt_icmp_checksum(family, src, dst, icmp, proto=IPPROTO_ICMP):
     """Make the checksum wrong, and provably so.  Adding a constant keeps
     it away from the one equivalent encoding of a correct sum (0x0000 and
     0xffff are both "zero" in one's complement)."""
-    (good,) = struct.unpack_from("!H", icmp, 2)
-    icmp[2:4] = struct.pack("!H", (good + 0x1234) & 0xFFFF)
-    assert icmp_checksum(family, src, dst, icmp) != 0
+    off = CSUM_OFFSET[msg_proto(family, proto)]
+    if len(icmp) < off + 2:
+        return
+    (good,) = struct.unpack_from("!H", icmp, off)
+    bad = (good + 0x1234) & 0xFFFF
+    if proto in (IPPROTO_TCP, IPPROTO_UDP):
+        # Nor the sum of the pseudo-header alone: what a segment from a
+        # local peer holds (CHECKSUM_PARTIAL), which a receiver of raw
+        # packets may have to accept.
+        partial = pseudo_sum(family, src, dst, len(icmp), proto)
+        if bad == partial:
+            bad = (bad + 0x1234) & 0xFFFF
+    icmp[off : off + 2] = struct.pack("!H", bad)
+    assert icmp_checksum(family, src, dst, icmp, proto) != 0
 
 
 def set_ipv4_header_checksum(hdr):
@@ -343,31 +441,91 @@ def set_ipv4_header_checksum(hdr):
 
 
 class Request:
-    """An Echo Request as read from the device."""
+    """A request as read from the device: an Echo Request (proto
+    IPPROTO_ICMP, for both families), a TCP SYN or a UDP datagram.  For
+    TCP and UDP, ident is the source port and seq the request's number in
+    its flow (Responder.handle sets it: 1 for the first SYN or datagram of
+    these addresses and ports, 2 for the next, ...)."""
 
-    def __init__(self, family, packet, ip_hlen, src, dst, icmp):
+    def __init__(self, family, packet, ip_hlen, src, dst, icmp,
+                 proto=IPPROTO_ICMP):
         self.family = family  # 4 or 6
+        self.proto = proto
         self.packet = packet  # the whole datagram, header included
         self.ip_hlen = ip_hlen  # bytes of IP header (IPv4 options included)
         self.src = src  # packed addresses
         self.dst = dst
-        self.icmp = icmp  # the ICMP message, header included
-        self.ident, self.seq = struct.unpack_from("!HH", icmp, 4)
-        self.data = icmp[8:]  # the echo data
+        self.icmp = icmp  # the ICMP message / TCP segment / UDP datagram
+        if proto == IPPROTO_ICMP:
+            self.ident, self.seq = struct.unpack_from("!HH", icmp, 4)
+            self.data = icmp[8:]  # the echo data
+            return
+        self.sport, self.dport = struct.unpack_from("!HH", icmp, 0)
+        self.ident, self.seq = self.sport, 0
+        if proto == IPPROTO_TCP:
+            (self.isn,) = struct.unpack_from("!I", icmp, 4)
+            self.data = icmp[(icmp[12] >> 4) * 4 :]
+        else:
+            self.data = icmp[8:]
+
+    def flow(self):
+        return (self.family, self.proto, self.src, self.sport, self.dst,
+                self.dport)
 
     def describe(self):
         fam = socket.AF_INET if self.family == 4 else socket.AF_INET6
-        return "v%d %s > %s id=%d seq=%d" % (
-            self.family,
-            socket.inet_ntop(fam, self.src),
-            socket.inet_ntop(fam, self.dst),
-            self.ident,
-            self.seq,
-        )
+        src = socket.inet_ntop(fam, self.src)
+        dst = socket.inet_ntop(fam, self.dst)
+        if self.proto == IPPROTO_ICMP:
+            return "v%d %s > %s id=%d seq=%d" % (self.family, src, dst,
+                                                 self.ident, self.seq)
+        if self.proto == IPPROTO_TCP:
+            return "v%d tcp %s.%d > %s.%d syn isn=%d seq=%d" % (
+                self.family, src, self.sport, dst, self.dport, self.isn,
+                self.seq)
+        return "v%d udp %s.%d > %s.%d len=%d seq=%d" % (
+            self.family, src, self.sport, dst, self.dport, len(self.data),
+            self.seq)
+
+
+TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def tcp_flags(flags):
+    return "".join(c for bit, c in ((TCP_FIN, "F"), (TCP_SYN, "S"),
+                                    (TCP_RST, "R"), (TCP_PSH, "P"),
+                                    (TCP_ACK, "A")) if flags & bit) or "none"
+
+
+def parse_transport(family, pkt, ip_hlen, src, dst, proto, msg):
+    """A TCP SYN (without ACK) or a UDP datagram, checksum verified, as a
+    Request; every other segment (the prober's RSTs answering our SYN/ACKs
+    among them) is a reason to ignore it, saying which flags it had."""
+    if proto == IPPROTO_TCP:
+        if len(msg) < 20 or (msg[12] >> 4) * 4 < 20 or \
+                (msg[12] >> 4) * 4 > len(msg):
+            return None, "short TCP segment"
+        if icmp_checksum(family, src, dst, msg, IPPROTO_TCP) != 0:
+            return None, "TCP checksum wrong"
+        if msg[13] & (TCP_SYN | TCP_ACK | TCP_RST) != TCP_SYN:
+            sport, dport = struct.unpack_from("!HH", msg, 0)
+            return None, "TCP %s %d > %d" % (tcp_flags(msg[13]), sport, dport)
+    else:
+        if len(msg) < 8:
+            return None, "short UDP datagram"
+        (ulen, csum) = struct.unpack_from("!HH", msg, 4)
+        if ulen < 8 or ulen > len(msg):
+            return None, "bad UDP length"
+        msg = msg[:ulen]
+        if (csum or family == 6) and \
+                icmp_checksum(family, src, dst, msg, IPPROTO_UDP) != 0:
+            return None, "UDP checksum wrong"
+    return Request(family, pkt, ip_hlen, src, dst, msg, proto), None
 
 
 def parse_packet(pkt):
-    """Return (Request, None) for an Echo Request, else (None, reason)."""
+    """Return (Request, None) for an Echo Request, a TCP SYN or a UDP
+    datagram, else (None, reason)."""
     if not pkt:
         return None, "empty read"
     version = pkt[0] >> 4
@@ -388,6 +546,9 @@ def parse_ipv4(pkt):
     (frag,) = struct.unpack_from("!H", pkt, 6)
     if frag & 0x3FFF:
         return None, "IPv4 fragment"
+    if pkt[9] in (IPPROTO_TCP, IPPROTO_UDP):
+        return parse_transport(4, pkt[:total], ihl, pkt[12:16], pkt[16:20],
+                               pkt[9], pkt[ihl:total])
     if pkt[9] != IPPROTO_ICMP:
         return None, "IPv4 protocol %d" % pkt[9]
     icmp = pkt[ihl:total]
@@ -407,10 +568,13 @@ def parse_ipv6(pkt):
     if 40 + plen > len(pkt):
         return None, "bad IPv6 payload length"
     # Extension headers (the hop-by-hop header of MLD reports, ...) mean
-    # "not an echo request we answer".
+    # "not a request we answer".
+    src, dst = pkt[8:24], pkt[24:40]
+    if pkt[6] in (IPPROTO_TCP, IPPROTO_UDP):
+        return parse_transport(6, pkt[: 40 + plen], 40, src, dst, pkt[6],
+                               pkt[40 : 40 + plen])
     if pkt[6] != IPPROTO_ICMPV6:
         return None, "IPv6 next header %d" % pkt[6]
-    src, dst = pkt[8:24], pkt[24:40]
     icmp = pkt[40 : 40 + plen]
     if len(icmp) < 8:
         return None, "short ICMPv6 message"
@@ -432,11 +596,13 @@ class Answer:
     real one, and an ICMP length for the IP length field other than the
     length of `icmp` (a truncated datagram that keeps its old length)."""
 
-    def __init__(self, family, src, dst, icmp, kind, echo=False):
+    def __init__(self, family, src, dst, icmp, kind, echo=False,
+                 proto=IPPROTO_ICMP):
         self.family = family
         self.src = src
         self.dst = dst
-        self.icmp = icmp
+        self.icmp = icmp  # or the TCP segment, the UDP datagram
+        self.proto = proto  # IPPROTO_ICMP (ICMPv6 over IPv6), _TCP, _UDP
         self.kind = kind  # for the log: "reply", "unreachable/3", ...
         self.echo = echo  # an echo reply (its payload may be altered)
         self.ip_options = b""  # IPv4 only, a multiple of 4 bytes
@@ -455,11 +621,14 @@ class Answer:
         claimed = self.claimed_icmp_len
         if self.family == 4:
             dgram = ipv4_datagram(self.src, self.dst, icmp, ip_id,
+                                  proto=self.proto,
                                   options=self.ip_options, ihl=self.ihl,
                                   payload_len=claimed)
         else:
             dgram = ipv6_datagram(
-                self.src, self.dst, self.ext6 + icmp, nxt=self.ext6_first,
+                self.src, self.dst, self.ext6 + icmp,
+                nxt=self.ext6_first if self.ext6
+                else msg_proto(6, self.proto),
                 payload_len=None if claimed is None
                 else claimed + len(self.ext6))
         return dgram if self.cut is None else dgram[: self.cut]
@@ -523,6 +692,66 @@ def build_echo_reply(req, src=None, ident=None):
                   icmp, kind, echo=True)
 
 
+def other_port(port):
+    """Another port than `port`, never 0."""
+    return port % 65535 + 1
+
+
+def tcp_segment(sport, dport, seq, ack, flags, window, options=b""):
+    """A TCP header (no payload), checksum zero until mutate() fills it."""
+    assert len(options) % 4 == 0
+    doff = (20 + len(options)) // 4
+    return bytearray(struct.pack("!HHIIBBHHH", sport, dport,
+                                 seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                                 doff << 4, flags, window, 0, 0) + options)
+
+
+def build_tcp_answer(req, open_ports, mode, src=None):
+    """What a TCP stack answers to a SYN (RFC 9293 section 3.10.7.2-3): a
+    SYN/ACK (ack = ISN + 1, an MSS option, as Linux sends) from a port in
+    `open_ports`, else a RST/ACK (seq 0, ack = ISN + 1); from `src`
+    instead of the address probed when given.  --tcp-reply MODE makes it
+    hostile (see the docstring)."""
+    sport, dport, ack = req.dport, req.sport, req.isn + 1
+    is_open = req.dport in open_ports
+    kind = "synack" if is_open else "rst"
+    if mode == "bad-ack":
+        ack += 1
+    elif mode == "other-sport":
+        sport = other_port(sport)
+    elif mode == "other-dport":
+        dport = other_port(dport)
+    if mode == "rst-no-ack":
+        # a blind reset: no ACK flag, so nothing it proves (RFC 9293
+        # 3.10.7.3: SYN-SENT drops a RST without an acceptable ACK)
+        seg = tcp_segment(sport, dport, req.isn + 1, 0, TCP_RST, 0)
+        kind = "rst"
+    elif is_open:
+        # our own ISN: a function of the prober's, so a retransmission
+        # or a duplicate carries the same bytes
+        isn = (req.isn * 2654435761 + 0x5EED) & 0xFFFFFFFF
+        seg = tcp_segment(sport, dport, isn, ack, TCP_SYN | TCP_ACK, 64240,
+                          options=struct.pack("!BBH", 2, 4, 1460))
+    else:
+        seg = tcp_segment(sport, dport, 0, ack, TCP_RST | TCP_ACK, 0)
+    if mode != "normal":
+        kind += "/" + mode
+    if src is not None:
+        kind += "/spoofed"
+    return Answer(req.family, src if src is not None else req.dst, req.src,
+                  seg, kind, proto=IPPROTO_TCP)
+
+
+def build_udp_reply(req, src=None):
+    """An application's answer: the datagram's payload sent back from the
+    port it went to."""
+    udp = bytearray(struct.pack("!HHHH", req.dport, req.sport,
+                                8 + len(req.data), 0) + req.data)
+    kind = "udp-reply" + ("/spoofed" if src is not None else "")
+    return Answer(req.family, src if src is not None else req.dst, req.src,
+                  udp, kind, proto=IPPROTO_UDP)
+
+
 def record_route(ptr, addrs, length=39):
     """An IPv4 record route option (type 7) with `addrs` filled in, padded
     to `length` bytes, plus an end-of-options byte: 40 bytes for the
@@ -554,6 +783,11 @@ def ip_options(kind):
     raise ValueError(kind)
 
 
+def other_proto(req):
+    """--quote proto: UDP, or TCP for a UDP request."""
+    return IPPROTO_TCP if req.proto == IPPROTO_UDP else IPPROTO_UDP
+
+
 def make_quote(req, mode):
     """(quote bytes, note): what an ICMP error quotes of `req` in --quote
     MODE.  The bytes are limited by the caller."""
@@ -562,8 +796,16 @@ def make_quote(req, mode):
     if mode in (QUOTE_V4_ONLY if req.family == 6 else QUOTE_V6_ONLY):
         return bytes(pkt), " (quote %s: IPv%d only, full quote)" % (
             mode, 4 if req.family == 6 else 6)
+    if mode in QUOTE_TCP_ONLY and req.proto != IPPROTO_TCP:
+        return bytes(pkt), " (quote %s: TCP only, full quote)" % mode
     if mode == "full":
         return bytes(pkt), ""
+    if mode in QUOTE_TCP_ONLY:
+        (isn,) = struct.unpack_from("!I", pkt, hl + 4)
+        pkt[hl + 4 : hl + 8] = struct.pack("!I", isn ^ OTHER_ISN_XOR)
+        if mode == "short-other-isn":
+            return bytes(pkt[: hl + 8]), " quote short, other isn"
+        return bytes(pkt), " quote other-isn"
     if mode == "short":
         return bytes(pkt[: hl + 8]), " quote short"
     if mode == "cut-icmp":
@@ -589,7 +831,7 @@ def make_quote(req, mode):
             hdr[0] = 0x4F  # 60 bytes of header claimed ...
             rest = rest[:8]  # ... in a quote of 20 + 8
         elif mode == "proto":
-            hdr[9] = IPPROTO_UDP
+            hdr[9] = other_proto(req)
         elif mode == "other-dst":
             hdr[16:20] = OTHER_DST4
         elif mode == "version":
@@ -605,13 +847,13 @@ def make_quote(req, mode):
     if mode in ("ext", "ext-bad"):
         # hop-by-hop: next header ICMPv6, then PadN over the 6 bytes left;
         # "bad" claims (255 + 1) * 8 bytes
-        hbh = bytes([IPPROTO_ICMPV6, 0 if mode == "ext" else 255,
+        hbh = bytes([msg_proto(6, req.proto), 0 if mode == "ext" else 255,
                      1, 4, 0, 0, 0, 0])
         hdr[6] = 0
         hdr[4:6] = struct.pack("!H", plen + len(hbh))
         rest = bytearray(hbh) + rest
     elif mode == "proto":
-        hdr[6] = IPPROTO_UDP
+        hdr[6] = other_proto(req)
     elif mode == "other-dst":
         hdr[24:40] = OTHER_DST6
     elif mode == "version":
@@ -849,7 +1091,8 @@ class Responder:
         self.reorder = (Reorderer(opts.reorder, opts.reorder_wait_ms / 1000.0)
                         if opts.reorder else None)
         self.ip_id = 0
-        self.handled = 0  # echo requests seen
+        self.handled = 0  # requests seen (echo requests, SYNs, UDP)
+        self.flows = {}  # TCP and UDP: requests seen per flow
         self.t0 = time.monotonic()
 
     def note(self, text):
@@ -878,6 +1121,9 @@ class Responder:
             self.note("ignored: %s" % why)
             return
         self.handled += 1
+        if req.proto != IPPROTO_ICMP:
+            req.seq = self.flows.get(req.flow(), 0) + 1
+            self.flows[req.flow()] = req.seq
         answers, verdict = self.decide(req)
         sent, noise, held = self.schedule(req, answers, now)
         extra = (" +noise %d" % noise if noise else "") + (
@@ -911,6 +1157,14 @@ class Responder:
             return build_error(req, "time-exceeded", o.time_exceeded, router,
                                o.quote)
         spoof = o.spoof_source if req.family == 4 else o.spoof_source6
+        if req.proto == IPPROTO_TCP:
+            return build_tcp_answer(req, o.tcp_open, o.tcp_reply, spoof), ""
+        if req.proto == IPPROTO_UDP:
+            if req.dport in o.udp_open:
+                return build_udp_reply(req, spoof), ""
+            # the port unreachable of a host with nothing on that port
+            return build_error(req, "unreachable", 3 if req.family == 4
+                               else 4, None, o.quote)
         ident = req.ident ^ FOREIGN_ID_XOR if o.foreign_id else None
         return build_echo_reply(req, spoof, ident), ""
 
@@ -934,7 +1188,7 @@ class Responder:
         if a.family == 6 and o.ext6:
             # next header ICMPv6; length 0 (8 bytes) or 255 (2048 bytes,
             # past the packet); a PadN over the 6 bytes left
-            a.ext6 = bytes([IPPROTO_ICMPV6, 255 if o.ext6 == "bad" else 0,
+            a.ext6 = bytes([msg_proto(6, a.proto), 255 if o.ext6 == "bad" else 0,
                             1, 4, 0, 0, 0, 0])
             a.ext6_first = IPPROTO_DSTOPTS if o.ext6 == "dst" \
                 else IPPROTO_HOPOPTS
@@ -957,9 +1211,9 @@ class Responder:
                 " (length kept)" if o.truncate_keep_length else "")
             if not o.truncate_stale_checksum:
                 del a.icmp[cut_icmp:]
-        set_icmp_checksum(a.family, a.src, a.dst, a.icmp)
+        set_icmp_checksum(a.family, a.src, a.dst, a.icmp, a.proto)
         if o.bad_checksum:
-            corrupt_icmp_checksum(a.family, a.src, a.dst, a.icmp)
+            corrupt_icmp_checksum(a.family, a.src, a.dst, a.icmp, a.proto)
             notes += " bad checksum"
         if cut_icmp is not None and o.truncate_stale_checksum:
             del a.icmp[cut_icmp:]
@@ -973,7 +1227,8 @@ class Responder:
     # Step 5: noise, how many copies, and when.  Returns (answer datagrams
     # queued or held, noise datagrams queued, whether held).
     def schedule(self, req, answers, now):
-        noise = noise_for(req, self.o.noise) if self.o.noise else []
+        noise = noise_for(req, self.o.noise) \
+            if self.o.noise and req.proto == IPPROTO_ICMP else []
         for label, dgram in noise:
             self.sched.add(now, dgram, "v%d %s" % (req.family, label))
         due = now + self.delay(req) / 1000.0
@@ -988,6 +1243,13 @@ class Responder:
             return len(items), len(noise), True
         for dgram, label in items:
             self.sched.add(due, dgram, label)
+        if self.o.retransmit is not None and items:
+            # what a TCP stack does when its SYN/ACK is not answered: the
+            # same segment again, once (a new IP ID)
+            self.ip_id = (self.ip_id + 1) & 0xFFFF
+            self.sched.add(due + self.o.retransmit / 1000.0,
+                           answers[0].assemble(self.ip_id),
+                           items[0][1] + " retransmitted")
         return len(items), len(noise), False
 
 
@@ -1169,6 +1431,16 @@ def parse_args(argv):
             raise argparse.ArgumentTypeError("out of range: %r" % text)
         return seq, ms
 
+    def ports(text):
+        try:
+            out = {int(x, 10) for x in text.split(",") if x != ""}
+        except ValueError:
+            out = None
+        if out is None or any(not 1 <= v <= 65535 for v in out):
+            raise argparse.ArgumentTypeError(
+                "a comma-separated list of ports 1..65535: %r" % text)
+        return out
+
     p.add_argument("--dev", required=True, help="TUN device name")
     p.add_argument("--ready-file", metavar="PATH",
                    help="create PATH once attached to the device")
@@ -1194,6 +1466,16 @@ def parse_args(argv):
                    help="IPv4 echo replies come from ADDR4")
     p.add_argument("--spoof-source6", type=addr(6), metavar="ADDR6",
                    help="IPv6 echo replies come from ADDR6")
+    p.add_argument("--tcp-open", type=ports, default={80, 443},
+                   metavar="PORTS",
+                   help="TCP ports answered with a SYN/ACK (default 80,443; "
+                   "an empty string for none); the others with a RST/ACK")
+    p.add_argument("--tcp-reply", choices=TCP_REPLY_MODES, default="normal",
+                   help="what is wrong with the answer to a SYN (default "
+                   "normal: nothing)")
+    p.add_argument("--udp-open", type=ports, default=set(), metavar="PORTS",
+                   help="UDP ports whose datagrams are echoed back "
+                   "(default none); the others get a port unreachable")
     # the answer's bytes
     p.add_argument("--alter-payload", type=nonneg_int, metavar="OFFSET",
                    help="flip the echo data byte at OFFSET (after the "
@@ -1223,6 +1505,10 @@ def parse_args(argv):
                    "instead (e.g. a slow last reply)")
     p.add_argument("--dup", type=int_range(0, MAX_MULTIPLY), default=0,
                    metavar="N", help="send every answer N+1 times")
+    p.add_argument("--retransmit", type=int_range(1, MAX_REORDER_WAIT_MS),
+                   metavar="MS",
+                   help="send every answer once more, MS milliseconds after "
+                   "the first (a TCP stack's SYN/ACK retransmission: 1000)")
     p.add_argument("--reorder", type=int_range(2, MAX_MULTIPLY), metavar="N",
                    help="release answers in reversed groups of N requests")
     p.add_argument("--reorder-wait-ms", type=int_range(1, MAX_REORDER_WAIT_MS),
@@ -1250,6 +1536,8 @@ def parse_args(argv):
     if opts.quote != "full" and opts.unreachable is None and \
             opts.time_exceeded is None:
         p.error("--quote needs --unreachable or --time-exceeded")
+    if opts.retransmit is not None and opts.reorder is not None:
+        p.error("--retransmit and --reorder do not go together")
     return opts
 
 
