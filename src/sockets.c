@@ -191,6 +191,7 @@ int np_socket_flow_src(struct np_socket *s, const struct sockaddr *dst,
 		       socklen_t dstlen, struct sockaddr_storage *src)
 {
 	struct sockaddr_storage d;
+	struct sockaddr unspec;
 	socklen_t len = sizeof(*src);
 
 	if (s->flow_src.ss_family == dst->sa_family &&
@@ -204,6 +205,11 @@ int np_socket_flow_src(struct np_socket *s, const struct sockaddr *dst,
 	memcpy(&d, dst, dstlen);
 	np_addr_set_port((struct sockaddr *)&d, 1025);
 	memset(src, 0, sizeof(*src));
+	/* Dissolve the last association first: connected again, an IPv4
+	 * UDP socket keeps the source its first connect chose. */
+	memset(&unspec, 0, sizeof(unspec));
+	unspec.sa_family = AF_UNSPEC;
+	(void)connect(s->route_fd, &unspec, sizeof(unspec));
 	if (connect(s->route_fd, (struct sockaddr *)&d, dstlen) != 0 ||
 	    getsockname(s->route_fd, (struct sockaddr *)src, &len) != 0 ||
 	    src->ss_family != dst->sa_family)
