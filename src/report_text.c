@@ -368,7 +368,12 @@ static void text_start(void *vctx, const struct np_run_info *info)
 			fprintf(ctx->out, "%02x", o->pattern[i]);
 		fprintf(ctx->out, "\n");
 	}
-	if (run_port(info) != 0) /* iputils' line, and what is probed */
+	if (run_port(info) != 0 && t->family == AF_INET6)
+		/* iputils' line of the family, and what is probed */
+		fprintf(ctx->out, "PING %s(%s) %ld data bytes, %s port %u.\n",
+			t->name, t->addr_str, o->size, info->sock->proto->name,
+			run_port(info));
+	else if (run_port(info) != 0)
 		fprintf(ctx->out,
 			"PING %s (%s) %ld(%zu) bytes of data, %s port %u.\n",
 			t->name, t->addr_str, o->size, info->packet_len,

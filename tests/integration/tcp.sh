@@ -95,8 +95,11 @@ for t in 198.51.100.2 2001:db8::2; do
 
 	np_run "$PROBER" 20 --tcp=443 -c 3 -i 0.1 "$t"
 	np_eq "$v open: exit 0" 0 "$NP_RC"
-	np_match "$v open: the header names the port" \
-		"^PING $t \\($t\\) 0\\([0-9]+\\) bytes of data, tcp port 443\\.$" "$NP_OUT"
+	# (iputils' header of each family: "PING H (A) N(M) bytes of
+	# data." for IPv4, "PING H(A) N data bytes" for IPv6)
+	hdr="^PING $t \\($t\\) 0\\([0-9]+\\) bytes of data, tcp port 443\\.$"
+	[ $v = IPv6 ] && hdr="^PING $t\\($t\\) 0 data bytes, tcp port 443\\.$"
+	np_match "$v open: the header names the port" "$hdr" "$NP_OUT"
 	np_eq "$v open: three lines say open" 3 \
 		"$(printf '%s\n' "$NP_OUT" | grep -cE "^24 bytes from $t: tcp_seq=[123] ttl=64 time=[0-9.]+ ms port=443 open$")"
 	np_eq "$v open: 3 received" 3 "$(np_summary received)"
