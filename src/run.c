@@ -96,6 +96,7 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
 {
 	unsigned long long prm = ~0ULL, eff = ~0ULL;
 	char src[INET6_ADDRSTRLEN + 16];
+	bool port_probe;
 	const char *how = o->ident >= 0		     ? " (-e)"
 			  : s->kind == NP_SOCK_DGRAM ? " (chosen by the kernel)"
 						     : "";
@@ -108,17 +109,18 @@ void np_run_verbose_setup(const struct np_socket *s, const struct np_privs *p,
 			"the first probe (CapPrm=%llx CapEff=%llx), "
 			"no_new_privs=%d\n",
 			prm, eff, p->no_new_privs ? 1 : 0);
+	port_probe = s->proto != NULL && s->proto->default_port != 0;
 	if (s->kind == NP_SOCK_STREAM) { /* --connect: no identifier */
 		if (s->src.ss_family != 0)
 			fprintf(stderr, "netprobe: source %s, route mtu %d\n",
 				src, s->route_mtu);
 		return;
 	}
-	if (s->proto != NULL && s->proto->dgram_skip > 0 &&
-	    s->src.ss_family == 0) /* UDP: the source port, not an id */
+	if (port_probe && s->src.ss_family == 0)
+		/* TCP, UDP: the source port names the run, not an id */
 		fprintf(stderr, "netprobe: %s source port %u%s\n",
 			s->family == AF_INET6 ? "IPv6" : "IPv4", s->ident, how);
-	else if (s->proto != NULL && s->proto->dgram_skip > 0)
+	else if (port_probe)
 		fprintf(stderr,
 			"netprobe: source %s, source port %u%s, route mtu %d\n",
 			src, s->ident, how, s->route_mtu);
