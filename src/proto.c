@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "icmp.h"
 #include "proto_icmp.h"
 #include "proto_udp.h"
 #include "proto_tcpconn.h"
@@ -30,6 +31,21 @@ const struct np_proto *np_proto_find(const char *name)
 const struct np_proto *np_proto_default(void)
 {
 	return protos[0];
+}
+
+enum np_class np_proto_classify_error(int family, const struct np_reply *r)
+{
+	if (family == AF_INET) {
+		if (r->type == NP_ICMP_REDIRECT ||
+		    r->type == NP_ICMP_SOURCE_QUENCH)
+			return NP_CLASS_NOTICE;
+		return r->type == NP_ICMP_TIME_EXCEEDED ? NP_CLASS_HOP
+							: NP_CLASS_ERROR;
+	}
+	if (r->type == NP_ICMP6_REDIRECT)
+		return NP_CLASS_NOTICE;
+	return r->type == NP_ICMP6_TIME_EXCEEDED ? NP_CLASS_HOP
+						 : NP_CLASS_ERROR;
 }
 
 const struct np_proto *np_proto_select(const char *name, struct np_err *err)

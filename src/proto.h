@@ -110,6 +110,11 @@ struct np_proto {
 	bool flow_src;
 };
 
+/* What an ICMP error about a probe means, whatever the probe's protocol:
+ * a redirect or source quench a notice, a time exceeded a hop, anything
+ * else an error that ends the probe.  The protocols' classify use it. */
+enum np_class np_proto_classify_error(int family, const struct np_reply *r);
+
 /* The protocols, by name; NULL if unknown.  np_proto_default() is ICMP
  * Echo. */
 const struct np_proto *np_proto_find(const char *name);

@@ -231,17 +231,7 @@ static enum np_class icmp_classify(int family, const struct np_reply *r)
 	default:
 		return NP_CLASS_NONE;
 	}
-	if (family == AF_INET) {
-		if (r->type == NP_ICMP_REDIRECT ||
-		    r->type == NP_ICMP_SOURCE_QUENCH)
-			return NP_CLASS_NOTICE;
-		return r->type == NP_ICMP_TIME_EXCEEDED ? NP_CLASS_HOP
-							: NP_CLASS_ERROR;
-	}
-	if (r->type == NP_ICMP6_REDIRECT)
-		return NP_CLASS_NOTICE;
-	return r->type == NP_ICMP6_TIME_EXCEEDED ? NP_CLASS_HOP
-						 : NP_CLASS_ERROR;
+	return np_proto_classify_error(family, r);
 }
 
 const struct np_proto np_proto_icmp = {

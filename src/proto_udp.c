@@ -271,21 +271,11 @@ static enum np_class udp_classify(int family, const struct np_reply *r)
 	default:
 		return NP_CLASS_NONE;
 	}
-	if (family == AF_INET) {
-		if (r->type == NP_ICMP_DEST_UNREACH && r->code == 3)
-			return NP_CLASS_REACHED;
-		if (r->type == NP_ICMP_REDIRECT ||
-		    r->type == NP_ICMP_SOURCE_QUENCH)
-			return NP_CLASS_NOTICE;
-		return r->type == NP_ICMP_TIME_EXCEEDED ? NP_CLASS_HOP
-							: NP_CLASS_ERROR;
-	}
-	if (r->type == NP_ICMP6_DST_UNREACH && r->code == 4)
+	/* the target's own port unreachable: the port is closed */
+	if (family == AF_INET ? r->type == NP_ICMP_DEST_UNREACH && r->code == 3
+			      : r->type == NP_ICMP6_DST_UNREACH && r->code == 4)
 		return NP_CLASS_REACHED;
-	if (r->type == NP_ICMP6_REDIRECT)
-		return NP_CLASS_NOTICE;
-	return r->type == NP_ICMP6_TIME_EXCEEDED ? NP_CLASS_HOP
-						 : NP_CLASS_ERROR;
+	return np_proto_classify_error(family, r);
 }
 
 /* What a reply event's packet says of the port: the application's datagram
