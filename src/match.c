@@ -339,6 +339,19 @@ static void count_received(struct np_matcher *m, struct np_tstate *t,
 		t->rtts[p->index] = ev->rtt_ns;
 }
 
+/* An ICMP error about target `t`'s probe: counted, and kept as the
+ * target's last cause (many-target lists, plugin mode). */
+static void count_error(struct np_matcher *m, struct np_tstate *t,
+			const struct np_reply *r, const struct sockaddr *from)
+{
+	BUMP(m, t, errors);
+	t->err_set = true;
+	t->err_type = r->type;
+	t->err_code = r->code;
+	t->err_family = (uint8_t)from->sa_family;
+	sa_addr_bytes(from, t->err_from);
+}
+
 /* A port probe's answer (UDP: the application's datagram, or the
  * target's port unreachable) for probe `p` of target `t`: a reply, with
  * the port's state; a second one is a duplicate, one after -W late. */
@@ -527,12 +540,7 @@ static bool match_error(struct np_matcher *m, const struct np_reply *r,
 			       &p->stamp, r->key.auth, r->key.auth_len))
 		return reached(m, t, p, r, rx_mono, ev, "closed",
 			       "port unreachable");
-	BUMP(m, t, errors);
-	t->err_set = true;
-	t->err_type = r->type;
-	t->err_code = r->code;
-	t->err_family = (uint8_t)from->sa_family;
-	sa_addr_bytes(from, t->err_from);
+	count_error(m, t, r, from);
 	if (judge_error(&m->tab, &m->spec, m->ident[f], from->sa_family, r, p,
 			ev)) {
 		if (t->inflight > 0)
@@ -599,12 +607,7 @@ static bool match_error_by_order(struct np_matcher *m, const struct np_reply *r,
 	if (is_reached(t, r, from))
 		return reached(m, t, p, r, rx_mono, ev, "closed",
 			       "port unreachable");
-	BUMP(m, t, errors);
-	t->err_set = true;
-	t->err_type = r->type;
-	t->err_code = r->code;
-	t->err_family = (uint8_t)from->sa_family;
-	sa_addr_bytes(from, t->err_from);
+	count_error(m, t, r, from);
 	ev->kind = r->kind == NP_RX_LOCAL_ERROR ? NP_EV_LOCAL_ERROR
 						: NP_EV_ICMP_ERROR;
 	ev->seq = (uint16_t)p->no;
@@ -701,16 +704,11 @@ void np_match_conn(struct np_matcher *m, struct np_probe *p,
 	}
 	/* an ICMP error about the SYN, or a local one: as a verified error
 	 * (the kernel checked the quoted ports and sequence) */
-	BUMP(m, t, errors);
 	if (ev->kind == NP_EV_ICMP_ERROR && ev->from != NULL &&
-	    (ev->from->sa_family == AF_INET ||
-	     ev->from->sa_family == AF_INET6)) {
-		t->err_set = true;
-		t->err_type = ev->reply->type;
-		t->err_code = ev->reply->code;
-		t->err_family = (uint8_t)ev->from->sa_family;
-		sa_addr_bytes(ev->from, t->err_from);
-	}
+	    (ev->from->sa_family == AF_INET || ev->from->sa_family == AF_INET6))
+		count_error(m, t, ev->reply, ev->from);
+	else
+		BUMP(m, t, errors);
 	conn_end(m, p, NP_PROBE_ERRORED, t);
 	BUMP(m, t, errored);
 	m->ended = true;

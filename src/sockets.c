@@ -228,6 +228,16 @@ int np_socket_open_route(struct np_socket *s, int family, struct np_err *err)
 	return 0;
 }
 
+/* This program's path, for the setcap command the messages suggest. */
+static void self_path(char *exe, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", exe, len - 1);
+
+	exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(exe, len, "netprobe");
+}
+
 /* The current ping_group_range, for the error message. */
 static void read_ping_group_range(char *buf, size_t len)
 {
@@ -258,7 +268,6 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 	int proto = P->sock_protocol(family);
 	int raw_errno = EPERM, dgram_errno;
 	char range[64], exe[512];
-	ssize_t n;
 
 	s->fd = -1;
 	s->family = family;
@@ -291,10 +300,7 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 	if (!P->dgram) {
 		/* TCP SYN probes: a raw socket or nothing; the connect()
 		 * probe is the way without privileges */
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		exe[n > 0 ? n : 0] = '\0';
-		if (n <= 0)
-			snprintf(exe, sizeof(exe), "netprobe");
+		self_path(exe, sizeof(exe));
 		return np_err_set(
 			err,
 			"cannot open a raw %s socket for --%s: no CAP_NET_RAW "
@@ -317,10 +323,7 @@ int np_socket_open_proto(struct np_socket *s, const struct np_proto *P,
 				    family == AF_INET6 ? "IPPROTO_ICMPV6"
 						       : "IPPROTO_ICMP");
 	read_ping_group_range(range, sizeof(range));
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	if (n <= 0)
-		snprintf(exe, sizeof(exe), "netprobe");
+	self_path(exe, sizeof(exe));
 	return np_err_set(
 		err,
 		"cannot open an ICMP socket: no CAP_NET_RAW for a raw socket "
