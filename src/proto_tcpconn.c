@@ -23,6 +23,7 @@
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -261,7 +262,8 @@ static void read_errqueue(int fd, struct np_conn_outcome *out)
 		return;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
 		struct sock_extended_err ee;
-		const struct sockaddr *off;
+		const unsigned char *off;
+		sa_family_t fam;
 
 		if (!((cm->cmsg_level == IPPROTO_IP &&
 		       cm->cmsg_type == IP_RECVERR) ||
@@ -277,12 +279,15 @@ static void read_errqueue(int fd, struct np_conn_outcome *out)
 		out->type = ee.ee_type;
 		out->code = ee.ee_code;
 		out->info = ee.ee_info;
-		/* the sender follows the struct, as SO_EE_OFFENDER says */
-		off = SO_EE_OFFENDER((struct sock_extended_err *)CMSG_DATA(cm));
-		if (cm->cmsg_len >=
-			    CMSG_LEN(sizeof(ee) + sizeof(sa_family_t)) &&
-		    (off->sa_family == AF_INET || off->sa_family == AF_INET6)) {
-			socklen_t l = np_addr_len(off->sa_family);
+		/* the sender follows the struct, as SO_EE_OFFENDER says
+		 * (copied out: the control data is not aligned for it) */
+		off = CMSG_DATA(cm) + sizeof(ee);
+		fam = AF_UNSPEC;
+		if (cm->cmsg_len >= CMSG_LEN(sizeof(ee) + sizeof(fam)))
+			memcpy(&fam, off + offsetof(struct sockaddr, sa_family),
+			       sizeof(fam));
+		if (fam == AF_INET || fam == AF_INET6) {
+			socklen_t l = np_addr_len(fam);
 
 			if (cm->cmsg_len >= CMSG_LEN(sizeof(ee) + l)) {
 				memset(&out->offender, 0,

@@ -22,6 +22,8 @@
 #include "proto_udp.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -30,35 +32,21 @@
 
 /* ---- the checksum ------------------------------------------------------ */
 
-/* The pseudo-header's sum (RFC 768; RFC 8200 section 8.1 for IPv6). */
+/* The pseudo-header's sum (RFC 768; RFC 8200 section 8.1 for IPv6); the
+ * addresses copied out by offset (the sockaddrs may be aligned for struct
+ * sockaddr only). */
 static uint32_t pseudo_sum(const struct sockaddr *src,
 			   const struct sockaddr *dst, size_t len)
 {
-	uint8_t tail[8];
-	uint32_t sum = 0;
+	bool v6 = dst->sa_family == AF_INET6;
+	size_t off = v6 ? offsetof(struct sockaddr_in6, sin6_addr)
+			: offsetof(struct sockaddr_in, sin_addr);
+	size_t n = v6 ? 16 : 4;
+	uint8_t a[16], b[16];
 
-	if (dst->sa_family == AF_INET6) {
-		sum = np_csum_add(
-			sum, &((const struct sockaddr_in6 *)src)->sin6_addr,
-			16);
-		sum = np_csum_add(
-			sum, &((const struct sockaddr_in6 *)dst)->sin6_addr,
-			16);
-		tail[0] = (uint8_t)(len >> 24);
-		tail[1] = (uint8_t)(len >> 16);
-		tail[2] = (uint8_t)(len >> 8);
-		tail[3] = (uint8_t)len;
-		tail[4] = tail[5] = tail[6] = 0;
-		tail[7] = IPPROTO_UDP;
-		return np_csum_add(sum, tail, 8);
-	}
-	sum = np_csum_add(sum, &((const struct sockaddr_in *)src)->sin_addr, 4);
-	sum = np_csum_add(sum, &((const struct sockaddr_in *)dst)->sin_addr, 4);
-	tail[0] = 0;
-	tail[1] = IPPROTO_UDP;
-	tail[2] = (uint8_t)(len >> 8);
-	tail[3] = (uint8_t)len;
-	return np_csum_add(sum, tail, 4);
+	memcpy(a, (const char *)src + off, n);
+	memcpy(b, (const char *)dst + off, n);
+	return np_csum_pseudo(dst->sa_family, a, b, IPPROTO_UDP, len);
 }
 
 uint16_t np_udp_checksum(const struct sockaddr *src, const struct sockaddr *dst,

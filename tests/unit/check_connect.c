@@ -670,8 +670,10 @@ START_TEST(connect_options)
 	ck_assert_int_eq(
 		parse(&o, &err, "--connect", "--save", "f.pcap", TGT, NULL),
 		-1);
+#ifdef HAVE_PCAP /* (without libpcap --save itself is refused first) */
 	ck_assert_ptr_nonnull(strstr(err.msg, "--save cannot be used with "
 					      "--connect"));
+#endif
 	/* many targets too */
 	ck_assert_int_eq(
 		parse(&o, &err, "--connect", "-a", "198.18.0.0/30", NULL), 0);
