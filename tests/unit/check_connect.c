@@ -91,7 +91,7 @@ static int cf_connect(void *ctx, const struct np_conn_cfg *cfg,
 	k = &fk->c[n - 1];
 	k->sc = fk->script != NULL ? fk->script(fk, n) : fk->fixed;
 	fk->ttl_seen = (unsigned)cfg->ttl;
-	fk->port_seen = ntohs(((const struct sockaddr_in *)dst)->sin_port);
+	fk->port_seen = np_addr_port(dst);
 	if (k->sc.how == FK_NOROUTE) {
 		errno = ENETUNREACH;
 		return -1;
