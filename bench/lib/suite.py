@@ -45,6 +45,31 @@ def pct(values, p):
     return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
 
 
+def run_alternating(cmds, tools, runs, limit, row):
+    """Run each tool's command `runs` times, the order reversed every other
+    run; (tool, run, t0, t1, stdout, stderr, rc) of each, t0 and t1 the
+    wall clock around it (ns), rc "timeout" past `limit` seconds."""
+    windows = []
+    for run in range(1, runs + 1):
+        order = tools if run % 2 else tools[::-1]
+        for tool in order:
+            t0 = time.time_ns()
+            try:
+                p = subprocess.run(cmds[tool], stdin=subprocess.DEVNULL,
+                                   capture_output=True, text=True, timeout=limit)
+                rc, out, err = p.returncode, p.stdout, p.stderr
+            except subprocess.TimeoutExpired as e:
+                rc = "timeout"
+                out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+                err = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+            t1 = time.time_ns()
+            windows.append((tool, run, t0, t1, out, err, rc))
+            if rc != 0:
+                say(f"{row} {tool} run {run}: exit status {rc}: {err.strip()[:200]}")
+            time.sleep(0.1)
+    return windows
+
+
 # --------------------------------------------------------------------------
 # pcap reading: ICMP Echo Requests and Replies over IPv4, nanosecond stamps.
 
@@ -192,25 +217,9 @@ def accuracy(a):
         time.sleep(0.05)
     time.sleep(0.2)
 
-    windows = []  # (tool, run, t0, t1, stdout, stderr, rc)
+    windows = []
     try:
-        for run in range(1, a.runs + 1):
-            order = tools if run % 2 else tools[::-1]
-            for tool in order:
-                t0 = time.time_ns()
-                try:
-                    p = subprocess.run(cmds[tool], stdin=subprocess.DEVNULL,
-                                       capture_output=True, text=True, timeout=a.limit)
-                    rc, out, err = p.returncode, p.stdout, p.stderr
-                except subprocess.TimeoutExpired as e:
-                    rc = "timeout"
-                    out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-                    err = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
-                t1 = time.time_ns()
-                windows.append((tool, run, t0, t1, out, err, rc))
-                if rc != 0:
-                    say(f"accuracy {tool} run {run}: exit status {rc}: {err.strip()[:200]}")
-                time.sleep(0.1)
+        windows = run_alternating(cmds, tools, a.runs, a.limit, "accuracy")
     finally:
         time.sleep(0.3)
         cap.send_signal(signal.SIGTERM)

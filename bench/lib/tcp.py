@@ -36,17 +36,13 @@ import sys
 import time
 from collections import defaultdict
 
+# suite.py's runner and helpers (run with python3 -I: no script directory
+# on the path by itself)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from suite import pct, run_alternating, say  # noqa: E402
+
 SYN, RST, ACK = 0x02, 0x04, 0x10
 
-
-def say(msg):
-    print(f"bench/suite: {msg}", file=sys.stderr, flush=True)
-
-
-def pct(values, p):
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    s = sorted(values)
-    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
 
 
 def read_pcap(path):
@@ -232,23 +228,7 @@ def accuracy(a):
 
     windows = []
     try:
-        for run in range(1, a.runs + 1):
-            order = tools if run % 2 else tools[::-1]
-            for tool in order:
-                t0 = time.time_ns()
-                try:
-                    p = subprocess.run(cmds[tool], stdin=subprocess.DEVNULL,
-                                       capture_output=True, text=True, timeout=a.limit)
-                    rc, out, err = p.returncode, p.stdout, p.stderr
-                except subprocess.TimeoutExpired as e:
-                    rc = "timeout"
-                    out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-                    err = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
-                t1 = time.time_ns()
-                windows.append((tool, run, t0, t1, out, err, rc))
-                if rc != 0:
-                    say(f"tcp {tool} run {run}: exit status {rc}: {err.strip()[:200]}")
-                time.sleep(0.1)
+        windows = run_alternating(cmds, tools, a.runs, a.limit, "tcp")
     finally:
         time.sleep(0.3)
         for c in caps:
