@@ -317,6 +317,8 @@ static int open_save(struct np_capture *c, const struct np_options *o,
 	if (c->tcp) {
 		unsigned dport = o->port != 0 ? o->port : 80;
 
+		c->port = (uint16_t)dport;
+
 		snprintf(expr, sizeof(expr),
 			 family == AF_INET6
 				 ? "(tcp and port %u and port %u) or (icmp6 "
@@ -367,13 +369,15 @@ int np_capture_open_save(struct np_capture *c, const struct np_options *o,
 }
 
 /* --tcp: the kernel's filter passed only the run's segments and errors
- * quoting them; the capture stamps of each SYN (by the sequence number
- * its ISN holds) and of its first SYN/ACK or RST (ack - 1), for the wire
- * RTT.  Bytes read through the bounded reader. */
-static bool tcp_ours(struct np_capture *c, const struct pcap_pkthdr *h,
-		     const struct np_frame *fr)
+ * quoting them; the capture stamps of each SYN (in the slot of the
+ * sequence number its ISN holds) and of the first SYN/ACK or RST/ACK that
+ * acknowledges that whole ISN, from the target's port, for the wire RTT.
+ * Bytes read through the bounded reader; a header length the packet
+ * cannot have is not ours. */
+bool np_capture_tcp_frame(struct np_capture *c, int64_t ts_ns,
+			  const uint8_t *ip, size_t caplen)
 {
-	struct np_rd r = np_rd_init(fr->ip, fr->ip_caplen);
+	struct np_rd r = np_rd_init(ip, caplen);
 	uint8_t v = 0, proto = 0, flags = 0;
 	uint16_t sport = 0, dport = 0, seq16;
 	uint32_t seq = 0, ack = 0;
@@ -384,37 +388,42 @@ static bool tcp_ours(struct np_capture *c, const struct pcap_pkthdr *h,
 		return false;
 	if (v >> 4 == 4) {
 		hl = (size_t)(v & 0x0f) * 4;
-		if (!np_rd_skip(&r, 8) || !np_rd_u8(&r, &proto))
+		if (hl < 20 || !np_rd_skip(&r, 8) || !np_rd_u8(&r, &proto))
 			return false;
-	} else {
+	} else if (v >> 4 == 6) {
 		hl = 40;
 		if (!np_rd_skip(&r, 5) || !np_rd_u8(&r, &proto))
 			return false;
+	} else {
+		return false;
 	}
-	r = np_rd_init(fr->ip, fr->ip_caplen);
+	r = np_rd_init(ip, caplen);
 	if (proto != IPPROTO_TCP)
 		return true; /* an ICMP error quoting our port */
 	if (!np_rd_skip(&r, hl) || !np_rd_be16(&r, &sport) ||
 	    !np_rd_be16(&r, &dport) || !np_rd_be32(&r, &seq) ||
 	    !np_rd_be32(&r, &ack) || !np_rd_skip(&r, 1) ||
 	    !np_rd_u8(&r, &flags))
-		return true;
-	if (sport == c->ident && (flags & 0x17) == 0x02) { /* our SYN */
+		return false;
+	if (sport == c->ident && dport == c->port &&
+	    (flags & 0x17) == 0x02) { /* our SYN */
 		seq16 = (uint16_t)(seq >> 16);
 		w = &c->wire[seq16 % NP_WIRE_SLOTS];
-		if (w->seq != seq16 || !w->have_req) {
+		if (w->seq != seq16 || !w->have_req || w->isn != seq) {
 			w->seq = seq16;
+			w->isn = seq;
 			w->have_req = true;
 			w->have_rep = false;
-			w->req_ns = ts_ns(h);
+			w->req_ns = ts_ns;
 		}
-	} else if (dport == c->ident &&
+	} else if (dport == c->ident && sport == c->port &&
 		   ((flags & 0x17) == 0x12 || (flags & 0x17) == 0x14)) {
 		seq16 = (uint16_t)((ack - 1) >> 16); /* SYN/ACK, RST/ACK */
 		w = &c->wire[seq16 % NP_WIRE_SLOTS];
-		if (w->seq == seq16 && w->have_req && !w->have_rep) {
+		if (w->seq == seq16 && w->isn == ack - 1 && w->have_req &&
+		    !w->have_rep) {
 			w->have_rep = true;
-			w->rep_ns = ts_ns(h);
+			w->rep_ns = ts_ns;
 		}
 	}
 	return true;
@@ -438,7 +447,7 @@ static bool ours(struct np_capture *c, const struct pcap_pkthdr *h,
 	if (c->udp) /* the kernel's filter chose (open_save) */
 		return true;
 	if (c->tcp)
-		return tcp_ours(c, h, &fr);
+		return np_capture_tcp_frame(c, ts_ns(h), fr.ip, fr.ip_caplen);
 	kind = np_reply_parse_packet(fr.ip, fr.ip_caplen, true, &ip, &r);
 	if ((kind != NP_RX_ECHO_REQUEST && kind != NP_RX_ECHO_REPLY &&
 	     kind != NP_RX_ERROR) ||

@@ -25,6 +25,7 @@ struct np_capture {
 	uint16_t ident; /* --save: the run's Echo identifier, or (tcp)
 			 * the SYNs' source port */
 	bool tcp;	/* --save of a --tcp run */
+	uint16_t port;	/* ... its destination port */
 	int family;
 	bool udp;    /* --save of a UDP run: the kernel filter keeps its own */
 	bool failed; /* a read or write error in the pump */
@@ -35,10 +36,19 @@ struct np_capture {
 	 * number: the wire RTT of each reply. */
 	struct np_wire {
 		uint16_t seq;
+		uint32_t isn; /* --tcp: the SYN's whole sequence number */
 		bool have_req, have_rep;
 		int64_t req_ns, rep_ns;
 	} wire[NP_WIRE_SLOTS];
 };
+
+/* --save of a --tcp run: one IP packet the kernel's filter passed (`ip`,
+ * `caplen` bytes of it, captured at `ts_ns`): a SYN of ours records its
+ * ISN, the first SYN/ACK or RST/ACK from the target's port acknowledging
+ * exactly that ISN its time.  False when it is no TCP segment of ours
+ * (not saved); an ICMP error quoting one is. */
+bool np_capture_tcp_frame(struct np_capture *c, int64_t ts_ns,
+			  const uint8_t *ip, size_t caplen);
 
 /* --read FILE or --inspect[=IFACE], opened (a live one with CAP_NET_RAW
  * raised for the call) before the privileges are dropped; --filter and

@@ -1,11 +1,14 @@
 /* check_capture.c - the capture decoder: link layers, whole IP packets,
- * pairing and counting in inspect mode (no libpcap needed) */
+ * pairing and counting in inspect mode (no libpcap needed), and --save's
+ * TCP wire pairing (built with libpcap's headers) */
 #include "config.h"
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "icmp.h"
 #include "proto_icmp.h"
 #include "inspect.h"
@@ -407,6 +410,75 @@ START_TEST(stamp_range)
 }
 END_TEST
 
+#ifdef HAVE_PCAP
+/* An IPv4 TCP segment (20-byte header) with those ports, numbers and
+ * flags; the checksums are not the capture's business. */
+static size_t seg4(uint8_t *buf, uint16_t sport, uint16_t dport, uint32_t seq,
+		   uint32_t ack, uint8_t flags)
+{
+	size_t h = pk_ipv4(buf, 20, 40, IPPROTO_TCP, 64, "198.51.100.1",
+			   "198.51.100.2", NULL, 0);
+	uint8_t *t = buf + h;
+
+	memset(t, 0, 20);
+	t[0] = (uint8_t)(sport >> 8), t[1] = (uint8_t)sport;
+	t[2] = (uint8_t)(dport >> 8), t[3] = (uint8_t)dport;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	t[12] = 5 << 4;
+	t[13] = flags;
+	return h + 20;
+}
+
+/* --save of a --tcp run: a SYN/ACK sets the wire time only when it
+ * acknowledges the whole ISN of our SYN, from the target's port; an IPv4
+ * header length below 20 is not ours (the reads stay in the packet). */
+START_TEST(tcp_wire_pairing)
+{
+	struct np_capture *c = calloc(1, sizeof(*c));
+	uint8_t p[64];
+	size_t n;
+	const uint32_t isn = 0x0005abcdu;
+
+	ck_assert_ptr_nonnull(c);
+	c->tcp = true;
+	c->ident = 40000;
+	c->port = 443;
+	n = seg4(p, 40000, 443, isn, 0, 0x02);
+	ck_assert(np_capture_tcp_frame(c, 1000, p, n));
+	ck_assert(c->wire[5].have_req);
+	ck_assert_int_eq(c->wire[5].req_ns, 1000);
+	/* right sequence bits, wrong low ISN bits: not the probe's answer */
+	n = seg4(p, 443, 40000, 1, 0x00050001u, 0x12);
+	ck_assert(np_capture_tcp_frame(c, 1500, p, n));
+	ck_assert(!c->wire[5].have_rep);
+	/* the right ack from another port */
+	n = seg4(p, 444, 40000, 1, isn + 1, 0x12);
+	np_capture_tcp_frame(c, 1600, p, n);
+	ck_assert(!c->wire[5].have_rep);
+	/* a header length of 16 bytes: not read as TCP at all */
+	n = seg4(p, 443, 40000, 1, isn + 1, 0x12);
+	p[0] = 0x44;
+	ck_assert(!np_capture_tcp_frame(c, 1700, p, n));
+	ck_assert(!c->wire[5].have_rep);
+	/* cut inside the TCP header */
+	p[0] = 0x45;
+	ck_assert(!np_capture_tcp_frame(c, 1800, p, 20 + 12));
+	ck_assert(!c->wire[5].have_rep);
+	/* the SYN/ACK itself, then a later RST/ACK does not move it */
+	ck_assert(np_capture_tcp_frame(c, 2000, p, n));
+	ck_assert(c->wire[5].have_rep);
+	ck_assert_int_eq(c->wire[5].rep_ns, 2000);
+	n = seg4(p, 443, 40000, 0, isn + 1, 0x14);
+	np_capture_tcp_frame(c, 3000, p, n);
+	ck_assert_int_eq(c->wire[5].rep_ns, 2000);
+	free(c);
+}
+END_TEST
+#endif
+
 Suite *capture_suite(void)
 {
 	Suite *s = suite_create("capture");
@@ -421,6 +493,9 @@ Suite *capture_suite(void)
 	tcase_add_test(tc, hostile_tunnels);
 	tcase_add_test(tc, ppp_and_hdlc);
 	tcase_add_test(tc, router_copies);
+#ifdef HAVE_PCAP
+	tcase_add_test(tc, tcp_wire_pairing);
+#endif
 	suite_add_tcase(s, tc);
 	return s;
 }
