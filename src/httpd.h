@@ -37,8 +37,8 @@ struct np_httpd_app {
 };
 
 struct np_httpd_limits {
-	unsigned max_conns;	/* at most this many connections at once */
-	unsigned conn_timeout;	/* seconds a connection may be idle */
+	unsigned max_conns;    /* at most this many connections at once */
+	unsigned conn_timeout; /* seconds a connection may be idle */
 };
 #define NP_HTTPD_DEFAULT_PORT 9374 /* smokeping_prober's */
 #define NP_HTTPD_MAX_CONNS 64

@@ -22,11 +22,12 @@ struct np_xgroup {
 	size_t nhosts;
 	int64_t interval_ns; /* interval: a Go duration ("1s", "500ms"), 1 s */
 	int family;	     /* network: ip (AF_UNSPEC), ip4, ip6 */
-	const char *protocol; /* "icmp" (default), "udp", "tcp": np_proto_find */
-	unsigned port;	      /* port: netprobe's addition; 0 the default */
-	long size;	      /* size: payload bytes, 56 */
-	char *source;	      /* source: an address, NULL none */
-	int tos;	      /* tos: 0..255, -1 unset */
+	const char
+		*protocol; /* "icmp" (default), "udp", "tcp": np_proto_find */
+	unsigned port;	   /* port: netprobe's addition; 0 the default */
+	long size;	   /* size: payload bytes, 56 */
+	char *source;	   /* source: an address, NULL none */
+	int tos;	   /* tos: 0..255, -1 unset */
 	struct np_xlabel *labels; /* labels: name -> value, sorted by name */
 	size_t nlabels;
 	unsigned line; /* where the entry starts, for messages */
