@@ -320,6 +320,17 @@ struct np_tstate *np_match_expired(struct np_matcher *m,
 
 /* Probe `p` of target `t` got its answer (its state was `was`, now
  * REPLIED): counted, with its RTT. */
+/* Does a port probe's reply say the port is closed (--refuse)? */
+static bool reply_closed(const struct np_event *ev)
+{
+	const char *st = ev->state;
+
+	if (st == NULL && ev->reply != NULL && ev->reply->proto != NULL &&
+	    ev->reply->proto->reply_state != NULL)
+		st = ev->reply->proto->reply_state(ev->reply);
+	return st != NULL && strcmp(st, "closed") == 0;
+}
+
 static void count_received(struct np_matcher *m, struct np_tstate *t,
 			   const struct np_probe *p, enum np_probe_state was,
 			   const struct np_event *ev)
@@ -331,6 +342,8 @@ static void count_received(struct np_matcher *m, struct np_tstate *t,
 		m->total->c.errored--;
 	}
 	BUMP(m, t, received);
+	if (reply_closed(ev))
+		BUMP(m, t, closed);
 	/* one target: its RTTs are the run's, kept once */
 	np_rtt_add(m->total_rtt ? &m->total->rtt : &t->rtt, ev->rtt_ns);
 	if (t->hist != NULL)
@@ -694,12 +707,8 @@ void np_match_conn(struct np_matcher *m, struct np_probe *p,
 	if (ev->kind == NP_EV_REPLY) {
 		conn_end(m, p, NP_PROBE_REPLIED, t);
 		ev->bytes = 0;
-		BUMP(m, t, received);
-		np_rtt_add(m->total_rtt ? &m->total->rtt : &t->rtt, ev->rtt_ns);
-		if (t->hist != NULL)
-			np_hist_add(t->hist, ev->rtt_ns);
-		if (t->rtts != NULL && p->index < m->keep_rtts)
-			t->rtts[p->index] = ev->rtt_ns;
+		/* conn_end did the in-flight count: only the reply's */
+		count_received(m, t, p, NP_PROBE_REPLIED, ev);
 		return;
 	}
 	/* an ICMP error about the SYN, or a local one: as a verified error

@@ -248,6 +248,8 @@ static int set_payload(const struct optdef *d, const char *arg,
 static int set_threshold(const struct optdef *d, const char *arg,
 			 const char *name, struct np_options *o,
 			 struct np_err *err);
+static int set_refuse(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err);
 static int parse_rta(const char *s, size_t len, int64_t *ns);
 static int check_udp(struct np_options *o, struct np_err *err);
 
@@ -452,6 +454,10 @@ static const struct optdef plugindefs[] = {
 	   "the port must be a whole number from 1 to 65535", set_proto),
 	FLAG("connect", 0, connect, MP, G_PLUGIN,
 	     "TCP probes by connect(), no privilege (port 80)"),
+	FN("refuse", 'r', required_argument, MP, G_PLUGIN, "ok|warn|crit",
+	   "state of a host whose port refused (--tcp, --connect, --udp: a "
+	   "RST or port unreachable; default ok, check_tcp's crit)",
+	   "expected ok, warn or crit", set_refuse),
 	STR("metrics", 0, metrics, MP, G_PLUGIN, "FILE",
 	    "also write Prometheus metrics (see netprobe(8))",
 	    "expected a file name, or - for standard output"),
@@ -687,6 +693,21 @@ static int set_word(const struct optdef *d, const char *arg, const char *name,
 	    strcmp(arg, "poll") != 0 && strcmp(arg, "recv") != 0)
 		return bad(err, "--sandbox-test", arg, d->want);
 	o->sandbox_test = arg;
+	return 0;
+}
+
+/* -r, check_tcp's --refuse: what a refused port makes a host. */
+static int set_refuse(const struct optdef *d, const char *arg, const char *name,
+		      struct np_options *o, struct np_err *err)
+{
+	if (strcmp(arg, "ok") == 0)
+		o->refuse_state = 0;
+	else if (strcmp(arg, "warn") == 0)
+		o->refuse_state = 1;
+	else if (strcmp(arg, "crit") == 0)
+		o->refuse_state = 2;
+	else
+		return bad(err, name, arg, d->want);
 	return 0;
 }
 
@@ -963,6 +984,9 @@ static int plugin_finish(int argc, char **argv, struct np_options *o,
 		return np_err_set(err, "no host given (-H HOST)");
 	if (check_udp(o, err) != 0)
 		return -1;
+	if (plugin_seen(seen, 'r') && o->proto == NULL && !o->connect)
+		return np_err_set(err, "-r sets the state of a refused port: "
+				       "it needs --tcp, --connect or --udp");
 	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0) {
 		/* a SYN carries no data: -b has no meaning */
 		if (plugin_seen(seen, 'b'))

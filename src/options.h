@@ -137,6 +137,7 @@ struct np_options {
 	int64_t warn_rta_ns, crit_rta_ns;
 	double warn_pl, crit_pl; /* percent */
 	long long min_alive;	 /* -m: 0 = every host counts */
+	int refuse_state; /* -r: a refused port's state (NP_PLUGIN_*), OK */
 	const char *hosts[NP_PLUGIN_MAX_HOSTS];
 };
 

@@ -212,7 +212,8 @@ void np_json_summary(FILE *f, const struct np_result *r)
 		fputs(",\"rtt_ms\":null", f);
 	}
 	if (r->port != 0 && r->proto != NULL)
-		fprintf(f, ",\"proto\":\"%s\",\"port\":%u", r->proto, r->port);
+		fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"closed\":%" PRIu64,
+			r->proto, r->port, r->closed);
 	fputs(",\"privilege\":", f);
 	np_json_string(f, r->privilege != NULL ? r->privilege : "");
 	fputs(",\"start\":", f);

@@ -32,16 +32,20 @@ void np_report_plugin_sink(struct np_report_plugin *ctx, struct np_sink *sink)
 }
 
 /* check_icmp: CRITICAL when the average RTA or the loss reaches the
- * critical threshold, WARNING when either reaches the warning one. */
+ * critical threshold, WARNING when either reaches the warning one; and
+ * check_tcp's -r: a port that refused makes the host at least that. */
 int np_plugin_state(const struct np_options *o, const struct np_result *r)
 {
 	double rta = r->have_rtt ? r->avg_ns : INFINITY;
+	int s = NP_PLUGIN_OK;
 
 	if (rta >= (double)o->crit_rta_ns || r->loss_pct >= o->crit_pl)
-		return NP_PLUGIN_CRITICAL;
-	if (rta >= (double)o->warn_rta_ns || r->loss_pct >= o->warn_pl)
-		return NP_PLUGIN_WARNING;
-	return NP_PLUGIN_OK;
+		s = NP_PLUGIN_CRITICAL;
+	else if (rta >= (double)o->warn_rta_ns || r->loss_pct >= o->warn_pl)
+		s = NP_PLUGIN_WARNING;
+	if (r->closed > 0 && o->refuse_state > s)
+		s = o->refuse_state;
+	return s;
 }
 
 static const char *state_name(int s)
@@ -91,6 +95,8 @@ int np_report_plugin_print(struct np_report_plugin *ctx, FILE *f)
 		else
 			fputs("nan", f);
 		fprintf(f, ", lost %.0f%%", floor(r->loss_pct));
+		if (r->closed > 0) /* why -r made it what it is */
+			fprintf(f, ", refused %" PRIu64, r->closed);
 	}
 	fputc('|', f);
 	for (size_t i = 0; i < ctx->n; i++) {

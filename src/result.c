@@ -44,6 +44,7 @@ void np_result_from_stats(struct np_result *r, const char *name,
 	r->corrupted = st->c.corrupted;
 	r->errors = st->c.errors;
 	r->late = st->c.late;
+	r->closed = st->c.closed;
 	r->loss_pct = np_stats_loss_pct(st);
 	r->cause = "";
 	rtt_part(r, &st->rtt, &st->hist);
@@ -68,6 +69,7 @@ void np_result_from_tstate(struct np_result *r, const struct np_tstate *t)
 	r->corrupted = t->c.corrupted;
 	r->errors = t->c.errors;
 	r->late = t->c.late;
+	r->closed = t->c.closed;
 	r->loss_pct = np_loss_pct(t->c.transmitted, t->c.received);
 	rtt_part(r, &t->rtt, t->hist);
 	r->start_wall_ns = t->start_wall_ns;

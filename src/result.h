@@ -17,6 +17,7 @@ struct np_result {
 	char name[NI_MAXHOST];		     /* as given, else the address */
 	char address[INET6_ADDRSTRLEN + 16]; /* numeric */
 	uint64_t transmitted, received, duplicates, corrupted, errors, late;
+	uint64_t closed; /* of received: replies saying the port is closed */
 	double loss_pct;
 	bool have_rtt;
 	int64_t min_ns, max_ns;

@@ -26,7 +26,9 @@ struct np_rtt {
 	uint64_t errors;      /* ICMP errors about our probes + send errors */ \
 	uint64_t errored;     /* probes that ended with an error, no reply:    \
 			       * errors less redirects and source quench */    \
-	uint64_t late;	      /* replies after the -W timeout (lost) */
+	uint64_t late;	      /* replies after the -W timeout (lost) */        \
+	uint64_t closed; /* port probes: received replies that say the port    \
+			  * is closed (a RST, a port unreachable) */
 
 struct np_counts {
 	NP_COUNTS_FIELDS

@@ -291,5 +291,8 @@ np_match "no route: connect's error, by name" \
 nbrun 20 --plugin --connect -H 198.51.100.2 -n 3 -i 50ms
 np_eq "plugin --connect: OK (port 80 closed: reachable)" 0 "$NP_RC"
 np_match "plugin --connect: the status line" "^OK - 198.51.100.2: rta [0-9.]+ms, lost 0%" "$NP_OUT"
+nbrun 20 --plugin --connect -r crit -H 198.51.100.2 -n 3 -i 50ms
+np_eq "plugin --connect -r crit: port 80 refused: CRITICAL" 2 "$NP_RC"
+np_match "plugin --connect -r crit: refused 3" "^CRITICAL - 198.51.100.2: rta [0-9.]+ms, lost 0%, refused 3" "$NP_OUT"
 
 np_finish

@@ -180,6 +180,9 @@ for line in open(sys.argv[2]):
     if o["event"] in ("reply", "icmp_error"):
         states.append("%s %s %s %s" % (o["event"], o.get("proto"),
                                        o.get("port"), o.get("state", "-")))
+    if o["event"] == "summary":
+        states.append("summary %s %s closed %s of %s" % (
+            o.get("proto"), o.get("port"), o.get("closed"), o["received"]))
 print("bad", bad)
 print("\n".join(states))
 EOF
@@ -189,6 +192,10 @@ np_eq "-J: open replies carry proto, port and state" 5 \
 	"$(printf '%s\n' "$JOUT" | grep -c '^reply tcp 443 open$')"
 np_eq "-J: a closed reply" 1 \
 	"$(printf '%s\n' "$JOUT" | grep -c '^reply tcp 444 closed$')"
+np_eq "-J: summaries count the closed replies" 1 \
+	"$(printf '%s\n' "$JOUT" | grep -c '^summary tcp 444 closed 1 of 1$')"
+np_eq "-J: and none for an open port" 1 \
+	"$(printf '%s\n' "$JOUT" | grep -c '^summary tcp 443 closed 0 of 2$')"
 np_eq "-J: ICMP errors carry proto and port" 2 \
 	"$(printf '%s\n' "$JOUT" | grep -cE '^icmp_error tcp 44[56] -$')"
 
@@ -335,6 +342,24 @@ np_eq "plugin --tcp dropped: CRITICAL (2)" 2 "$NP_RC"
 np_match "plugin --tcp dropped: lost 100%" '^CRITICAL - 198\.51\.100\.2: rta nan, lost 100%' "$NP_OUT"
 np_run "$PROBER" 20 --plugin --tcp=443 -b 20 -H 198.51.100.2
 np_eq "plugin --tcp -b: UNKNOWN (3)" 3 "$NP_RC"
+# A refused port: reachable (OK) by default, check_tcp's -r makes it
+# WARNING or CRITICAL; an open port stays OK.
+np_run "$PROBER" 20 --plugin --tcp=444 -H 198.51.100.2 -n 2 -i 10ms
+np_eq "plugin --tcp closed: OK (0)" 0 "$NP_RC"
+np_match "plugin --tcp closed: refused 2" \
+	'^OK - 198\.51\.100\.2: rta [0-9.]+ms, lost 0%, refused 2\|' "$NP_OUT"
+np_run "$PROBER" 20 --plugin --tcp=444 -r crit -H 198.51.100.2 -n 2 -i 10ms
+np_eq "plugin --tcp closed -r crit: CRITICAL (2)" 2 "$NP_RC"
+np_match "plugin --tcp closed -r crit: the line" '^CRITICAL - .*refused 2' "$NP_OUT"
+np_run "$PROBER" 20 --plugin --tcp=444 --refuse=warn -H 198.51.100.2 -n 2 -i 10ms
+np_eq "plugin --tcp closed --refuse=warn: WARNING (1)" 1 "$NP_RC"
+np_run "$PROBER" 20 --plugin --tcp=443 -r crit -H 198.51.100.2 -n 2 -i 10ms
+np_eq "plugin --tcp open -r crit: OK (0)" 0 "$NP_RC"
+np_run "$PROBER" 20 --plugin -r crit -H 198.51.100.2
+np_eq "plugin -r without a port probe: UNKNOWN (3)" 3 "$NP_RC"
+np_match "plugin -r without a port probe: why" 'needs --tcp, --connect or --udp' "$NP_OUT$NP_ERR"
+np_run "$PROBER" 20 --plugin --tcp=444 -r fatal -H 198.51.100.2
+np_eq "plugin -r fatal: UNKNOWN (3)" 3 "$NP_RC"
 
 # --metrics: the proto and port labels.
 np_run "$PROBER" 20 --tcp=443 -c 1 -q --metrics - 198.51.100.2

@@ -192,6 +192,9 @@ np_match "sweep -c: IPv6 summary" '^2001:db8::7 +: xmt/rcv/%loss = 2/2/0%' "$NP_
 as_nobody "$HOST" 20 --plugin --udp -H 198.51.100.7 -H 2001:db8::7 -n 3
 np_eq "plugin, closed port: OK" 0 "$NP_RC"
 np_match "plugin, closed port: status line" '^OK - ' "$NP_OUT"
+as_nobody "$HOST" 20 --plugin --udp -r crit -H 198.51.100.7 -n 3
+np_eq "plugin, closed port, -r crit: CRITICAL" 2 "$NP_RC"
+np_match "plugin, closed port, -r crit: refused 3" '^CRITICAL - 198\.51\.100\.7: rta [0-9.]+ms, lost 0%, refused 3' "$NP_OUT"
 as_nobody "$HOST" 20 --plugin --udp=9999 -H 198.51.100.7 -n 2 -t 2
 np_eq "plugin, dropped port: CRITICAL" 2 "$NP_RC"
 np_match "plugin, dropped port: 100% lost" 'lost 100%' "$NP_OUT"
