@@ -157,8 +157,7 @@ uint16_t np_tcp_pick_port(uint32_t rnd, unsigned lo, unsigned hi)
 	return (uint16_t)(rnd < below ? 1024 + rnd : hi + 1 + (rnd - below));
 }
 
-/* The kernel's ephemeral range (ip_local_port_range, for IPv6 too). */
-static void ephemeral_range(unsigned *lo, unsigned *hi)
+void np_tcp_ephemeral_range(unsigned *lo, unsigned *hi)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
 
@@ -226,7 +225,7 @@ static int tcp_configure(struct np_socket *s, const struct np_options *o,
 	int on = 1;
 
 	if (o->ident < 0) {
-		ephemeral_range(&lo, &hi);
+		np_tcp_ephemeral_range(&lo, &hi);
 		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 			return np_err_errno(err, errno,
 					    "getrandom for the source port");

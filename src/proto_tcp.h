@@ -46,5 +46,8 @@ size_t np_tcp_build_syn(uint8_t *buf, size_t buflen, const struct np_flow *fl,
 /* A source port for the run outside [lo, hi] (the kernel's ephemeral
  * range), from 1024 to 65535, drawn from `rnd`. */
 uint16_t np_tcp_pick_port(uint32_t rnd, unsigned lo, unsigned hi);
+/* The kernel's ephemeral range (ip_local_port_range, for IPv6 too; the
+ * default 32768-60999 when it cannot be read). */
+void np_tcp_ephemeral_range(unsigned *lo, unsigned *hi);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "proto_tcp.h"
 #include "report.h"
 #include "sandbox.h"
 
@@ -165,6 +166,20 @@ int np_run_habits(const struct np_options *o, struct np_err *err)
 			"probes to port %s give --tcp=%s\n",
 			o->pattern_arg, o->pattern[0], o->pattern_arg,
 			o->pattern_arg);
+	if (o->proto != NULL && strcmp(o->proto, "tcp") == 0 && o->ident > 0) {
+		unsigned lo, hi;
+
+		np_tcp_ephemeral_range(&lo, &hi);
+		if ((unsigned)o->ident >= lo && (unsigned)o->ident <= hi)
+			fprintf(stderr,
+				"netprobe: warning: -e %d is in the kernel's "
+				"ephemeral port range (%u-%u): a connection of "
+				"this host may be given the same port, and the "
+				"target's answers to the probes then go to it "
+				"(without -e netprobe picks a port outside the "
+				"range)\n",
+				o->ident, lo, hi);
+	}
 	if (multi && o->interval_set && o->interval_ns >= 10 * NP_NSEC_PER_SEC)
 		fprintf(stderr,
 			"netprobe: warning: -i %g is in seconds here, between "

@@ -390,6 +390,13 @@ np_eq "--tcp -p: exit 2" 2 "$NP_RC"
 np_run "$PROBER" 5 --tcp=443 -e 12345 -c 1 -v 198.51.100.2
 np_eq "--tcp -e: exit 0" 0 "$NP_RC"
 np_match "--tcp -e: the source port" 'source port 12345 \(-e\)' "$NP_ERR"
+np_eq "--tcp -e outside the ephemeral range: no warning" 0 \
+	"$(printf '%s\n' "$NP_ERR" | grep -c 'warning:')"
+ip netns exec "$PROBER" sysctl -qw net.ipv4.ip_local_port_range="40000 50000"
+np_run "$PROBER" 5 --tcp=443 -e 45000 -c 1 198.51.100.2
+np_eq "--tcp -e in the ephemeral range: exit 0" 0 "$NP_RC"
+np_match "--tcp -e in the ephemeral range: a warning naming it" \
+	"^netprobe: warning: -e 45000 is in the kernel's ephemeral port range \(40000-50000\)" "$NP_ERR"
 
 # Without CAP_NET_RAW: both ways out named, exit 2.
 PLAIN=$(np_plain_copy)
